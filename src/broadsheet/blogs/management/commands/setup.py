@@ -1,0 +1,49 @@
+"""`broadsheet setup`: everything a fresh install needs before it can serve."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from broadsheet.blogs.models import Blog
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, collect static files, load the demo blog into an empty database, make an admin."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not Blog.objects.exists():
+            from broadsheet.demo.loader import load_demo
+
+            blog = load_demo()
+            self.stdout.write(f"Loaded the demo blog “{blog.title}”.")
+        self.ensure_admin()
+
+    def ensure_admin(self) -> None:
+        users = get_user_model()._default_manager
+        email = os.environ.get("BROADSHEET_ADMIN_EMAIL", "")
+        password = os.environ.get("BROADSHEET_ADMIN_PASSWORD", "")
+        if email and password:
+            user, _ = users.get_or_create(username=email, defaults={"email": email})
+            user.email, user.is_staff, user.is_superuser = email, True, True
+            user.set_password(password)
+            user.save()
+            self.stdout.write(f"Admin {email} is ready: sign in at /admin/.")
+        elif not users.filter(is_superuser=True).exists():
+            password = secrets.token_urlsafe(12)
+            users.create_superuser("admin", "admin@localhost", password)
+            self.stdout.write(
+                f"Created the admin account. Sign in at /admin/ as “admin” with password "
+                f"{password}  (shown only this once)."
+            )
+        else:
+            self.stdout.write("Sign in at /admin/ with your admin account.")

@@ -1,0 +1,20 @@
+"""Attach the blog that the Host header names to each request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+
+from broadsheet.blogs.hosts import blog_for_host
+
+
+class BlogMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        host, _port = split_domain_port(request.get_host())
+        request.blog = blog_for_host(host)  # type: ignore[attr-defined]
+        return self.get_response(request)

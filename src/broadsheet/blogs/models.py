@@ -1,0 +1,139 @@
+"""Blogs, their settings and who may write on them."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F
+
+if TYPE_CHECKING:
+    from broadsheet.posts.models import Post
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a time zone name such as Europe/Paris.")
+
+
+# A blog's slug is also its host name label (`<slug>.<base domain>`), so it follows DNS rules.
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    "Use lower-case letters, digits and hyphens (not at either end), at most 63.",
+)
+
+
+class Blog(models.Model):
+    class WhoCanComment(models.TextChoices):
+        ANYONE = "anyone", "Anyone, including anonymous readers"
+        NAMED = "named", "Anyone who gives a name"
+        USERS = "users", "Signed-in users"
+        MEMBERS = "members", "Members of this blog only"
+
+    class Moderation(models.TextChoices):
+        NEVER = "never", "Never"
+        ALWAYS = "always", "Always"
+        OLDER = "older", "On posts older than a number of days"
+
+    class FeedContent(models.TextChoices):
+        FULL = "full", "Full"
+        SUMMARY = "summary", "Until the jump break"
+        NONE = "none", "None"
+
+    slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    custom_domain = models.CharField(max_length=253, unique=True, null=True, blank=True)
+    is_default = models.BooleanField(
+        default=False, help_text="Served at the base domain and at bare IP addresses."
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    language = models.CharField(max_length=16, default="en")
+    # Django date-format syntax; the default reads "Sunday, October 20, 2024" like Blogger's.
+    date_header_format = models.CharField(max_length=64, default="l, F j, Y")
+    time_format = models.CharField(max_length=32, default="g:i A")
+    posts_per_page = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    featured_post = models.ForeignKey(
+        "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comments_enabled = models.BooleanField(default=True)
+    who_can_comment = models.CharField(
+        max_length=16, choices=WhoCanComment.choices, default=WhoCanComment.ANYONE
+    )
+    moderation = models.CharField(
+        max_length=16, choices=Moderation.choices, default=Moderation.NEVER
+    )
+    moderation_after_days = models.PositiveIntegerField(default=14)
+    comment_form_message = models.TextField(blank=True)
+    feed_content = models.CharField(
+        max_length=16, choices=FeedContent.choices, default=FeedContent.FULL
+    )
+    is_private = models.BooleanField(default=False, help_text="Only members can read it.")
+    hide_from_search_engines = models.BooleanField(default=False)
+    # Bumped by every write that changes what readers see; page caches key on it.
+    content_version = models.PositiveBigIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_blog",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # An empty custom domain is "none"; NULL keeps the unique constraint out of its way.
+        self.custom_domain = (self.custom_domain or "").strip().lower() or None
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def bump_content_version(self) -> None:
+        """Invalidate every cached page of this blog (an atomic increment in the database)."""
+        Blog.objects.filter(pk=self.pk).update(content_version=F("content_version") + 1)
+        self.refresh_from_db(fields=["content_version"])
+
+    def featured(self) -> Post | None:
+        from broadsheet.posts.models import Post
+
+        if self.featured_post_id is not None:
+            pinned = Post.objects.public(self).filter(pk=self.featured_post_id).first()
+            if pinned is not None:
+                return pinned
+        return Post.objects.public(self).first()
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        AUTHOR = "author", "Author"
+        CONTRIBUTOR = "contributor", "Contributor"
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "user"], name="one_membership_per_blog")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role}) on {self.blog}"

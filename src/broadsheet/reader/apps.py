@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ReaderConfig(AppConfig):
+    name = "broadsheet.reader"
+    label = "reader"
+    default_auto_field = "django.db.models.BigAutoField"

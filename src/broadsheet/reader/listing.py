@@ -1,0 +1,163 @@
+"""Lists of posts as Blogger shows them: grouped under date headers, paged by time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog
+from broadsheet.core import markup
+from broadsheet.posts.models import Label, Post
+
+
+@dataclass
+class Day:
+    date: dt.date
+    posts: list[Post]
+
+
+def group_by_day(posts: list[Post], blog: Blog) -> list[Day]:
+    """One date header above each run of posts published on the same local day."""
+    days: list[Day] = []
+    for post in posts:
+        assert post.published_at is not None
+        day = timezone.localtime(post.published_at, blog.tzinfo).date()
+        if days and days[-1].date == day:
+            days[-1].posts.append(post)
+        else:
+            days.append(Day(day, [post]))
+    return days
+
+
+def prepare(posts: list[Post]) -> list[Post]:
+    """Labels in one query, and the teaser up to the jump break for listings."""
+    prefetch_related_objects(posts, "labels")
+    for post in posts:
+        post.teaser_html, post.has_jump = markup.split_jump(post.body_html)  # type: ignore[attr-defined]
+    return posts
+
+
+def timestamp(value: dt.datetime, blog: Blog) -> str:
+    """Blogger's `updated-max` form: local time with the blog's offset."""
+    local = timezone.localtime(value, blog.tzinfo)
+    return local.isoformat(timespec="seconds" if local.microsecond == 0 else "microseconds")
+
+
+def parse_timestamp(raw: str, blog: Blog) -> dt.datetime | None:
+    """Read `updated-max`/`updated-min` (a `+` decoded as a space is put back); None if malformed."""
+    try:
+        value = dt.datetime.fromisoformat(raw.strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=blog.tzinfo)
+    return value
+
+
+def page_link(path: str, **params: str | int) -> str:
+    return f"{path}?{urlencode(params)}"
+
+
+@dataclass
+class Window:
+    posts: list[Post]
+    has_older: bool
+    has_newer: bool
+
+
+def window(request: Any, blog: Blog, queryset: Any, size: int) -> Window | None:
+    """The page of posts that `updated-max` (older) or `updated-min` (newer) asks for."""
+    raw_max, raw_min = request.GET.get("updated-max"), request.GET.get("updated-min")
+    if raw_max:
+        limit = parse_timestamp(raw_max, blog)
+        if limit is None:
+            return None
+        rows = list(queryset.filter(published_at__lt=limit)[: size + 1])
+        newer = queryset.filter(published_at__gte=limit).exists()
+        return Window(rows[:size], len(rows) > size, newer)
+    if raw_min:
+        limit = parse_timestamp(raw_min, blog)
+        if limit is None:
+            return None
+        rows = list(
+            queryset.filter(published_at__gt=limit).order_by("published_at", "id")[: size + 1]
+        )
+        older = queryset.filter(published_at__lte=limit).exists()
+        return Window(list(reversed(rows[:size])), older, len(rows) > size)
+    rows = list(queryset[: size + 1])
+    return Window(rows[:size], len(rows) > size, False)
+
+
+def pager_links(
+    blog: Blog, page: Window, path: str, size: int, extra: dict[str, str]
+) -> dict[str, str]:
+    links: dict[str, str] = {}
+    if page.has_older and page.posts:
+        stamp = timestamp(page.posts[-1].published_at, blog)  # type: ignore[arg-type]
+        links["older_url"] = page_link(path, **{"updated-max": stamp, "max-results": size}, **extra)
+    if page.has_newer and page.posts:
+        stamp = timestamp(page.posts[0].published_at, blog)  # type: ignore[arg-type]
+        links["newer_url"] = page_link(path, **{"updated-min": stamp, "max-results": size}, **extra)
+    return links
+
+
+def quote_label(name: str) -> str:
+    return quote(name, safe="")
+
+
+def with_labels(queryset: Any, blog: Blog, names: list[str]) -> Any | None:
+    """Posts carrying all of `names` (Blogger's `/search/label/A+B`); None if one is unknown."""
+    wanted = {name.casefold() for name in names}
+    found = (
+        [label for label in Label.objects.filter(blog=blog) if label.name.casefold() in wanted]
+        if names
+        else []
+    )
+    if not names or len({label.name.casefold() for label in found}) < len(wanted):
+        return None
+    for label in found:
+        queryset = queryset.filter(labels=label)
+    return queryset
+
+
+def start_param(request: Any) -> int:
+    raw = request.GET.get("start", "")
+    return min(int(raw), 10_000) if raw.isdigit() else 0
+
+
+def search_links(query: str, by_date: bool, start: int, size: int, more: bool) -> dict[str, str]:
+    def url(offset: int, dated: bool) -> str:
+        params: dict[str, str | int] = {"q": query, "max-results": size}
+        if offset:
+            params["start"] = offset
+        if dated:
+            params["by-date"] = "true"
+        return page_link("/search", **params)
+
+    links = {"by_date_url": url(0, True), "by_relevance_url": url(0, False)}
+    if more:
+        links["older_url"] = url(start + size, by_date)
+    if start > 0:
+        links["newer_url"] = url(max(0, start - size), by_date)
+    return links
+
+
+def month_span(blog: Blog, year: int, month: int) -> tuple[dt.datetime, dt.datetime] | None:
+    if not (1 <= year <= 9998 and 1 <= month <= 12):
+        return None
+    start = dt.datetime(year, month, 1, tzinfo=blog.tzinfo)
+    end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=blog.tzinfo)
+    return start, end
+
+
+def year_span(blog: Blog, year: int) -> tuple[dt.datetime, dt.datetime] | None:
+    if not 1 <= year <= 9998:
+        return None
+    return dt.datetime(year, 1, 1, tzinfo=blog.tzinfo), dt.datetime(
+        year + 1, 1, 1, tzinfo=blog.tzinfo
+    )

@@ -1,0 +1,86 @@
+"""Filters that put dates, counts and comment text the way Blogger's readers know them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote, urlsplit
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import escape, linebreaks, urlize
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.blogs.models import Blog
+
+register = template.Library()
+
+
+def _local(value: dt.datetime, blog: Blog) -> dt.datetime:
+    return timezone.localtime(value, blog.tzinfo)
+
+
+@register.filter
+def date_header(value: dt.datetime | dt.date, blog: Blog) -> str:
+    """`Sunday, October 20, 2024` by default: the blog's own format, language and time zone."""
+    if isinstance(value, dt.datetime):
+        value = _local(value, blog)
+    return dateformat.format(value, blog.date_header_format)
+
+
+@register.filter
+def post_time(value: dt.datetime, blog: Blog) -> str:
+    return dateformat.format(_local(value, blog), blog.time_format)
+
+
+@register.filter
+def comment_time(value: dt.datetime, blog: Blog) -> str:
+    local = _local(value, blog)
+    return f"{dateformat.format(local, 'F j, Y')} at {dateformat.format(local, blog.time_format)}"
+
+
+@register.filter
+def iso(value: dt.datetime | dt.date, blog: Blog) -> str:
+    if isinstance(value, dt.datetime):
+        return _local(value, blog).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+@register.filter
+def epoch_ms(value: dt.datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+@register.filter
+def label_url(name: str) -> str:
+    return "/search/label/" + quote(name, safe="")
+
+
+@register.filter
+def comment_count(count: int) -> str:
+    if count == 0:
+        return "No comments:"
+    return "1 comment:" if count == 1 else f"{count} comments:"
+
+
+@register.filter
+def comment_html(text: str) -> SafeString:
+    """Plain text in, safe HTML out: paragraphs and line breaks kept, bare links clickable."""
+    linked = urlize(text, nofollow=True, autoescape=True)
+    linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
+    return mark_safe(linebreaks(linked, autoescape=False))  # noqa: S308 - escaped by urlize
+
+
+@register.filter
+def web_url(value: str) -> str:
+    """A commenter's URL only if it is http(s): never a `javascript:` link under a name."""
+    return value if urlsplit(value).scheme.lower() in ("http", "https") else ""
+
+
+@register.filter
+def month_name(value: dt.date) -> str:
+    return dateformat.format(value, "F")
+
+
+@register.simple_tag
+def blog_title_for(blog: Blog, page_title: str = "") -> str:
+    return escape(f"{blog.title}: {page_title}" if page_title else blog.title)

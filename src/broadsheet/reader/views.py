@@ -1,0 +1,180 @@
+"""The public site at Blogger's addresses. Views are thin: fetch, then render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.views.decorators.http import require_safe
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Page, Post
+from broadsheet.reader import listing, postpage
+from broadsheet.reader.access import reader_blog
+from broadsheet.reader.gadgets import sidebar
+
+
+def blog_render(
+    request: HttpRequest, blog: Blog, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    now = timezone.now()
+    full = {"blog": blog, "now": now, **sidebar(blog, now), **context}
+    with translation.override(blog.language):
+        return render(request, template, full, status=status)
+
+
+def max_results(request: HttpRequest, blog: Blog) -> int:
+    raw = request.GET.get("max-results", "")
+    return min(int(raw), 100) if raw.isdigit() and int(raw) > 0 else blog.posts_per_page
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    blog = reader_blog(request)
+    return listing_page(request, blog, Post.objects.public(blog), "/search", {})
+
+
+def listing_page(
+    request: HttpRequest,
+    blog: Blog,
+    queryset: Any,
+    older_path: str,
+    context: dict[str, Any],
+    extra_params: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Newest first, `max-results` a page; `updated-max` pages back, `updated-min` forward."""
+    size = max_results(request, blog)
+    page = listing.window(request, blog, queryset, size)
+    if page is None:
+        raise Http404("That page of posts does not exist.")
+    links = listing.pager_links(blog, page, older_path, size, extra_params or {})
+    days = listing.group_by_day(listing.prepare(page.posts), blog)
+    return blog_render(request, blog, "reader/listing.html", {"days": days, **links, **context})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    blog = reader_blog(request)
+    if request.GET.get("q", "").strip():
+        return search_results(request, blog, request.GET["q"].strip())
+    if request.GET.get("label"):
+        return label_page(request, blog, request.GET["label"])
+    return listing_page(request, blog, Post.objects.public(blog), "/search", {})
+
+
+@require_safe
+def label(request: HttpRequest, names: str) -> HttpResponse:
+    return label_page(request, reader_blog(request), names)
+
+
+def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
+    wanted = [name for name in names.split("+") if name]
+    queryset = listing.with_labels(Post.objects.public(blog), blog, wanted)
+    if queryset is None:
+        context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
+        return blog_render(request, blog, "reader/not_found.html", context, status=404)
+    path = "/search/label/" + "+".join(listing.quote_label(name) for name in wanted)
+    context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
+    return listing_page(request, blog, queryset, path, context)
+
+
+def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
+    from broadsheet.search.queries import search_posts
+
+    size = max_results(request, blog)
+    by_date = request.GET.get("by-date") == "true"
+    start = listing.start_param(request)
+    hits, more = search_posts(
+        blog, query, now=timezone.now(), by_date=by_date, offset=start, limit=size
+    )
+    for hit in hits:
+        hit.post.search_snippet = hit.snippet_html  # type: ignore[attr-defined]
+    posts = listing.prepare([hit.post for hit in hits])
+    context = {
+        "query": query,
+        "by_date": by_date,
+        "results": posts,
+        "page_title": f"Search results for {query}",
+        **listing.search_links(query, by_date, start, size, more),
+    }
+    return blog_render(request, blog, "reader/search.html", context)
+
+
+@require_safe
+def archive_month(request: HttpRequest, year: str, month: str) -> HttpResponse:
+    blog = reader_blog(request)
+    span = listing.month_span(blog, int(year), int(month))
+    if span is None:
+        raise Http404("No such month.")
+    return archive_page(request, blog, span, f"/{year}/{month}/", "month")
+
+
+@require_safe
+def archive_year(request: HttpRequest, year: str) -> HttpResponse:
+    blog = reader_blog(request)
+    span = listing.year_span(blog, int(year))
+    if span is None:
+        raise Http404("No such year.")
+    return archive_page(request, blog, span, f"/{year}/", "year")
+
+
+def archive_page(
+    request: HttpRequest,
+    blog: Blog,
+    span: tuple[dt.datetime, dt.datetime],
+    path: str,
+    unit: str,
+) -> HttpResponse:
+    start, end = span
+    queryset = Post.objects.public(blog).filter(published_at__gte=start, published_at__lt=end)
+    context = {"archive_start": start, "archive_unit": unit}
+    return listing_page(request, blog, queryset, path, context)
+
+
+@require_safe
+def legacy_archive(request: HttpRequest, year: str, month: str, day: str) -> HttpResponse:
+    """Blogger's old `/YYYY_MM_DD_archive.html` pages now live at the month's archive."""
+    reader_blog(request)
+    if not 1 <= int(month) <= 12:
+        raise Http404("No such month.")
+    return HttpResponsePermanentRedirect(f"/{year}/{month}/")
+
+
+@require_safe
+def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
+    blog = reader_blog(request)
+    post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
+    return blog_render(request, blog, "reader/post.html", postpage.context(blog, post))
+
+
+@require_safe
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    blog = reader_blog(request)
+    page = Page.objects.filter(blog=blog, slug=slug, status=Page.Status.PUBLISHED).first()
+    if page is None:
+        raise Http404("No such page.")
+    return blog_render(request, blog, "reader/page.html", {"page": page, "page_title": page.title})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The themed 404: the blog's own look, with search, wherever the reader got lost."""
+    blog: Blog | None = getattr(request, "blog", None)
+    if blog is not None and (not blog.is_private or _may_read(request, blog)):
+        return blog_render(request, blog, "reader/not_found.html", {}, status=404)
+    return HttpResponseNotFound(render_to_string("reader/no_blog.html", request=request))
+
+
+def _may_read(request: HttpRequest, blog: Blog) -> bool:
+    from broadsheet.reader.access import is_member
+
+    return is_member(request, blog)

@@ -1,0 +1,25 @@
+"""Settings for the test suite: production settings with two test-only changes.
+
+Static files come from the source tree (no `collectstatic` before each run, and no stale copy),
+and the data folder is a fresh temporary directory, so tests never touch `var/`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("BROADSHEET_DATA_DIR", tempfile.mkdtemp(prefix="broadsheet-test-"))
+os.environ.setdefault("BROADSHEET_SECRET_KEY", "test-only-key-" + "x" * 40)
+
+from broadsheet.settings import *  # noqa: F403
+from broadsheet.settings import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# Argon2 is deliberately slow; tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder

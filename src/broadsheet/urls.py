@@ -1,0 +1,14 @@
+"""The URL root: the studio and admin under their prefixes, the reader's Blogger paths below."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("broadsheet.feeds.urls")),
+    path("", include("broadsheet.reader.urls")),
+]
+
+handler404 = "broadsheet.reader.views.not_found"

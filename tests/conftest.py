@@ -1,0 +1,86 @@
+"""The cast every test shares: a blog, its people, and a way to write posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.comments.actions import add_comment
+from broadsheet.comments.models import Comment
+from broadsheet.posts.actions import save_post
+from broadsheet.posts.models import Post
+
+pytest_plugins: list[str] = []
+
+NOON = dt.datetime(2024, 10, 20, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def blog(db: Any) -> Blog:
+    return Blog.objects.create(
+        slug="notes",
+        title="Field Notes",
+        description="Small observations, written down.",
+        is_default=True,
+        time_zone="America/Los_Angeles",
+        posts_per_page=3,
+    )
+
+
+@pytest.fixture
+def other_blog(db: Any) -> Blog:
+    return Blog.objects.create(slug="other", title="Another Blog", time_zone="UTC")
+
+
+@pytest.fixture
+def author(blog: Blog) -> User:
+    user = User.objects.create_user("ada", "ada@example.com", first_name="Ada", last_name="Byron")
+    Membership.objects.create(blog=blog, user=user, role=Membership.Role.AUTHOR)
+    return user
+
+
+MakePost = Callable[..., Post]
+
+
+@pytest.fixture
+def make_post(blog: Blog, author: User) -> MakePost:
+    def make(
+        title: str = "A day in the garden",
+        source: str = "Some *words* about the garden.",
+        published_at: dt.datetime | None = NOON,
+        labels: tuple[str, ...] = (),
+        status: str = Post.Status.PUBLISHED,
+        target: Blog | None = None,
+        **fields: Any,
+    ) -> Post:
+        post = Post(
+            blog=target or blog,
+            author=author,
+            title=title,
+            source=source,
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        return save_post(post, labels=labels, now=NOON)
+
+    return make
+
+
+MakeComment = Callable[..., Comment]
+
+
+@pytest.fixture
+def make_comment() -> MakeComment:
+    def make(post: Post, body: str = "Lovely.", **fields: Any) -> Comment:
+        fields.setdefault("author_name", "Reader")
+        fields.setdefault("status", Comment.Status.PUBLISHED)
+        fields.setdefault("created_at", NOON + dt.timedelta(hours=1))
+        return add_comment(Comment(post=post, body=body, **fields))
+
+    return make
