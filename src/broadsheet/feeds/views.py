@@ -22,7 +22,7 @@ from broadsheet.reader.access import reader_blog
 MAX_RESULTS = 25
 
 
-class PostsFeed(Feed):  # type: ignore[type-arg]
+class PostsFeed(Feed):
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.blog = reader_blog(request)
         rss = request.GET.get("alt") == "rss" or request.path == "/rss.xml"
@@ -70,10 +70,10 @@ class PostsFeed(Feed):  # type: ignore[type-arg]
     item_guid_is_permalink = False
 
 
-class PostCommentsFeed(Feed):  # type: ignore[type-arg]
+class PostCommentsFeed(Feed):
     feed_type: type[SyndicationFeed] = Atom1Feed
 
-    def get_object(self, request: HttpRequest, post_id: int) -> Post:  # type: ignore[override]
+    def get_object(self, request: HttpRequest, post_id: int) -> Post:
         self.blog: Blog = reader_blog(request)
         post = get_object_or_404(Post.objects.public(self.blog), pk=post_id)
         if request.GET.get("alt") == "rss":

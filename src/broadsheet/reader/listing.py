@@ -49,7 +49,7 @@ def timestamp(value: dt.datetime, blog: Blog) -> str:
 
 
 def parse_timestamp(raw: str, blog: Blog) -> dt.datetime | None:
-    """Read `updated-max`/`updated-min` (a `+` decoded as a space is put back); None if malformed."""
+    """Read `updated-max`/`updated-min` (a `+` decoded as a space put back); None if malformed."""
     try:
         value = dt.datetime.fromisoformat(raw.strip().replace(" ", "+"))
     except ValueError:
@@ -97,12 +97,16 @@ def pager_links(
     blog: Blog, page: Window, path: str, size: int, extra: dict[str, str]
 ) -> dict[str, str]:
     links: dict[str, str] = {}
-    if page.has_older and page.posts:
-        stamp = timestamp(page.posts[-1].published_at, blog)  # type: ignore[arg-type]
-        links["older_url"] = page_link(path, **{"updated-max": stamp, "max-results": size}, **extra)
-    if page.has_newer and page.posts:
-        stamp = timestamp(page.posts[0].published_at, blog)  # type: ignore[arg-type]
-        links["newer_url"] = page_link(path, **{"updated-min": stamp, "max-results": size}, **extra)
+    if not page.posts:
+        return links
+    newest, oldest = page.posts[0].published_at, page.posts[-1].published_at
+    assert newest is not None and oldest is not None
+    if page.has_older:
+        params: dict[str, str | int] = {"updated-max": timestamp(oldest, blog), "max-results": size}
+        links["older_url"] = page_link(path, **params, **extra)
+    if page.has_newer:
+        params = {"updated-min": timestamp(newest, blog), "max-results": size}
+        links["newer_url"] = page_link(path, **params, **extra)
     return links
 
 
