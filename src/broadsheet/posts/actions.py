@@ -14,8 +14,12 @@ from broadsheet.posts.models import Label, Page, Post
 
 
 def render_into(obj: Post | Page) -> None:
-    """Render the source through the one pipeline and keep the derived fields in step."""
-    obj.body_html = markup.render(obj.source, obj.source_format)
+    """Render the source through the one pipeline and keep the derived fields in step.
+
+    The slug goes into footnote anchors, so two posts with footnotes on one listing page do not
+    repeat each other's ids.
+    """
+    obj.body_html = markup.render(obj.source, obj.source_format, doc_id=obj.slug)
     if isinstance(obj, Post):
         obj.text = markup.plain_text(obj.body_html)
         obj.snippet = markup.snippet(obj.body_html)
@@ -54,7 +58,6 @@ def save_post(
     A post whose publish time lies ahead is `scheduled`; readers see it once the time comes.
     """
     now = now or timezone.now()
-    render_into(post)
     if post.status != Post.Status.DRAFT:
         post.published_at = post.published_at or now
         post.status = Post.Status.SCHEDULED if post.published_at > now else Post.Status.PUBLISHED
@@ -63,6 +66,7 @@ def save_post(
                 post.blog, post.title, post.published_at, custom_permalink
             )
     post.slug = post.permalink.rsplit("/", 1)[-1].removesuffix(".html") if post.permalink else ""
+    render_into(post)
     post.updated_at = now
     post.save()
     if labels is not None:
@@ -75,8 +79,8 @@ def save_post(
 def save_page(page: Page, *, now: dt.datetime | None = None) -> Page:
     """Render and store a static page (at `/p/slug.html`)."""
     now = now or timezone.now()
-    render_into(page)
     page.slug = page.slug or slugs.blogger_slug(page.title)
+    render_into(page)
     if page.status == Page.Status.PUBLISHED:
         page.published_at = page.published_at or now
     page.updated_at = now

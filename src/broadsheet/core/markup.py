@@ -1,0 +1,249 @@
+"""Turn an author's Markdown or HTML into HTML that is safe to print as-is.
+
+Everything that reaches a page goes through `sanitize`, an nh3 (ammonia) allow-list made for
+blog posts written by the blog's own authors: no scripts, styles, frames, forms or SVG; only
+http, https, mailto and relative URLs on links, and only http, https and relative URLs on
+images and media. Authors are trusted with `id` and `class` (the footnote plugin needs them),
+comment text is not: comments need a stricter policy of their own.
+
+The jump break: Blogger authors put `<!--more-->` where the home page should stop and show
+"Read more". The sanitiser strips comments, so `render` turns the first marker into
+`<span id="more"></span>` before sanitising. That is the anchor Blogger itself puts at the
+break, so a "Read more" link to `POST_URL#more` lands where Blogger's did. `split_jump` finds
+either form: the comment in source, the span in rendered HTML.
+
+Markdown is CommonMark plus tables, strikethrough, footnotes and bare-URL links. Raw HTML in
+Markdown is allowed and meets the same sanitiser. Table column alignment becomes a class
+(`align-left`, `align-center`, `align-right`) because no `style` attribute survives.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import unicodedata
+from functools import cache
+from html.parser import HTMLParser
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.footnote import footnote_plugin
+
+MARKDOWN = "markdown"
+HTML = "html"
+JUMP_ANCHOR = '<span id="more"></span>'
+
+_JUMP_COMMENT = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+_JUMP_ANY = re.compile(rf"{_JUMP_COMMENT.pattern}|{re.escape(JUMP_ANCHOR)}", re.IGNORECASE)
+
+_TAGS = {
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "span"),
+    *("strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup", "small", "mark"),
+    *("abbr", "cite", "q", "code", "pre", "kbd", "samp", "blockquote", "time"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption"),
+    *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "details", "summary"),
+    *("video", "audio", "source"),
+}
+# Dropped together with their content: their text is code, CSS or a nested document, never
+# something the reader was meant to see. svg and math go too, they are the usual way to get a
+# parser to switch namespaces and re-read text as markup (mutation XSS).
+_DROP_WITH_CONTENT = {
+    *("script", "style", "template", "noscript", "noembed", "noframes", "xmp"),
+    *("iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math"),
+}
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading"},
+    "video": {"src", "poster", "controls", "width", "height", "loop", "muted", "playsinline"},
+    "audio": {"src", "controls", "loop", "muted"},
+    "source": {"src", "type", "media"},
+    "ol": {"start", "reversed"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "time": {"datetime"},
+    "details": {"open"},
+}
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_MEDIA_SCHEMES = frozenset({"http", "https"})
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
+_MAX_PASSES = 4
+# One whole tag of nh3's output, then an optional newline. Values are always double-quoted
+# and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
+_TAG_THEN_NEWLINE = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)(\n?)')
+
+
+def render(source: str, fmt: str, *, doc_id: str = "") -> str:
+    """Markdown or author HTML -> sanitised HTML, safe to output as-is.
+
+    `doc_id` goes into Markdown footnote ids (`fn-ID-1`), so two posts with footnotes can
+    share a listing page without duplicate ids.
+    """
+    if fmt == MARKDOWN:
+        html = _markdown().render(source, {"docId": doc_id} if doc_id else None)
+    elif fmt == HTML:
+        # Blogger bodies rely on <br> and bare line breaks: they go through untouched.
+        html = source
+    else:
+        raise ValueError(f"unknown markup format {fmt!r}")
+    return sanitize(_JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1))
+
+
+def sanitize(html: str) -> str:
+    """Clean HTML with the blog-post allow-list; the result cleans to itself."""
+    current = _clean_once(html)
+    # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
+    # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
+    # and feeds and importers re-sanitise what we stored, so clean until nothing moves.
+    for _ in range(_MAX_PASSES):
+        again = _clean_once(current)
+        if again == current:
+            return current
+        current = again
+    # Never seen in practice; if a tree keeps shifting, fall back to its inert text.
+    return html_lib.escape(plain_text(current), quote=False)
+
+
+def _clean_once(html: str) -> str:
+    return _TAG_THEN_NEWLINE.sub(_keep_pre_newline, _cleaner().clean(html))
+
+
+def plain_text(html: str) -> str:
+    """Visible text of sanitised HTML, entities decoded and whitespace collapsed."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
+
+
+def snippet(html: str, length: int = 200) -> str:
+    """Plain-text teaser: the first `length` characters cut back to a word boundary and
+    ending in '...' when cut (Blogger's Featured Post / summary style); unchanged when short
+    enough. The '...' comes on top of `length`."""
+    text = plain_text(html)
+    if len(text) <= length:
+        return text
+    # Look one character past the limit: a space there means the cut falls between words.
+    head = text[: length + 1].rsplit(" ", 1)[0] if " " in text[: length + 1] else text[:length]
+    return head.rstrip(" ,;:.!?-\u2013\u2014") + "..."
+
+
+def split_jump(html: str) -> tuple[str, bool]:
+    """Blogger's jump break: text before `<!--more-->` (Markdown or HTML source) and whether
+    there was one.
+
+    Rendered HTML is cut at `<span id="more"></span>` and re-sanitised, which closes any
+    element left open when the break sat inside a paragraph. Source is cut as it is: render
+    the part you keep.
+    """
+    match = _JUMP_ANY.search(html)
+    if match is None:
+        return html, False
+    head = html[: match.start()]
+    if match.group(0).lower() == JUMP_ANCHOR:
+        return sanitize(head), True
+    return head.rstrip(), True
+
+
+def _keep_pre_newline(match: re.Match[str]) -> str:
+    # html5ever, like browsers, drops the newline right after <pre> when parsing but does not
+    # write one back, so "<pre>\n\nx" would lose a line on every pass. Doubling it keeps
+    # sanitize(sanitize(x)) == sanitize(x).
+    tag, newline = match.groups()
+    if newline and re.match(r"<pre[\s>]", tag):
+        return tag + "\n\n"
+    return match.group(0)
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        url_schemes=set(_LINK_SCHEMES),
+        link_rel="noopener",
+    )
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    # ammonia vets href and src only, and allows one scheme list for every tag; srcset and
+    # poster are URLs too, and images must not point at mailto:.
+    if name not in _URL_ATTRIBUTES:
+        return value
+    allowed = _LINK_SCHEMES if tag == "a" else _MEDIA_SCHEMES
+    # srcset candidates are judged whole, descriptor included: "jav\tascript:x 2x" must not
+    # pass as the relative URL "jav". A URL holding a comma splits into harmless pieces.
+    urls = value.split(",") if name == "srcset" else [value]
+    return value if all(_url_allowed(url, allowed) for url in urls) else None
+
+
+def _url_allowed(url: str, allowed: frozenset[str]) -> bool:
+    # Browsers ignore tabs, newlines and leading controls inside a scheme ("jav\tascript:"),
+    # and a value may carry one more layer of entities than the parser removed. Judge the
+    # squeezed, case-folded form of both readings; a relative URL has no scheme at all.
+    for reading in (url, html_lib.unescape(url)):
+        squeezed = "".join(ch for ch in reading if not _is_invisible(ch)).casefold()
+        match = _SCHEME.match(squeezed)
+        if match and match.group(1) not in allowed:
+            return False
+    return True
+
+
+def _is_invisible(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf"}
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(footnote_plugin)
+    md.core.ruler.push("align_to_class", _alignment_to_class)
+    return md
+
+
+def _alignment_to_class(state: StateCore) -> None:
+    # The table rule writes style="text-align:right"; style never survives the sanitiser.
+    for token in state.tokens:
+        style = token.attrs.pop("style", None) if token.type in {"th_open", "td_open"} else None
+        if isinstance(style, str) and style.startswith("text-align:"):
+            token.attrSet("class", "align-" + style.removeprefix("text-align:"))
+
+
+_BLOCKS = {
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "li", "dt"),
+    *("dd", "blockquote", "pre", "figure", "figcaption", "table", "tr", "td", "th"),
+    *("caption", "details", "summary", "ul", "ol", "dl"),
+}
+
+# Not visible, should unsanitised HTML ever be passed in.
+_HIDDEN = {"script", "style", "template"}
+
+
+class _TextCollector(HTMLParser):
+    """Gathers text, with a space wherever a block ends so paragraphs do not run together."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self._hidden += 1
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN and self._hidden:
+            self._hidden -= 1
+        if tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
