@@ -1,0 +1,249 @@
+"""Full-text search over a blog's public posts.
+
+SQLite (the default) searches an FTS5 table that triggers keep in step with `posts_post`;
+PostgreSQL searches a GIN expression index over the same two columns. Both are created by this
+app's migrations. Either way the reader's words are reduced to plain terms before they reach the
+database, so no query syntax (quotes, `NEAR(`, `OR`, `title:`, `*`) ever comes from the reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connections
+from django.db.models import F, QuerySet, Value, prefetch_related_objects
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Replace
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+
+# Bounds on what one reader's query may cost, whatever they type or put in the URL.
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 32
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+
+SNIPPET_WORDS = 32
+ELLIPSIS = "…"
+# The database wraps matched words in these; control characters because an author's text could
+# contain any printable marker we picked, and `_segments` copes with stray ones in the text.
+START, STOP = "\x02", "\x03"
+
+# Letters and digits only: every operator of FTS5 and tsquery syntax is punctuation.
+_TERM = re.compile(r"[^\W_]+")
+_MARKERS = re.compile(f"([{START}{STOP}])")
+# C0 controls are not allowed in HTML; the few an imported text may carry are dropped.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+PG_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class Hit:
+    post: Post
+    snippet_html: str  # safe HTML: the matching passage, matched words in <mark>, all else escaped
+
+
+def search_posts(
+    blog: Blog,
+    query: str,
+    *,
+    now: dt.datetime,
+    by_date: bool = False,
+    offset: int = 0,
+    limit: int = 7,
+) -> tuple[list[Hit], bool]:
+    """Public posts of `blog` matching `query`, ranked by relevance (or newest first when
+    `by_date`), with a highlighted snippet each; the bool says whether more results follow.
+
+    Three queries on SQLite, two on PostgreSQL, however many posts match; none for an empty query.
+    """
+    terms = query_terms(query)
+    offset = max(offset, 0)
+    limit = min(limit, MAX_LIMIT)
+    if not terms or limit < 1 or offset > MAX_OFFSET:
+        return [], False
+    found = _find(Post.objects.public(blog, now), terms, by_date, offset, limit + 1)
+    hits = [Hit(post, snippet_html(raw)) for post, raw in found[:limit]]
+    prefetch_related_objects([hit.post for hit in hits], "labels")
+    return hits, len(found) > limit
+
+
+def query_terms(query: str) -> list[str]:
+    """The reader's words, without punctuation or duplicates, capped in length and number."""
+    text = unicodedata.normalize("NFKC", query[:MAX_QUERY_CHARS])
+    return list(dict.fromkeys(_TERM.findall(text)))[:MAX_TERMS]
+
+
+def _find(
+    public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
+) -> list[tuple[Post, str]]:
+    vendor = connections[public.db].vendor
+    if vendor == "sqlite":
+        return _sqlite_find(public, terms, by_date, offset, count)
+    if vendor == "postgresql":
+        return _postgres_find(public, terms, by_date, offset, count)
+    raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
+
+
+# --- SQLite: FTS5 -------------------------------------------------------------------------------
+
+_SQLITE_ORDER = {
+    False: "score, published_at DESC, id DESC",
+    True: "published_at DESC, id DESC",
+}
+# The page of ids is chosen first and snippets are made for that page only: snippet() reads and
+# tokenizes the whole body, too slow to do for every match of a common word. The public posts
+# come in as a subquery compiled from `Post.objects.public`, so visibility has one definition.
+# bm25 weights (title, text): a word in the title counts ten times one in the body, as on
+# PostgreSQL (weights A and D). CROSS JOIN fixes SQLite's loop order: left table outermost.
+# Left to itself, for by-date order it walks every post of the blog newest first and probes
+# the index for each (200 ms on 10,000 posts for a rare word); driven by MATCH, the cost
+# follows the number of matches instead. The page's few rows then drive the snippet lookups.
+_SQLITE_SQL = """
+WITH page AS (
+    SELECT p.id AS id, p.published_at AS published_at,
+           bm25(search_post_fts, 10.0, 1.0) AS score
+    FROM search_post_fts CROSS JOIN ({public}) AS p ON p.id = search_post_fts.rowid
+    WHERE search_post_fts MATCH %s
+    ORDER BY {order} LIMIT %s OFFSET %s
+)
+SELECT page.id, snippet(search_post_fts, 1, char(2), char(3), '{ellipsis}', {words})
+FROM page CROSS JOIN search_post_fts ON search_post_fts.rowid = page.id
+WHERE search_post_fts MATCH %s
+ORDER BY {order}
+"""
+
+
+def _sqlite_find(
+    public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
+) -> list[tuple[Post, str]]:
+    rows = _sqlite_page(public, fts5_query(terms), by_date, offset, count)
+    posts = public.in_bulk([pk for pk, _ in rows])
+    return [(posts[pk], raw) for pk, raw in rows if pk in posts]
+
+
+def _sqlite_page(
+    public: QuerySet[Post], match: str, by_date: bool, offset: int, count: int
+) -> list[tuple[int, str]]:
+    ids = public.order_by().values("id", "published_at")
+    public_sql, public_params = ids.query.get_compiler(using=ids.db).as_sql()
+    order = _SQLITE_ORDER[by_date]
+    sql = _SQLITE_SQL.format(public=public_sql, order=order, ellipsis=ELLIPSIS, words=SNIPPET_WORDS)
+    with connections[public.db].cursor() as cursor:
+        cursor.execute(sql, [*public_params, match, count, offset, match])
+        return [(pk, raw or "") for pk, raw in cursor.fetchall()]
+
+
+def fts5_query(terms: list[str]) -> str:
+    """Each term as an FTS5 string, so it is a word to find and never an operator; the
+    terms are implicitly ANDed. Terms hold no `"` (see `_TERM`), so none needs escaping."""
+    return " ".join(f'"{term}"' for term in terms)
+
+
+# --- PostgreSQL: tsvector / tsquery ---------------------------------------------------------------
+
+
+def document_vector() -> CombinedExpression:
+    """The indexed document. It must stay identical to the expression of the GIN index made by
+    migration 0001, or PostgreSQL stops using the index (a test checks the plan)."""
+    return SearchVector("title", config=PG_CONFIG, weight="A") + SearchVector(
+        "text", config=PG_CONFIG, weight="D"
+    )
+
+
+def _postgres_find(
+    public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
+) -> list[tuple[Post, str]]:
+    # plainto_tsquery ANDs the words and has no syntax of its own to get wrong.
+    query = SearchQuery(" ".join(terms), config=PG_CONFIG, search_type="plain")
+    found = (
+        public.alias(document=document_vector())
+        .filter(document=query)
+        .annotate(
+            score=SearchRank(F("document"), query, cover_density=True),
+            headline=_headline(query),
+        )
+        .order_by(*(("-published_at", "-id") if by_date else ("-score", "-published_at", "-id")))
+    )
+    return [
+        (post, _with_ellipses(post.headline, post.text)) for post in found[offset : offset + count]
+    ]
+
+
+# PostgreSQL's parser reads `<...>` as an XML tag and ts_headline leaves tags out, which would
+# drop text such as "<script>" that a post shows literally: swap the brackets out and back.
+_PG_STAND_INS = {"<": "\x04", ">": "\x05"}
+_PG_RESTORE = str.maketrans({stand_in: char for char, stand_in in _PG_STAND_INS.items()})
+
+
+def _headline(query: SearchQuery) -> SearchHeadline:
+    text: F | Replace = F("text")
+    for char, stand_in in _PG_STAND_INS.items():
+        text = Replace(text, Value(char), Value(stand_in))
+    return SearchHeadline(
+        text,
+        query,
+        config=PG_CONFIG,
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=SNIPPET_WORDS,
+        min_words=SNIPPET_WORDS // 2,
+    )
+
+
+def _with_ellipses(headline: str | None, text: str) -> str:
+    """Brackets restored, and a cut at either end marked as FTS5's snippet() does (ts_headline
+    has no ellipsis option)."""
+    headline = (headline or "").translate(_PG_RESTORE)
+    plain = _MARKERS.sub("", headline)
+    before = "" if text.startswith(plain) else ELLIPSIS
+    after = "" if text.endswith(plain) else ELLIPSIS
+    return f"{before}{headline}{after}"
+
+
+# --- Highlighting ---------------------------------------------------------------------------------
+
+
+def snippet_html(raw: str) -> SafeString:
+    """Turn a marked-up snippet from the database into safe HTML: text escaped, marks balanced."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html("<mark>{}</mark>", text) if marked else text,)
+            for text, marked in _runs(raw)
+        ),
+    )
+
+
+def _runs(raw: str) -> Iterator[tuple[str, bool]]:
+    """Adjacent segments in one state joined: no `<mark>b</mark><mark>c</mark>`."""
+    for marked, group in groupby(_segments(raw), key=itemgetter(1)):
+        yield "".join(text for text, _ in group), marked
+
+
+def _segments(raw: str) -> Iterator[tuple[str, bool]]:
+    """Pieces of text and whether each is marked. Markers only set the state and are never
+    output, so a stray one from the post's own text cannot unbalance the marks."""
+    marked = False
+    for piece in _MARKERS.split(raw):
+        if piece in (START, STOP):
+            marked = piece == START
+        elif piece:
+            yield _CONTROLS.sub("", piece), marked

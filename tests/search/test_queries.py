@@ -1,0 +1,312 @@
+"""search_posts: what matches, in what order, how it is highlighted, and what it costs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.actions import save_post
+from broadsheet.posts.models import Post
+from broadsheet.search.queries import (
+    MAX_TERMS,
+    Hit,
+    document_vector,
+    query_terms,
+    search_posts,
+    snippet_html,
+)
+from tests.conftest import NOON, MakePost
+
+pytestmark = pytest.mark.django_db
+
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 index")
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL index")
+
+CORPORA = Path(os.environ.get("BROADSHEET_CORPORA", "/work/shared/corpora"))
+XSS_FILE = CORPORA / "xss" / "xss_payloads_quick.txt"
+
+
+def xss_payloads() -> list[Any]:
+    if not XSS_FILE.exists():
+        return [pytest.param("", marks=pytest.mark.skip(reason=f"{XSS_FILE} is missing"))]
+    lines = XSS_FILE.read_text().splitlines()
+    return [pytest.param(line, id=f"xss-{n}") for n, line in enumerate(lines, 1) if line]
+
+
+HOSTILE = [
+    '"',
+    '""',
+    'garden"',
+    "NEAR(",
+    "NEAR(garden weather, 2)",
+    "title:garden",
+    "{title text}: garden",
+    "*",
+    "gard*",
+    "^garden",
+    "a OR",
+    "OR",
+    "AND NOT",
+    "-garden",
+    "(((",
+    ")))",
+    "' OR 1=1 --",
+    "'; DROP TABLE posts_post; --",
+    "%s %% %(x)s",
+    "\\",
+    "garden\x00weather",
+    "\ud800",
+    "\x02garden\x03",
+    "🌱 garden",
+    "x" * 10_000,
+    "garden " * 2_000,
+]
+
+
+def search(blog: Blog, query: str, **kwargs: Any) -> tuple[list[Hit], bool]:
+    return search_posts(blog, query, now=NOON, **kwargs)
+
+
+def titles(hits: list[Hit]) -> list[str]:
+    return [hit.post.title for hit in hits]
+
+
+def days_ago(days: int) -> dt.datetime:
+    return NOON - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def filler(make_post: MakePost) -> None:
+    """Unrelated posts, so that word rarity (which both rankings weigh) behaves as on a real blog."""
+    for n in range(6):
+        make_post(title=f"Weather {n}", source="Rain again, and wind.", published_at=days_ago(30))
+
+
+def test_word_in_title_finds_post(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Tomatoes ripening", source="Nothing else to say.")
+    hits, more = search(blog, "tomatoes")
+    assert titles(hits) == ["Tomatoes ripening"]
+    assert more is False
+
+
+def test_word_in_body_finds_post(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Saturday", source="The *courgettes* are enormous this year.")
+    assert titles(search(blog, "courgettes")[0]) == ["Saturday"]
+
+
+def test_every_word_must_match(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Rain", source="Rain on the roof.")
+    make_post(title="Rain and wind", source="Wind in the trees.")
+    assert titles(search(blog, "rain wind")[0]) == ["Rain and wind"]
+
+
+def test_stemming_finds_other_forms_of_a_word(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Notes", source="An hour in the garden.")
+    assert titles(search(blog, "gardens")[0]) == ["Notes"]
+    assert titles(search(blog, "GARDEN")[0]) == ["Notes"]
+
+
+def test_title_match_ranks_above_body_match(make_post: MakePost, blog: Blog, filler: None) -> None:
+    make_post(title="Garden plans", source="Seeds to order.", published_at=days_ago(3))
+    make_post(title="Sunday", source="Walked past the garden gate.", published_at=days_ago(1))
+    assert titles(search(blog, "garden")[0]) == ["Garden plans", "Sunday"]
+
+
+def test_by_date_orders_newest_first(make_post: MakePost, blog: Blog, filler: None) -> None:
+    make_post(title="Garden plans", source="Seeds.", published_at=days_ago(3))
+    make_post(title="Sunday", source="The garden gate.", published_at=days_ago(1))
+    make_post(title="Monday", source="Garden, garden.", published_at=days_ago(2))
+    hits, _ = search(blog, "garden", by_date=True)
+    assert titles(hits) == ["Sunday", "Monday", "Garden plans"]
+
+
+def test_snippet_marks_the_matched_word(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Notes", source="We dug in the gardens all afternoon.")
+    (hit,), _ = search(blog, "garden")
+    assert "<mark>gardens</mark>" in hit.snippet_html
+    assert "We dug in the" in hit.snippet_html
+
+
+def test_snippet_of_a_long_body_is_cut_with_ellipses(make_post: MakePost, blog: Blog) -> None:
+    words = " ".join(f"word{n}" for n in range(200))
+    make_post(title="Long", source=f"{words} marigold {words}")
+    (hit,), _ = search(blog, "marigold")
+    assert hit.snippet_html.startswith("…")
+    assert hit.snippet_html.endswith("…")
+    assert "<mark>marigold</mark>" in hit.snippet_html
+    assert len(hit.snippet_html) < 600
+
+
+def test_title_only_match_shows_the_start_of_the_body(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Marigolds", source="Orange flowers by the door.")
+    (hit,), _ = search(blog, "marigold")
+    assert hit.snippet_html.startswith("Orange flowers")
+    assert "<mark>" not in hit.snippet_html
+
+
+def test_snippet_escapes_html_like_text_of_the_post(make_post: MakePost, blog: Blog) -> None:
+    post = make_post(title="Code", source="A garden of `<script>alert(1)</script>` tags.")
+    assert "<script>alert(1)</script>" in post.text  # visible text, not markup
+    (hit,), _ = search(blog, "garden")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.snippet_html
+    assert "<script" not in hit.snippet_html
+
+
+@pytest.mark.parametrize("payload", xss_payloads())
+def test_snippet_never_carries_markup_from_a_post(
+    make_post: MakePost, blog: Blog, payload: str
+) -> None:
+    post = make_post(title="Payload", source=f"marigold\n\n```\n{payload}\n```\n")
+    assert payload in post.text
+    (hit,), _ = search(blog, "marigold")
+    assert not re.search(r"[<>]", hit.snippet_html.replace("<mark>", "").replace("</mark>", ""))
+
+
+def test_snippet_html_balances_stray_markers_from_post_text() -> None:
+    # A post's own text may contain the control characters used as markers.
+    assert snippet_html("a\x03b \x02c\x02d\x03 e\x02f") == "ab <mark>cd</mark> e<mark>f</mark>"
+    assert snippet_html("x\x01<b>&") == "x&lt;b&gt;&amp;"
+
+
+def test_drafts_scheduled_and_other_blogs_posts_do_not_match(
+    make_post: MakePost, blog: Blog, other_blog: Blog
+) -> None:
+    make_post(title="Marigold draft", status=Post.Status.DRAFT, published_at=None)
+    make_post(title="Marigold later", published_at=NOON + dt.timedelta(days=1))
+    make_post(title="Marigold elsewhere", target=other_blog)
+    make_post(title="Marigold now", published_at=NOON)
+    assert titles(search(blog, "marigold")[0]) == ["Marigold now"]
+    assert titles(search(other_blog, "marigold")[0]) == ["Marigold elsewhere"]
+
+
+def test_scheduled_post_matches_once_its_time_has_come(make_post: MakePost, blog: Blog) -> None:
+    later = NOON + dt.timedelta(days=1)
+    make_post(title="Marigold later", published_at=later)
+    assert search_posts(blog, "marigold", now=later)[0][0].post.title == "Marigold later"
+
+
+@pytest.mark.parametrize("query", [*HOSTILE, *xss_payloads()])
+def test_hostile_queries_return_without_error(make_post: MakePost, blog: Blog, query: str) -> None:
+    make_post(title="Garden weather", source="Rain on the garden, title and text.")
+    hits, more = search(blog, query)
+    assert isinstance(hits, list)
+    assert more is False
+
+
+@pytest.mark.parametrize("query", ['"garden', "garden*", "(garden)", "title:garden", "-garden"])
+def test_punctuation_around_words_is_ignored(make_post: MakePost, blog: Blog, query: str) -> None:
+    make_post(title="Garden title", source="Rain.")
+    assert titles(search(blog, query)[0]) == ["Garden title"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "!!! ???", "(((", '""'])
+def test_empty_query_finds_nothing_without_asking_the_database(
+    make_post: MakePost, blog: Blog, query: str, django_assert_num_queries: Any
+) -> None:
+    make_post()
+    with django_assert_num_queries(0):
+        assert search(blog, query) == ([], False)
+
+
+def test_long_queries_are_capped() -> None:
+    assert len(query_terms(" ".join(f"w{n}" for n in range(1000)))) == MAX_TERMS
+    assert query_terms("a" * 10_000) == ["a" * 500]
+    assert query_terms("Garden, garden! GARDEN") == ["Garden", "garden", "GARDEN"]
+
+
+def test_editing_the_title_updates_the_index(make_post: MakePost, blog: Blog) -> None:
+    post = make_post(title="Marigolds", source="Orange.")
+    post.title = "Nasturtiums"
+    save_post(post, now=NOON)
+    assert search(blog, "marigold") == ([], False)
+    assert titles(search(blog, "nasturtiums")[0]) == ["Nasturtiums"]
+
+
+def test_editing_the_body_updates_the_index(make_post: MakePost, blog: Blog) -> None:
+    post = make_post(title="Notes", source="Marigolds.")
+    post.source = "Nasturtiums."
+    save_post(post, now=NOON)
+    assert search(blog, "marigold") == ([], False)
+    assert titles(search(blog, "nasturtium")[0]) == ["Notes"]
+
+
+def test_deleting_a_post_removes_it(make_post: MakePost, blog: Blog) -> None:
+    post = make_post(title="Marigolds")
+    post.delete()
+    assert search(blog, "marigold") == ([], False)
+
+
+def test_paging_walks_every_hit_once(make_post: MakePost, blog: Blog) -> None:
+    for day in range(5):
+        make_post(title=f"Day {day}", source="In the garden.", published_at=days_ago(day))
+    pages = [search(blog, "garden", by_date=True, offset=start, limit=2) for start in (0, 2, 4)]
+    assert [titles(hits) for hits, _ in pages] == [
+        ["Day 0", "Day 1"],
+        ["Day 2", "Day 3"],
+        ["Day 4"],
+    ]
+    assert [more for _, more in pages] == [True, True, False]
+    assert search(blog, "garden", offset=5, limit=2) == ([], False)
+
+
+@pytest.mark.parametrize("offset, limit", [(-5, 7), (0, 0), (0, -1), (10**30, 7), (0, 10**30)])
+def test_out_of_range_paging_is_harmless(
+    make_post: MakePost, blog: Blog, offset: int, limit: int
+) -> None:
+    make_post(title="Garden")
+    hits, more = search(blog, "garden", offset=offset, limit=limit)
+    assert len(hits) <= 1
+    assert more is False
+
+
+def count_queries(blog: Blog) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        hits, _ = search(blog, "garden", limit=100)
+        for hit in hits:
+            assert hit.post.author is not None
+            assert [label.name for label in hit.post.labels.all()] == ["Flowers", "Outside"]
+    return len(hits), len(queries)
+
+
+def test_queries_do_not_grow_with_the_number_of_hits(make_post: MakePost, blog: Blog) -> None:
+    make_post(title="Garden 0", labels=("Flowers", "Outside"))
+    one = count_queries(blog)
+    for n in range(1, 30):
+        make_post(title=f"Garden {n}", labels=("Flowers", "Outside"), published_at=days_ago(n))
+    thirty = count_queries(blog)
+    assert (one[0], thirty[0]) == (1, 30)
+    assert one[1] == thirty[1] <= 3
+
+
+@on_sqlite
+def test_sqlite_index_agrees_with_the_posts_table(make_post: MakePost) -> None:
+    kept = make_post(title="Kept", source="One.")
+    edited = make_post(title="Edited", source="Two.")
+    make_post(title="Deleted").delete()
+    edited.source = "Three."
+    save_post(edited, now=NOON)
+    Post.objects.filter(pk=kept.pk).update(comment_count=3)
+    with connection.cursor() as cursor:
+        # Raises "database disk image is malformed" if the index and posts_post disagree.
+        cursor.execute(
+            "INSERT INTO search_post_fts(search_post_fts, rank) VALUES ('integrity-check', 1)"
+        )
+
+
+@on_postgres
+def test_postgres_query_uses_the_gin_index(make_post: MakePost) -> None:
+    make_post()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    query = SearchQuery("garden", config="english", search_type="plain")
+    plan = Post.objects.alias(document=document_vector()).filter(document=query).explain()
+    assert "search_post_document" in plan
