@@ -17,7 +17,7 @@ $(BIN)/broadsheet: pyproject.toml
 install: $(BIN)/broadsheet
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 run: install
@@ -42,4 +42,4 @@ test-postgres: install node_modules/.installed
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,7 @@ from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
 
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.tools.fixtures"]
 
 NOON = dt.datetime(2024, 10, 20, 12, 0, tzinfo=dt.UTC)
 

@@ -35,7 +35,8 @@ def test_archive_gadget_counts_posts_by_month(client: Client, make_post: MakePos
     aside = client.get("/").content.decode().split("<aside")[1]
     assert '<a href="/2024/10/">October</a> <span class="count">(2)</span>' in aside
     assert '<a href="/2024/09/">September</a> <span class="count">(1)</span>' in aside
-    assert '<a href="/2024/">2024</a> <span class="count">(3)</span>' in aside
+    assert '2024 <span class="count">(3)</span>' in aside
+    assert '<a href="/2024/">All of 2024</a>' in aside
 
 
 def test_legacy_daily_archive_redirects_to_month(client: Client, make_post: MakePost) -> None:
