@@ -14,8 +14,7 @@ def test_operator_can_reach_blogs_and_posts_in_admin(
     client: Client, blog: Blog, make_post: MakePost
 ) -> None:
     make_post("Repair me")
-    User.objects.create_superuser("root", "root@example.com", "pw")
-    client.login(username="root", password="pw")
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
     assert "Field Notes" in client.get("/admin/blogs/blog/").content.decode()
     assert "Repair me" in client.get("/admin/posts/post/").content.decode()
     assert client.get(f"/admin/blogs/blog/{blog.pk}/change/").status_code == 200
