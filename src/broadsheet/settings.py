@@ -165,6 +165,9 @@ SECURE_PROXY_SSL_HEADER = (
 )
 X_FRAME_OPTIONS = "DENY"
 
+# WebSub: the hub the posts feeds name, pinged when a post is published (off when empty).
+WEBSUB_HUB = env_str("BROADSHEET_WEBSUB_HUB", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

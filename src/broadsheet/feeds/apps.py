@@ -7,3 +7,6 @@ class FeedsConfig(AppConfig):
     name = "broadsheet.feeds"
     label = "feeds"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from broadsheet.feeds import checks  # noqa: F401 - registers the system checks

@@ -1,0 +1,135 @@
+"""The one base of every feed: Django's syndication `Feed`, made per request and per blog.
+
+A subclass says which rows it lists (`queryset`), how to name the feed, and how to describe
+one row; this base reads Blogger's query parameters, picks the writer for the format, cuts
+the requested page, and puts the numbers, links and ids in the form every writer needs. Feed
+instances keep the request's state, so each request makes its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.feedgenerator import SyndicationFeed
+
+from broadsheet.feeds import identity, params, websub
+from broadsheet.feeds.atom import AtomFeed
+from broadsheet.feeds.extensions import Paging
+from broadsheet.feeds.jsonfeed import JsonFeed
+from broadsheet.feeds.rss import RssFeed
+from broadsheet.reader.access import reader_blog
+
+WRITERS: dict[str, type[SyndicationFeed]] = {
+    params.ATOM: AtomFeed,
+    params.RSS: RssFeed,
+    params.JSONFEED: JsonFeed,
+}
+
+
+@dataclass
+class Window:
+    """One page of a feed's rows, and how many rows the whole feed has."""
+
+    items: list[Any]
+    total: int
+
+
+class BlogFeed(Feed):
+    # Overridden by feeds that a WebSub hub is told about (see websub.py).
+    is_topic = False
+
+    def __init__(self, default_fmt: str = params.ATOM) -> None:
+        self.default_fmt = default_fmt
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.request = request
+        self.blog = reader_blog(request)
+        try:
+            self.params = params.parse(request, self.default_fmt)
+        except params.UnsupportedFormat:
+            return HttpResponseBadRequest(
+                "Unsupported alt: use atom, rss or jsonfeed.", content_type="text/plain"
+            )
+        self.feed_type = WRITERS[self.params.fmt]
+        self.language = self.blog.language
+        self.origin = identity.origin(self.blog, request)
+        self.now = timezone.now()
+        return super().__call__(request, *args, **kwargs)
+
+    # Hooks for subclasses.
+
+    def queryset(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def prepare(self, items: list[Any]) -> None:
+        """Fetch what the entries need in bulk (labels, say) before they are written."""
+
+    def feed_path(self) -> str:
+        """The feed's address without query: the stable part of its id."""
+        raise NotImplementedError
+
+    # The Feed API.
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Window:
+        rows = self.queryset()
+        start = self.params.offset
+        items = list(rows[start : start + self.params.max_results])
+        self.prepare(items)
+        return Window(items, rows.count())
+
+    def items(self, obj: Window) -> list[Any]:
+        return obj.items
+
+    def feed_guid(self) -> str:
+        return identity.feed_id(self.blog, self.feed_path())
+
+    def feed_url(self) -> str:
+        if self.hub():
+            return websub.topic_url(self.blog, self.params.fmt)
+        return self.origin + self.request.get_full_path()
+
+    def hub(self) -> str:
+        return websub.hub_url() if self.is_topic and params.is_plain(self.request) else ""
+
+    def feed_extra_kwargs(self, obj: Window) -> dict[str, Any]:
+        return {
+            "hub": self.hub(),
+            "paging": self.paging(obj),
+            "updated_fallback": self.local(self.blog.created_at),
+        }
+
+    def item_description(self, item: Any) -> str | None:  # type: ignore[override]
+        # None keeps Django's writers from putting out a description or summary of their
+        # own; ours put the `body` where each format wants it (content.py).
+        return None
+
+    def item_extra_kwargs(self, item: Any) -> dict[str, Any]:
+        return {"body": None, "replies": None, "in_reply_to": None}
+
+    # Helpers for subclasses.
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def local(self, value: dt.datetime) -> dt.datetime:
+        """Times in the blog's own zone, with its offset, as Blogger writes them."""
+        return timezone.localtime(value, self.blog.tzinfo)
+
+    def paging(self, obj: Window) -> Paging:
+        shown_to = self.params.offset + len(obj.items)
+        next_url = self.page_url(shown_to + 1) if shown_to < obj.total and obj.items else None
+        return Paging(obj.total, self.params.start_index, self.params.max_results, next_url)
+
+    def page_url(self, start_index: int) -> str:
+        query = self.request.GET.copy()
+        query["start-index"] = str(start_index)
+        query["max-results"] = str(self.params.max_results)
+        return self.url(escape_uri_path(self.request.path)) + "?" + urlencode(sorted(query.items()))

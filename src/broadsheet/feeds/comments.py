@@ -1,0 +1,119 @@
+"""Comment feeds: the whole blog's (`/feeds/comments/default`) and one post's
+(`/feeds/POSTID/comments/default`). Published comments on public posts only.
+
+Comment text is plain text from anyone. It is escaped and linkified exactly as on the post
+page (`comment_html`), and titles are that text, cut short, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.html import escape
+
+from broadsheet.comments.models import Comment
+from broadsheet.core import markup
+from broadsheet.feeds import identity
+from broadsheet.feeds.base import BlogFeed
+from broadsheet.feeds.content import CONTENT, Body
+from broadsheet.feeds.extensions import InReplyTo
+from broadsheet.feeds.posts import UNTITLED
+from broadsheet.posts.models import Post
+from broadsheet.reader.templatetags.reader_tags import comment_html, epoch_ms, web_url
+
+TITLE_LENGTH = 60
+
+
+class CommentsFeed(BlogFeed):
+    """Every published comment on the blog's public posts, newest first."""
+
+    def queryset(self) -> QuerySet[Comment]:
+        public = Post.objects.public(self.blog, self.now).order_by().values("pk")
+        comments = Comment.objects.filter(status=Comment.Status.PUBLISHED, post__in=public)
+        return comments.select_related("post").order_by("-created_at", "-id")
+
+    def feed_path(self) -> str:
+        return "/feeds/comments/default"
+
+    def title(self) -> str:
+        return f"{self.blog.title}: Comments"
+
+    def description(self) -> str:
+        return f"Comments on {self.blog.title}"
+
+    def link(self) -> str:
+        return self.url("/")
+
+    def item_title(self, item: Comment) -> str:
+        # Escaped first so that snippet(), which reads HTML, sees the text as text.
+        return markup.snippet(escape(item.body), TITLE_LENGTH) or item.display_name
+
+    def item_link(self, item: Comment) -> str:
+        # Blogger's address of one comment: the post, `showComment`, and the comment's anchor.
+        query = f"?showComment={epoch_ms(item.created_at)}#{item.anchor}"
+        return self.url(item.post.permalink + query)
+
+    def item_guid(self, item: Comment) -> str:
+        return identity.comment_id(self.blog, item.post, item.pk)
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Comment) -> str:
+        return item.display_name
+
+    def item_author_link(self, item: Comment) -> str | None:
+        return web_url(item.author_url) or None
+
+    def item_pubdate(self, item: Comment) -> dt.datetime:
+        return self.local(item.created_at)
+
+    def item_updateddate(self, item: Comment) -> dt.datetime:
+        # Comments are not edited, so an entry dates from when it was written, not from when
+        # its row last changed (an import sets `updated_at` to the day of the import).
+        return self.local(item.created_at)
+
+    def item_extra_kwargs(self, item: Comment) -> dict[str, Any]:
+        return {
+            **super().item_extra_kwargs(item),
+            "body": Body(CONTENT, str(comment_html(item.body))),
+            "in_reply_to": self.answered(item),
+        }
+
+    def answered(self, item: Comment) -> InReplyTo:
+        post_url = self.url(item.post.permalink)
+        if item.parent_id is None:
+            return InReplyTo(identity.post_id(self.blog, item.post), post_url)
+        ref = identity.comment_id(self.blog, item.post, item.parent_id)
+        return InReplyTo(ref, f"{post_url}#c{item.parent_id}")
+
+
+class PostCommentsFeed(CommentsFeed):
+    """One public post's published comments."""
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__()
+        self.post_id = post_id
+
+    def queryset(self) -> QuerySet[Comment]:
+        post = Post.objects.public(self.blog, self.now).filter(pk=self.post_id).first()
+        if post is None:
+            raise Http404("No such post.")
+        self.post = post
+        comments = post.comments.filter(status=Comment.Status.PUBLISHED)
+        return comments.order_by("-created_at", "-id")
+
+    def feed_guid(self) -> str:
+        # The post's address, not its database id, which an export and import would change.
+        return identity.post_id(self.blog, self.post) + "#comments"
+
+    def title(self) -> str:
+        return f"{self.blog.title}: Comments on {self.post.title or UNTITLED}"
+
+    def description(self) -> str:
+        return f"Comments on {self.post.title or UNTITLED}"
+
+    def link(self) -> str:
+        return self.url(self.post.permalink)

@@ -1,0 +1,164 @@
+"""The posts feed (whole blog or by label) and the static pages feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet, prefetch_related_objects
+
+from broadsheet.blogs.models import Blog
+from broadsheet.core import markup
+from broadsheet.feeds import identity, params
+from broadsheet.feeds.base import BlogFeed
+from broadsheet.feeds.content import SNIPPET, entry_body
+from broadsheet.feeds.extensions import Replies
+from broadsheet.posts.models import Page, Post
+from broadsheet.reader import listing
+
+UNTITLED = "(untitled)"
+
+
+class PostsFeed(BlogFeed):
+    """`/feeds/posts/default`, its aliases, `/feeds/posts/summary` and `.../-/LABEL/LABEL`."""
+
+    def __init__(
+        self,
+        default_fmt: str = params.ATOM,
+        projection: str = "default",
+        labels: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(default_fmt)
+        self.summary = projection == "summary"
+        self.labels: tuple[str, ...] = labels
+        self.is_topic = not labels and not self.summary
+
+    def queryset(self) -> QuerySet[Post]:
+        posts = Post.objects.public(self.blog, self.now)
+        if self.params.orderby == "updated":
+            posts = posts.order_by("-updated_at", "-id")
+        if self.labels:
+            # Blogger's `-/A/B` means posts with both; an unknown label is an empty feed, so a
+            # reader subscribed to a label that comes back later keeps its subscription.
+            found = listing.with_labels(posts, self.blog, list(self.labels))
+            posts = found if found is not None else posts.none()
+        return posts
+
+    def prepare(self, items: list[Post]) -> None:
+        prefetch_related_objects(items, "labels")
+
+    def feed_path(self) -> str:
+        projection = "summary" if self.summary else "default"
+        quoted = "/".join(listing.quote_label(name) for name in self.labels)
+        return f"/feeds/posts/{projection}" + (f"/-/{quoted}" if quoted else "")
+
+    def title(self) -> str:
+        return f"{self.blog.title}: {', '.join(self.labels)}" if self.labels else self.blog.title
+
+    def subtitle(self) -> str | None:
+        return self.blog.description or None
+
+    def description(self) -> str:
+        return self.blog.description or self.blog.title
+
+    def link(self) -> str:
+        if not self.labels:
+            return self.url("/")
+        return self.url("/search/label/" + "+".join(map(listing.quote_label, self.labels)))
+
+    def item_title(self, item: Post) -> str:
+        return item.title or UNTITLED
+
+    def item_link(self, item: Post) -> str:
+        return self.url(item.permalink)
+
+    def item_guid(self, item: Post) -> str:
+        return identity.post_id(self.blog, item)
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Post) -> str:
+        return item.display_author
+
+    def item_pubdate(self, item: Post) -> dt.datetime | None:
+        return self.local(item.published_at) if item.published_at else None
+
+    def item_updateddate(self, item: Post) -> dt.datetime:
+        return self.local(item.updated_at)
+
+    def item_categories(self, item: Post) -> list[str]:
+        return [label.name for label in item.labels.all()]
+
+    def item_comments(self, item: Post) -> str:
+        return self.url(item.permalink + "#comments")
+
+    def item_extra_kwargs(self, item: Post) -> dict[str, Any]:
+        link = self.url(item.permalink)
+        mode = content_mode(self.blog, self.summary)
+        return {
+            **super().item_extra_kwargs(item),
+            "body": entry_body(item.body_html, item.snippet, mode, link),
+            "replies": Replies(
+                item.comment_count,
+                self.url(f"/feeds/{item.pk}/comments/default"),
+                link + "#comments",
+            ),
+        }
+
+
+class PagesFeed(BlogFeed):
+    """`/feeds/pages/default`: the blog's published static pages."""
+
+    def queryset(self) -> QuerySet[Page]:
+        order = "-updated_at" if self.params.orderby == "updated" else "-published_at"
+        pages = Page.objects.filter(blog=self.blog, status=Page.Status.PUBLISHED)
+        return pages.select_related("author").order_by(order, "-id")
+
+    def feed_path(self) -> str:
+        return "/feeds/pages/default"
+
+    def title(self) -> str:
+        return f"{self.blog.title}: Pages"
+
+    def description(self) -> str:
+        return self.blog.description or self.blog.title
+
+    def link(self) -> str:
+        return self.url("/")
+
+    def item_title(self, item: Page) -> str:
+        return item.title or UNTITLED
+
+    def item_link(self, item: Page) -> str:
+        return self.url(item.get_absolute_url())
+
+    def item_guid(self, item: Page) -> str:
+        return identity.page_id(self.blog, item)
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Page) -> str:
+        if item.author is None:
+            return self.blog.title
+        return item.author.get_full_name() or item.author.get_username()
+
+    def item_pubdate(self, item: Page) -> dt.datetime | None:
+        return self.local(item.published_at) if item.published_at else None
+
+    def item_updateddate(self, item: Page) -> dt.datetime:
+        return self.local(item.updated_at)
+
+    def item_extra_kwargs(self, item: Page) -> dict[str, Any]:
+        link = self.url(item.get_absolute_url())
+        mode = content_mode(self.blog, summary=False)
+        snippet = markup.snippet(item.body_html)
+        body = entry_body(item.body_html, snippet, mode, link)
+        return {**super().item_extra_kwargs(item), "body": body}
+
+
+def content_mode(blog: Blog, summary: bool) -> str:
+    """The blog's feed setting, or the short summary that `/feeds/posts/summary` asks for;
+    a blog that allows no content gives none at either address."""
+    if summary and blog.feed_content != Blog.FeedContent.NONE:
+        return SNIPPET
+    return str(blog.feed_content)

@@ -1,0 +1,67 @@
+"""Label feeds: `/feeds/posts/default/-/NAME`, and `-/A/B` for posts with both labels."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from broadsheet.blogs.models import Blog
+from tests.conftest import NOON, MakePost
+from tests.feeds.conftest import ORIGIN, entries_titles, hours
+from tests.feeds.rules import read_feed, read_jsonfeed
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def labelled(make_post: MakePost) -> None:
+    make_post("Tomatoes", labels=("Seed Saving",))
+    make_post("Coffee", labels=("Café",), published_at=NOON - hours(1))
+    make_post("Both", labels=("Garden", "Winter"), published_at=NOON - hours(2))
+    make_post("Garden only", labels=("Garden",), published_at=NOON - hours(3))
+    make_post("No labels", published_at=NOON - hours(4))
+
+
+@pytest.mark.parametrize(
+    ("path", "titles"),
+    [
+        ("/feeds/posts/default/-/Seed%20Saving", ["Tomatoes"]),
+        ("/feeds/posts/default/-/Caf%C3%A9", ["Coffee"]),
+        ("/feeds/posts/default/-/Garden", ["Both", "Garden only"]),
+        ("/feeds/posts/default/-/garden", ["Both", "Garden only"]),
+        ("/feeds/posts/default/-/Garden/Winter", ["Both"]),
+        ("/feeds/posts/default/-/Garden/Winter/", ["Both"]),
+        ("/feeds/posts/summary/-/Garden", ["Both", "Garden only"]),
+        ("/feeds/posts/default/-/Garden?alt=rss", ["Both", "Garden only"]),
+        ("/feeds/posts/default/-/Garden?max-results=1&start-index=2", ["Garden only"]),
+    ],
+)
+def test_label_feed_lists_only_posts_with_every_label(
+    client: Client, labelled: None, path: str, titles: list[str]
+) -> None:
+    assert entries_titles(read_feed(client.get(path))) == titles
+
+
+def test_label_feed_names_its_label_and_links_its_page(
+    client: Client, blog: Blog, labelled: None
+) -> None:
+    feed = read_feed(client.get("/feeds/posts/default/-/Seed%20Saving"))
+    assert feed.feed.title == "Field Notes: Seed Saving"
+    assert feed.feed.link == f"{ORIGIN}/search/label/Seed%20Saving"
+    year = blog.created_at.year
+    assert feed.feed.id == f"tag:localhost,{year}:/feeds/posts/default/-/Seed%20Saving"
+    self_link = [link.href for link in feed.feed.links if link.rel == "self"]
+    assert self_link == [f"{ORIGIN}/feeds/posts/default/-/Seed%20Saving"]
+
+
+def test_non_ascii_label_in_json_feed(client: Client, labelled: None) -> None:
+    document = read_jsonfeed(client.get("/feeds/posts/default/-/Caf%C3%A9?alt=jsonfeed"))
+    assert [item["title"] for item in document["items"]] == ["Coffee"]
+    assert document["items"][0]["tags"] == ["Café"]
+    assert document["feed_url"] == f"{ORIGIN}/feeds/posts/default/-/Caf%C3%A9?alt=jsonfeed"
+
+
+def test_unknown_label_is_an_empty_feed(client: Client, labelled: None) -> None:
+    # A reader subscribed to a label that is gone keeps a working subscription.
+    feed = read_feed(client.get("/feeds/posts/default/-/Nothing%20here"))
+    assert feed.entries == []

@@ -1,0 +1,113 @@
+"""sitemap.xml: an index of `?page=N` (150 posts each, newest first), pages and labels."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.actions import save_page, save_post
+from broadsheet.posts.models import Page, Post
+from tests.conftest import NOON, MakePost
+from tests.feeds.conftest import ORIGIN, ManyPosts, hours
+from tests.feeds.rules import is_rfc3339, parse_xml
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def read(client: Client, path: str, root: str) -> list[tuple[str, str]]:
+    """(loc, lastmod) of every entry; the document must be the expected kind of sitemap."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
+    tree = parse_xml(response.content)
+    assert tree.tag == SM + root
+    entries = [
+        (child.findtext(SM + "loc") or "", child.findtext(SM + "lastmod") or "") for child in tree
+    ]
+    assert all(is_rfc3339(lastmod) for _, lastmod in entries)
+    return entries
+
+
+def test_index_splits_posts_150_a_page_and_lists_pages_and_labels(
+    client: Client, blog: Blog, many_posts: ManyPosts
+) -> None:
+    many_posts(301)
+    save_page(Page(blog=blog, title="About", source="Hi", status=Page.Status.PUBLISHED), now=NOON)
+    index = read(client, "/sitemap.xml", "sitemapindex")
+    assert index == [
+        (f"{ORIGIN}/sitemap.xml?page=1", "2024-10-20T12:00:00Z"),  # the newest post's edit
+        (f"{ORIGIN}/sitemap.xml?page=2", "2024-10-14T06:00:00Z"),  # post 150
+        (f"{ORIGIN}/sitemap.xml?page=3", "2024-10-08T00:00:00Z"),  # post 300
+        (f"{ORIGIN}/sitemap-pages.xml", "2024-10-20T12:00:00Z"),
+        (f"{ORIGIN}/sitemap-labels.xml", "2024-10-20T12:00:00Z"),
+    ]
+    first = read(client, "/sitemap.xml?page=1", "urlset")
+    assert len(first) == 150
+    assert first[0] == (f"{ORIGIN}/2024/10/diary-0.html", "2024-10-20T12:00:00Z")
+    assert first[-1][0] == f"{ORIGIN}/2024/10/diary-149.html"
+    assert [loc for loc, _ in read(client, "/sitemap.xml?page=3", "urlset")] == [
+        f"{ORIGIN}/2024/10/diary-300.html"
+    ]
+
+
+def test_page_and_label_sitemaps(client: Client, blog: Blog, make_post: MakePost) -> None:
+    make_post("Tomatoes", labels=("Seed Saving", "Café"))
+    late = make_post("Later", labels=("Café",), published_at=NOON - hours(1))
+    late.source = "Edited"
+    save_post(late, now=NOON + hours(5))
+    make_post("Draft", labels=("Secret",), status=Post.Status.DRAFT, published_at=None)
+    save_page(Page(blog=blog, title="About", source="Hi", status=Page.Status.PUBLISHED), now=NOON)
+    save_page(Page(blog=blog, title="Draft page", source="x", status=Page.Status.DRAFT))
+    assert read(client, "/sitemap-pages.xml", "urlset") == [
+        (f"{ORIGIN}/p/about.html", "2024-10-20T12:00:00Z")
+    ]
+    assert read(client, "/sitemap-labels.xml", "urlset") == [
+        (f"{ORIGIN}/search/label/Caf%C3%A9", "2024-10-20T17:00:00Z"),
+        (f"{ORIGIN}/search/label/Seed%20Saving", "2024-10-20T12:00:00Z"),
+    ]
+
+
+def test_drafts_scheduled_and_other_blogs_stay_out(
+    client: Client, make_post: MakePost, other_blog: Blog
+) -> None:
+    post = make_post("Public")
+    make_post("Draft", status=Post.Status.DRAFT, published_at=None)
+    make_post("Next year", published_at=NOON + hours(24 * 365 * 10))
+    make_post("Elsewhere", target=other_blog)
+    assert [loc for loc, _ in read(client, "/sitemap.xml?page=1", "urlset")] == [
+        ORIGIN + post.permalink
+    ]
+
+
+def test_empty_blog_has_an_empty_index(client: Client, blog: Blog) -> None:
+    assert read(client, "/sitemap.xml", "sitemapindex") == []
+    assert read(client, "/sitemap.xml?page=1", "urlset") == []
+
+
+@pytest.mark.parametrize("page", ["2", "0", "x", "-1", "1.0", "²", "9" * 40])
+def test_pages_that_do_not_exist_are_404(client: Client, make_post: MakePost, page: str) -> None:
+    make_post()
+    assert client.get(f"/sitemap.xml?page={page}").status_code == 404
+
+
+def test_private_blog_has_no_public_sitemap(
+    client: Client, blog: Blog, make_post: MakePost
+) -> None:
+    make_post()
+    blog.is_private = True
+    blog.save()
+    for path in (
+        "/sitemap.xml",
+        "/sitemap.xml?page=1",
+        "/sitemap-pages.xml",
+        "/sitemap-labels.xml",
+    ):
+        assert client.get(path).status_code == 404
+
+
+def test_sitemaps_answer_get_and_head_only(client: Client, blog: Blog) -> None:
+    assert client.post("/sitemap.xml").status_code == 405
+    assert client.head("/sitemap.xml").status_code == 200
