@@ -182,6 +182,22 @@ def test_plain_text_decodes_entities_and_separates_paragraphs() -> None:
     assert plain_text("<p>Fish &amp; chips</p><p>Tea&nbsp;time</p>") == "Fish & chips Tea time"
 
 
+CONTROLS = [chr(n) for n in [*range(0x20), *range(0x7F, 0xA0)]]
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
+def test_plain_text_drops_control_characters_but_not_word_breaks(control: str) -> None:
+    # Whitespace controls separate words, as a space would; any other control vanishes.
+    expected = "a b" if control.isspace() else "ab"
+    assert plain_text(f"<p>a{control}b</p>") == expected
+    assert plain_text(render(f"a{control}b", HTML)) == expected
+
+
+def test_plain_text_drops_controls_written_as_references() -> None:
+    # The sanitiser writes "&#2;" out as a raw U+0002.
+    assert plain_text(render("<p>x&#2;y and \x02z</p>", HTML)) == "xy and z"
+
+
 def test_snippet_ends_with_dots_at_a_word_boundary() -> None:
     text = "<p>" + "word " * 60 + "</p>"
     out = snippet(text, length=23)

@@ -73,6 +73,11 @@ _MAX_PASSES = 4
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
 _TAG_THEN_NEWLINE = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)(\n?)')
+# C0 and C1 controls (U+0000-001F, U+007F-009F) show nothing, yet the sanitiser passes them on
+# (raw, or decoded from "&#2;"), and plain text feeds the search index, snippets and meta tags.
+# The ones Python counts as whitespace (\t \n \v \f \r, U+001C-001F, U+0085) are not in this
+# class: `plain_text` collapses them to a space, so they still keep words apart.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def render(source: str, fmt: str, *, doc_id: str = "") -> str:
@@ -111,11 +116,12 @@ def _clean_once(html: str) -> str:
 
 
 def plain_text(html: str) -> str:
-    """Visible text of sanitised HTML, entities decoded and whitespace collapsed."""
+    """Visible text of sanitised HTML, entities decoded, control characters dropped and
+    whitespace collapsed."""
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
-    return " ".join("".join(collector.parts).split())
+    return " ".join(_CONTROLS.sub("", "".join(collector.parts)).split())
 
 
 def snippet(html: str, length: int = 200) -> str:

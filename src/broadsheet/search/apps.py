@@ -1,9 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_migrate
+
+from broadsheet.search.schema import repair_index
 
 
 class SearchConfig(AppConfig):
     name = "broadsheet.search"
     label = "search"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Django sends post_migrate once per app that has a models module (this one has
+        # `models.py`), after every migrate and flush, even when nothing was applied.
+        post_migrate.connect(repair_search_index, sender=self, dispatch_uid="search.repair")
+
+
+def repair_search_index(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """A posts migration that remade posts_post (SQLite copies, drops and renames the table)
+    dropped the search triggers with it: put them back and rebuild the index."""
+    repair_index(connections[using])

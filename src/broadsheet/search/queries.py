@@ -1,9 +1,11 @@
 """Full-text search over a blog's public posts.
 
 SQLite (the default) searches an FTS5 table that triggers keep in step with `posts_post`;
-PostgreSQL searches a GIN expression index over the same two columns. Both are created by this
-app's migrations. Either way the reader's words are reduced to plain terms before they reach the
-database, so no query syntax (quotes, `NEAR(`, `OR`, `title:`, `*`) ever comes from the reader.
+PostgreSQL searches a GIN index over a stored tsvector of the same two columns, which a trigger
+keeps in `search_post_document` (`PostDocument`). Both are created by this app's migrations and
+repaired after any `migrate` that lost their triggers (`broadsheet.search.schema`). Either way
+the reader's words are reduced to plain terms before they reach the database, so no query syntax
+(quotes, `NEAR(`, `OR`, `title:`, `*`) ever comes from the reader.
 """
 
 from __future__ import annotations
@@ -15,22 +17,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
+from typing import TYPE_CHECKING, TypedDict
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import F, QuerySet, Value, prefetch_related_objects
-from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Replace
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Ranked(TypedDict):  # what `postgres_matches` adds to each post
+        score: float
+        headline: str
+
 
 # Bounds on what one reader's query may cost, whatever they type or put in the URL.
 MAX_QUERY_CHARS = 500
@@ -159,31 +164,33 @@ def fts5_query(terms: list[str]) -> str:
 # --- PostgreSQL: tsvector / tsquery ---------------------------------------------------------------
 
 
-def document_vector() -> CombinedExpression:
-    """The indexed document. It must stay identical to the expression of the GIN index made by
-    migration 0001, or PostgreSQL stops using the index (a test checks the plan)."""
-    return SearchVector("title", config=PG_CONFIG, weight="A") + SearchVector(
-        "text", config=PG_CONFIG, weight="D"
-    )
-
-
 def _postgres_find(
     public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
 ) -> list[tuple[Post, str]]:
+    found = postgres_matches(public, terms, by_date)[offset : offset + count]
+    return [(post, _with_ellipses(post.headline, post.text)) for post in found]
+
+
+def postgres_matches(
+    public: QuerySet[Post], terms: list[str], by_date: bool
+) -> QuerySet[WithAnnotations[Post, _Ranked]]:
+    """The matching public posts in result order, each with `score` and `headline`.
+
+    Matching and ranking read the stored document: computing to_tsvector for every match of a
+    common word cost seconds. ts_headline still parses the text, but PostgreSQL puts off costly
+    output columns until after ORDER BY ... LIMIT, so it runs for the page of hits only.
+    """
     # plainto_tsquery ANDs the words and has no syntax of its own to get wrong.
     query = SearchQuery(" ".join(terms), config=PG_CONFIG, search_type="plain")
-    found = (
-        public.alias(document=document_vector())
-        .filter(document=query)
+    order = ("-published_at", "-id") if by_date else ("-score", "-published_at", "-id")
+    return (
+        public.filter(search_document__document=query)
         .annotate(
-            score=SearchRank(F("document"), query, cover_density=True),
+            score=SearchRank(F("search_document__document"), query, cover_density=True),
             headline=_headline(query),
         )
-        .order_by(*(("-published_at", "-id") if by_date else ("-score", "-published_at", "-id")))
+        .order_by(*order)
     )
-    return [
-        (post, _with_ellipses(post.headline, post.text)) for post in found[offset : offset + count]
-    ]
 
 
 # PostgreSQL's parser reads `<...>` as an XML tag and ts_headline leaves tags out, which would

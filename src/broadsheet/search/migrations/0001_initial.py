@@ -2,13 +2,12 @@
 
 SQLite: `search_post_fts` is an external-content FTS5 table over posts_post(title, text); it
 stores only the index, and triggers on posts_post keep it in step, so every write path (actions,
-admin, imports, raw SQL) is indexed in the same transaction. Caution: when a later posts
-migration makes Django *remake* posts_post on SQLite (copy to a new table, drop, rename), the
-drop takes these triggers with it. Such a migration needs a search migration after it that runs
-SQLITE_TRIGGERS again and rebuilds; the index tests fail until it exists.
+admin, imports, raw SQL) is indexed in the same transaction. When a later posts migration makes
+Django *remake* posts_post on SQLite (copy to a new table, drop, rename), the drop takes these
+triggers with it; `broadsheet.search.schema.repair_index` puts them back after every migrate.
 
-PostgreSQL: an expression index over the weighted tsvector; queries use the same expression
-(`broadsheet.search.queries.document_vector`), which must stay identical to the one frozen here.
+PostgreSQL: an expression index over the weighted tsvector. Migration 0002 replaces it with a
+stored tsvector per post.
 """
 
 from django.contrib.postgres.indexes import GinIndex
