@@ -5,10 +5,12 @@ Defaults suit a laptop: SQLite and media under `var/`, the in-process cache, DEB
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from broadsheet.core.env import env_bool, env_int, env_list, env_str
 
@@ -52,12 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "broadsheet.blogs",
     "broadsheet.posts",
     "broadsheet.comments",
     "broadsheet.search",
     "broadsheet.feeds",
     "broadsheet.reader",
+    "broadsheet.studio",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.blogs.middleware.BlogMiddleware",
+    # Last, as django-axes asks: it turns a lock-out noticed during sign-in into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -124,6 +130,42 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
+# Signing in (the studio): django-axes counts failures per IP address and, separately, per
+# user name, so neither guessing many passwords for one account nor one address trying many
+# accounts gets far. Unknown and known user names are counted alike: the lock-out says
+# nothing about whether an account exists.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("BROADSHEET_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BROADSHEET_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "broadsheet.studio.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "broadsheet.studio.accounts.client_ip"
+LOGIN_URL = "studio:login"
+LOGIN_REDIRECT_URL = "studio:home"
+LOGOUT_REDIRECT_URL = "studio:login"
+
+# Email (password resets, invitations): printed to the console until an SMTP server is set.
+_SMTP_HOST = env_str("BROADSHEET_SMTP_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _SMTP_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = _SMTP_HOST or "localhost"
+EMAIL_PORT = env_int("BROADSHEET_SMTP_PORT", 587)
+EMAIL_HOST_USER = env_str("BROADSHEET_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("BROADSHEET_SMTP_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("BROADSHEET_SMTP_SSL", False)
+EMAIL_USE_TLS = env_bool("BROADSHEET_SMTP_STARTTLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("Set BROADSHEET_SMTP_SSL or BROADSHEET_SMTP_STARTTLS, not both.")
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = env_str("BROADSHEET_EMAIL_FROM", f"Broadsheet <broadsheet@{BASE_DOMAIN}>")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -144,6 +186,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("BROADSHEET_STATIC_FROM_SOURCE", False)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+
+# The app serves MEDIA_ROOT itself (embedded mode); turn off when nginx or a CDN serves it.
+SERVE_MEDIA = env_bool("BROADSHEET_SERVE_MEDIA", True)
+MAX_IMAGE_BYTES = env_int("BROADSHEET_MAX_IMAGE_MB", 10) * 1024 * 1024
+# Checked from the image header before any pixel is decoded: a small file can claim a size
+# that takes gigabytes to decode (a decompression bomb).
+MAX_IMAGE_PIXELS = env_int("BROADSHEET_MAX_IMAGE_MEGAPIXELS", 50) * 1_000_000
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

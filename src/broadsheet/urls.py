@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from broadsheet.studio.views.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("studio/", include("broadsheet.studio.urls")),
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("broadsheet.feeds.urls")),
     path("", include("broadsheet.reader.urls")),
 ]

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
     from broadsheet.posts.models import Post
 
 
@@ -137,3 +139,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) on {self.blog}"
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser | AnonymousUser, blog: Blog) -> Membership | None:
+        """The user's place on the blog, or None for an outsider.
+
+        A superuser runs the whole install, so they act as an admin of every blog; the
+        membership returned for them is not saved.
+        """
+        if not user.is_authenticated:
+            return None
+        if getattr(user, "is_superuser", False):
+            return cls(blog=blog, user=user, role=cls.Role.ADMIN)  # type: ignore[misc]
+        return cls.objects.filter(blog=blog, user=user).select_related("blog").first()
+
+    # The role rules. Actions check them (templates only hide what they forbid), and the
+    # per-post rules in `Post.editable_by` and friends build on them.
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins run the blog: settings, members, pages, and every post."""
+        return self.role == self.Role.ADMIN
+
+    @property
+    def can_publish(self) -> bool:
+        """Admins and authors publish; contributors write drafts for them."""
+        return self.role in (self.Role.ADMIN, self.Role.AUTHOR)

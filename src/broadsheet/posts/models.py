@@ -1,4 +1,4 @@
-"""Posts, static pages and labels."""
+"""Posts, static pages and labels; their revisions and autosaved text; who may change them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog
+from broadsheet.blogs.models import Blog, Membership
 
 
 class SourceFormat(models.TextChoices):
@@ -41,12 +41,44 @@ class PostQuerySet(models.QuerySet["Post"]):
             .order_by("-published_at", "-id")
         )
 
+    # The studio's four shelves. Trash is never public: `public` asks for published or
+    # scheduled posts only, so a trashed post leaves the site at once.
+
+    def drafts(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.DRAFT)
+
+    def scheduled(self, now: dt.datetime | None = None) -> PostQuerySet:
+        """Waiting for their time: readers cannot see them yet."""
+        return self.filter(
+            status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
+            published_at__gt=now or timezone.now(),
+        )
+
+    def published(self, now: dt.datetime | None = None) -> PostQuerySet:
+        """On the site now (a scheduled post whose time has come counts)."""
+        return self.filter(
+            status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
+            published_at__lte=now or timezone.now(),
+        )
+
+    def trashed(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.TRASH)
+
+    def not_trashed(self) -> PostQuerySet:
+        return self.exclude(status=Post.Status.TRASH)
+
+    def visible_to(self, member: Membership) -> PostQuerySet:
+        """What a member finds in the studio: all the blog's posts for an admin, else their own."""
+        mine = self.filter(blog=member.blog)
+        return mine if member.is_admin else mine.filter(author=member.user)
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
+        TRASH = "trash", "Trash"
 
     blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
@@ -79,6 +111,9 @@ class Post(models.Model):
     search_description = models.CharField(max_length=300, blank=True)
     # Approved comments, kept by the comment actions so listings need no COUNT per post.
     comment_count = models.PositiveIntegerField(default=0)
+    # When the post went to the trash (null otherwise); nullable so that adding it needs no
+    # table rebuild on SQLite, which would drop the search triggers on this table.
+    trashed_at = models.DateTimeField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -112,9 +147,53 @@ class Post(models.Model):
 
     def is_public(self, now: dt.datetime | None = None) -> bool:
         return (
-            self.status != Post.Status.DRAFT
+            self.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
+        )
+
+    def has_been_public(self, now: dt.datetime | None = None) -> bool:
+        """Readers may have seen it (and linked to it): its permalink is now fixed for life.
+
+        A post reverted to draft keeps its permalink and first publication time, so this stays
+        true for it.
+        """
+        return (
+            bool(self.permalink)
+            and self.published_at is not None
+            and (self.published_at <= (now or timezone.now()))
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == Post.Status.SCHEDULED and not self.is_public()
+
+    # Who may do what with this post. Actions enforce these; views only show what they allow.
+
+    def visible_to(self, member: Membership) -> bool:
+        """Admins see every post of their blog; authors and contributors see their own."""
+        return self.blog_id == member.blog_id and (
+            member.is_admin or self.author_id == member.user_id
+        )
+
+    def editable_by(self, member: Membership) -> bool:
+        """A post in the trash is restored before it is edited; a contributor edits drafts only
+        (changing a published post would be publishing)."""
+        if not self.visible_to(member) or self.status == Post.Status.TRASH:
+            return False
+        return member.can_publish or self.status == Post.Status.DRAFT
+
+    def trashable_by(self, member: Membership) -> bool:
+        return self.editable_by(member)
+
+    def restorable_by(self, member: Membership) -> bool:
+        return self.visible_to(member) and self.status == Post.Status.TRASH
+
+    def unpublishable_by(self, member: Membership) -> bool:
+        return (
+            self.visible_to(member)
+            and member.can_publish
+            and self.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
         )
 
 
@@ -122,6 +201,7 @@ class Page(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        TRASH = "trash", "Trash"
 
     blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="pages")
     author = models.ForeignKey(
@@ -138,6 +218,7 @@ class Page(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    trashed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "title"]
@@ -149,3 +230,117 @@ class Page(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/p/{self.slug}.html"
+
+    def has_been_public(self, now: dt.datetime | None = None) -> bool:
+        return self.published_at is not None and self.published_at <= (now or timezone.now())
+
+    # Pages belong to the whole blog, so only its admins write them.
+
+    def visible_to(self, member: Membership) -> bool:
+        return self.blog_id == member.blog_id and member.is_admin
+
+    def editable_by(self, member: Membership) -> bool:
+        return self.visible_to(member) and self.status != Page.Status.TRASH
+
+    def trashable_by(self, member: Membership) -> bool:
+        return self.editable_by(member)
+
+    def restorable_by(self, member: Membership) -> bool:
+        return self.visible_to(member) and self.status == Page.Status.TRASH
+
+    def unpublishable_by(self, member: Membership) -> bool:
+        return self.visible_to(member) and self.status == Page.Status.PUBLISHED
+
+
+def _one_target() -> models.Q:
+    """Exactly one of post and page is set."""
+    return models.Q(post__isnull=False, page__isnull=True) | models.Q(
+        post__isnull=True, page__isnull=False
+    )
+
+
+class Revision(models.Model):
+    """A saved state of a post's or page's title and body, kept at every explicit save."""
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    title = models.CharField(max_length=500, blank=True)
+    source = models.TextField(blank=True)
+    source_format = models.CharField(
+        max_length=16, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
+    )
+    # What happened: "Saved as draft", "Published", "Restored the version of …".
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=_one_target(), name="revision_one_target")]
+        indexes = [
+            models.Index(fields=["post", "created_at"], name="revision_post_created"),
+            models.Index(fields=["page", "created_at"], name="revision_page_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or '(untitled)'} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def same_text(self, title: str, source: str, source_format: str) -> bool:
+        return (self.title, self.source, self.source_format) == (title, source, source_format)
+
+
+class Autosave(models.Model):
+    """What a writer typed and has not saved yet, kept by the editor every few seconds.
+
+    One row per writer and post (or page); a post or page not created yet has its own row per
+    writer, blog and kind, with neither set. Saving explicitly deletes the row.
+    """
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    page = models.ForeignKey(
+        Page, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    title = models.CharField(max_length=500, blank=True)
+    source = models.TextField(blank=True)
+    source_format = models.CharField(
+        max_length=16, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
+    )
+    labels = models.CharField(max_length=1000, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=models.Q(post__isnull=False),
+                name="autosave_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "page"],
+                condition=models.Q(page__isnull=False),
+                name="autosave_page",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "blog", "kind"],
+                condition=models.Q(post__isnull=True, page__isnull=True),
+                name="autosave_new",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Autosave of {self.title or '(untitled)'} by {self.user}"

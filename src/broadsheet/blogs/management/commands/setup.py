@@ -37,13 +37,13 @@ class Command(BaseCommand):
             user.email, user.is_staff, user.is_superuser = email, True, True
             user.set_password(password)
             user.save()
-            self.stdout.write(f"Admin {email} is ready: sign in at /admin/.")
+            self.stdout.write(f"Admin {email} is ready: sign in at /studio/login/.")
         elif not users.filter(is_superuser=True).exists():
             password = secrets.token_urlsafe(12)
             users.create_superuser("admin", "admin@localhost", password)
             self.stdout.write(
-                f"Created the admin account. Sign in at /admin/ as “admin” with password "
+                f"Created the admin account. Sign in at /studio/login/ as “admin” with password "
                 f"{password}  (shown only this once)."
             )
         else:
-            self.stdout.write("Sign in at /admin/ with your admin account.")
+            self.stdout.write("Sign in at /studio/login/ with your admin account.")

@@ -1,0 +1,386 @@
+"""The studio's forms. They check input and hand actions plain values; they never save."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.core import slugs
+from broadsheet.posts.actions import Content
+from broadsheet.posts.models import Autosave, Page, Post, SourceFormat
+
+PERMALINK_HELP = (
+    "Letters, digits, and _ - . only; .html is added. Leave empty to make one from the title."
+)
+# `+` joins labels in Blogger's label addresses (/search/label/A+B) and `/` splits paths.
+LABEL_FORBIDDEN = set("+/")
+
+
+class PostForm(forms.Form):
+    """The editor. Publish date and time are read and shown in the blog's time zone: views run
+    it inside `timezone.override(blog.tzinfo)`."""
+
+    title = forms.CharField(max_length=500, error_messages={"required": "Give the post a title."})
+    source = forms.CharField(
+        label="Body", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 18})
+    )
+    source_format = forms.ChoiceField(
+        label="Format",
+        choices=SourceFormat.choices,
+        initial=SourceFormat.MARKDOWN,
+        widget=forms.RadioSelect,
+    )
+    labels = forms.CharField(
+        max_length=1000,
+        required=False,
+        help_text="Separate labels with commas.",
+        widget=forms.TextInput(attrs={"list": "label-options", "autocomplete": "off"}),
+    )
+    permalink = forms.CharField(
+        label="Custom permalink", max_length=200, required=False, help_text=PERMALINK_HELP
+    )
+    search_description = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Shown by search engines under the title; at most 300 characters.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    publish_at = forms.DateTimeField(
+        label="Publish date and time",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    comments_allowed = forms.BooleanField(label="Allow comments", required=False, initial=True)
+
+    def __init__(self, *args: Any, blog: Blog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.blog = blog
+        self.fields["publish_at"].help_text = (
+            f"In the blog's time zone, {blog.time_zone}. Leave empty to publish now;"
+            " a time ahead schedules the post."
+        )
+
+    def clean_labels(self) -> tuple[str, ...]:
+        names = split_labels(self.cleaned_data["labels"])
+        for name in names:
+            if LABEL_FORBIDDEN & set(name):
+                raise forms.ValidationError(f"“{name}”: a label cannot contain + or /.")
+            if len(name) > 200:
+                raise forms.ValidationError("A label can be at most 200 characters long.")
+        return names
+
+    def clean_permalink(self) -> str:
+        return clean_custom_permalink(self.cleaned_data["permalink"])
+
+    def content(self) -> Content:
+        data = self.cleaned_data
+        return Content(
+            title=data["title"],
+            source=data["source"],
+            source_format=data["source_format"],
+            labels=data["labels"],
+            permalink=data["permalink"],
+            search_description=data["search_description"],
+            comments_allowed=data["comments_allowed"],
+            publish_at=data["publish_at"],
+        )
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(max_length=500, error_messages={"required": "Give the page a title."})
+    source = PostForm.base_fields["source"]
+    source_format = PostForm.base_fields["source_format"]
+    permalink = forms.CharField(
+        label="Custom permalink", max_length=200, required=False, help_text=PERMALINK_HELP
+    )
+
+    def __init__(self, *args: Any, blog: Blog, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.blog = blog
+
+    def clean_permalink(self) -> str:
+        return clean_custom_permalink(self.cleaned_data["permalink"])
+
+    def content(self) -> Content:
+        data = self.cleaned_data
+        return Content(
+            title=data["title"],
+            source=data["source"],
+            source_format=data["source_format"],
+            permalink=data["permalink"],
+        )
+
+
+class AutosaveForm(forms.Form):
+    """What the editor's script sends every few seconds: everything may still be empty."""
+
+    title = forms.CharField(max_length=500, required=False)
+    source = forms.CharField(required=False, strip=False)
+    source_format = forms.ChoiceField(choices=SourceFormat.choices, required=False)
+    labels = forms.CharField(max_length=1000, required=False)
+
+    def content(self) -> Content:
+        data = self.cleaned_data
+        return Content(
+            title=data["title"],
+            source=data["source"],
+            source_format=data["source_format"] or SourceFormat.MARKDOWN,
+            labels=split_labels(data["labels"]),
+        )
+
+
+class PreviewForm(forms.Form):
+    source = forms.CharField(required=False, strip=False)
+    source_format = forms.ChoiceField(choices=SourceFormat.choices)
+
+
+def split_labels(raw: str) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for name in raw.split(","):
+        if name.strip():
+            seen.setdefault(" ".join(name.split()), None)
+    return tuple(seen)
+
+
+def clean_custom_permalink(raw: str) -> str:
+    raw = raw.strip()
+    if raw and slugs.permalink_slug(raw) is None:
+        raise forms.ValidationError(
+            "Use only letters, digits, _ - and . in a permalink (and at least one letter or digit)."
+        )
+    return raw
+
+
+def post_initial(post: Post, autosaved: Autosave | None) -> dict[str, Any]:
+    """The editor's fields for a post, with autosaved text in place of the saved text."""
+    initial = {
+        "title": post.title,
+        "source": post.source,
+        "source_format": post.source_format,
+        "labels": ", ".join(label.name for label in post.labels.all()),
+        "permalink": "" if post.permalink else post.slug,
+        "search_description": post.search_description,
+        "comments_allowed": post.comments_allowed,
+        "publish_at": post.published_at,
+    }
+    return initial | autosave_initial(autosaved)
+
+
+def page_initial(page: Page, autosaved: Autosave | None) -> dict[str, Any]:
+    initial = {
+        "title": page.title,
+        "source": page.source,
+        "source_format": page.source_format,
+        "permalink": page.slug,
+    }
+    return initial | autosave_initial(autosaved)
+
+
+def autosave_initial(autosaved: Autosave | None) -> dict[str, Any]:
+    if autosaved is None:
+        return {}
+    return {
+        "title": autosaved.title,
+        "source": autosaved.source,
+        "source_format": autosaved.source_format,
+        "labels": autosaved.labels,
+    }
+
+
+# Images
+
+
+class ImageUploadForm(forms.Form):
+    image = forms.FileField(
+        label="Image file",
+        help_text="JPEG, PNG, GIF or WebP.",
+        error_messages={"required": "Choose an image file to upload."},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    alt = forms.CharField(
+        label="Description (alternative text)",
+        max_length=500,
+        required=False,
+        help_text="What the image shows, for people who cannot see it.",
+    )
+
+    def clean_image(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["image"]
+        limit = settings.MAX_IMAGE_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1048576:.1f} MB; images can be at most"
+                f" {limit / 1048576:.0f} MB."
+            )
+        return upload
+
+
+# Blogs
+
+# Studio addresses that are not blogs: /studio/<blog>/ must not shadow them.
+RESERVED_SLUGS = frozenset(
+    {"login", "logout", "account", "password-reset", "invitations", "new-blog"}
+)
+
+
+def clean_blog_slug(slug: str) -> str:
+    if slug in RESERVED_SLUGS:
+        raise forms.ValidationError(f"“{slug}” is taken by the studio; choose another name.")
+    return slug
+
+
+@cache
+def time_zone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class BlogForm(forms.ModelForm):
+    """Every setting a blog has. The featured post is chosen among its published posts."""
+
+    class Meta:
+        model = Blog
+        fields = [
+            "title",
+            "description",
+            "slug",
+            "custom_domain",
+            "time_zone",
+            "language",
+            "date_header_format",
+            "time_format",
+            "posts_per_page",
+            "featured_post",
+            "comments_enabled",
+            "who_can_comment",
+            "moderation",
+            "moderation_after_days",
+            "comment_form_message",
+            "feed_content",
+            "is_private",
+            "hide_from_search_engines",
+            "is_default",
+        ]
+        labels = {
+            "slug": "Address name",
+            "custom_domain": "Custom domain",
+            "time_zone": "Time zone",
+            "date_header_format": "Date header format",
+            "time_format": "Time format",
+            "posts_per_page": "Posts on the home page",
+            "featured_post": "Featured post",
+            "comments_enabled": "Readers may comment",
+            "who_can_comment": "Who can comment",
+            "moderation": "Hold comments for moderation",
+            "moderation_after_days": "Moderate on posts older than (days)",
+            "comment_form_message": "Comment form message",
+            "feed_content": "Feed content",
+            "is_private": "Private: only members can read it",
+            "hide_from_search_engines": "Ask search engines not to list it",
+            "is_default": "Default blog of this site",
+        }
+        help_texts = {
+            "slug": "The blog also answers at this name under the site's domain. Changing it"
+            " changes that address.",
+            "custom_domain": "A domain of its own, such as notes.example.org. The site's"
+            " operator must also add it to BROADSHEET_ALLOWED_HOSTS.",
+            "language": "A language code such as en, fr or pt-br: it sets the language of"
+            " dates and of the reader's page texts.",
+            "date_header_format": "Django date format letters: l weekday, F month, j day,"
+            " Y year, d two-digit day, m two-digit month, M short month.",
+            "time_format": "Same letters; g hour, i minutes, A AM/PM, H 24-hour hour.",
+            "featured_post": "Shown in the Featured Post gadget. Empty: the newest post.",
+            "is_default": "Served at the site's own domain and at its IP addresses.",
+            "is_private": "",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "comment_form_message": forms.Textarea(attrs={"rows": 3}),
+            "who_can_comment": forms.RadioSelect,
+            "moderation": forms.RadioSelect,
+            "feed_content": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, may_set_default: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = forms.ChoiceField(
+            label="Time zone", choices=time_zone_choices(), initial="UTC"
+        )
+        featured = self.fields["featured_post"]
+        featured.queryset = (  # type: ignore[attr-defined]
+            Post.objects.public(self.instance).select_related(None).only("title", "published_at")
+            if self.instance.pk
+            else Post.objects.none()
+        )
+        featured.empty_label = "The newest post"  # type: ignore[attr-defined]
+        if not may_set_default:
+            del self.fields["is_default"]
+
+    def clean_slug(self) -> str:
+        return clean_blog_slug(self.cleaned_data["slug"])
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The one-default-blog constraint is kept by save_blog_settings, which takes the place
+        # from the old default in the same transaction; checking it here would refuse the move.
+        return super()._get_validation_exclusions() | {"is_default"}  # type: ignore[misc]
+
+
+class NewBlogForm(forms.ModelForm):
+    class Meta:
+        model = Blog
+        fields = ["title", "slug", "description", "time_zone", "language"]
+        labels = {"slug": "Address name", "time_zone": "Time zone"}
+        help_texts = {"slug": BlogForm.Meta.help_texts["slug"]}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = forms.ChoiceField(
+            label="Time zone",
+            choices=time_zone_choices(),
+            initial=timezone.get_default_timezone_name(),
+        )
+
+    def clean_slug(self) -> str:
+        return clean_blog_slug(self.cleaned_data["slug"])
+
+
+# Members
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(
+        choices=Membership.Role.choices, initial=Membership.Role.AUTHOR, widget=forms.RadioSelect
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+if TYPE_CHECKING:
+    _UserCreationForm = UserCreationForm[User]
+else:
+    _UserCreationForm = UserCreationForm
+
+
+class JoinForm(_UserCreationForm):
+    """A new account for someone who follows an invitation link."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name")
+        labels = {"first_name": "First name", "last_name": "Last name"}

@@ -1,0 +1,75 @@
+"""The autosave endpoint the editor's script calls, and discarding what it kept."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from broadsheet.posts.models import Autosave
+from tests.studio.conftest import url, write
+
+
+def test_autosave_a_new_post_then_see_it_in_the_editor(blog, author, signed_in):
+    client = signed_in(author)
+    response = client.post(
+        url("autosave-new", blog.slug, "posts"),
+        {"title": "Half", "source": "typed so far", "labels": "a, b"},
+    )
+    assert response.status_code == 200 and "saved_at" in response.json()
+    saved = Autosave.objects.get()
+    assert (saved.post, saved.title, saved.labels) == (None, "Half", "a, b")
+    page = client.get(url("post-new", blog.slug)).content.decode()
+    assert "typed so far" in page and "has not been saved yet" in page
+
+
+def test_autosave_an_existing_post(blog, author, signed_in):
+    post = write(blog, author)
+    response = signed_in(author).post(
+        url("autosave", blog.slug, "posts", post.pk), {"title": "T", "source": "new words"}
+    )
+    assert response.status_code == 200
+    assert Autosave.objects.get().post == post
+    post.refresh_from_db()
+    assert post.source == "Forced under a bucket."  # readers see nothing of it
+
+
+def test_discard_goes_back_to_the_saved_version(blog, author, signed_in):
+    post = write(blog, author)
+    client = signed_in(author)
+    client.post(url("autosave", blog.slug, "posts", post.pk), {"title": "T", "source": "x"})
+    response = client.post(url("autosave", blog.slug, "posts", post.pk), {"discard": "1"})
+    assert response["Location"] == url("post-edit", blog.slug, post.pk)
+    assert not Autosave.objects.exists()
+
+
+def test_bad_autosave_input_is_a_json_error(blog, author, signed_in):
+    response = signed_in(author).post(
+        url("autosave-new", blog.slug, "posts"), {"source_format": "word"}
+    )
+    assert response.status_code == 400 and "source_format" in response.json()["fields"]
+
+
+def test_signed_out_autosave_is_401_for_the_script(blog):
+    response = Client().post(url("autosave-new", blog.slug, "posts"), {"title": "x"})
+    assert response.status_code == 401 and response.json()["error"] == "signed-out"
+
+
+def test_someone_elses_post_is_404(blog, author, other_author, signed_in):
+    theirs = write(blog, other_author)
+    assert (
+        signed_in(author)
+        .post(url("autosave", blog.slug, "posts", theirs.pk), {"title": "x"})
+        .status_code
+        == 404
+    )
+    assert not Autosave.objects.exists()
+
+
+def test_autosave_is_post_only_with_csrf(blog, author, signed_in):
+    assert signed_in(author).get(url("autosave-new", blog.slug, "posts")).status_code == 405
+    assert (
+        signed_in(author, csrf=True)
+        .post(url("autosave-new", blog.slug, "posts"), {"title": "x"})
+        .status_code
+        == 403
+    )
+    assert not Autosave.objects.exists()

@@ -1,0 +1,127 @@
+"""The settings page: every setting of the Blog model, and the live date example."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+from tests.studio.conftest import NOON, url, write
+
+SETTINGS = {
+    "title": "Field Notes, Again",
+    "description": "Still small observations.",
+    "slug": "notes",
+    "custom_domain": "Notes.Example.org",
+    "time_zone": "Europe/Paris",
+    "language": "fr",
+    "date_header_format": "l j F Y",
+    "time_format": "H:i",
+    "posts_per_page": "5",
+    "featured_post": "",
+    "comments_enabled": "on",
+    "who_can_comment": "members",
+    "moderation": "older",
+    "moderation_after_days": "30",
+    "comment_form_message": "Be kind.",
+    "feed_content": "summary",
+    "is_private": "on",
+    "hide_from_search_engines": "on",
+}
+
+
+def test_every_setting_is_on_the_page(blog, admin, signed_in):
+    page = signed_in(admin).get(url("blog-settings", blog.slug)).content.decode()
+    for name in SETTINGS:
+        assert f'name="{name}"' in page, name
+    assert 'id="date-example"' in page and "Example:" in page
+
+
+def test_admin_saves_every_setting(blog, admin, signed_in):
+    featured = write(blog, admin, "Pinned", status=Post.Status.PUBLISHED, published_at=NOON)
+    version = blog.content_version
+    response = signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS | {"featured_post": featured.pk}
+    )
+    assert response["Location"] == url("blog-settings", "notes")
+    blog.refresh_from_db()
+    assert blog.title == "Field Notes, Again"
+    assert blog.custom_domain == "notes.example.org"
+    assert (blog.time_zone, blog.language, blog.posts_per_page) == ("Europe/Paris", "fr", 5)
+    assert (blog.who_can_comment, blog.moderation, blog.moderation_after_days) == (
+        "members",
+        "older",
+        30,
+    )
+    assert (blog.feed_content, blog.is_private, blog.hide_from_search_engines) == (
+        "summary",
+        True,
+        True,
+    )
+    assert blog.featured_post == featured
+    assert blog.content_version > version
+
+
+def test_bad_settings_are_explained_next_to_their_fields(blog, admin, signed_in):
+    bad = SETTINGS | {"time_zone": "Mars/Olympus", "posts_per_page": "0", "title": ""}
+    response = signed_in(admin).post(url("blog-settings", blog.slug), bad)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_time_zone_error"' in page and 'id="id_posts_per_page_error"' in page
+    assert 'value="Still small observations."' not in page  # textarea: kept as its content
+    assert "Still small observations." in page
+    blog.refresh_from_db()
+    assert blog.title == "Field Notes"
+
+
+def test_only_a_superuser_moves_the_default_blog(
+    blog, other_blog, outsider, signed_in, django_user_model
+):
+    assert (
+        'name="is_default"'
+        not in signed_in(outsider).get(url("blog-settings", other_blog.slug)).content.decode()
+    )
+    boss = django_user_model.objects.create_superuser("boss", "b@example.com", "pw")
+    data = SETTINGS | {"slug": "other", "custom_domain": "", "is_default": "on"}
+    assert signed_in(boss).post(url("blog-settings", other_blog.slug), data).status_code == 302
+    assert Blog.objects.get(is_default=True) == other_blog
+
+
+def test_settings_of_another_blog_are_404_and_authors_get_403(
+    blog, other_blog, admin, author, signed_in
+):
+    assert signed_in(admin).get(url("blog-settings", other_blog.slug)).status_code == 404
+    assert signed_in(author).post(url("blog-settings", blog.slug), SETTINGS).status_code == 403
+    blog.refresh_from_db()
+    assert blog.title == "Field Notes"
+
+
+def test_settings_method_and_csrf(blog, admin, signed_in):
+    assert signed_in(admin).delete(url("blog-settings", blog.slug)).status_code == 405
+    assert (
+        signed_in(admin, csrf=True).post(url("blog-settings", blog.slug), SETTINGS).status_code
+        == 403
+    )
+
+
+def test_date_example_formats_today_in_the_blogs_zone_and_language(blog, admin, signed_in):
+    with time_machine.travel(dt.datetime(2024, 10, 20, 3, 0, tzinfo=dt.UTC), tick=False):
+        answer = signed_in(admin).get(
+            url("date-example", blog.slug), {"format": "l j F Y", "language": "fr"}
+        )
+    # 03:00 UTC is still Saturday evening in Los Angeles.
+    assert answer.json() == {"example": "samedi 19 octobre 2024"}
+
+
+def test_date_example_survives_nonsense(blog, admin, signed_in):
+    answer = signed_in(admin).get(
+        url("date-example", blog.slug), {"format": "\\", "language": "!!"}
+    )
+    assert answer.status_code == 200 and isinstance(answer.json()["example"], str)
+
+
+def test_date_example_rules(blog, other_blog, admin, signed_in):
+    assert signed_in(admin).get(url("date-example", other_blog.slug)).status_code == 404
+    assert signed_in(admin).post(url("date-example", blog.slug)).status_code == 405
