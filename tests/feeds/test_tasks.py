@@ -108,3 +108,19 @@ def test_a_hub_that_never_answers_times_out(blog: Blog, monkeypatch: pytest.Monk
         port = silent.getsockname()[1]
         with override_settings(WEBSUB_HUB=f"http://127.0.0.1:{port}/"):
             assert tasks.ping_hub(blog.pk) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_in_the_studio_pings_the_hub(blog: Blog, hub: Hub) -> None:
+    from django.contrib.auth.models import User
+
+    from broadsheet.blogs.models import Membership
+    from broadsheet.posts.actions import Content, Intent, write_post
+
+    user = User.objects.create_user("writer")
+    member = Membership.objects.create(blog=blog, user=user, role=Membership.Role.AUTHOR)
+    with override_settings(WEBSUB_HUB=hub.url):
+        write_post(member, None, Content("Draft only", "Not yet."), Intent.DRAFT)
+        assert hub.received == []
+        write_post(member, None, Content("Out now", "Hello, hub."), Intent.PUBLISH)
+    assert sorted(form["hub.url"][0] for _, form in hub.received) == sorted(TOPICS)

@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +25,7 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core import markup, slugs
+from broadsheet.feeds.tasks import ping_hub
 from broadsheet.posts.models import Autosave, Label, Page, Post, Revision, SourceFormat
 
 Item = Post | Page
@@ -183,6 +185,9 @@ def write_post(
     save_post(post, labels=content.labels, now=now)
     _keep_revision(post, member, _NOTES[intent], now)
     _drop_autosave(member, post, was_new)
+    if post.is_public(now):
+        # Tell the WebSub hub (if one is configured) once the post is really there.
+        transaction.on_commit(partial(ping_hub, post.blog_id))
     return post
 
 
