@@ -7,3 +7,6 @@ class CommentsConfig(AppConfig):
     name = "broadsheet.comments"
     label = "comments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from broadsheet.comments import checks  # noqa: F401 - registers the checks

@@ -1,12 +1,28 @@
-"""Reader comments and their threads."""
+"""Reader comments and their threads; what the spam filter has learnt from moderators."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
+
+if TYPE_CHECKING:
+    from broadsheet.blogs.models import Membership
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def moderatable_by(self, member: Membership) -> CommentQuerySet:
+        """The comments a member moderates: all of the blog's for an admin, those on their own
+        posts for an author, none for a contributor."""
+        if not member.can_publish:
+            return self.none()
+        mine = self.filter(post__blog=member.blog)
+        return mine if member.is_admin else mine.filter(post__author=member.user)
 
 
 class Comment(models.Model):
@@ -15,6 +31,11 @@ class Comment(models.Model):
         PUBLISHED = "published", "Published"
         SPAM = "spam", "Spam"
         TRASH = "trash", "Deleted"
+
+    class Trained(models.TextChoices):
+        NONE = "", "Not used for training"
+        SPAM = "spam", "Taught as spam"
+        HAM = "ham", "Taught as not spam"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -30,6 +51,16 @@ class Comment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # The commenter asked to be mailed when someone replies (needs author_email).
+    notify_replies = models.BooleanField(default=False)
+    # The learning filter's probability that this is spam, when it was posted (null: unscored).
+    spam_score = models.FloatField(null=True, blank=True)
+    # What a moderator's decision taught the filter, so that a changed mind can be unlearnt.
+    trained_as = models.CharField(
+        max_length=8, choices=Trained.choices, default=Trained.NONE, blank=True
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -47,3 +78,41 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"c{self.pk}"
+
+    def moderatable_by(self, member: Membership) -> bool:
+        post = self.post
+        return (
+            member.can_publish
+            and post.blog_id == member.blog_id
+            and (member.is_admin or post.author_id == member.user_id)
+        )
+
+
+class SpamFilter(models.Model):
+    """One blog's totals for the naive Bayes filter: how many comments of each kind it was
+    taught, and how many features those held (the per-feature counts are SpamToken rows)."""
+
+    blog = models.OneToOneField(Blog, on_delete=models.CASCADE, related_name="spam_filter")
+    spam_docs = models.PositiveIntegerField(default=0)
+    ham_docs = models.PositiveIntegerField(default=0)
+    spam_features = models.PositiveBigIntegerField(default=0)
+    ham_features = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Spam filter of {self.blog}: {self.spam_docs} spam, {self.ham_docs} not spam"
+
+
+class SpamToken(models.Model):
+    """How many taught spam and not-spam comments of one blog held this feature."""
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=80)
+    spam = models.PositiveIntegerField(default=0)
+    ham = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blog", "token"], name="unique_spam_token")]
+        indexes = [models.Index(fields=["token"], name="spam_token_token")]
+
+    def __str__(self) -> str:
+        return f"{self.token}: {self.spam} spam, {self.ham} not spam"

@@ -231,7 +231,7 @@ class ImageUploadForm(forms.Form):
 
 # Studio addresses that are not blogs: /studio/<blog>/ must not shadow them.
 RESERVED_SLUGS = frozenset(
-    {"login", "logout", "account", "password-reset", "invitations", "new-blog"}
+    {"login", "logout", "account", "password-reset", "invitations", "new-blog", "comments"}
 )
 
 

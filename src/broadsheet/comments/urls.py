@@ -1,0 +1,18 @@
+"""The reader's comment addresses, mounted at the site root before the reader's own."""
+
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from broadsheet.comments import views
+
+app_name = "comments"
+
+# At most 18 digits: a longer id cannot be a row and would overflow the database integer.
+POST_ID = r"(?P<post_id>[0-9]{1,18})"
+
+urlpatterns = [
+    re_path(rf"^comments/post/{POST_ID}$", views.post_comment, name="post"),
+    re_path(rf"^comments/token/{POST_ID}$", views.form_token, name="token"),
+    path("comments/unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
+]

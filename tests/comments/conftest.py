@@ -1,0 +1,101 @@
+"""The comments cast, on top of the shared one (the blog "Field Notes" and its author Ada):
+
+- Grace, the blog's admin; Alan, another author; Kit, a contributor;
+- Oscar, an outsider to Field Notes who runs "Another Blog";
+- readers: a plain `Client()` (anonymous), with a helper that fills the form as form.js does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.comments import defences
+from broadsheet.posts.models import Post
+from tests.conftest import MakePost
+
+
+def member(blog: Blog, username: str, role: str, **fields: Any) -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", "pw", **fields)
+    Membership.objects.create(blog=blog, user=user, role=role)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Rate limits and spent tokens live in the cache: no test may inherit another's counts.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin(blog: Blog) -> User:
+    return member(blog, "grace", Membership.Role.ADMIN, first_name="Grace", last_name="Hopper")
+
+
+@pytest.fixture
+def other_author(blog: Blog) -> User:
+    return member(blog, "alan", Membership.Role.AUTHOR, first_name="Alan", last_name="Turing")
+
+
+@pytest.fixture
+def contributor(blog: Blog) -> User:
+    return member(blog, "kit", Membership.Role.CONTRIBUTOR, first_name="Kit")
+
+
+@pytest.fixture
+def outsider(other_blog: Blog) -> User:
+    return member(other_blog, "oscar", Membership.Role.ADMIN, first_name="Oscar")
+
+
+@pytest.fixture
+def post(make_post: MakePost) -> Post:
+    return make_post("Rhubarb, forced")
+
+
+def old_token(post_id: int, seconds: int = 30) -> str:
+    """A form token issued `seconds` ago: what a reader who took their time holds."""
+    return defences.issue_token(post_id, now=time.time() - seconds)
+
+
+def comment_data(post: Post, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "name": "Mary",
+        "url": "",
+        "email": "",
+        "body": "Forced rhubarb is the sweetest.",
+        "parent": "",
+        "website": "",
+        "token": old_token(post.pk),
+    }
+    data.update(overrides)
+    return data
+
+
+PostAs = Callable[..., Any]
+
+
+@pytest.fixture
+def post_as() -> PostAs:
+    """POST a comment the way the page's script does: fetch the tokens, then submit."""
+
+    def send(client: Client, post: Post, **overrides: Any) -> Any:
+        tokens = client.get(f"/comments/token/{post.pk}").json()
+        data = comment_data(post, csrfmiddlewaretoken=tokens["csrf"], **overrides)
+        return client.post(f"/comments/post/{post.pk}", data)
+
+    return send
+
+
+def signed_in(user: User, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    client.force_login(user)
+    return client
