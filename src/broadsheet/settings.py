@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",
+    "broadsheet.portability",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.blogs.middleware.BlogMiddleware",
+    # Old addresses of imported blogs (WordPress ?p=ID, moved paths) answer with a 301.
+    "broadsheet.portability.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lock-out noticed during sign-in into its page.
     "axes.middleware.AxesMiddleware",
 ]

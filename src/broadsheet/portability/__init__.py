@@ -1,0 +1,1 @@
+"""Import and export: Blogger backups, WordPress WXR files and Broadsheet's own backup."""

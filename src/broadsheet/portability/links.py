@@ -1,0 +1,33 @@
+"""Absolute addresses for exports, which leave the site and must say where things live."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog
+
+
+def base_url(blog: Blog) -> str:
+    """The blog's own address, as the Host routing serves it (no trailing slash)."""
+    scheme = "https" if settings.SECURE else "http"
+    if blog.custom_domain:
+        host = blog.custom_domain
+    elif blog.is_default:
+        host = settings.BASE_DOMAIN
+    else:
+        host = f"{blog.slug}.{settings.BASE_DOMAIN}"
+    return f"{scheme}://{host}"
+
+
+def tag_uri(blog: Blog, base: str, item: str) -> str:
+    """A stable Atom id (RFC 4151) for something of this blog: `tag:host,2024:blog-3.post-7`."""
+    host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return f"tag:{host},{blog.created_at:%Y}:blog-{blog.pk}{'.' + item if item else ''}"
+
+
+def local_iso(blog: Blog, when: dt.datetime) -> str:
+    """A time with the blog's offset, as Blogger writes them (`2008-04-15T09:28:00.000-07:00`)."""
+    return timezone.localtime(when, blog.tzinfo).isoformat(timespec="milliseconds")

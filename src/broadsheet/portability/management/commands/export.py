@@ -1,0 +1,71 @@
+"""`broadsheet export blogger|wordpress|broadsheet --blog SLUG -o FILE`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from broadsheet.blogs.models import Blog
+from broadsheet.portability.backup import export_backup
+from broadsheet.portability.blogger_export import export_blogger
+from broadsheet.portability.links import base_url
+from broadsheet.portability.wordpress_export import export_wordpress
+
+FORMATS = {
+    "blogger": "a Blogger backup file (Atom), for Blogger or any Blogger importer",
+    "wordpress": "a WordPress export (WXR 1.2), for WordPress's importer",
+    "broadsheet": "a Broadsheet backup archive: everything, to restore with `import broadsheet`",
+}
+
+
+class Command(BaseCommand):
+    help = "Export a blog as a Blogger backup, a WordPress export or a Broadsheet backup."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        formats = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
+        for name, description in FORMATS.items():
+            sub = formats.add_parser(name, help=description, description=description)
+            sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to export")
+            sub.add_argument("-o", "--output", required=True, metavar="FILE")
+            if name != "broadsheet":
+                sub.add_argument(
+                    "--base-url",
+                    default="",
+                    help="the blog's address for absolute links (default: where it is served)",
+                )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        blog = Blog.objects.filter(slug=options["blog"]).first()
+        if blog is None:
+            raise CommandError(f"There is no blog with the slug {options['blog']!r}.")
+        target = Path(options["output"])
+        if not target.parent.is_dir():
+            raise CommandError(f"There is no folder {target.parent} to write into.")
+        counts = self.write(blog, options, target)
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(f"Wrote {target}: {summary}.")
+
+    def write(self, blog: Blog, options: dict[str, Any], target: Path) -> dict[str, int]:
+        # Written beside the target and renamed at the end: a failed export leaves no
+        # half-written file where the old one was.
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                counts = self.export(blog, options, out)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return counts
+
+    def export(self, blog: Blog, options: dict[str, Any], out: Any) -> dict[str, int]:
+        kind = options["format"]
+        if kind == "broadsheet":
+            return export_backup(blog, out)
+        base = options["base_url"] or base_url(blog)
+        writer = export_blogger if kind == "blogger" else export_wordpress
+        return writer(blog, out, base=base)

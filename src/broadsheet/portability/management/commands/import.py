@@ -1,0 +1,91 @@
+"""`broadsheet import blogger|wordpress|broadsheet FILE --blog SLUG`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, cast
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from broadsheet.blogs.models import Blog
+from broadsheet.portability.actions import (
+    ImportProgress,
+    ProgressCallback,
+    import_blogger,
+    import_wordpress,
+)
+from broadsheet.portability.errors import ImportFileError
+from broadsheet.portability.restore import restore_backup
+from broadsheet.portability.writer import ImportReport
+
+FORMATS = {
+    "blogger": "a Blogger backup (Settings > Manage blog > Back up content)",
+    "wordpress": "a WordPress export, WXR 1.0 to 1.2 (Tools > Export)",
+    "broadsheet": "a Broadsheet backup archive; creates the blog if it does not exist",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a Blogger backup or a WordPress export into a blog, or restore a Broadsheet "
+        "backup. The import is all or nothing; importing the same file again updates."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        formats = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
+        for name, description in FORMATS.items():
+            sub = formats.add_parser(name, help=description, description=description)
+            sub.add_argument("file", help="the file to import")
+            sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to fill")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}.")
+        try:
+            report = self.run(options["format"], path, options["blog"])
+        except ImportFileError as error:
+            raise CommandError(f"{path.name}: {error} Nothing was imported.") from None
+        self.stdout.write(f"Imported {path.name} into {options['blog']}:")
+        for line in report.lines():
+            self.stdout.write(f"  {line}")
+
+    def run(self, kind: str, path: Path, slug: str) -> ImportReport:
+        if kind == "broadsheet":
+            return restore_backup(slug, path)
+        blog = Blog.objects.filter(slug=slug).first()
+        if blog is None:
+            raise CommandError(
+                f"There is no blog with the slug {slug!r}. Create it first, or restore a "
+                "Broadsheet backup, which creates its blog."
+            )
+        action = import_blogger if kind == "blogger" else import_wordpress
+        with self.progress_bar(path.stat().st_size) as progress:
+            return action(blog, path, progress=progress)
+
+    @contextmanager
+    def progress_bar(self, total: int) -> Iterator[ProgressCallback]:
+        # The raw stream: Django's wrapper would paint every redraw in its error colour.
+        console = Console(file=cast(IO[str], getattr(self.stderr, "_out", self.stderr)))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+        )
+        # Logs and pipes get the summary only; a terminal gets the bar.
+        with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+            task = bar.add_task("Reading", total=total)
+
+            def update(progress: ImportProgress) -> None:
+                bar.update(
+                    task,
+                    completed=progress.bytes_read,
+                    description=f"{progress.records} items",
+                )
+
+            yield update
