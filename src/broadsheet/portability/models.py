@@ -3,6 +3,9 @@ the old addresses that must keep leading to it."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -98,3 +101,72 @@ class Redirect(models.Model):
             live = self.page.status == Page.Status.PUBLISHED
             return self.page.get_absolute_url() if live else ""
         return self.new_path
+
+
+class ImportedImage(models.Model):
+    """A remote image address an import copied into the media store, so that importing the
+    same file again (which puts the remote address back) reuses the copy."""
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    url = models.TextField()
+    # The key is the address's SHA-256: addresses can be longer than a b-tree entry allows.
+    url_hash = models.CharField(max_length=64)
+    image = models.ForeignKey(
+        "studio.UploadedImage", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "url_hash"], name="unique_imported_image")
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @staticmethod
+    def hash_url(url: str) -> str:
+        return hashlib.sha256(url.encode()).hexdigest()
+
+
+class ImportJob(models.Model):
+    """An import started from the studio and run by the task queue. The uploaded file waits
+    under the data folder (never in public media) and is deleted once the job ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        BLOGGER = "blogger", "Blogger backup (.xml)"
+        WORDPRESS = "wordpress", "WordPress export (WXR, .xml)"
+        BROADSHEET = "broadsheet", "Broadsheet backup (.zip)"
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    format = models.CharField(max_length=16, choices=Format.choices)
+    download_images = models.BooleanField(default=False)
+    file_name = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    stored_as = models.CharField(max_length=255, help_text="Its path under the data folder.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    report = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.format} import of {self.file_name} into {self.blog}: {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

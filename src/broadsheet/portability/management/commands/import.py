@@ -19,6 +19,7 @@ from broadsheet.portability.actions import (
     import_wordpress,
 )
 from broadsheet.portability.errors import ImportFileError
+from broadsheet.portability.images import image_fetcher, localise_images
 from broadsheet.portability.restore import restore_backup
 from broadsheet.portability.writer import ImportReport
 
@@ -41,6 +42,13 @@ class Command(BaseCommand):
             sub = formats.add_parser(name, help=description, description=description)
             sub.add_argument("file", help="the file to import")
             sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to fill")
+            if name != "broadsheet":
+                sub.add_argument(
+                    "--download-images",
+                    action="store_true",
+                    help="copy the posts' images into the media store (through the guarded "
+                    "fetcher); refused ones stay linked and are listed",
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -51,8 +59,15 @@ class Command(BaseCommand):
         except ImportFileError as error:
             raise CommandError(f"{path.name}: {error} Nothing was imported.") from None
         self.stdout.write(f"Imported {path.name} into {options['blog']}:")
-        for line in report.lines():
+        lines = report.lines()
+        if options.get("download_images"):
+            lines += self.download_images(options["blog"])
+        for line in lines:
             self.stdout.write(f"  {line}")
+
+    def download_images(self, slug: str) -> list[str]:
+        """After the import has committed: copy its images here, one post at a time."""
+        return localise_images(Blog.objects.get(slug=slug), fetcher=image_fetcher()).lines()
 
     def run(self, kind: str, path: Path, slug: str) -> ImportReport:
         if kind == "broadsheet":
