@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every GET and 304 Not Modified for a matching If-None-Match / If-Modified-Since;
+    # the ETag is the hash of the body, so any write that changes a page changes its ETag.
+    "django.middleware.http.ConditionalGetMiddleware",
     "broadsheet.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
