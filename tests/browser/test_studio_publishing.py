@@ -66,7 +66,12 @@ def test_write_preview_schedule_and_publish_at_its_time(
     preview = page.locator("#preview")
     expect(preview.locator("strong")).to_have_text("broad beans")
     expect(preview.locator("img").first).to_have_attribute("alt", "Bean seedlings in a row")
-    assert preview.locator("img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The image may still be on its way: wait for it to decode rather than race it.
+    preview.locator("img").first.wait_for()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#preview img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
 
     # Schedule it two hours ahead, typed in the blog's time zone.
     when = (timezone.now() + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
@@ -88,6 +93,9 @@ def test_write_preview_schedule_and_publish_at_its_time(
         expect(page.get_by_role("heading", level=1, name="Broad beans are up")).to_be_visible()
         image = page.get_by_role("img", name="Bean seedlings in a row")
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function(
+            "() => [...document.images].some("
+            "i => i.alt === 'Bean seedlings in a row' && i.complete && i.naturalWidth > 0)"
+        )
         page.goto(base + "/")
         expect(page.locator("#main").get_by_role("link", name="Broad beans are up")).to_be_visible()
