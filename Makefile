@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test test-sqlite test-postgres lint fmt install clean
+.PHONY: run test test-sqlite test-postgres lint fmt install clean bench
 
 $(BIN)/broadsheet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test-postgres: install node_modules/.installed
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
+
+# The speed benchmark of bench/README.md: generates data, runs wrk against
+# Broadsheet and nginx in one run, prints the table and the ratios.
+bench: install
+	$(BIN)/python bench/run.py --make
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .mypy_cache .ruff_cache

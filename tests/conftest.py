@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +18,17 @@ from broadsheet.posts.models import Post
 pytest_plugins = ["tests.tools.fixtures"]
 
 NOON = dt.datetime(2024, 10, 20, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def empty_shared_cache() -> Iterator[None]:
+    """Cached pages and sidebars are keyed by blog id and version, which come round again from
+    test to test as the database is rolled back: start and end every test with none."""
+    from broadsheet.core.pagecache import store
+
+    store.clear()
+    yield
+    store.clear()
 
 
 @pytest.fixture

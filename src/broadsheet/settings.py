@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "broadsheet.blogs.middleware.BlogMiddleware",
     # Old addresses of imported blogs (WordPress ?p=ID, moved paths) answer with a 301.
     "broadsheet.portability.middleware.RedirectMiddleware",
+    # Tells the page cache's WSGI front (broadsheet.wsgi) which answers it may keep.
+    "broadsheet.core.pagecache.middleware.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lock-out noticed during sign-in into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -125,7 +128,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis when REDIS_URL is set: one cache (pages, rate limits, single-use tokens) for every app
+# process on every machine. Without it, the default cache lives in each process's memory, and
+# the page cache in files under the data folder, shared by every process on this machine
+# (app workers, the task worker, commands), so a write anywhere reaches every reader.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    _redis: dict[str, Any] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("BROADSHEET_CACHE_PREFIX", "broadsheet"),
+    }
+    CACHES = {"default": _redis, "pages": _redis}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+# The full-page cache (docs/caching.md).
+PAGE_CACHE = env_bool("BROADSHEET_PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_SECONDS = env_int("BROADSHEET_PAGE_CACHE_SECONDS", 3600)
+PAGE_CACHE_LOCAL_ENTRIES = env_int("BROADSHEET_PAGE_CACHE_LOCAL_ENTRIES", 500)
+# How long a CDN may serve a page without asking again; 0 makes it ask every time.
+CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
+# Published pages also written as files for nginx to serve (one machine; docs/deploy.md).
+PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "")
 
 # Background work (comment notifications) is queued in the database; `broadsheet db_worker`
 # runs it (docs/comments.md).
@@ -183,10 +216,36 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+
+def _media_storage() -> dict[str, object]:
+    """Uploaded media on the local disk, or in an S3-compatible bucket (MEDIA_STORAGE=s3),
+    which every app machine shares. Credentials come from boto3's own variables
+    (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), never from this file."""
+    kind = env_str("MEDIA_STORAGE", "local")
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE={kind!r} is neither 'local' nor 's3'.")
+    bucket = env_str("S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET.")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("S3_REGION", "") or None,
+        "custom_domain": env_str("S3_CUSTOM_DOMAIN", "") or None,
+        "location": env_str("S3_PREFIX", "media"),
+        # Media is public, like the posts that show it: plain URLs, no expiring signatures.
+        "querystring_auth": False,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -198,7 +257,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("BROADSHEET_STATIC_FROM_SOURCE", False)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-
 # The app serves MEDIA_ROOT itself (embedded mode); turn off when nginx or a CDN serves it.
 SERVE_MEDIA = env_bool("BROADSHEET_SERVE_MEDIA", True)
 MAX_IMAGE_BYTES = env_int("BROADSHEET_MAX_IMAGE_MB", 10) * 1024 * 1024

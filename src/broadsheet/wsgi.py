@@ -1,4 +1,8 @@
-"""WSGI entry point for production servers (`broadsheet serve` runs gunicorn on it)."""
+"""WSGI entry point for production servers (`broadsheet serve` runs it).
+
+Django's handler sits behind the page cache's thin front (docs/caching.md), which answers
+cached reader pages and feeds before Django does any per-request work.
+"""
 
 from __future__ import annotations
 
@@ -7,4 +11,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from broadsheet.core.pagecache.front import PageCacheApp  # noqa: E402 - needs settings loaded
+
+application = PageCacheApp(django_application)

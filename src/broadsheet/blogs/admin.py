@@ -2,9 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from broadsheet.blogs.models import Blog, Membership
+
+
+class InvalidatesPages(admin.ModelAdmin):
+    """A change made here reaches readers at once: the blog's cached pages are dropped, as the
+    studio's own writes do (`Blog.bump_content_version`)."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        blog_of(obj).bump_content_version()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        blog = blog_of(obj)
+        super().delete_model(request, obj)
+        if obj is not blog:
+            blog.bump_content_version()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        blogs = {blog_of(obj).pk: blog_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        for blog in blogs.values():
+            if Blog.objects.filter(pk=blog.pk).exists():
+                blog.bump_content_version()
+
+
+def blog_of(obj: Model) -> Blog:
+    return obj if isinstance(obj, Blog) else obj.blog  # type: ignore[attr-defined]
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,9 +44,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Blog)
-class BlogAdmin(admin.ModelAdmin):
+class BlogAdmin(InvalidatesPages):
     list_display = ["title", "slug", "custom_domain", "is_default", "is_private"]
     search_fields = ["title", "slug", "custom_domain"]
-    readonly_fields = ["content_version", "created_at", "updated_at"]
+    readonly_fields = ["content_version", "sidebar_version", "created_at", "updated_at"]
     raw_id_fields = ["featured_post"]
     inlines = [MembershipInline]

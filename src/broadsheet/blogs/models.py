@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -80,6 +80,9 @@ class Blog(models.Model):
     hide_from_search_engines = models.BooleanField(default=False)
     # Bumped by every write that changes what readers see; page caches key on it.
     content_version = models.PositiveBigIntegerField(default=1)
+    # The content version at which the sidebar (Featured Post, Pages, Blog Archive, Labels)
+    # last changed: every write but a comment's. Its cached HTML keys on it (reader.gadgets).
+    sidebar_version = models.PositiveBigIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,10 +107,27 @@ class Blog(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def bump_content_version(self) -> None:
-        """Invalidate every cached page of this blog (an atomic increment in the database)."""
-        Blog.objects.filter(pk=self.pk).update(content_version=F("content_version") + 1)
-        self.refresh_from_db(fields=["content_version"])
+    def bump_content_version(self, *, sidebar: bool = True) -> None:
+        """Invalidate every cached page of this blog (an atomic increment in the database).
+
+        Call it inside the write's transaction. The page cache hears of the new version only
+        once the write commits: told earlier, a reader could cache the page as it was before
+        the write under the new version, and keep it.
+
+        `sidebar=False` is for writes the sidebar does not show (comments): its cached HTML
+        stays, so the page after a new comment renders without recounting the archive.
+        """
+        from django.db import transaction
+
+        from broadsheet.core.pagecache import announce_version
+
+        changes: dict[str, Any] = {"content_version": F("content_version") + 1}
+        if sidebar:  # both read the old value: the sidebar takes the new content version
+            changes["sidebar_version"] = F("content_version") + 1
+        Blog.objects.filter(pk=self.pk).update(**changes)
+        self.refresh_from_db(fields=["content_version", "sidebar_version"])
+        blog_id, version = self.pk, self.content_version
+        transaction.on_commit(lambda: announce_version(blog_id, version), robust=True)
 
     def featured(self) -> Post | None:
         from broadsheet.posts.models import Post

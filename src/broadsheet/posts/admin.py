@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from broadsheet.blogs.admin import InvalidatesPages
 from broadsheet.posts.models import Page, Post
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(InvalidatesPages):
     list_display = ["title", "blog", "status", "published_at", "permalink"]
     list_filter = ["status", "blog"]
     search_fields = ["title", "permalink"]
@@ -17,6 +18,6 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(InvalidatesPages):
     list_display = ["title", "blog", "status", "slug"]
     list_filter = ["status", "blog"]

@@ -1,0 +1,125 @@
+"""Published pages as files, for nginx to serve without asking the app (docs/deploy.md).
+
+Off unless BROADSHEET_PAGE_MIRROR_DIR is set. Then every HTML page the cache keeps (no query
+string, no port in the Host, the site's own scheme, and no scheduled post waiting on the
+blog, since a file cannot expire by itself) is also written here:
+
+    hosts/<host>                 -> ../blogs/<blog id>/current
+    blogs/<blog id>/current      -> v<content version>
+    blogs/<blog id>/v<version>/<path>.page        (a path ending in "/": <path>index.page)
+
+nginx looks up `hosts/$host/current`'s file for the request and falls back to the app. A
+write moves `current` to the new version's (empty) folder the moment the version is
+announced, so the very next reader misses and gets the new page from the app. A page
+rendered at an older version goes into that version's folder, which nginx no longer reads.
+`current` follows the shared version store exactly: set when a version is announced, created
+if absent when a miss fills the version in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+
+SUFFIX = ".page"
+INDEX = "index" + SUFFIX
+MAX_PATH = 1024
+
+
+def root() -> Path | None:
+    folder = getattr(settings, "PAGE_MIRROR_DIR", "")
+    return Path(folder) if folder else None
+
+
+def file_for(path: str) -> Path | None:
+    """The file under a version folder for a request path, or None if it cannot have one."""
+    if not path.startswith("/") or len(path) > MAX_PATH or "\x00" in path or "//" in path:
+        return None
+    parts = path.split("/")[1:]
+    if any(part in (".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
+        return None
+    name = INDEX if path.endswith("/") else parts[-1] + SUFFIX
+    return Path(*parts[:-1], name) if len(parts) > 1 else Path(name)
+
+
+def write(blog_id: int, version: int, host: str, path: str, body: bytes) -> None:
+    """Keep one page, then make sure nginx can find the blog under this host."""
+    base, relative = root(), file_for(path)
+    if base is None or relative is None:
+        return
+    target = base / "blogs" / str(blog_id) / f"v{version}" / relative
+    if not target.exists():  # one version's page is the same page, whoever wrote it
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        _replace(target, body)
+    _link_if_absent(base / "hosts" / host, Path("..") / "blogs" / str(blog_id) / "current")
+
+
+def point(blog_id: int, version: int) -> None:
+    """Make `version` the blog's current folder (a version was announced), and drop the
+    folders older than the one it replaces."""
+    base = root()
+    if base is None:
+        return
+    blog = base / "blogs" / str(blog_id)
+    blog.mkdir(parents=True, exist_ok=True, mode=0o755)
+    previous = _current_version(blog)
+    _symlink_over(blog / "current", f"v{version}")
+    _unlink_hosts(base, blog_id)
+    for folder in blog.glob("v*"):
+        number = folder.name[1:]
+        if number.isdigit() and int(number) not in (version, previous):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def point_if_absent(blog_id: int, version: int) -> None:
+    """Create the blog's `current` if there is none (a miss filled its version in)."""
+    base = root()
+    if base is not None:
+        blog = base / "blogs" / str(blog_id)
+        blog.mkdir(parents=True, exist_ok=True, mode=0o755)
+        _link_if_absent(blog / "current", Path(f"v{version}"))
+
+
+def _unlink_hosts(base: Path, blog_id: int) -> None:
+    """Forget which hosts lead to the blog: a settings change may have moved its domain. The
+    next page written for a host links it again."""
+    mine = str(Path("..") / "blogs" / str(blog_id) / "current")
+    hosts = base / "hosts"
+    for link in hosts.iterdir() if hosts.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if os.readlink(link) == mine:
+                link.unlink()
+
+
+def _current_version(blog: Path) -> int | None:
+    with contextlib.suppress(OSError):
+        number = os.readlink(blog / "current").removeprefix("v")
+        return int(number) if number.isdigit() else None
+    return None
+
+
+def _replace(target: Path, body: bytes) -> None:
+    """Write beside the target, then rename over it: nginx never sees half a page."""
+    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+    partial.write_bytes(body)
+    partial.chmod(0o644)
+    partial.replace(target)
+
+
+def _symlink_over(link: Path, target: str) -> None:
+    partial = link.with_name(f".{link.name}.{secrets.token_hex(4)}")
+    partial.symlink_to(target)
+    partial.replace(link)
+
+
+def _link_if_absent(link: Path, target: Path) -> None:
+    if link.is_symlink():
+        return
+    link.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+    with contextlib.suppress(FileExistsError):
+        link.symlink_to(target)

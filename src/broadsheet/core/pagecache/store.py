@@ -1,0 +1,172 @@
+"""Where cached pages and each blog's content version are kept.
+
+An entry is a rendered page with the blog id and content version it was rendered at, and the
+time it expires (the blog's next scheduled publish at the latest). It is valid while the
+blog's current version, read from the shared cache, is still the one it was rendered at.
+
+Entries live in Django's cache alias `settings.PAGE_CACHE_ALIAS` (Redis when REDIS_URL is set,
+shared by every process on every machine; otherwise files under the data folder, shared by
+every process on this machine) and in this process's memory, so that a hit reads only the
+blog's version (`versions`), never the page's bytes, from outside the process. That copy
+cannot go stale: it is checked against the shared version on every hit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+
+from broadsheet.core.pagecache import mirror
+from broadsheet.core.pagecache.versions import BoardVersions, CacheVersions, Versions
+
+log = logging.getLogger(__name__)
+
+
+class Entry(NamedTuple):
+    blog_id: int
+    version: int
+    expires: float  # Unix time
+    status: str  # the WSGI status line, "200 OK"
+    headers: list[tuple[str, str]]  # everything but the validators' answer to a 304
+    not_modified_headers: list[tuple[str, str]]
+    body: bytes
+    etag: str
+    last_modified: float  # Unix time, whole seconds
+    # No scheduled post was waiting: the page may also be kept as a file for nginx (`mirror`).
+    lasting: bool = False
+
+
+def shared() -> BaseCache:
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+_versions: Versions | None = None
+
+
+def versions() -> Versions:
+    """Redis's keys when REDIS_URL is set, else the memory-mapped file under the data folder."""
+    global _versions
+    if _versions is None:
+        if settings.REDIS_URL:
+            _versions = CacheVersions(shared())
+        else:
+            _versions = BoardVersions(settings.DATA_DIR / "cache" / "versions")
+    return _versions
+
+
+class LocalEntries:
+    """This process's copies of entries, oldest dropped first past `limit`.
+
+    Plain dict reads need no lock (the GIL makes them atomic); only a write that may drop
+    another entry takes it.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: dict[str, Entry] = {}
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Entry | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, entry: Entry) -> None:
+        with self.lock:
+            self.entries.pop(key, None)
+            while len(self.entries) >= self.limit > 0:
+                del self.entries[next(iter(self.entries))]
+            if self.limit > 0:
+                self.entries[key] = entry
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+local = LocalEntries(limit=getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 500))
+
+
+def fresh(key: str, now: float) -> Entry | None:
+    """The entry for `key` if the blog has not changed since it was rendered and it has not
+    expired; otherwise None. No database query, whatever happens."""
+    try:
+        return _fresh(key, now)
+    except Exception:
+        # A cache that cannot be read is a miss (Django renders the page), not an error page.
+        log.warning("page cache unreadable; rendering instead", exc_info=True)
+        return None
+
+
+def _fresh(key: str, now: float) -> Entry | None:
+    entry = local.get(key)
+    if entry is not None and now < entry.expires and _current(entry):
+        return entry
+    entry = shared().get(key)
+    if entry is None or now >= entry.expires:
+        return None
+    if not _current(entry):
+        return None
+    local.put(key, entry)
+    return entry
+
+
+def _current(entry: Entry) -> bool:
+    return versions().get(entry.blog_id) == entry.version
+
+
+def keep(key: str, entry: Entry, now: float) -> None:
+    """Store a freshly rendered entry in this process and in the shared cache."""
+    local.put(key, entry)
+    try:
+        shared().set(key, entry, timeout=max(1, int(entry.expires - now)))
+    except Exception:
+        log.warning("page cache unwritable; the page stays in this process only", exc_info=True)
+
+
+def announce_version(blog_id: int, version: int) -> None:
+    """Publish a blog's new content version to every process (runs after the bump commits).
+
+    Two bumps of one blog can commit in one order and announce in the other, so each announcer
+    reads the committed version back after writing, and writes again until what it wrote is
+    what the database holds: the last announcement then always leaves the newest version.
+    """
+    while True:
+        versions().set(blog_id, version)
+        mirror.point(blog_id, version)
+        latest = committed_version(blog_id)
+        if latest is None or latest == version:
+            return
+        version = latest
+
+
+def ensure_version(blog_id: int) -> None:
+    """After a miss, make sure the shared cache knows the blog's version (it may have been
+    evicted or never written): the one committed now, and only if no announcement came first.
+    """
+    if versions().get(blog_id) is not None:
+        return
+    latest = committed_version(blog_id)
+    if latest is not None and versions().add(blog_id, latest):
+        mirror.point_if_absent(blog_id, latest)
+
+
+def committed_version(blog_id: int) -> int | None:
+    from broadsheet.blogs.models import Blog
+
+    found: Any = Blog.objects.filter(pk=blog_id).values_list("content_version", flat=True)
+    return found.first()
+
+
+def clear() -> None:
+    """Forget every entry and version (tests; `broadsheet` has no command for it)."""
+    local.clear()
+    shared().clear()
+    versions().clear()
+
+
+def wall_clock() -> float:
+    return time.time()

@@ -1,0 +1,136 @@
+"""Pages kept as files for nginx: written on a miss, dropped from nginx's view on a write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache.mirror import file_for
+from tests.cache.conftest import Front
+from tests.conftest import NOON, MakeComment, MakePost
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mirror(settings: Any, tmp_path: Path) -> Path:
+    settings.PAGE_MIRROR_DIR = str(tmp_path)
+    return tmp_path
+
+
+def served(mirror: Path, host: str, path: str) -> bytes | None:
+    """What nginx would find for the request, following the links as it does."""
+    relative = file_for(path)
+    assert relative is not None
+    try:
+        return (mirror / "hosts" / host / relative).read_bytes()
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("path", "file"),
+    [
+        ("/", "index.page"),
+        ("/2024/10/beans.html", "2024/10/beans.html.page"),
+        ("/2024/10/", "2024/10/index.page"),
+        ("/search/label/Seed Saving", "search/label/Seed Saving.page"),
+        ("/feeds/posts/default", "feeds/posts/default.page"),
+    ],
+)
+def test_paths_map_to_files_that_cannot_collide(path: str, file: str) -> None:
+    assert file_for(path) == Path(file)
+
+
+@pytest.mark.parametrize("path", ["/../etc/passwd", "/a/../b", "/a//b", "/..", "/a\x00b", "x"])
+def test_paths_that_could_escape_get_no_file(path: str) -> None:
+    assert file_for(path) is None
+
+
+def test_a_page_is_written_where_nginx_looks(
+    front: Front, mirror: Path, make_post: MakePost
+) -> None:
+    post = make_post("Leeks")
+    for path in ("/", post.permalink):
+        page = front.get(path, host="localhost")
+        assert served(mirror, "localhost", path) == page.body
+
+
+def test_a_write_takes_the_files_out_of_nginx_s_view_at_once(
+    front: Front,
+    mirror: Path,
+    make_post: MakePost,
+    make_comment: MakeComment,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    post = make_post()
+    front.get(post.permalink, host="localhost")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_comment(post, "Blight on the potatoes.")
+    assert served(mirror, "localhost", post.permalink) is None
+    fresh = front.get(post.permalink, host="localhost")
+    assert "Blight on the potatoes." in fresh.text
+    assert served(mirror, "localhost", post.permalink) == fresh.body
+
+
+def test_old_versions_are_removed(
+    front: Front,
+    blog: Blog,
+    mirror: Path,
+    make_post: MakePost,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_post()
+    for _ in range(3):
+        front.get("/", host="localhost")
+        with django_capture_on_commit_callbacks(execute=True):
+            blog.bump_content_version()
+    versions = sorted(folder.name for folder in (mirror / "blogs" / str(blog.pk)).glob("v*"))
+    assert len(versions) <= 2
+
+
+@pytest.mark.parametrize(
+    "request_headers",
+    [{"host": "localhost:8000"}, {"host": "localhost", "x_forwarded_proto": "https"}],
+)
+def test_only_bare_hosts_on_the_site_s_scheme_are_written(
+    front: Front, mirror: Path, make_post: MakePost, settings: Any, request_headers: dict[str, str]
+) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    make_post()
+    assert front.get("/", **request_headers).status == 200
+    assert not (mirror / "hosts").exists()
+
+
+def test_queries_and_feeds_stay_with_the_app(
+    front: Front, mirror: Path, make_post: MakePost
+) -> None:
+    make_post()
+    front.get("/?max-results=1", host="localhost")
+    front.get("/feeds/posts/default", host="localhost")
+    assert not (mirror / "blogs").exists() or not list((mirror / "blogs").rglob("*.page"))
+
+
+def test_a_blog_with_a_scheduled_post_is_not_written(
+    front: Front, mirror: Path, make_post: MakePost
+) -> None:
+    make_post()
+    make_post("Later", published_at=NOON + dt.timedelta(days=3650))
+    front.get("/", host="localhost")
+    assert served(mirror, "localhost", "/") is None
+
+
+def test_a_hit_writes_the_file_nginx_is_missing(
+    front: Front, mirror: Path, make_post: MakePost, django_assert_num_queries: Any
+) -> None:
+    make_post()
+    page = front.get("/", host="localhost")
+    for leftover in (mirror / "blogs").rglob("*.page"):
+        leftover.unlink()  # the folder emptied while the cache stayed warm
+    with django_assert_num_queries(0):
+        assert front.get("/", host="localhost").body == page.body
+    assert served(mirror, "localhost", "/") == page.body
