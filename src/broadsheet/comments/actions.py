@@ -61,7 +61,7 @@ def add_comment(comment: Comment) -> Comment:
     lock_post(comment.post)
     comment.save()
     refresh_comment_count(comment.post)
-    comment.post.blog.bump_content_version()
+    comment.post.blog.bump_content_version(sidebar=False)
     return comment
 
 
@@ -196,7 +196,7 @@ def set_status(member: Membership, comment: Comment, status: str) -> Comment:
     comment.save(update_fields=["status", "updated_at"])
     if Status.PUBLISHED in (before, status) or Status.TRASH in (before, status):
         refresh_comment_count(comment.post)
-        comment.post.blog.bump_content_version()
+        comment.post.blog.bump_content_version(sidebar=False)
     if status == Status.PUBLISHED and before != Status.TRASH and comment.parent_id:
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(comment.pk))
     return comment

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core import markup
 from broadsheet.posts.models import Post
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ class Comment(models.Model):
     author_url = models.URLField(max_length=500, blank=True)
     author_email = models.EmailField(blank=True)  # never shown to readers
     body = models.TextField()  # plain text; escaped and linkified on output
+    # `body` as the page shows it (core.markup.comment_html), made whenever `body` is saved.
+    body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -70,6 +73,23 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} on {self.post}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is None or "body" in fields:
+            self.render_body()
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def render_body(self) -> None:
+        """Call before a bulk_create or bulk_update that writes `body` (they skip `save`)."""
+        self.body_html = markup.comment_html(self.body)
+
+    @property
+    def shown_body(self) -> str:
+        """The body's HTML: the stored copy, or made now for a row saved without one."""
+        return self.body_html or markup.comment_html(self.body)
 
     @property
     def display_name(self) -> str:

@@ -78,6 +78,13 @@ _TAG_THEN_NEWLINE = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)(\n?)')
 # The ones Python counts as whitespace (\t \n \v \f \r, U+001C-001F, U+0085) are not in this
 # class: `plain_text` collapses them to a space, so they still keep words apart.
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# Characters XML 1.0 cannot carry at all, not even as references. The HTML parser keeps them
+# (raw or decoded from "&#2;"), and one of them in a post made every feed that carried the post
+# fail to build (lxml and Django's XML writer refuse them). The ones Python counts as white
+# space (vertical tab, form feed, U+001C-001F) become spaces, so the words on either side stay
+# apart, as `plain_text` keeps them; the others show nothing and go.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
+_XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
 
 def render(source: str, fmt: str, *, doc_id: str = "") -> str:
@@ -112,7 +119,12 @@ def sanitize(html: str) -> str:
 
 
 def _clean_once(html: str) -> str:
-    return _TAG_THEN_NEWLINE.sub(_keep_pre_newline, _cleaner().clean(html))
+    return xml_safe(_TAG_THEN_NEWLINE.sub(_keep_pre_newline, _cleaner().clean(html)))
+
+
+def xml_safe(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot carry made spaces or dropped (see above)."""
+    return _XML_FORBIDDEN.sub("", text.translate(_XML_SPACES))
 
 
 def plain_text(html: str) -> str:
@@ -253,3 +265,15 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.parts.append(data)
+
+
+def comment_html(text: str) -> str:
+    """A comment's plain text as safe HTML: paragraphs and line breaks kept, bare links made
+    clickable with `rel="nofollow ugc noopener"`, everything else escaped. Stored with the
+    comment (`Comment.body_html`) so that a page with a hundred comments does not run it a
+    hundred times."""
+    from django.utils.html import linebreaks, urlize
+
+    linked = urlize(text, nofollow=True, autoescape=True)
+    linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
+    return str(linebreaks(linked, autoescape=False))

@@ -52,10 +52,10 @@ MEMBERS = ("data.json", "posts.jsonl", "comments.jsonl", "redirects.jsonl", "imp
 
 # Fields computed from others, or bookkeeping that a restore sets for itself.
 DERIVED = {
-    Blog: {"id", "content_version", "updated_at", "slug", "featured_post"},
+    Blog: {"id", "content_version", "sidebar_version", "updated_at", "slug", "featured_post"},
     Post: {"id", "blog", "author", "labels", "body_html", "text", "snippet", "comment_count"},
     Page: {"id", "blog", "author", "body_html"},
-    Comment: {"id", "post", "parent", "user"},
+    Comment: {"id", "post", "parent", "user", "body_html"},
 }
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
 IMPORTED_FIELDS = ("source", "origin", "external_id", "kind", "extra")

@@ -212,6 +212,7 @@ class _Restorer:
     def comment(self, row: dict[str, Any]) -> Comment:
         comment = Comment(post_id=self.posts[row["post"]], user_id=self.users.get(row["user"]))
         load_fields(comment, row)
+        comment.render_body()
         return comment
 
     def restore_links(self, blog: Blog) -> None:

@@ -43,7 +43,7 @@ PAGE_FIELDS = [
     *("published_at", "updated_at"),
 ]
 COMMENT_FIELDS = [
-    *("post_id", "author_name", "author_url", "author_email", "body", "status"),
+    *("post_id", "author_name", "author_url", "author_email", "body", "body_html", "status"),
     *("created_at", "updated_at"),
 ]
 
@@ -437,6 +437,7 @@ def fill_comment(comment: Comment, record: CommentRecord, post_pk: int) -> None:
     comment.author_url = record.author_url[:500]
     comment.author_email = record.author_email[:254]
     comment.body = record.body
+    comment.render_body()
     comment.status = record.status
     comment.created_at = record.created_at
     comment.updated_at = record.updated_at or record.created_at

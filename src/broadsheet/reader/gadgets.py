@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache.fragments import remember
 from broadsheet.posts.models import Label, Page, Post
 
 
@@ -65,3 +68,23 @@ def sidebar(blog: Blog, now: dt.datetime) -> dict[str, object]:
         "label_counts": label_counts(blog, now),
         "pages": published_pages(blog),
     }
+
+
+def sidebar_html(blog: Blog, now: dt.datetime) -> dict[str, SafeString]:
+    """The sidebar's gadgets as HTML, rendered once per sidebar version of the blog.
+
+    Counting a blog's posts by month and by label reads every post: at 100,000 posts that is
+    most of a page's render. The counts change only when a post, a page or the settings do (or
+    a scheduled post's time comes, when the fragment expires), never with a comment, so the
+    HTML is kept in the shared cache under `Blog.sidebar_version`. Only the search box, which
+    shows the reader's query, is rendered with each page.
+    """
+
+    def render() -> dict[str, SafeString]:
+        context = {"blog": blog, **sidebar(blog, now)}
+        return {
+            part: mark_safe(render_to_string(f"reader/_sidebar_{part}.html", context))  # noqa: S308
+            for part in ("top", "bottom")
+        }
+
+    return remember(blog, "sidebar", render, now, version=blog.sidebar_version)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
+
+PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 
 
 @dataclass
@@ -24,7 +26,23 @@ class Node:
 
 
 def public_post(blog: Blog, permalink: str) -> Post:
-    post = Post.objects.public(blog).filter(permalink=permalink).prefetch_related("labels").first()
+    # Looked up by blog and permalink alone, then checked: with the status and time in the
+    # query, SQLite (without statistics) walks the date index past every newer post, 95 ms
+    # at 100,000 posts, instead of going straight to the one post through the permalink index.
+    now = timezone.now()
+    found = (
+        Post.objects.filter(blog=blog, permalink=permalink)
+        .select_related("author")
+        .prefetch_related("labels")
+    )
+    post = next(
+        (
+            p
+            for p in found
+            if p.status in PUBLIC_STATUSES and p.published_at and p.published_at <= now
+        ),
+        None,
+    )
     if post is None:
         raise Http404("No such post.")
     return post
@@ -32,16 +50,24 @@ def public_post(blog: Blog, permalink: str) -> Post:
 
 def neighbours(blog: Blog, post: Post) -> tuple[Post | None, Post | None]:
     """The next newer and next older public posts (ties on the time broken by id)."""
-    when, pk = post.published_at, post.pk
-    public = (
-        Post.objects.public(blog).select_related(None).only("title", "permalink", "published_at")
+    when, pk, now = post.published_at, post.pk, timezone.now()
+    assert when is not None  # a public post has its time
+    fields = ("title", "permalink", "published_at", "status")
+    public = Post.objects.public(blog, now).select_related(None).only(*fields)
+    # Posts at the very same time come first. They are fetched by blog and time alone, and
+    # sorted out here: with the status in the query too, SQLite (without statistics) scans
+    # the blog's posts instead of the date index, 200 ms at 100,000 posts.
+    tied = [
+        other
+        for other in Post.objects.filter(blog=blog, published_at=when).only(*fields)
+        if other.pk != pk and other.status in PUBLIC_STATUSES
+    ]
+    newer = min((p for p in tied if p.pk > pk), key=lambda p: p.pk, default=None) or (
+        public.filter(published_at__gt=when).order_by("published_at", "id").first()
     )
-    newer = (
-        public.filter(Q(published_at__gt=when) | Q(published_at=when, id__gt=pk))
-        .order_by("published_at", "id")
-        .first()
+    older = max((p for p in tied if p.pk < pk), key=lambda p: p.pk, default=None) or (
+        public.filter(published_at__lt=when).first()
     )
-    older = public.filter(Q(published_at__lt=when) | Q(published_at=when, id__lt=pk)).first()
     return newer, older
 
 

@@ -21,15 +21,16 @@ from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.access import reader_blog
-from broadsheet.reader.gadgets import sidebar
+from broadsheet.reader.gadgets import sidebar_html
+from broadsheet.reader.thread import thread_html
 
 
 def blog_render(
     request: HttpRequest, blog: Blog, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    full = {"blog": blog, "now": now, **sidebar(blog, now), **context}
     with translation.override(blog.language):
+        full = {"blog": blog, "now": now, "sidebar_html": sidebar_html(blog, now), **context}
         return render(request, template, full, status=status)
 
 
@@ -89,23 +90,24 @@ def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
 
 
 def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
-    from broadsheet.search.queries import search_posts
+    from broadsheet.search.queries import search
 
     size = max_results(request, blog)
-    by_date = request.GET.get("by-date") == "true"
+    asked_by_date = request.GET.get("by-date") == "true"
     start = listing.start_param(request)
-    hits, more = search_posts(
-        blog, query, now=timezone.now(), by_date=by_date, offset=start, limit=size
-    )
+    found = search(blog, query, now=timezone.now(), by_date=asked_by_date, offset=start, limit=size)
+    hits, more, by_date = found.hits, found.more, found.by_date
     for hit in hits:
         hit.post.search_snippet = hit.snippet_html  # type: ignore[attr-defined]
     posts = listing.prepare([hit.post for hit in hits])
     context = {
         "query": query,
         "by_date": by_date,
+        # Relevance was asked for, but the words are in too many posts to rank them all.
+        "too_broad": by_date and not asked_by_date,
         "results": posts,
         "page_title": f"Search results for {query}",
-        **listing.search_links(query, by_date, start, size, more),
+        **listing.search_links(query, asked_by_date, start, size, more),
     }
     return blog_render(request, blog, "reader/search.html", context)
 
@@ -154,7 +156,9 @@ def legacy_archive(request: HttpRequest, year: str, month: str, day: str) -> Htt
 def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     blog = reader_blog(request)
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
-    return blog_render(request, blog, "reader/post.html", postpage.context(blog, post))
+    context = postpage.context(blog, post)
+    context["comment_thread"] = thread_html(context["comments"], post, blog)
+    return blog_render(request, blog, "reader/post.html", context)
 
 
 @require_safe

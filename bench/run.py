@@ -1,0 +1,551 @@
+"""Broadsheet's speed benchmark: `make bench` (bench/README.md).
+
+For each page (home, a post with 100 comments, a label, an archive month, a search, the posts
+feed) it measures, in one run:
+
+* the cold render: a page cache miss, Django rendering with the ORM, in process through the
+  test client (median of --repeat), on a blog of 1,000 and of 100,000 posts (SQLite);
+* the hot page under load: wrk on loopback (--connections, --duration) against the app as
+  `broadsheet serve` runs it, and against nginx serving the same page's bytes as a static file,
+  the physical limit on this machine; requests/s, p50 and p99 latency, and the ratio;
+* for the post page: the other servers we could have chosen, Django with the page cache off,
+  and nginx in front of the app as docs/deploy.md deploys it.
+
+Everything listens on 127.0.0.1 and stops when the run ends. The report is printed and
+written to bench/var/speed-<time>.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+VAR = HERE / "var"
+BIN = Path(sys.executable).parent
+CORES = len(os.sched_getaffinity(0))
+SECRET = "bench-only-secret-" + "x" * 40
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def dataset(posts: int, database_url: str) -> Path:
+    """A data folder holding a generated blog of `posts` posts: made once and reused on
+    SQLite; on PostgreSQL (--database-url) made afresh each run, in a database of its own."""
+    kind = "postgres" if database_url else "sqlite"
+    folder = VAR / f"{kind}-{posts}"
+    if database_url or not (folder / "bench.json").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        if database_url:
+            (folder / "database_url").write_text(fresh_database(database_url, f"bench_{posts}"))
+        print(f"generating {posts} posts into {folder}", file=sys.stderr)
+        generate = [sys.executable, str(HERE / "generate.py"), "--posts", str(posts)]
+        generate += ["--comments", str(max(posts, 200)), "--data-dir", str(folder)]
+        subprocess.run(generate, env=app_env(folder), check=True, stdout=subprocess.DEVNULL)
+    # A data set made by an older release gets the newer migrations (data ones included).
+    migrate = [str(BIN / "broadsheet"), "migrate", "--noinput", "-v0"]
+    subprocess.run(migrate, env=app_env(folder), check=True)
+    if not (folder / "static" / "staticfiles.json").exists():
+        command = [str(BIN / "broadsheet"), "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, env=app_env(folder), check=True)
+    return folder
+
+
+def fresh_database(server_url: str, name: str) -> str:
+    """An empty database `name` on the server that `server_url` names; its URL."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urllib.parse.urlparse(server_url)._replace(path=f"/{name}").geturl()
+
+
+def pages(folder: Path) -> dict[str, str]:
+    facts = json.loads((folder / "bench.json").read_text())
+    hot = facts["hot_post"]
+    label = facts["label"].replace(" ", "%20")
+    return {
+        "home": "/",
+        "post (100 comments)": hot,
+        "label": f"/search/label/{label}",
+        "archive month": hot.rsplit("/", 1)[0] + "/",
+        "search": "/search?q=tomato",
+        "posts feed": "/feeds/posts/default",
+    }
+
+
+def app_env(folder: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("BROADSHEET_", "DJANGO_", "DATABASE_", "REDIS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="broadsheet.settings",
+        BROADSHEET_DATA_DIR=str(folder),
+        BROADSHEET_SECRET_KEY=SECRET,
+        **extra,
+    )
+    if (folder / "database_url").exists():
+        env["DATABASE_URL"] = (folder / "database_url").read_text()
+    return env
+
+
+# --- cold renders (a child process per data set: settings are read once per process) -------
+
+
+def cold_renders(folder: Path, repeat: int) -> dict[str, dict[str, float]]:
+    command = [sys.executable, __file__, "--cold-child", str(folder), "--repeat", str(repeat)]
+    done = subprocess.run(command, env=app_env(folder), check=True, capture_output=True)
+    result: dict[str, dict[str, float]] = json.loads(done.stdout)
+    return result
+
+
+def cold_child(folder: Path, repeat: int) -> None:
+    """Two kinds of miss, page by page. "miss": the page is not cached but the sidebar is, as
+    after a new comment (the commonest write), or when a page is asked for the first time.
+    "after a post write": the blog's post data changed before each render, so the sidebar's
+    archive and label counts are recounted too."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from broadsheet.blogs.models import Blog
+
+    blog = Blog.objects.get(is_default=True)
+    client = Client()
+    medians: dict[str, dict[str, float]] = {"miss": {}, "after a post write": {}}
+    for name, path in pages(folder).items():
+        for kind, write in (("miss", False), ("after a post write", True)):
+            times = []
+            for round_ in range(repeat + 2):
+                if write:
+                    blog.bump_content_version()
+                started = time.perf_counter()
+                response = client.get(path, HTTP_HOST="localhost")
+                elapsed = time.perf_counter() - started
+                assert response.status_code == 200, (path, response.status_code)
+                if round_ >= 2:  # the first two warm the templates and the connection
+                    times.append(elapsed * 1000)
+            medians[kind][name] = round(statistics.median(times), 2)
+    json.dump(medians, sys.stdout)
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def running(argv: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[int]:
+    """Run a server until the block ends; yields its port once it answers."""
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if child.poll() is not None:
+                raise RuntimeError(f"{argv[0]} exited: {log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGTERM)
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+
+
+def server_commands(port: int) -> dict[str, list[str]]:
+    """The candidates for the production server, each sized from the core count."""
+    py, app, bind = [sys.executable, "-m"], "broadsheet.wsgi:application", f"127.0.0.1:{port}"
+    granian = [*py, "granian", "--interface", "wsgi", "--no-ws", "--port", str(port)]
+    return {
+        "broadsheet serve": [str(BIN / "broadsheet"), "serve", "--port", str(port)],
+        f"gunicorn sync, {2 * CORES} workers": [
+            *py, "gunicorn", app, "-b", bind, "-w", str(2 * CORES),
+        ],
+        f"gunicorn gthread, {CORES}x4 threads": [
+            *py, "gunicorn", app, "-b", bind, "-w", str(CORES), "-k", "gthread", "--threads", "4",
+        ],
+        f"granian, {CORES} workers x 4 threads": [
+            *granian, "--workers", str(CORES), "--blocking-threads", "4", app,
+        ],
+    }  # fmt: skip
+
+
+def nginx_conf(folder: Path, port: int, body: str) -> Path:
+    temp = "".join(
+        f"  {kind}_temp_path {folder / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = folder / f"nginx-{port}.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes {CORES};\npid {folder / f'nginx-{port}.pid'};\n"
+        f"error_log {folder / 'nginx-error.log'};\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{\n  access_log off;\n{temp}  sendfile on;\n  tcp_nopush on;\n"
+        "  keepalive_requests 1000000;\n  open_file_cache max=1000;\n"
+        f"  default_type text/html;\n{body}}}\n"
+    )
+    return conf
+
+
+def static_server(folder: Path, port: int) -> list[str]:
+    body = f"  server {{\n    listen 127.0.0.1:{port};\n    root {folder / 'static'};\n  }}\n"
+    conf = nginx_conf(folder, port, body)
+    return ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
+
+
+# Copied from docs/deploy.md ("nginx serves published pages itself"): the headers the app
+# puts on every page, which nginx must add to the files it serves.
+PAGE_HEADERS = (
+    "Cache-Control",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def mirror_server(folder: Path, port: int, app_port: int, headers: dict[str, str]) -> list[str]:
+    """nginx serving the page files the app writes (BROADSHEET_PAGE_MIRROR_DIR), and asking
+    the app for everything else, as docs/deploy.md sets it up."""
+    added = "".join(
+        f'      add_header {name} "{headers[name.lower()]}";\n'
+        for name in PAGE_HEADERS
+        if name.lower() in headers
+    )
+    body = (
+        '  map $uri $broadsheet_page {\n    ~/$ "${uri}index.page";\n'
+        '    default "$uri.page";\n  }\n'
+        f"  upstream app {{\n    server 127.0.0.1:{app_port};\n    keepalive 64;\n  }}\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    root {folder / 'mirror'}/hosts/$host;\n"
+        "    location / {\n      error_page 418 = @app;\n"
+        "      if ($request_method !~ ^(GET|HEAD)$) { return 418; }\n"
+        '      if ($args != "") { return 418; }\n'
+        '      if ($http_cookie ~ "sessionid=") { return 418; }\n'
+        '      if ($http_authorization != "") { return 418; }\n'
+        '      types { }\n      default_type "text/html; charset=utf-8";\n'
+        f"{added}      try_files $broadsheet_page @app;\n    }}\n"
+        "    location @app {\n      proxy_pass http://app;\n      proxy_http_version 1.1;\n"
+        '      proxy_set_header Connection "";\n      proxy_set_header Host $host;\n'
+        "    }\n  }\n"
+    )
+    conf = nginx_conf(folder, port, body)
+    return ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
+
+
+def proxy_server(folder: Path, port: int, app_port: int) -> list[str]:
+    body = (
+        f"  upstream app {{\n    server 127.0.0.1:{app_port};\n    keepalive 64;\n  }}\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    location / {{\n"
+        "      proxy_pass http://app;\n      proxy_http_version 1.1;\n"
+        '      proxy_set_header Connection "";\n      proxy_set_header Host $http_host;\n'
+        "    }\n  }\n"
+    )
+    conf = nginx_conf(folder, port, body)
+    return ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
+
+
+# --- load ---------------------------------------------------------------------------------
+
+
+def wrk(port: int, path: str, duration: int, connections: int, host: str = "") -> Load:
+    command = ["wrk", f"-t{CORES}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["-H", f"Host: {host}"] if host else []
+    out = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Load(
+        rps, _latency(out, "50%"), _latency(out, "99%"), int(errors.group(1)) if errors else 0
+    )
+
+
+def _latency(out: str, percentile: str) -> float:
+    match = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    if match is None:
+        return float("nan")
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+    return round(float(match.group(1)) * scale, 3)
+
+
+def fetch(port: int, path: str) -> bytes:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as answer:
+        body: bytes = answer.read()
+        return body
+
+
+def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """wrk against `broadsheet serve` and against nginx's static copy, page by page."""
+    work = folder / "run"
+    shutil.rmtree(work, ignore_errors=True)
+    # Every run starts with an empty page cache, so the first requests below render.
+    shutil.rmtree(folder / "cache", ignore_errors=True)
+    (work / "static").mkdir(parents=True)
+    env = app_env(folder, BROADSHEET_PAGE_MIRROR_DIR=str(work / "mirror"))
+    results: dict[str, Any] = {"pages": {}, "servers": {}, "deploy": {}}
+    app_port = free_port()
+    with running(server_commands(app_port)["broadsheet serve"], env, app_port, work / "app.log"):
+        for index, (name, path) in enumerate(pages(folder).items()):
+            body = fetch(app_port, path)
+            for _ in range(CORES):  # every worker process takes its own copy into memory
+                fetch(app_port, path)
+            (work / "static" / f"{index}.html").write_bytes(body)
+            results["pages"][name] = {"path": path, "bytes": len(body)}
+        static_port = free_port()
+        with running(static_server(work, static_port), env, static_port, work / "nginx.log"):
+            for index, name in enumerate(results["pages"]):
+                entry = results["pages"][name]
+                entry["nginx"] = asdict(
+                    wrk(static_port, f"/{index}.html", args.duration, args.connections)
+                )
+                entry["app"] = asdict(wrk(app_port, entry["path"], args.duration, args.connections))
+                print(
+                    f"  {name}: {entry['app']['rps']:.0f} vs {entry['nginx']['rps']:.0f} req/s",
+                    file=sys.stderr,
+                )
+            post = results["pages"]["post (100 comments)"]
+            if args.servers:
+                results["servers"] = compare_servers(folder, post["path"], args)
+            proxy_port = free_port()
+            proxy = proxy_server(work, proxy_port, app_port)
+            with running(proxy, env, proxy_port, work / "proxy.log"):
+                for _ in range(2):  # nginx names itself in Host: a new key, warm it first
+                    fetch(proxy_port, post["path"])
+                results["deploy"]["nginx proxy -> broadsheet serve"] = asdict(
+                    wrk(proxy_port, post["path"], args.duration, args.connections)
+                )
+            results["deploy"]["nginx + page files -> broadsheet serve"] = deployed(
+                work, app_port, post["path"], args
+            )
+            results["deploy"]["nginx static (baseline again)"] = asdict(
+                wrk(static_port, "/1.html", args.duration, args.connections)
+            )
+    return results
+
+
+def deployed(work: Path, app_port: int, path: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The post page through nginx serving the page files the app wrote on its first miss."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{app_port}{path}", timeout=30) as answer:
+        headers = {name.lower(): value for name, value in answer.headers.items()}
+    port = free_port()
+    front = mirror_server(work, port, app_port, headers)
+    with running(front, app_env(work), port, work / "mirror-nginx.log"):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Host": "localhost"}
+        )
+        for _ in range(2):  # the first is the app's (it writes the file), the second nginx's
+            urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
+        return asdict(wrk(port, path, args.duration, args.connections, host="localhost"))
+
+
+def compare_servers(folder: Path, path: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The post page, hot, behind each candidate server; and with the page cache off."""
+    found: dict[str, Any] = {}
+    work = folder / "run"
+    for name in server_commands(0):
+        if name == "broadsheet serve":
+            continue
+        port = free_port()
+        argv = server_commands(port)[name]
+        with running(argv, app_env(folder), port, work / "candidate.log"):
+            fetch(port, path)
+            fetch(port, path)
+            found[name] = asdict(wrk(port, path, args.duration, args.connections))
+    port = free_port()
+    argv = server_commands(port)["broadsheet serve"]
+    with running(argv, app_env(folder, BROADSHEET_PAGE_CACHE="0"), port, work / "nocache.log"):
+        found["broadsheet serve, page cache off"] = asdict(
+            wrk(port, path, args.duration, args.connections)
+        )
+    return found
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    def first_line(command: list[str]) -> str:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": str(CORES),
+        "cpu": cpu,
+        "memory": f"{int(memory.split()[1]) // 1024 // 1024} GiB",
+        "load before": Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__(),
+        "python": platform.python_version(),
+        "nginx": first_line(["nginx", "-v"]),
+        "wrk": first_line(["wrk", "--version"]).split(" [")[0],
+    }
+
+
+def cells(load: dict[str, float]) -> str:
+    return f"{load['rps']:.0f} | {load['p50_ms']} | {load['p99_ms']}"
+
+
+def report(results: dict[str, Any], args: argparse.Namespace) -> str:
+    lines = [f"Command: `{' '.join(['make bench'] if args.make else sys.argv)}`", ""]
+    lines += [f"- {key}: {value}" for key, value in results["machine"].items()]
+    lines += [f"- load after: {results['load after']}", ""]
+    lines += [
+        f"Hot pages: wrk, {args.connections} connections, {args.duration} s each, {CORES} threads,"
+        " on the same cores; the app as `broadsheet serve` runs it (no nginx).",
+        "",
+        "| page | bytes | app req/s | p50 ms | p99 ms | nginx static req/s | p50 ms | p99 ms"
+        " | ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, entry in results["hot"]["pages"].items():
+        app, static = entry["app"], entry["nginx"]
+        ratio = app["rps"] / static["rps"]
+        lines.append(
+            f"| {name} | {entry['bytes']} | {cells(app)} | {cells(static)} | {ratio:.3f} |"
+        )
+    base = results["hot"]["pages"]["post (100 comments)"]["nginx"]["rps"]
+    others = {**results["hot"]["servers"], **results["hot"]["deploy"]}
+    if others:
+        lines += [
+            "",
+            "Post page (100 comments), hot, other set-ups (ratio to nginx static above):",
+            "",
+        ]
+        lines += [
+            "| set-up | req/s | p50 ms | p99 ms | ratio |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, load in others.items():
+            lines.append(f"| {name} | {cells(load)} | {load['rps'] / base:.3f} |")
+    sizes = list(results["cold"])
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    for kind in results["cold"][sizes[0]]:
+        lines += [
+            "",
+            f"Cold render, {kind} ({database}, in process), median of {args.repeat}, ms:",
+            "",
+        ]
+        lines += ["| page | " + " | ".join(f"{size} posts" for size in sizes) + " | growth |"]
+        lines += ["| --- |" + " ---: |" * (len(sizes) + 1)]
+        for name in results["cold"][sizes[0]][kind]:
+            values = [results["cold"][size][kind][name] for size in sizes]
+            growth = f"{(values[-1] / values[0] - 1) * 100:+.0f} %" if len(values) > 1 else ""
+            cells_ = " | ".join(f"{v:.2f}" for v in values)
+            lines.append(f"| {name} | {cells_} | {growth} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Broadsheet's speed benchmark.")
+    parser.add_argument("--quick", action="store_true", help="smoke test: small data, 2 s runs")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=30, help="cold renders per page")
+    parser.add_argument("--sizes", default="1000,100000", help="posts in each data set")
+    parser.add_argument("--no-servers", dest="servers", action="store_false")
+    parser.add_argument(
+        "--database-url", default="", help="a PostgreSQL server to use instead of SQLite"
+    )
+    parser.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold_child:
+        return cold_child(args.cold_child, args.repeat)
+    if args.quick:
+        args.duration, args.repeat, args.sizes = 2, 5, "300,1000"
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            raise SystemExit(
+                f"{tool} is missing: apt-get install -y {tool if tool == 'wrk' else 'nginx-light'}"
+            )
+    sizes = [int(size) for size in args.sizes.split(",")]
+    results: dict[str, Any] = {"machine": machine(), "cold": {}}
+    folders = {size: dataset(size, args.database_url) for size in sizes}
+    for size, folder in folders.items():
+        print(f"cold renders, {size} posts", file=sys.stderr)
+        results["cold"][size] = cold_renders(folder, args.repeat)
+    print(f"hot pages, {sizes[-1]} posts", file=sys.stderr)
+    results["hot"] = hot_pages(folders[sizes[-1]], args)
+    results["load after"] = str(Path("/proc/loadavg").read_text().split(" ", 3)[:3])
+    text = report(results, args)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    VAR.mkdir(exist_ok=True)
+    (VAR / f"speed-{stamp}.md").write_text(text)
+    (VAR / f"speed-{stamp}.json").write_text(json.dumps(results, indent=2))
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
