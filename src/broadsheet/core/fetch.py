@@ -148,6 +148,9 @@ class Fetcher:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     allowed: tuple[IPNetwork, ...] = field(default_factory=tuple)  # for tests on loopback only
+    # Hosts the operator configured (a WebSub hub on the LAN): wherever they resolve is allowed.
+    # Never a host a user typed. Redirects away from them are checked as usual.
+    trusted_hosts: tuple[str, ...] = ()
     user_agent: str = "Broadsheet (+https://example.invalid/broadsheet)"
 
     def fetch(self, url: str) -> Response:
@@ -160,26 +163,42 @@ class Fetcher:
             url = urljoin(url, location)
         raise FetchFailed("too many redirects")
 
+    def post(self, url: str, body: bytes, content_type: str) -> Response:
+        """POST `body` once. Redirects are not followed: the answer, 3xx or not, comes back."""
+        deadline = time.monotonic() + self.timeout
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
+        return self._fetch_once(url, deadline, "POST", body, headers)
+
     def check(self, url: str) -> tuple[Target, str]:
         """The parsed target and the one checked address to connect to; refuses otherwise."""
         target = parse(url)
         addresses = list(self.resolver(target.host, target.port))
         if not addresses:
             raise FetchRefused(f"{target.host!r} has no address")
+        if target.host.lower() in (host.lower() for host in self.trusted_hosts):
+            return target, addresses[0]
         for raw in addresses:
             address = ipaddress.ip_address(raw.split("%", 1)[0])
             if not is_public(address, self.allowed):
                 raise FetchRefused(f"{target.host!r} resolves to {address}, which is not public")
         return target, addresses[0]
 
-    def _fetch_once(self, url: str, deadline: float) -> Response:
+    def _fetch_once(
+        self,
+        url: str,
+        deadline: float,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         target, address = self.check(url)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchFailed("timed out")
         connection = self.opener(target.scheme, target.host, target.port, address, remaining)
+        sent = {"User-Agent": self.user_agent, **(headers or {})}
         try:
-            connection.request("GET", target.path, headers={"User-Agent": self.user_agent})
+            connection.request(method, target.path, body=body, headers=sent)
             reply = connection.getresponse()
             body = self._read(reply, deadline)
         except (OSError, http.client.HTTPException) as exc:

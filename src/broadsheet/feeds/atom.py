@@ -17,10 +17,11 @@ from broadsheet.feeds.extensions import (
     Paging,
     Replies,
     StableDates,
+    XmlSafe,
 )
 
 
-class AtomFeed(StableDates, Atom1Feed):
+class AtomFeed(XmlSafe, StableDates, Atom1Feed):
     def root_attributes(self) -> dict[str, str]:
         return {
             **super().root_attributes(),

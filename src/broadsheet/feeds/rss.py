@@ -17,7 +17,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from broadsheet.feeds.atom import add_paging
 from broadsheet.feeds.content import TEXT_SUMMARY, Body
-from broadsheet.feeds.extensions import GENERATOR, OPENSEARCH_NS, THREAD_NS, StableDates
+from broadsheet.feeds.extensions import GENERATOR, OPENSEARCH_NS, THREAD_NS, StableDates, XmlSafe
 
 
 def text(value: str) -> str:
@@ -25,7 +25,7 @@ def text(value: str) -> str:
     return value.replace("<", "&lt;").replace(">", "&gt;")
 
 
-class RssFeed(StableDates, Rss201rev2Feed):
+class RssFeed(XmlSafe, StableDates, Rss201rev2Feed):
     def rss_attributes(self) -> dict[str, str]:
         return {
             **super().rss_attributes(),

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import urllib.error
-import urllib.request
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused
 from broadsheet.feeds import websub
 
 log = logging.getLogger(__name__)
@@ -31,12 +30,22 @@ def ping_hub(blog_id: int) -> list[str]:
 
 
 def _publish(hub: str, topic: str) -> bool:
+    # Through the guarded fetcher like every outbound request (time and size limits). The hub
+    # is the operator's own setting, so its host may be on their network; a redirect is not
+    # followed (a POST is not replayed elsewhere).
+    fetcher = Fetcher(timeout=TIMEOUT, max_bytes=64 * 1024, trusted_hosts=_host(hub))
     data = urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
-    request = urllib.request.Request(hub, data=data, method="POST")  # noqa: S310 - hub is ours
-    request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return 200 <= response.status < 300
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        response = fetcher.post(hub, data, "application/x-www-form-urlencoded")
+    except (FetchFailed, FetchRefused) as error:
         log.warning("WebSub hub %s did not take %s: %s", hub, topic, error)
         return False
+    if not 200 <= response.status < 300:
+        log.warning("WebSub hub %s did not take %s: HTTP %s", hub, topic, response.status)
+        return False
+    return True
+
+
+def _host(url: str) -> tuple[str, ...]:
+    host = urlsplit(url).hostname
+    return (host,) if host else ()

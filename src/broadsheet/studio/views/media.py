@@ -86,5 +86,5 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
         raise Http404("Media are served by the web server.")
     response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response

@@ -1,0 +1,410 @@
+"""Who may do what, for every URL pattern the site has: the rule table that
+`test_access_control.py` holds the site to.
+
+Roles (the cast is built in `test_access_control.py`):
+
+    anonymous     not signed in
+    reader        signed in, member of no blog
+    contributor   contributor on the blog ("Field Notes"), with drafts of their own
+    other_author  author on the blog, but not of the post or comment in the URL
+    owner         author on the blog who wrote the post (and whose post has the comment)
+    admin         admin of the blog
+    other_admin   admin of another blog only
+    operator      the install's superuser (acts as an admin of every blog, and runs /admin/)
+
+Outcomes: OK (allowed: any answer that is not one of the refusals below; a 400 means the
+request got past the access checks to the form), LOGIN (302 to a sign-in page), UNAUTHORIZED
+(401, the studio's JSON endpoints to the signed-out), FORBIDDEN (403), NOT_FOUND (404: the
+studio confirms nothing outside a member's reach), NOT_ALLOWED (405, the wrong method).
+
+A refused request must also leave the database exactly as it was. Every URL pattern needs a
+rule here: the test fails for a pattern without one, so a new view cannot be forgotten.
+Rules are keyed by URL name (`namespace:name`), or by route for unnamed patterns; the Django
+admin's patterns share one rule (`ADMIN_FAMILY`), each of them still requested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = (
+    "anonymous",
+    "reader",
+    "contributor",
+    "other_author",
+    "owner",
+    "admin",
+    "other_admin",
+    "operator",
+)
+MEMBERS = ("contributor", "other_author", "owner", "admin", "operator")
+OUTSIDERS = ("reader", "other_admin")
+
+OK = "ok"
+LOGIN = "login"
+UNAUTHORIZED = "401"
+FORBIDDEN = "403"
+NOT_FOUND = "404"
+NOT_ALLOWED = "405"
+
+# The operator in the Django admin: whatever the admin answers (a form, a 403 for a missing
+# parameter, a 405), as long as it is not "sign in first" and not an error.
+REACHED = "reached"
+REFUSALS = {LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+
+
+def matches(got: str, expected: str) -> bool:
+    if expected == REACHED:
+        return got in {OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+    return got == expected
+
+
+def refused(got: str) -> bool:
+    return got in REFUSALS
+
+
+Expect = Mapping[str, str]
+Args = Callable[[Any], dict[str, Any]]  # the cast -> URL kwargs (or POST data)
+
+
+def expect(default: str, **by_role: str) -> Expect:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, unknown
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def everyone(outcome: str = OK) -> Expect:
+    return expect(outcome)
+
+
+def signed_in(anonymous: str = LOGIN) -> Expect:
+    return expect(OK, anonymous=anonymous)
+
+
+def members(anonymous: str = LOGIN) -> Expect:
+    """Any member of the blog; outsiders find nothing there."""
+    return expect(OK, anonymous=anonymous, reader=NOT_FOUND, other_admin=NOT_FOUND)
+
+
+def publishers(anonymous: str = LOGIN) -> Expect:
+    """Authors and admins; a contributor is refused with a reason."""
+    return {**members(anonymous), "contributor": FORBIDDEN}
+
+
+def admins(anonymous: str = LOGIN) -> Expect:
+    """The blog's admins; other members are told why not, outsiders find nothing."""
+    refused = dict.fromkeys(("contributor", "other_author", "owner"), FORBIDDEN)
+    return {**members(anonymous), **refused}
+
+
+def post_owner(anonymous: str = LOGIN) -> Expect:
+    """The post's own author and the blog's admins; to anyone else the post does not exist."""
+    hidden = dict.fromkeys(("contributor", "other_author"), NOT_FOUND)
+    return {**members(anonymous), **hidden}
+
+
+def page_admins(anonymous: str = LOGIN) -> Expect:
+    """A static page by id: the blog's admins only; to other members it does not exist."""
+    hidden = dict.fromkeys(("contributor", "other_author", "owner"), NOT_FOUND)
+    return {**members(anonymous), **hidden}
+
+
+def moderators(anonymous: str = LOGIN) -> Expect:
+    """A comment on the owner's post: its author and the admins moderate it; a contributor is
+    told contributors do not moderate; another author finds no such comment."""
+    return {**post_owner(anonymous), "contributor": FORBIDDEN}
+
+
+def staff_only() -> Expect:
+    """The Django admin: the operator only; everyone else is sent to its sign-in page."""
+    return expect(LOGIN, operator=REACHED)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way of calling a URL pattern: its arguments, POST data and expected outcomes."""
+
+    get: Expect
+    post: Expect
+    args: Args = lambda cast: {}
+    data: Args = lambda cast: {}
+    query: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    cases: tuple[Case, ...]
+    # Reader-side views: on a private blog, only members (and the operator) may read.
+    reader: bool = False
+    notes: str = field(default="")
+
+
+def rule(*cases: Case, reader: bool = False) -> Rule:
+    return Rule(cases=cases, reader=reader)
+
+
+def read_only(args: Args = lambda cast: {}, query: str = "") -> Rule:
+    """A public reader page or feed: GET for everyone, no other method."""
+    return rule(Case(everyone(), everyone(NOT_ALLOWED), args, query=query), reader=True)
+
+
+def get_only(expected: Expect, args: Args = lambda cast: {}) -> Case:
+    return Case(expected, everyone(NOT_ALLOWED), args)
+
+
+def post_only(expected: Expect, args: Args = lambda cast: {}, data: Args = lambda cast: {}) -> Case:
+    return Case(everyone(NOT_ALLOWED), expected, args, data)
+
+
+# --- URL arguments and POST data, from the cast ------------------------------------------
+
+
+def blog(cast: Any) -> dict[str, Any]:
+    return {"blog": cast.blog.slug}
+
+
+def with_blog(**more: Callable[[Any], Any]) -> Args:
+    return lambda cast: {"blog": cast.blog.slug, **{k: f(cast) for k, f in more.items()}}
+
+
+def post_item(cast: Any) -> dict[str, Any]:
+    return {"blog": cast.blog.slug, "kind": "posts", "pk": cast.post.pk}
+
+
+def page_item(cast: Any) -> dict[str, Any]:
+    return {"blog": cast.blog.slug, "kind": "pages", "pk": cast.page.pk}
+
+
+def editor_data(cast: Any) -> dict[str, Any]:
+    """A valid editor form that asks to publish: the role check is what decides."""
+    return {
+        "title": "Direct request",
+        "source": "Typed by hand.",
+        "source_format": "markdown",
+        "labels": "",
+        "permalink": "",
+        "search_description": "",
+        "publish_at": "",
+        "comments_allowed": "on",
+        "intent": "publish",
+    }
+
+
+def settings_data(cast: Any) -> dict[str, Any]:
+    blog = cast.blog
+    return {
+        "title": "Taken over",
+        "description": blog.description,
+        "slug": blog.slug,
+        "custom_domain": "",
+        "time_zone": blog.time_zone,
+        "language": blog.language,
+        "date_header_format": blog.date_header_format,
+        "time_format": blog.time_format,
+        "posts_per_page": blog.posts_per_page,
+        "featured_post": "",
+        "comments_enabled": "on",
+        "who_can_comment": blog.who_can_comment,
+        "moderation": blog.moderation,
+        "moderation_after_days": blog.moderation_after_days,
+        "comment_form_message": "",
+        "feed_content": blog.feed_content,
+    }
+
+
+def post_path(cast: Any) -> dict[str, Any]:
+    year, month, slug = cast.post.permalink.strip("/").removesuffix(".html").split("/")
+    return {"year": year, "month": month, "slug": slug}
+
+
+# --- the table -----------------------------------------------------------------------------
+
+RULES: dict[str, Rule] = {
+    # Signing in and accounts: open doors, or the signed-in user's own account.
+    "studio:login": rule(Case(everyone(), everyone())),
+    "studio:logout": rule(Case(everyone(NOT_ALLOWED), everyone())),
+    "studio:password-change": rule(Case(signed_in(), signed_in())),
+    "studio:password-changed": rule(Case(signed_in(), expect(NOT_ALLOWED, anonymous=LOGIN))),
+    "studio:password-reset": rule(Case(everyone(), everyone())),
+    "studio:password-reset-sent": rule(get_only(everyone())),
+    "studio:password-reset-confirm": rule(
+        Case(everyone(), everyone(), lambda cast: {"uidb64": "MQ", "token": "set-password"})
+    ),
+    "studio:password-reset-done": rule(get_only(everyone())),
+    # An invitation's link is its own credential: whoever holds it may look and join.
+    "studio:accept-invitation": rule(
+        Case(everyone(), everyone(), lambda cast: {"token": cast.invitation_token})
+    ),
+    # The studio.
+    "studio:home": rule(get_only(signed_in())),
+    "studio:blog-new": rule(
+        Case(
+            expect(FORBIDDEN, anonymous=LOGIN, operator=OK),
+            expect(FORBIDDEN, anonymous=LOGIN, operator=OK),
+        )
+    ),
+    "studio:dashboard": rule(get_only(members(), blog)),
+    "studio:blog-settings": rule(Case(admins(), admins(), blog, settings_data)),
+    "studio:date-example": rule(get_only(admins(UNAUTHORIZED), blog)),
+    "studio:members": rule(get_only(admins(), blog)),
+    "studio:invite": rule(
+        post_only(admins(), blog, lambda cast: {"email": "new@example.com", "role": "admin"})
+    ),
+    "studio:member-role": rule(
+        post_only(
+            admins(),
+            with_blog(pk=lambda c: c.other_author_membership.pk),
+            lambda cast: {"role": "admin"},
+        )
+    ),
+    "studio:member-remove": rule(
+        post_only(admins(), with_blog(pk=lambda c: c.other_author_membership.pk))
+    ),
+    "studio:invitation-revoke": rule(post_only(admins(), with_blog(pk=lambda c: c.invitation.pk))),
+    "studio:post-list": rule(get_only(members(), blog)),
+    # A contributor may open the editor, but publishing by a direct POST is refused.
+    "studio:post-new": rule(Case(members(), publishers(), blog, editor_data)),
+    "studio:post-edit": rule(
+        Case(post_owner(), post_owner(), with_blog(pk=lambda c: c.post.pk), editor_data)
+    ),
+    "studio:page-list": rule(get_only(admins(), blog)),
+    "studio:page-new": rule(Case(admins(), admins(), blog, editor_data)),
+    "studio:page-edit": rule(
+        Case(admins(), admins(), with_blog(pk=lambda c: c.page.pk), editor_data)
+    ),
+    "studio:autosave-new": rule(
+        post_only(
+            members(UNAUTHORIZED),
+            lambda c: {"blog": c.blog.slug, "kind": "posts"},
+            lambda cast: {"title": "Half", "source": "typed"},
+        ),
+        post_only(
+            {
+                **members(UNAUTHORIZED),
+                **dict.fromkeys(("contributor", "other_author", "owner"), FORBIDDEN),
+            },
+            lambda c: {"blog": c.blog.slug, "kind": "pages"},
+            lambda cast: {"title": "Half", "source": "typed"},
+        ),
+    ),
+    "studio:autosave": rule(
+        post_only(post_owner(UNAUTHORIZED), post_item, lambda cast: {"title": "Half"}),
+        post_only(page_admins(UNAUTHORIZED), page_item, lambda cast: {"title": "Half"}),
+    ),
+    "studio:trash": rule(post_only(post_owner(), post_item), post_only(page_admins(), page_item)),
+    "studio:restore": rule(
+        post_only(post_owner(), lambda c: {**post_item(c), "pk": c.trashed_post.pk}),
+        post_only(page_admins(), lambda c: {**page_item(c), "pk": c.trashed_page.pk}),
+    ),
+    "studio:revisions": rule(get_only(post_owner(), post_item), get_only(page_admins(), page_item)),
+    "studio:revision": rule(
+        get_only(post_owner(), lambda c: {**post_item(c), "revision_pk": c.revision.pk}),
+        get_only(page_admins(), lambda c: {**page_item(c), "revision_pk": c.page_revision.pk}),
+    ),
+    "studio:revision-restore": rule(
+        post_only(post_owner(), lambda c: {**post_item(c), "revision_pk": c.revision.pk}),
+        post_only(page_admins(), lambda c: {**page_item(c), "revision_pk": c.page_revision.pk}),
+    ),
+    "studio:preview": rule(
+        post_only(
+            members(UNAUTHORIZED), blog, lambda c: {"source": "*hi*", "source_format": "markdown"}
+        )
+    ),
+    # The editor's script posts here for JSON, so even a page view answers 401 when signed out.
+    "studio:images": rule(Case(members(UNAUTHORIZED), members(UNAUTHORIZED), blog)),
+    # Imports (the blog's admins only); the blog is named `blog_slug` in these addresses.
+    "portability-studio:import": rule(
+        Case(admins(), admins(), lambda c: {"blog_slug": c.blog.slug})
+    ),
+    "portability-studio:job": rule(
+        get_only(admins(), lambda c: {"blog_slug": c.blog.slug, "pk": c.import_job.pk})
+    ),
+    "portability-studio:job-progress": rule(
+        get_only(admins(UNAUTHORIZED), lambda c: {"blog_slug": c.blog.slug, "pk": c.import_job.pk})
+    ),
+    # Moderation.
+    "comments-studio:list": rule(get_only(publishers(), blog)),
+    "comments-studio:bulk": rule(
+        post_only(moderators(), blog, lambda c: {"action": "spam", "ids": [c.comment.pk]})
+    ),
+    "comments-studio:reply": rule(
+        post_only(moderators(), with_blog(pk=lambda c: c.comment.pk), lambda c: {"body": "Thanks"})
+    ),
+    "comments-studio:moderate": rule(
+        post_only(moderators(), with_blog(pk=lambda c: c.comment.pk, action=lambda c: "spam"))
+    ),
+    # Uploaded files are public, like the posts that show them.
+    "media": rule(get_only(everyone(), lambda c: {"path": c.media_name})),
+    # The reader's comment form: anyone may ask for it and post (the blog allows anyone).
+    "comments:post": rule(
+        Case(
+            everyone(),
+            everyone(),
+            lambda c: {"post_id": str(c.post.pk)},
+            lambda c: {"body": "A reader's thought."},
+        ),
+        reader=True,
+    ),
+    "comments:token": rule(
+        get_only(everyone(), lambda c: {"post_id": str(c.post.pk)}), reader=True
+    ),
+    # The signed token in the link is the credential (mail clients post with no cookie).
+    "comments:unsubscribe": rule(
+        Case(everyone(), everyone(), lambda c: {"token": c.unsubscribe_token})
+    ),
+    # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
+    "feeds:posts": read_only(lambda c: {"projection": "default"}),
+    "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),
+    "feeds:atom": read_only(),
+    "feeds:rss": read_only(),
+    "feeds:jsonfeed": read_only(),
+    "feeds:pages": read_only(lambda c: {"projection": "default"}),
+    "feeds:comments": read_only(lambda c: {"projection": "default"}),
+    "feeds:post-comments": read_only(
+        lambda c: {"post_id": str(c.post.pk), "projection": "default"}
+    ),
+    "feeds:sitemap": read_only(),
+    "feeds:sitemap-pages": read_only(),
+    "feeds:sitemap-labels": read_only(),
+    # Answers on a private blog too: it tells crawlers to stay out of all of it.
+    "feeds:robots": rule(Case(everyone(), everyone(NOT_ALLOWED))),
+    "reader:home": read_only(),
+    "reader:search": read_only(query="q=garden"),
+    "search/": read_only(query="q=garden"),
+    "reader:label": read_only(lambda c: {"names": "garden"}),
+    "reader:post": read_only(post_path),
+    "reader:archive-month": read_only(
+        lambda c: {k: v for k, v in post_path(c).items() if k != "slug"}
+    ),
+    "reader:archive-year": read_only(lambda c: {"year": post_path(c)["year"]}),
+    "reader:legacy-archive": read_only(
+        lambda c: {"year": post_path(c)["year"], "month": post_path(c)["month"], "day": "20"}
+    ),
+    "reader:page": read_only(lambda c: {"slug": c.page.slug}),
+}
+
+# The Django admin: every pattern is the operator's, except its own sign-in and sign-out pages.
+ADMIN_FAMILY = rule(Case(staff_only(), staff_only()))
+ADMIN_EXCEPTIONS = {
+    "admin:login": rule(Case(everyone(), everyone())),
+    "admin:logout": rule(Case(everyone(REACHED), everyone(REACHED))),
+}
+# Arguments for the admin's patterns, by URL parameter name.
+ADMIN_ARGS: dict[str, Callable[[Any], str]] = {
+    "object_id": lambda c: str(c.post.pk),
+    "id": lambda c: str(c.users["owner"].pk),
+    "content_type_id": lambda c: str(c.post_content_type.pk),
+    "app_label": lambda c: "posts",
+    "url": lambda c: "no/such/page/",
+}
+
+
+def rule_for(key: str) -> Rule | None:
+    if key in ADMIN_EXCEPTIONS:
+        return ADMIN_EXCEPTIONS[key]
+    if key.startswith("admin:") or key.startswith("admin/"):
+        return ADMIN_FAMILY
+    return RULES.get(key)

@@ -1,0 +1,57 @@
+"""Only the guarded fetcher (`broadsheet/core/fetch.py`) opens connections to other hosts.
+
+Anything else in `src/` that imported an HTTP client or opened a socket would be a way round
+its address checks (server-side request forgery), so this test reads the source and fails on
+any such import or call outside the fetcher. The one exception it knows of is listed with the
+reason it is allowed; add to it only with one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "broadsheet"
+FETCHER = SRC / "core" / "fetch.py"
+OUTBOUND = re.compile(
+    r"^\s*(import|from)\s+(urllib\.request|urllib3|http\.client|requests|httpx|aiohttp|"
+    r"socket|ftplib|smtplib|telnetlib|xmlrpc\.client|pycurl)\b"
+    r"|\b(urlopen|create_connection|socket\.socket|HTTPConnection|HTTPSConnection)\s*\(",
+    re.MULTILINE,
+)
+# Mail goes out through Django's email backend to the operator's own SMTP server.
+KNOWN: dict[str, str] = {}
+
+
+def offenders() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        if path == FETCHER or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        hits = [match.group(0).strip() for match in OUTBOUND.finditer(text)]
+        name = path.relative_to(SRC).as_posix()
+        if hits and name not in KNOWN:
+            found[name] = hits
+    return found
+
+
+def test_nothing_but_the_fetcher_opens_connections() -> None:
+    assert not offenders(), offenders()
+
+
+def test_the_check_finds_an_outbound_call() -> None:
+    sample = "import urllib.request\nurllib.request.urlopen('http://x/')\n"
+    assert len(OUTBOUND.findall(sample)) == 2
+
+
+def test_a_trusted_host_is_the_only_exception_to_the_address_checks() -> None:
+    import pytest
+
+    from broadsheet.core.fetch import Fetcher, FetchRefused
+
+    fetcher = Fetcher(resolver=lambda host, port: ["127.0.0.1"], trusted_hosts=("hub.lan",))
+    target, address = fetcher.check("http://hub.lan/")
+    assert (target.host, address) == ("hub.lan", "127.0.0.1")
+    with pytest.raises(FetchRefused):
+        fetcher.check("http://elsewhere.example/")
