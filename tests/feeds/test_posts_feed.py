@@ -186,9 +186,19 @@ def test_scheduled_post_appears_only_when_its_time_comes(
     with time_machine.travel(NOON + hours(1), tick=False):
         assert entries_titles(read_feed(client.get("/feeds/posts/default"))) == ["Today"]
         assert read_jsonfeed(client.get("/feed.json"))["items"][0]["title"] == "Today"
+        assert read_feed(client.get("/feeds/posts/default")).feed.opensearch_totalresults == "1"
     with time_machine.travel(NOON + hours(25), tick=False):
         feed = read_feed(client.get("/feeds/posts/default"))
         assert entries_titles(feed) == ["Tomorrow's news", "Today"]
+        # The total is kept between writes, and expires when a scheduled post's time comes.
+        assert feed.feed.opensearch_totalresults == "2"
+
+
+def test_the_total_follows_every_post_write(client: Client, make_post: MakePost) -> None:
+    make_post("First")
+    assert read_feed(client.get("/feeds/posts/default")).feed.opensearch_totalresults == "1"
+    make_post("Second", published_at=NOON - hours(1))
+    assert read_feed(client.get("/feeds/posts/default")).feed.opensearch_totalresults == "2"
 
 
 def test_drafts_and_other_blogs_posts_never_show(

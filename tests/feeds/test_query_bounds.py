@@ -59,6 +59,7 @@ def fill(blog: Blog, many_posts: ManyPosts, n: int) -> Post:
         )
         for i in range(n)
     )
+    blog.bump_content_version()  # as the actions do after a write (bulk writes skip them)
     return posts[0]
 
 

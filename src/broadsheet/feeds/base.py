@@ -83,7 +83,11 @@ class BlogFeed(Feed):
         start = self.params.offset
         items = list(rows[start : start + self.params.max_results])
         self.prepare(items)
-        return Window(items, rows.count())
+        return Window(items, self.count(rows))
+
+    def count(self, rows: QuerySet[Any]) -> int:
+        """How many rows the whole feed has (openSearch:totalResults)."""
+        return rows.count()
 
     def items(self, obj: Window) -> list[Any]:
         return obj.items

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,14 +12,43 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.core import markup
 from broadsheet.posts.models import Post
 
 PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 
 
+@dataclass(slots=True)
+class Shown:
+    """What a post page shows of a comment: read as plain values, since building a hundred
+    model instances took a fifth of a cold post page."""
+
+    pk: int
+    parent_id: int | None
+    status: str
+    author_name: str
+    author_url: str
+    body: str
+    body_html: str
+    created_at: dt.datetime
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or "Anonymous"
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+    @property
+    def shown_body(self) -> str:
+        """The stored HTML, or made now for a comment stored without it."""
+        return self.body_html or markup.comment_html(self.body)
+
+
 @dataclass
 class Node:
-    comment: Comment
+    comment: Shown
     replies: list[Node] = field(default_factory=list)
 
     @property
@@ -73,10 +104,12 @@ def neighbours(blog: Blog, post: Post) -> tuple[Post | None, Post | None]:
 
 def comment_tree(post: Post) -> list[Node]:
     """Published comments as threads; a removed comment stays as a stub where it has replies."""
-    rows = post.comments.filter(
-        status__in=(Comment.Status.PUBLISHED, Comment.Status.TRASH)
-    ).order_by("created_at", "id")
-    nodes = {comment.pk: Node(comment) for comment in rows}
+    rows = (
+        post.comments.filter(status__in=(Comment.Status.PUBLISHED, Comment.Status.TRASH))
+        .order_by("created_at", "id")
+        .values_list(*(field.name for field in dataclasses.fields(Shown)))
+    )
+    nodes = {row[0]: Node(Shown(*row)) for row in rows}
     roots: list[Node] = []
     for node in nodes.values():
         parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None

@@ -13,57 +13,71 @@ from collections.abc import Iterable
 from html import escape
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
 from broadsheet.reader.postpage import Node
-from broadsheet.reader.templatetags.reader_tags import comment_time, epoch_ms, iso, web_url
+from broadsheet.reader.templatetags.reader_tags import local_comment_time, web_url
 
 
 def thread_html(nodes: Iterable[Node], post: Post, blog: Blog) -> SafeString:
     reply_to = escape(reverse("comments:post", args=[post.pk])) if replies_open(post, blog) else ""
-    parts: list[str] = []
+    write = Writer(post, blog, reply_to)
     for node in nodes:
-        _comment(node, post, blog, reply_to, parts)
-    return mark_safe("".join(parts))  # noqa: S308 - every value escaped on the way in
+        write.comment(node)
+    return mark_safe("".join(write.parts))  # noqa: S308 - every value escaped on the way in
 
 
 def replies_open(post: Post, blog: Blog) -> bool:
     return bool(post.comments_allowed and blog.comments_enabled)
 
 
-def _comment(node: Node, post: Post, blog: Blog, reply_to: str, parts: list[str]) -> None:
-    comment = node.comment
-    anchor = escape(comment.anchor)
-    parts.append(f'<li class="comment" id="{anchor}">\n')
-    if node.removed:
-        parts.append('  <p class="comment-removed">This comment has been removed.</p>\n')
-    else:
-        name, url = escape(comment.display_name), escape(web_url(comment.author_url))
-        who = (
-            f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
-            if url
-            else f"<span>{name}</span>"
-        )
-        created = comment.created_at
-        parts.append(
-            f'  <p class="comment-author">{who} said…</p>\n'
-            f'  <div class="comment-body">{comment.shown_body}</div>\n'
-            f'  <p class="comment-footer"><a href="{escape(post.permalink)}?showComment='
-            f'{epoch_ms(created)}#{anchor}"><time datetime="{iso(created, blog)}">'
-            f"{escape(comment_time(created, blog))}</time></a>"
-        )
-        if reply_to:
-            parts.append(
-                f' <a class="comment-reply" href="{reply_to}?parent={comment.pk}#comment-form"'
-                f' data-parent="{comment.pk}" data-name="{name}">Reply<span'
-                f' class="visually-hidden"> to {name}</span></a>'
+class Writer:
+    """What every comment of the thread shares, looked up once."""
+
+    def __init__(self, post: Post, blog: Blog, reply_to: str) -> None:
+        self.permalink = escape(post.permalink)
+        self.zone = blog.tzinfo
+        self.time_format = blog.time_format
+        self.language = translation.get_language()
+        self.reply_to = reply_to
+        self.parts: list[str] = []
+
+    def comment(self, node: Node) -> None:
+        comment, parts = node.comment, self.parts
+        anchor = escape(comment.anchor)
+        parts.append(f'<li class="comment" id="{anchor}">\n')
+        if node.removed:
+            parts.append('  <p class="comment-removed">This comment has been removed.</p>\n')
+        else:
+            name, url = escape(comment.display_name), escape(web_url(comment.author_url))
+            who = (
+                f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>'
+                if url
+                else f"<span>{name}</span>"
             )
-        parts.append("</p>\n")
-    if node.replies:
-        parts.append('  <ol class="comment-replies">\n')
-        for reply_node in node.replies:
-            _comment(reply_node, post, blog, reply_to, parts)
-        parts.append("  </ol>\n")
-    parts.append("</li>\n")
+            created = comment.created_at
+            local = created.astimezone(self.zone)
+            shown_time = local_comment_time(local, self.time_format, self.language)
+            parts.append(
+                f'  <p class="comment-author">{who} said…</p>\n'
+                f'  <div class="comment-body">{comment.shown_body}</div>\n'
+                f'  <p class="comment-footer"><a href="{self.permalink}?showComment='
+                f'{int(created.timestamp() * 1000)}#{anchor}"><time datetime="'
+                f'{local.isoformat(timespec="seconds")}">{escape(shown_time)}</time></a>'
+            )
+            if self.reply_to:
+                parts.append(
+                    f' <a class="comment-reply" href="{self.reply_to}?parent={comment.pk}'
+                    f'#comment-form" data-parent="{comment.pk}" data-name="{name}">Reply<span'
+                    f' class="visually-hidden"> to {name}</span></a>'
+                )
+            parts.append("</p>\n")
+        if node.replies:
+            parts.append('  <ol class="comment-replies">\n')
+            for reply in node.replies:
+                self.comment(reply)
+            parts.append("  </ol>\n")
+        parts.append("</li>\n")

@@ -40,10 +40,12 @@ def comment_time(value: dt.datetime, blog: Blog) -> str:
     """`October 20, 2024 at 9:15 AM`. A page shows a hundred of these and Django's formatter is
     slow, so each part is formatted once per language and value (the rest of the moment cannot
     change the text: a time format that shows seconds keys on them too)."""
-    local = _local(value, blog)
-    language = translation.get_language()
+    return local_comment_time(_local(value, blog), blog.time_format, translation.get_language())
+
+
+def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> str:
+    """`comment_time` for a moment already in the blog's zone, in the active `language`."""
     day = _day_text(language, local.year, local.month, local.day)
-    fmt = blog.time_format
     if not _CLOCK_ONLY.fullmatch(fmt):  # a zone, an offset: needs the whole moment
         return f"{day} at {dateformat.format(local, fmt)}"
     second = local.second if "s" in fmt else 0
