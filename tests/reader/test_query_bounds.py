@@ -83,4 +83,6 @@ def test_queries_do_not_grow_with_posts_and_comments(
     target = first.permalink if path == "POST" else path
     large = count_queries(client, target)
     assert large == small, f"{target}: {small} queries with 1, {large} with 200"
-    assert large <= 12
+    # The sidebar's six (featured, pages, the archive's two, the labels' two) are counted:
+    # each test starts with an empty cache.
+    assert large <= 14

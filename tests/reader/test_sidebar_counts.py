@@ -1,0 +1,66 @@
+"""The sidebar's archive and label counts: SQLite's fast forms give the ORM's answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+from broadsheet.reader import gadgets
+from tests.conftest import NOON, MakePost
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite forms"),
+]
+
+UTC = dt.UTC
+
+
+def moments() -> list[dt.datetime]:
+    """Times that fall on either side of a month's edge in Los Angeles (the blog's zone),
+    across both changes of daylight saving time, and the edges themselves."""
+    found = []
+    for month_start in (
+        dt.datetime(2024, 3, 1, 8, tzinfo=UTC),  # 00:00 PST on March 1
+        dt.datetime(2024, 4, 1, 7, tzinfo=UTC),  # 00:00 PDT on April 1
+        dt.datetime(2024, 11, 1, 7, tzinfo=UTC),  # 00:00 PDT on November 1
+        dt.datetime(2024, 12, 1, 8, tzinfo=UTC),  # 00:00 PST on December 1
+    ):
+        for offset in (-3600, -1, 0, 1, 3600, 6 * 3600):
+            found.append(month_start + dt.timedelta(seconds=offset))
+    found.append(dt.datetime(2023, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+    return found
+
+
+def test_month_and_label_counts_agree_with_the_orm(
+    blog: Blog, other_blog: Blog, make_post: MakePost
+) -> None:
+    for index, moment in enumerate(moments()):
+        labels = ("Edges",) if index % 2 else ("Edges", "Odd one")
+        make_post(f"At {moment}", published_at=moment, labels=labels)
+    make_post("A draft", status=Post.Status.DRAFT, published_at=None, labels=("Draft",))
+    make_post("Later", published_at=NOON + dt.timedelta(days=1), labels=("Later",))
+    make_post("Elsewhere", target=other_blog, published_at=NOON, labels=("Edges",))
+    exactly_now = make_post("Now", published_at=NOON, labels=("Now",))
+    for now in (NOON, NOON + dt.timedelta(days=2), exactly_now.published_at):
+        assert now is not None
+        fast = sorted(gadgets._sqlite_month_counts(blog, now))
+        assert fast == sorted(gadgets.orm_month_counts(blog, now))
+        assert sum(n for _, n in fast) == Post.objects.public(blog, now).count()
+        fast_labels = [(label.name, label.n) for label in gadgets.label_counts(blog, now)]
+        orm = [(label.name, label.n) for label in gadgets.orm_label_counts(blog, now)]
+        assert fast_labels == orm
+    # The March edge in Los Angeles time: one second before is February.
+    months = dict(gadgets._sqlite_month_counts(blog, NOON))
+    assert months[dt.date(2024, 2, 1)] == 2  # 07:00 and 07:59:59 UTC on March 1
+    assert months[dt.date(2023, 12, 1)] == 1  # New Year's Eve in UTC, still December there
+
+
+def test_a_blog_with_no_public_post_has_no_archive(blog: Blog, make_post: MakePost) -> None:
+    make_post("A draft", status=Post.Status.DRAFT, published_at=None)
+    assert gadgets.archive(blog, NOON) == []
+    assert gadgets.label_counts(blog, NOON) == []
