@@ -1,14 +1,14 @@
 """A bounded soak on loopback: 100 concurrent clients reading, commenting and publishing
-against a real `broadsheet serve` (gunicorn), with the server's memory sampled throughout.
+against a real `broadsheet serve` (granian), with the server's memory sampled throughout.
 
-    .venv/bin/python bench/soak/soak.py [--clients 100] [--seconds 120] [--workers 4]
+    .venv/bin/python bench/soak/soak.py [--clients 100] [--seconds 120] [--workers N]
 
 Each client is a thread with its own cookie jar, choosing at random for every request: a
 reader page or feed (80 %), a comment through the reader's form (15 %, tokens and CSRF as
 a browser sends them), or a post published through the studio's editor, signed in (5 %).
 At the end it checks that every acknowledged write is in the database and prints the
 figures (throughput, latency percentiles, answers by status, resident memory of the
-gunicorn master and workers over time) as Markdown for bench/RESULTS.md. It exits non-zero
+server's main process and workers over time) as Markdown for bench/RESULTS.md. It exits non-zero
 on any 5xx answer, any lost write, or memory that grew by more than 25 % after warm-up.
 The server runs on SQLite in a scratch folder, or on DATABASE_URL when it is set.
 """
@@ -106,7 +106,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=120)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=len(os.sched_getaffinity(0)), help="default: cores"
+    )
     options = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="broadsheet-soak-"))
     server = Server(
@@ -148,7 +150,7 @@ def main() -> int:
     kinds = Counter(kind for kind, _t in acknowledged)
     print(f"| clients | {options.clients} (threads on the same 2 cores as the server) |")
     print(
-        f"| duration | {elapsed:.0f} s, {options.workers} gunicorn workers, "
+        f"| duration | {elapsed:.0f} s, {options.workers} granian workers, "
         f"{'PostgreSQL' if server.database_url else 'SQLite (WAL)'} |"
     )
     print(f"| requests | {len(latencies)} ({len(latencies) / elapsed:.0f}/s) |")
@@ -163,7 +165,7 @@ def main() -> int:
         f" lost: {len(lost)} |"
     )
     print(
-        f"| server RSS (master + workers) | start {samples[0][1]:.0f} MiB, after warm-up "
+        f"| server RSS (main process + workers) | start {samples[0][1]:.0f} MiB, after warm-up "
         f"{warm[0]:.0f} MiB, end {warm[-1]:.0f} MiB, max {max(r for _m, r in samples):.0f} MiB"
         f" ({growth:+.1%} after warm-up) |"
     )
