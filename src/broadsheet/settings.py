@@ -129,9 +129,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 # Redis when REDIS_URL is set: one cache (pages, rate limits, single-use tokens) for every app
-# process on every machine. Without it, the default cache lives in each process's memory, and
-# the page cache in files under the data folder, shared by every process on this machine
-# (app workers, the task worker, commands), so a write anywhere reaches every reader.
+# process on every machine. Without it, the default cache (rate limits, single-use comment
+# tokens) is a table of the database, so a limit or a spent token holds across every process
+# that shares it, and the page cache lives in files under the data folder, shared by every
+# process on this machine (app workers, the task worker, commands), so a write anywhere
+# reaches every reader. (A per-process memory cache would let a reader double every limit by
+# landing on another worker, and replay a comment token there.)
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
@@ -143,7 +146,10 @@ if REDIS_URL:
     CACHES = {"default": _redis, "pages": _redis}
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "broadsheet_cache",  # made by the migration blogs 0004
+        },
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache" / "pages"),

@@ -21,6 +21,7 @@ def test_token_verdicts() -> None:
     assert defences.check_token("", 7) is V.MISSING
 
 
+@pytest.mark.django_db  # the cache is a table of the database
 def test_a_token_is_spent_once() -> None:
     cache.clear()
     token = defences.issue_token(7, now=NOW)
@@ -41,6 +42,7 @@ def test_ipv6_addresses_count_per_64(address: str, key: str) -> None:
     assert defences.address_key(address) == key
 
 
+@pytest.mark.django_db  # the cache is a table of the database
 def test_limits_per_address_and_per_post() -> None:
     cache.clear()
     assert all(defences.within_limits("203.0.113.9", 1, now=NOW) for _ in range(5))
@@ -51,6 +53,7 @@ def test_limits_per_address_and_per_post() -> None:
     assert results == [True] * 20 + [False]  # one post: 20 a minute from anywhere
 
 
+@pytest.mark.django_db  # the cache is a table of the database
 def test_another_v6_host_in_the_same_64_shares_the_count() -> None:
     cache.clear()
     for i in range(5):

@@ -53,7 +53,7 @@ def probe(tmp_path: Path, **variables: str) -> dict[str, object]:
 
 def test_by_default_pages_are_shared_through_files_and_media_is_on_disk(tmp_path: Path) -> None:
     found = probe(tmp_path)
-    assert found["caches"] == {"default": "LocMemCache", "pages": "FileBasedCache"}
+    assert found["caches"] == {"default": "DatabaseCache", "pages": "FileBasedCache"}
     assert str(found["location"]).startswith(str(tmp_path))
     assert found["storage"] == "FileSystemStorage"
 
@@ -81,3 +81,37 @@ def test_media_storage_s3_selects_the_bucket(tmp_path: Path) -> None:
 def test_bad_media_settings_stop_the_start(tmp_path: Path, variables: dict[str, str]) -> None:
     with pytest.raises(AssertionError, match="ImproperlyConfigured"):
         probe(tmp_path, **variables)
+
+
+SPEND = """
+import django, sys
+django.setup()
+from django.core.cache import cache
+from django.core.management import call_command
+if sys.argv[1] == "first":
+    call_command("migrate", verbosity=0)
+print(cache.add("comments:token:same-nonce", 1, timeout=60))
+"""
+
+
+def test_without_redis_a_spent_token_is_spent_for_every_process(tmp_path: Path) -> None:
+    """Two processes on one data folder (two workers of `broadsheet serve`): a comment token
+    that one of them accepted is refused by the other, and so are rate limits shared."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="broadsheet.settings",
+        BROADSHEET_DATA_DIR=str(tmp_path),
+        BROADSHEET_SECRET_KEY="probe-" + "x" * 40,
+    )
+    answers = [
+        subprocess.run(
+            [sys.executable, "-c", SPEND, which],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.split()[0]
+        for which in ("first", "second")
+    ]
+    assert answers == ["True", "False"]
