@@ -28,15 +28,19 @@ pytestmark = pytest.mark.django_db
 def redirect_targets() -> list[str]:
     found: list[str] = []
     for path in sorted((corpora() / "open_redirect").glob("*.txt")):
-        if "wordlist" in path.name:
-            continue  # parameter names, not targets
         found += path.read_text(encoding="utf-8", errors="replace").splitlines()
     targets = list(dict.fromkeys(line.strip() for line in found if line.strip()))
     return [target.replace("whitelisteddomain.tld", "testserver") for target in targets]
 
 
 TARGETS = redirect_targets()
+# The names sites use for "where to go next" (those the corpus's own payloads use first).
 PARAMETERS = [
+    *("next", "url", "redirect", "redir", "rurl", "return", "return_to", "returnTo"),
+    *("redirect_to", "redirect_uri", "continue", "dest", "destination", "goto", "target"),
+]
+# The corpus's path-shaped payloads, asked for as addresses of this site.
+PATHS = [
     line.strip()
     for line in (corpora() / "open_redirect" / "open_redirect_wordlist.txt")
     .read_text()
@@ -108,7 +112,7 @@ def test_signing_out_never_sends_anyone_off_site(cast: Cast) -> None:
     client = Client()
     for target in TARGETS:
         client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions["admin"]
-        for name in ("next", *PARAMETERS[:6]):
+        for name in PARAMETERS[:7]:
             response = client.post(f"/studio/logout/?{name}=" + target.replace("&", "%26"))
             if not stays_here(location(response)):
                 escaped.append((name, target, response["Location"]))
@@ -197,3 +201,16 @@ def test_password_reset_says_the_same_for_known_and_unknown_addresses(cast: Cast
     unknown = Client().post("/studio/password-reset/", {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
+
+
+@pytest.mark.parametrize("prefix", ["", "/studio", "/studio/login", "/admin"])
+def test_no_address_of_ours_redirects_off_site(cast: Cast, prefix: str) -> None:
+    """`///example.com`, `/%5cexample.com`, `/?next=//example.com`…: whatever the path,
+    a redirect (a slash appended, a sign-in hop) stays on this site."""
+    escaped = []
+    for path in PATHS:
+        response = Client().get(prefix + path)
+        redirected = response.status_code in (301, 302, 303, 307, 308)
+        if redirected and not stays_here(location(response)):
+            escaped.append((prefix + path, response["Location"]))
+    assert not escaped, escaped[:20]
