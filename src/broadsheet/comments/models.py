@@ -26,7 +26,30 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return mine if member.is_admin else mine.filter(post__author=member.user)
 
 
-class Comment(models.Model):
+class Shows:
+    """How a comment shows on a page: for the model, and for the plain rows a post page reads
+    (`reader.postpage.Shown`)."""
+
+    pk: Any
+    author_name: str
+    body: str
+    body_html: str
+
+    @property
+    def shown_body(self) -> str:
+        """The body's HTML: the stored copy, or made now for a row saved without one."""
+        return self.body_html or markup.comment_html(self.body)
+
+    @property
+    def display_name(self) -> str:
+        return self.author_name or "Anonymous"
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.pk}"
+
+
+class Comment(Shows, models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Awaiting moderation"
         PUBLISHED = "published", "Published"
@@ -85,19 +108,6 @@ class Comment(models.Model):
     def render_body(self) -> None:
         """Call before a bulk_create or bulk_update that writes `body` (they skip `save`)."""
         self.body_html = markup.comment_html(self.body)
-
-    @property
-    def shown_body(self) -> str:
-        """The body's HTML: the stored copy, or made now for a row saved without one."""
-        return self.body_html or markup.comment_html(self.body)
-
-    @property
-    def display_name(self) -> str:
-        return self.author_name or "Anonymous"
-
-    @property
-    def anchor(self) -> str:
-        return f"c{self.pk}"
 
     def moderatable_by(self, member: Membership) -> bool:
         post = self.post
