@@ -12,10 +12,7 @@ from broadsheet.posts.models import Post
 from broadsheet.reader import gadgets
 from tests.conftest import NOON, MakePost
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite forms"),
-]
+pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
 
@@ -36,6 +33,7 @@ def moments() -> list[dt.datetime]:
     return found
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite forms")
 def test_month_and_label_counts_agree_with_the_orm(
     blog: Blog, other_blog: Blog, make_post: MakePost
 ) -> None:
