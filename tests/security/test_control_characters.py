@@ -4,11 +4,14 @@ answer 500, because the HTML parser keeps such characters and lxml refuses them)
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from lxml import etree
 
 from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
 from tests.conftest import MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +47,30 @@ def test_feeds_survive_control_characters(
         assert response.status_code == 200, (where, path, response.status_code)
         if "json" not in path:
             etree.fromstring(response.content, etree.XMLParser(resolve_entities=False))
+
+
+def test_the_studio_takes_them_out_of_what_is_typed(blog: Blog, author: Any) -> None:
+    """Typed into the editor and the settings, they never reach the database or a page."""
+    from broadsheet.blogs.models import Membership
+
+    Membership.objects.filter(blog=blog, user=author).update(role=Membership.Role.ADMIN)
+    client = Client()
+    client.force_login(author)
+    response = client.post(
+        f"/studio/{blog.slug}/posts/new/",
+        {
+            "title": f"Frost{CONTROLS}report",
+            "source": "Cold\x0bmorning\x02.",
+            "source_format": "markdown",
+            "labels": "Weather\x1f, Gar\x02den",
+            "intent": "publish",
+            "comments_allowed": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get(blog=blog)
+    assert post.title == "Frost" + " " * 6 + "report"  # \x0b \x0c \x1c-\x1f become spaces
+    assert sorted(post.labels.values_list("name", flat=True)) == ["Garden", "Weather"]
+    assert "\x02" not in post.source and "Cold morning." in post.source
+    page = Client().get(post.permalink).content.decode()
+    assert not set(CONTROLS) & set(page)

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
-from broadsheet.core import slugs
+from broadsheet.core import markup, slugs
 from broadsheet.posts.actions import Content
 from broadsheet.posts.models import Autosave, Page, Post, SourceFormat
 
@@ -25,7 +25,32 @@ PERMALINK_HELP = (
 LABEL_FORBIDDEN = set("+/")
 
 
-class PostForm(forms.Form):
+class PlainInput:
+    """Characters no page or feed can carry are taken out of what was typed before the form
+    checks it: control characters other than tab and line breaks (a vertical tab, a form feed
+    and the separators U+001C-001F become spaces, the rest go; `markup.xml_safe`). Pasted from
+    a terminal or a PDF, they would be invisible on the page, invalid in its HTML, and had
+    taken every feed carrying them down. Passwords are left exactly as typed."""
+
+    data: Any
+
+    def full_clean(self) -> None:
+        if hasattr(self.data, "lists"):  # a QueryDict (form posts)
+            cleaned = self.data.copy()
+            for key, values in self.data.lists():
+                if "password" not in key:  # a password is kept exactly as typed
+                    cleaned.setlist(key, [_plain(value) for value in values])
+            self.data = cleaned
+        elif isinstance(self.data, dict):  # JSON bodies (autosave)
+            self.data = {key: _plain(value) for key, value in self.data.items()}
+        super().full_clean()  # type: ignore[misc]
+
+
+def _plain(value: Any) -> Any:
+    return markup.xml_safe(value) if isinstance(value, str) else value
+
+
+class PostForm(PlainInput, forms.Form):
     """The editor. Publish date and time are read and shown in the blog's time zone: views run
     it inside `timezone.override(blog.tzinfo)`."""
 
@@ -96,7 +121,7 @@ class PostForm(forms.Form):
         )
 
 
-class PageForm(forms.Form):
+class PageForm(PlainInput, forms.Form):
     title = forms.CharField(max_length=500, error_messages={"required": "Give the page a title."})
     source = PostForm.base_fields["source"]
     source_format = PostForm.base_fields["source_format"]
@@ -121,7 +146,7 @@ class PageForm(forms.Form):
         )
 
 
-class AutosaveForm(forms.Form):
+class AutosaveForm(PlainInput, forms.Form):
     """What the editor's script sends every few seconds: everything may still be empty."""
 
     title = forms.CharField(max_length=500, required=False)
@@ -139,7 +164,7 @@ class AutosaveForm(forms.Form):
         )
 
 
-class PreviewForm(forms.Form):
+class PreviewForm(PlainInput, forms.Form):
     source = forms.CharField(required=False, strip=False)
     source_format = forms.ChoiceField(choices=SourceFormat.choices)
 
@@ -200,7 +225,7 @@ def autosave_initial(autosaved: Autosave | None) -> dict[str, Any]:
 # Images
 
 
-class ImageUploadForm(forms.Form):
+class ImageUploadForm(PlainInput, forms.Form):
     image = forms.FileField(
         label="Image file",
         help_text="JPEG, PNG, GIF or WebP.",
@@ -247,7 +272,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
-class BlogForm(forms.ModelForm):
+class BlogForm(PlainInput, forms.ModelForm):
     """Every setting a blog has. The featured post is chosen among its published posts."""
 
     class Meta:
@@ -337,7 +362,7 @@ class BlogForm(forms.ModelForm):
         return super()._get_validation_exclusions() | {"is_default"}  # type: ignore[misc]
 
 
-class NewBlogForm(forms.ModelForm):
+class NewBlogForm(PlainInput, forms.ModelForm):
     class Meta:
         model = Blog
         fields = ["title", "slug", "description", "time_zone", "language"]
@@ -360,14 +385,14 @@ class NewBlogForm(forms.ModelForm):
 # Members
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlainInput, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
         choices=Membership.Role.choices, initial=Membership.Role.AUTHOR, widget=forms.RadioSelect
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(PlainInput, forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
 
 
@@ -377,7 +402,7 @@ else:
     _UserCreationForm = UserCreationForm
 
 
-class JoinForm(_UserCreationForm):
+class JoinForm(PlainInput, _UserCreationForm):
     """A new account for someone who follows an invitation link."""
 
     class Meta:
