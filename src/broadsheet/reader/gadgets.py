@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.fragments import remember
 from broadsheet.posts.models import Label, Page, Post
+from broadsheet.reader import listing
 
 
 @dataclass
@@ -105,13 +106,13 @@ def _sqlite_month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, in
         first, last = cursor.fetchone()
         if first is None:
             return []
-        zone = blog.tzinfo
-        months = _months_between(_local(first, zone), _local(last, zone))
-        starts = [_utc_text(dt.datetime(m.year, m.month, 1, tzinfo=zone)) for m in months]
+        spans = _month_spans(blog, _local(first, blog.tzinfo), _local(last, blog.tzinfo))
+        months = [start.date() for start, _ in spans]
+        starts = [_utc_text(start) for start, _ in spans]
         # The last range ends just after `now` (public means published_at <= now). Each
         # month's range must be the only bounds on published_at in its count: given `<= now`
         # as well, SQLite takes that as the upper bound and counts from each month to today.
-        starts.append(_utc_text(min(_next_month(months[-1], zone), now + dt.timedelta.resolution)))
+        starts.append(_utc_text(min(spans[-1][1], now + dt.timedelta.resolution)))
         ranges = ", ".join("(%s, %s, %s)" for _ in months)
         params: list[Param] = []
         for index in range(len(months)):
@@ -141,20 +142,22 @@ def _sqlite_label_counts(blog: Blog, now: dt.datetime) -> dict[int, int]:
 
 def _local(stored: str | dt.datetime, zone: dt.tzinfo) -> dt.date:
     moment = stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
-    return moment.replace(tzinfo=dt.UTC).astimezone(zone).date().replace(day=1)
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
 
 
-def _next_month(month: dt.date, zone: dt.tzinfo) -> dt.datetime:
-    after = month.replace(day=28) + dt.timedelta(days=4)
-    return dt.datetime(after.year, after.month, 1, tzinfo=zone)
-
-
-def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return months
+def _month_spans(
+    blog: Blog, first: dt.date, last: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Each month of the blog's calendar from `first`'s to `last`'s, as the archive page
+    bounds it (`listing.month_span`)."""
+    spans = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        span = listing.month_span(blog, year, month)
+        assert span is not None  # years of stored posts are in range
+        spans.append(span)
+        year, month = year + month // 12, month % 12 + 1
+    return spans
 
 
 def _utc_text(moment: dt.datetime) -> str:
