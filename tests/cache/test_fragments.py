@@ -38,3 +38,26 @@ def test_a_part_expires_at_the_next_scheduled_publish(blog: Blog, make_post: Mak
     remember(blog, "sidebar", compute, NOON)
     assert remember(blog, "sidebar", compute, NOON + dt.timedelta(minutes=59)) == 1
     assert remember(blog, "sidebar", compute, NOON + dt.timedelta(hours=1, seconds=1)) == 2
+
+
+def test_the_next_publish_is_asked_once_per_page_and_never_stale(
+    blog: Blog, make_post: MakePost
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from broadsheet.core.pagecache.middleware import next_publish
+
+    later = NOON + dt.timedelta(hours=2)
+    make_post("Later", published_at=later)
+    blog.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        assert next_publish(blog, NOON) == later
+        assert next_publish(blog, NOON + dt.timedelta(minutes=1)) == later
+    assert len(queries) == 1
+    # A post scheduled sooner (a write: the content version moves) is seen at once.
+    sooner = NOON + dt.timedelta(hours=1)
+    make_post("Sooner", published_at=sooner)
+    assert next_publish(blog, NOON + dt.timedelta(minutes=2)) == sooner
+    # Once its time has passed, the next one is asked for.
+    assert next_publish(blog, sooner + dt.timedelta(seconds=1)) == later

@@ -80,10 +80,24 @@ def candidate(blog: Blog, arrived: float) -> Candidate:
     return Candidate(blog.pk, blog.content_version, expires, lasting=upcoming is None)
 
 
+Known = tuple[int, dt.datetime, dt.datetime | None]  # version, asked at, answer
+
+
 def next_publish(blog: Blog, after: dt.datetime) -> dt.datetime | None:
-    """When the blog's next scheduled post goes up (the `post_blog_status_pub` index)."""
+    """When the blog's next scheduled post goes up (the `post_blog_status_pub` index).
+
+    A page miss asks it for the page and again for each part it renders (the sidebar, the
+    pager): the answer is kept on the blog object, which lives as long as the request, and
+    reused, at the same content version, for a later moment that it still answers (nothing
+    was due between the two)."""
     from broadsheet.posts.models import Post
 
+    known: Known | None = getattr(blog, "_next_publish", None)
+    if known is not None:
+        version, asked, answer = known
+        fresh = version == blog.content_version  # a write (a newly scheduled post) moves it
+        if fresh and asked <= after and (answer is None or after < answer):
+            return answer
     found: dt.datetime | None = (
         Post.objects.scheduled(after)
         .filter(blog=blog)
@@ -91,4 +105,5 @@ def next_publish(blog: Blog, after: dt.datetime) -> dt.datetime | None:
         .values_list("published_at", flat=True)
         .first()
     )
+    blog._next_publish = (blog.content_version, after, found)  # type: ignore[attr-defined]
     return found
