@@ -2,7 +2,7 @@
 (`/feeds/POSTID/comments/default`). Published comments on public posts only.
 
 Comment text is plain text from anyone. It is escaped and linkified exactly as on the post
-page (`comment_html`), and titles are that text, cut short, never markup.
+page (the stored `Comment.body_html`), and titles are that text, cut short, never markup.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from broadsheet.feeds.content import CONTENT, Body
 from broadsheet.feeds.extensions import InReplyTo
 from broadsheet.feeds.posts import UNTITLED
 from broadsheet.posts.models import Post
-from broadsheet.reader.templatetags.reader_tags import comment_html, epoch_ms, web_url
+from broadsheet.reader.templatetags.reader_tags import epoch_ms, web_url
 
 TITLE_LENGTH = 60
 
@@ -78,7 +78,7 @@ class CommentsFeed(BlogFeed):
     def item_extra_kwargs(self, item: Comment) -> dict[str, Any]:
         return {
             **super().item_extra_kwargs(item),
-            "body": Body(CONTENT, str(comment_html(item.body))),
+            "body": Body(CONTENT, item.shown_body),
             "in_reply_to": self.answered(item),
         }
 

@@ -8,12 +8,10 @@ import re
 from urllib.parse import quote, urlsplit
 
 from django import template
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
-from broadsheet.core import markup
 
 register = template.Library()
 
@@ -35,16 +33,11 @@ def post_time(value: dt.datetime, blog: Blog) -> str:
     return dateformat.format(_local(value, blog), blog.time_format)
 
 
-@register.filter
-def comment_time(value: dt.datetime, blog: Blog) -> str:
-    """`October 20, 2024 at 9:15 AM`. A page shows a hundred of these and Django's formatter is
-    slow, so each part is formatted once per language and value (the rest of the moment cannot
-    change the text: a time format that shows seconds keys on them too)."""
-    return local_comment_time(_local(value, blog), blog.time_format, translation.get_language())
-
-
 def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> str:
-    """`comment_time` for a moment already in the blog's zone, in the active `language`."""
+    """`October 20, 2024 at 9:15 AM` for a moment already in the blog's zone, in `language`.
+    A page shows a hundred of these and Django's formatter is slow, so each part is formatted
+    once per language and value (the rest of the moment cannot change the text: a time format
+    that shows seconds keys on them too)."""
     day = _day_text(language, local.year, local.month, local.day)
     if not _CLOCK_ONLY.fullmatch(fmt):  # a zone, an offset: needs the whole moment
         return f"{day} at {dateformat.format(local, fmt)}"
@@ -88,12 +81,6 @@ def comment_count(count: int) -> str:
     if count == 0:
         return "No comments:"
     return "1 comment:" if count == 1 else f"{count} comments:"
-
-
-@register.filter
-def comment_html(text: str) -> SafeString:
-    """Plain text in, safe HTML out: paragraphs and line breaks kept, bare links clickable."""
-    return mark_safe(markup.comment_html(text))  # noqa: S308 - escaped by urlize
 
 
 @register.filter
