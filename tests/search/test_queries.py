@@ -1,4 +1,4 @@
-"""search_posts: what matches, in what order, how it is highlighted, and what it costs."""
+"""search: what matches, in what order, how it is highlighted, and what it costs."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from broadsheet.search.queries import (
     Hit,
     postgres_matches,
     query_terms,
-    search_posts,
     snippet_html,
 )
 from tests.conftest import NOON, MakePost
@@ -62,7 +61,8 @@ HOSTILE = [
 
 
 def search(blog: Blog, query: str, **kwargs: Any) -> tuple[list[Hit], bool]:
-    return search_posts(blog, query, now=NOON, **kwargs)
+    found = queries.search(blog, query, now=NOON, **kwargs)
+    return found.hits, found.more
 
 
 def titles(hits: list[Hit]) -> list[str]:
@@ -170,7 +170,7 @@ def test_drafts_scheduled_and_other_blogs_posts_do_not_match(
 def test_scheduled_post_matches_once_its_time_has_come(make_post: MakePost, blog: Blog) -> None:
     later = NOON + dt.timedelta(days=1)
     make_post(title="Marigold later", published_at=later)
-    assert search_posts(blog, "marigold", now=later)[0][0].post.title == "Marigold later"
+    assert queries.search(blog, "marigold", now=later).hits[0].post.title == "Marigold later"
 
 
 @pytest.mark.parametrize("query", HOSTILE)

@@ -38,7 +38,7 @@ from broadsheet.comments import defences
 from broadsheet.comments.models import Comment
 from broadsheet.portability.actions import import_blogger
 from broadsheet.posts.models import Post
-from broadsheet.search.queries import search_posts
+from broadsheet.search.queries import search
 from broadsheet.studio import actions as studio_actions
 from tests.security import htmlcheck
 from tests.security.corpus import Payload, chunks, one_line, payloads
@@ -227,7 +227,7 @@ def test_post_pages_with_hostile_title_body_and_metadata(site: Site) -> None:
 def test_every_payload_as_a_search_query(site: Site) -> None:
     blog, now = site.blogs["one-label"], timezone.now()
     for text in (payload.text for payload in EVERY):  # no error, whatever the query holds
-        search_posts(blog, text, now=now)
+        search(blog, text, now=now)
     baseline = site.baseline("search", "posts", "/search?q=harmless")
     client = site.client("posts")
     problems = {

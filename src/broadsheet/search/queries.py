@@ -71,21 +71,6 @@ class Results:
     by_date: bool  # newest first: asked for, or the query matched too many posts to rank
 
 
-def search_posts(
-    blog: Blog,
-    query: str,
-    *,
-    now: dt.datetime,
-    by_date: bool = False,
-    offset: int = 0,
-    limit: int = 7,
-) -> tuple[list[Hit], bool]:
-    """Public posts of `blog` matching `query`, ranked by relevance (or newest first when
-    `by_date`), with a highlighted snippet each; the bool says whether more results follow."""
-    found = search(blog, query, now=now, by_date=by_date, offset=offset, limit=limit)
-    return found.hits, found.more
-
-
 def search(
     blog: Blog,
     query: str,
@@ -95,7 +80,8 @@ def search(
     offset: int = 0,
     limit: int = 7,
 ) -> Results:
-    """As `search_posts`, and says in which order the hits come.
+    """Public posts of `blog` matching `query`, ranked by relevance (or newest first when
+    `by_date`), each with a highlighted snippet; whether more follow; in which order they come.
 
     On SQLite, a query that matches more than `BROAD_MATCHES` posts comes newest first even
     when relevance was asked for: ranking every match of a word most posts contain costs a
