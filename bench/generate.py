@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from broadsheet.blogs.actions import bump_content_version
 
 # A paragraph of words reads better than sixty quoted strings.
 WORDS = (  # noqa: SIM905
@@ -88,7 +89,7 @@ def fill(posts: int, comments: int, rng: random.Random) -> dict[str, Any]:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     hot = write_posts(blog, author, labels, posts, now, rng)
     write_comments(hot, comments, now, rng)
-    blog.bump_content_version()
+    bump_content_version(blog)
     return {"posts": posts, "comments": comments, "hot_post": hot.permalink, "label": LABELS[0]}
 
 

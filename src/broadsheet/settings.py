@@ -46,6 +46,9 @@ ALLOWED_HOSTS = [
     *env_list("BROADSHEET_ALLOWED_HOSTS", []),
 ]
 SECURE = env_bool("BROADSHEET_HTTPS", False)
+# The port readers reach the site on, for links built without a request (mail, hub pings,
+# exports): 0 means the scheme's default. `make run` sets it to the port it serves on.
+PUBLIC_PORT = env_int("BROADSHEET_PUBLIC_PORT", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "broadsheet.blogs",
     "broadsheet.posts",
+    "broadsheet.media",
     "broadsheet.comments",
     "broadsheet.search",
     "broadsheet.feeds",
@@ -85,7 +89,7 @@ MIDDLEWARE = [
     # Old addresses of imported blogs (WordPress ?p=ID, moved paths) answer with a 301.
     "broadsheet.portability.middleware.RedirectMiddleware",
     # Tells the page cache's WSGI front (broadsheet.wsgi) which answers it may keep.
-    "broadsheet.core.pagecache.middleware.PageCacheMiddleware",
+    "broadsheet.reader.pagecache.PageCacheMiddleware",
     # Last, as django-axes asks: it turns a lock-out noticed during sign-in into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,7 +198,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("BROADSHEET_LOGIN_LOCKOUT_MINUT
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "broadsheet.studio.accounts.locked_out"
-AXES_CLIENT_IP_CALLABLE = "broadsheet.studio.accounts.client_ip"
+AXES_CLIENT_IP_CALLABLE = "broadsheet.core.clients.client_ip"
 LOGIN_URL = "studio:login"
 LOGIN_REDIRECT_URL = "studio:home"
 LOGOUT_REDIRECT_URL = "studio:login"

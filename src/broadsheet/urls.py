@@ -9,12 +9,12 @@ from broadsheet.studio.views.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("studio/comments/", include("broadsheet.comments.studio_urls")),
-    path("studio/<slug:blog_slug>/import/", include("broadsheet.portability.studio_urls")),
+    path("studio/comments/", include("broadsheet.studio.comment_urls")),
+    path("studio/<slug:blog_slug>/import/", include("broadsheet.studio.import_urls")),
     path("studio/", include("broadsheet.studio.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("broadsheet.feeds.urls")),
-    path("", include("broadsheet.comments.urls")),
+    path("", include("broadsheet.reader.comment_urls")),
     path("", include("broadsheet.reader.urls")),
 ]
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
-from broadsheet.core.pagecache.fragments import remember
+from broadsheet.reader.pagecache import remember
 from tests.conftest import NOON, MakePost
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_a_part_is_computed_once_per_content_version(blog: Blog) -> None:
     compute = Counter()
     assert remember(blog, "sidebar", compute, NOON) == 1
     assert remember(blog, "sidebar", compute, NOON) == 1
-    blog.bump_content_version()
+    bump_content_version(blog)
     assert remember(blog, "sidebar", compute, NOON) == 2
     assert remember(blog, "other", compute, NOON) == 3
 
@@ -46,7 +47,7 @@ def test_the_next_publish_is_asked_once_per_page_and_never_stale(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from broadsheet.core.pagecache.middleware import next_publish
+    from broadsheet.reader.pagecache import next_publish
 
     later = NOON + dt.timedelta(hours=2)
     make_post("Later", published_at=later)

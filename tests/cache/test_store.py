@@ -23,13 +23,13 @@ def entry(blog_id: int, version: int, expires: float = 2e9) -> store.Entry:
 def test_announcements_out_of_order_leave_the_newest_version(blog: Blog) -> None:
     # Two writes committed 2 then 3, but the one that made 2 announces last.
     Blog.objects.filter(pk=blog.pk).update(content_version=3)
-    store.announce_version(blog.pk, 3)
-    store.announce_version(blog.pk, 2)
+    store.announce_version(blog.pk, 3, Blog.committed_version)
+    store.announce_version(blog.pk, 2, Blog.committed_version)
     assert store.versions().get(blog.pk) == 3
 
 
 def test_a_missing_version_is_filled_in_from_the_database(blog: Blog) -> None:
-    store.ensure_version(blog.pk)
+    store.ensure_version(blog.pk, Blog.committed_version)
     assert store.versions().get(blog.pk) == blog.content_version
 
 
@@ -38,12 +38,12 @@ def test_a_miss_never_overwrites_a_version_already_announced(blog: Blog) -> None
     # slipped in between announces itself, and must not be undone.
     store.versions().set(blog.pk, 7)
     Blog.objects.filter(pk=blog.pk).update(content_version=F("content_version") + 10)
-    store.ensure_version(blog.pk)
+    store.ensure_version(blog.pk, Blog.committed_version)
     assert store.versions().get(blog.pk) == 7
 
 
 def test_an_entry_is_fresh_only_at_the_current_version_and_before_it_expires(blog: Blog) -> None:
-    store.announce_version(blog.pk, blog.content_version)
+    store.announce_version(blog.pk, blog.content_version, Blog.committed_version)
     store.keep("k", entry(blog.pk, blog.content_version, expires=1e9 + 50), now=1e9)
     assert store.fresh("k", now=1e9 + 10) is not None
     assert store.fresh("k", now=1e9 + 50) is None
@@ -52,7 +52,7 @@ def test_an_entry_is_fresh_only_at_the_current_version_and_before_it_expires(blo
 
 
 def test_another_process_s_entry_is_found_in_the_shared_cache(blog: Blog) -> None:
-    store.announce_version(blog.pk, blog.content_version)
+    store.announce_version(blog.pk, blog.content_version, Blog.committed_version)
     store.keep("k", entry(blog.pk, blog.content_version), now=1e9)
     store.local.clear()
     found = store.fresh("k", now=1e9)

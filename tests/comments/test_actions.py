@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 
+from broadsheet.blogs.access import NotAllowed
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions, training
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment, SpamFilter
-from broadsheet.posts.actions import NotAllowed
 from broadsheet.posts.models import Post
 from tests.conftest import NOON, MakeComment, MakePost
 

@@ -1,4 +1,4 @@
-"""E-mail about comments (comments/tasks.py), sent after the commit by the task queue."""
+"""E-mail about comments (comments/notifications.py, queued by comments/tasks.py), sent after the commit by the task queue."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from broadsheet.comments.models import Comment
-from broadsheet.comments.tasks import unsubscribe_token
+from broadsheet.comments.notifications import unsubscribe_token
 from broadsheet.posts.models import Post
 from tests.conftest import MakeComment
 

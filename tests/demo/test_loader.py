@@ -55,7 +55,7 @@ def test_demo_is_the_default_blog_with_its_settings(demo: Blog) -> None:
 
 def test_featured_post_is_pinned_and_is_not_simply_the_newest(demo: Blog) -> None:
     with time_machine.travel(LOADED_AT, tick=False):
-        featured = demo.featured()
+        featured = Post.objects.featured(demo)
     assert featured is not None and featured.pk == demo.featured_post_id
     assert featured != public_posts(demo)[0]
 

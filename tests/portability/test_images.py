@@ -22,11 +22,11 @@ from PIL import Image
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core.fetch import Fetcher
+from broadsheet.media.models import UploadedImage
 from broadsheet.portability.actions import import_blogger
 from broadsheet.portability.images import localise_images
 from broadsheet.portability.models import ImportedImage
 from broadsheet.posts.models import Post
-from broadsheet.studio.models import UploadedImage
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.models import Blog, Invitation, Membership
 from broadsheet.comments.models import Comment
-from broadsheet.comments.tasks import UNSUBSCRIBE_SALT
+from broadsheet.comments.notifications import UNSUBSCRIBE_SALT
 from broadsheet.portability.models import ImportJob
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Page, Post, Revision
-from broadsheet.studio.models import Invitation
 
 NOON = dt.datetime(2024, 10, 20, 12, 0, tzinfo=dt.UTC)
 

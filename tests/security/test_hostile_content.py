@@ -33,13 +33,13 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from lxml import etree
 
+from broadsheet.blogs import actions as studio_actions
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import defences
 from broadsheet.comments.models import Comment
 from broadsheet.portability.actions import import_blogger
 from broadsheet.posts.models import Post
 from broadsheet.search.queries import search
-from broadsheet.studio import actions as studio_actions
 from tests.security import htmlcheck
 from tests.security.corpus import Payload, chunks, one_line, payloads
 from tests.security.hostile_site import (

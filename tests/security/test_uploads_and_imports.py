@@ -24,10 +24,10 @@ from django.test import Client
 from PIL import Image
 
 from broadsheet.blogs.models import Blog
+from broadsheet.media.models import UploadedImage
 from broadsheet.portability.actions import import_blogger, import_wordpress
 from broadsheet.portability.errors import ImportFileError
 from broadsheet.posts.models import Post
-from broadsheet.studio.models import UploadedImage
 from tests.security.cast import Cast, build_cast
 from tests.security.corpus import corpora
 

@@ -8,17 +8,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from broadsheet.blogs.actions import invite
 from broadsheet.blogs.models import Membership
-from broadsheet.studio.actions import invite
 from tests.studio.conftest import url
 
 
 @pytest.fixture
 def link(blog, admin) -> str:
     """An invitation to Field Notes as an author, and its link path."""
-    invitation = invite(
-        Membership.of(admin, blog), "newcomer@example.com", "author", "http://testserver/"
-    )
+    invitation = invite(Membership.of(admin, blog), "newcomer@example.com", "author")
     # The real token only travels in the email; give the invitation one the test knows.
     token = "fixed-token-for-tests"
     invitation.token_hash = invitation.hash_token(token)

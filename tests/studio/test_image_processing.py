@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from broadsheet.studio import images
+from broadsheet.media import images
 from tests.studio.images import SVG, bomb, photo, png
 
 

@@ -8,7 +8,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from broadsheet.core import markup
-from broadsheet.studio.models import UploadedImage
+from broadsheet.media.models import UploadedImage
 from tests.studio.conftest import url
 from tests.studio.images import SVG, photo, upload
 

@@ -7,8 +7,7 @@ import re
 import pytest
 from django.core import mail
 
-from broadsheet.blogs.models import Membership
-from broadsheet.studio.models import Invitation
+from broadsheet.blogs.models import Invitation, Membership
 from tests.studio.conftest import url
 
 
@@ -39,6 +38,22 @@ def test_invite_sends_a_link(blog, admin, signed_in, django_capture_on_commit_ca
     token = re.search(r"/studio/invitations/([\w-]+)/", mail.outbox[0].body).group(1)
     assert invitation.token_hash == Invitation.hash_token(token)
     assert token not in invitation.token_hash
+
+
+def test_invitation_link_names_the_configured_site_not_the_request_host(
+    blog, admin, signed_in, django_capture_on_commit_callbacks, settings
+):
+    """The Host header is the client's to choose: a link built from it could send the invitee
+    (and the token) to any host. Mail links come from the configuration."""
+    settings.PUBLIC_PORT = 8443
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(admin).post(
+            url("invite", blog.slug),
+            {"email": "new@example.com", "role": "author"},
+            HTTP_HOST="evil.localhost:666",
+        )
+    assert "evil" not in mail.outbox[0].body
+    assert "http://localhost:8443/studio/invitations/" in mail.outbox[0].body
 
 
 def test_invite_bad_input_keeps_what_was_typed(blog, admin, signed_in):
@@ -99,9 +114,9 @@ def test_the_last_admin_cannot_be_removed(blog, admin, signed_in):
 
 
 def test_revoke_invitation(blog, admin, signed_in):
-    from broadsheet.studio.actions import invite
+    from broadsheet.blogs.actions import invite
 
-    invitation = invite(Membership.of(admin, blog), "x@example.com", "author", "http://testserver/")
+    invitation = invite(Membership.of(admin, blog), "x@example.com", "author")
     assert (
         signed_in(admin).post(url("invitation-revoke", blog.slug, invitation.pk)).status_code == 302
     )
@@ -123,11 +138,9 @@ def test_another_blogs_members_are_404(blog, other_blog, admin, outsider, name, 
 
 
 def test_another_blogs_invitation_is_404(blog, other_blog, admin, outsider, signed_in):
-    from broadsheet.studio.actions import invite
+    from broadsheet.blogs.actions import invite
 
-    theirs = invite(
-        Membership.of(outsider, other_blog), "x@example.com", "author", "http://testserver/"
-    )
+    theirs = invite(Membership.of(outsider, other_blog), "x@example.com", "author")
     assert signed_in(admin).post(url("invitation-revoke", blog.slug, theirs.pk)).status_code == 404
     assert Invitation.objects.filter(pk=theirs.pk).exists()
 

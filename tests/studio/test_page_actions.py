@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from broadsheet.blogs.access import NotAllowed
 from broadsheet.blogs.models import Membership
-from broadsheet.posts.actions import Content, Intent, NotAllowed, restore, trash, write_page
+from broadsheet.posts.actions import Content, Intent, restore, trash, write_page
 from broadsheet.posts.models import Page
 from tests.studio.conftest import NOON
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from broadsheet.blogs.access import NotAllowed
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.actions import (
     Content,
     Intent,
-    NotAllowed,
     autosave,
     pending_autosave,
     restore,

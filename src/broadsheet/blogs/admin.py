@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 
 
@@ -17,20 +18,20 @@ class InvalidatesPages(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        blog_of(obj).bump_content_version()
+        bump_content_version(blog_of(obj))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         blog = blog_of(obj)
         super().delete_model(request, obj)
         if obj is not blog:
-            blog.bump_content_version()
+            bump_content_version(blog)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         blogs = {blog_of(obj).pk: blog_of(obj) for obj in queryset}
         super().delete_queryset(request, queryset)
         for blog in blogs.values():
             if Blog.objects.filter(pk=blog.pk).exists():
-                blog.bump_content_version()
+                bump_content_version(blog)
 
 
 def blog_of(obj: Model) -> Blog:

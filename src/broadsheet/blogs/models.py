@@ -1,20 +1,20 @@
-"""Blogs, their settings and who may write on them."""
+"""Blogs, their settings, who may write on them and who has been invited to."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import zoneinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from broadsheet.posts.models import Post
 
 
 def validate_time_zone(value: str) -> None:
@@ -107,36 +107,13 @@ class Blog(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def bump_content_version(self, *, sidebar: bool = True) -> None:
-        """Invalidate every cached page of this blog (an atomic increment in the database).
-
-        Call it inside the write's transaction. The page cache hears of the new version only
-        once the write commits: told earlier, a reader could cache the page as it was before
-        the write under the new version, and keep it.
-
-        `sidebar=False` is for writes the sidebar does not show (comments): its cached HTML
-        stays, so the page after a new comment renders without recounting the archive.
-        """
-        from django.db import transaction
-
-        from broadsheet.core.pagecache import announce_version
-
-        changes: dict[str, Any] = {"content_version": F("content_version") + 1}
-        if sidebar:  # both read the old value: the sidebar takes the new content version
-            changes["sidebar_version"] = F("content_version") + 1
-        Blog.objects.filter(pk=self.pk).update(**changes)
-        self.refresh_from_db(fields=["content_version", "sidebar_version"])
-        blog_id, version = self.pk, self.content_version
-        transaction.on_commit(lambda: announce_version(blog_id, version), robust=True)
-
-    def featured(self) -> Post | None:
-        from broadsheet.posts.models import Post
-
-        if self.featured_post_id is not None:
-            pinned = Post.objects.public(self).filter(pk=self.featured_post_id).first()
-            if pinned is not None:
-                return pinned
-        return Post.objects.public(self).first()
+    @staticmethod
+    def committed_version(blog_id: int) -> int | None:
+        """The blog's content version as the database holds it now (None: no such blog)."""
+        found: int | None = (
+            Blog.objects.filter(pk=blog_id).values_list("content_version", flat=True).first()
+        )
+        return found
 
 
 class Membership(models.Model):
@@ -185,3 +162,48 @@ class Membership(models.Model):
     def can_publish(self) -> bool:
         """Admins and authors publish; contributors write drafts for them."""
         return self.role in (self.Role.ADMIN, self.Role.AUTHOR)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self, now: dt.datetime | None = None) -> InvitationQuerySet:
+        """Not accepted, not revoked, not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """An emailed link that makes whoever follows it a member of a blog with a role.
+
+    Only a hash of the link's token is stored: someone who reads the database cannot use the
+    invitations in it.
+    """
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    LIFETIME = dt.timedelta(days=14)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} on {self.blog}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        return self.accepted_at is None and self.expires_at > (now or timezone.now())

@@ -21,11 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from broadsheet.blogs.access import NotAllowed, require
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import access, defences, tasks, training
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment
-from broadsheet.posts.actions import NotAllowed, require
 from broadsheet.posts.models import Post
 
 Status = Comment.Status
@@ -61,7 +62,7 @@ def add_comment(comment: Comment) -> Comment:
     lock_post(comment.post)
     comment.save()
     refresh_comment_count(comment.post)
-    comment.post.blog.bump_content_version(sidebar=False)
+    bump_content_version(comment.post.blog, sidebar=False)
     return comment
 
 
@@ -196,7 +197,7 @@ def set_status(member: Membership, comment: Comment, status: str) -> Comment:
     comment.save(update_fields=["status", "updated_at"])
     if Status.PUBLISHED in (before, status) or Status.TRASH in (before, status):
         refresh_comment_count(comment.post)
-        comment.post.blog.bump_content_version(sidebar=False)
+        bump_content_version(comment.post.blog, sidebar=False)
     if status == Status.PUBLISHED and before != Status.TRASH and comment.parent_id:
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(comment.pk))
     return comment

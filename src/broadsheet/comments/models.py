@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -31,6 +32,7 @@ class Shows:
     (`reader.postpage.Shown`)."""
 
     pk: Any
+    created_at: dt.datetime
     author_name: str
     body: str
     body_html: str
@@ -47,6 +49,12 @@ class Shows:
     @property
     def anchor(self) -> str:
         return f"c{self.pk}"
+
+    @property
+    def show_comment(self) -> str:
+        """What Blogger puts after a post's address to point at one comment: `showComment`
+        (the comment's time in milliseconds) and its anchor."""
+        return f"?showComment={int(self.created_at.timestamp() * 1000)}#{self.anchor}"
 
 
 class Comment(Shows, models.Model):

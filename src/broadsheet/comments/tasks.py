@@ -1,102 +1,20 @@
-"""E-mail about comments, sent by the task queue (django-tasks) after the writing transaction
-commits: a request never waits on a mail server, and a mail server that is down loses no
-comment. In production the database backend queues the mail and `broadsheet db_worker` sends it.
-"""
+"""Background work for comments (django-tasks): the mail of `comments.notifications`, queued
+by the actions once the comment's transaction commits and sent by the task worker."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.core import signing
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django_tasks import task
 
-from broadsheet.blogs.models import Membership
-from broadsheet.comments.models import Comment
-from broadsheet.feeds.identity import origin
-
-UNSUBSCRIBE_SALT = "broadsheet.comments.unsubscribe"
+from broadsheet.comments import notifications
 
 
 @task()
 def notify_moderators(comment_id: int) -> int:
-    """Tell the post's author and the blog's admins of a new or held comment; return how
-    many mails went out. A comment already moved to spam or the trash tells no one."""
-    comment = _comment(comment_id)
-    if comment is None or comment.status not in (Comment.Status.PUBLISHED, Comment.Status.PENDING):
-        return 0
-    post, blog = comment.post, comment.post.blog
-    held = comment.status == Comment.Status.PENDING
-    what = "awaiting moderation" if held else "new comment"
-    subject = _line(f"[{blog.title}] {what.capitalize()} on “{post.title or '(untitled)'}”")
-    context = {
-        "comment": comment,
-        "post": post,
-        "blog": blog,
-        "held": held,
-        "comment_url": origin(blog) + post.permalink + "#" + comment.anchor,
-        "moderate_url": origin(blog)
-        + reverse("comments-studio:list", args=[blog.slug])
-        + ("?status=pending" if held else ""),
-    }
-    body = render_to_string("comments/email/new_comment.txt", context)
-    messages = [EmailMessage(subject, body, to=[to]) for to in moderator_addresses(comment)]
-    return get_connection().send_messages(messages) or 0
-
-
-def moderator_addresses(comment: Comment) -> list[str]:
-    """The post's author and the blog's admins, less whoever wrote the comment."""
-    post = comment.post
-    people = list(
-        User.objects.filter(
-            memberships__blog=post.blog, memberships__role=Membership.Role.ADMIN
-        ).exclude(email="")
-    )
-    if post.author is not None and post.author.email:
-        people.append(post.author)
-    writer = (comment.author_email or "").lower()
-    addresses = {
-        p.email.lower(): p.email
-        for p in people
-        if p.pk != comment.user_id and p.email.lower() != writer
-    }
-    return sorted(addresses.values())
+    """Tell the post's author and the blog's admins of a new or held comment."""
+    return notifications.notify_moderators(comment_id)
 
 
 @task()
 def notify_reply(reply_id: int) -> int:
     """Mail the commenter whose comment was answered, if they asked to be told."""
-    reply = _comment(reply_id)
-    parent = reply.parent if reply is not None else None
-    if reply is None or parent is None or reply.status != Comment.Status.PUBLISHED:
-        return 0
-    to = parent.author_email
-    if not (parent.notify_replies and to) or to.lower() == (reply.author_email or "").lower():
-        return 0
-    blog = reply.post.blog
-    link = origin(blog) + reverse("comments:unsubscribe", args=[unsubscribe_token(blog.pk, to)])
-    context: dict[str, object] = {"reply": reply, "parent": parent, "post": reply.post}
-    context |= {"blog": blog, "unsubscribe_url": link}
-    context["reply_url"] = origin(blog) + reply.post.permalink + "#" + reply.anchor
-    subject = _line(f"[{blog.title}] A reply to your comment on “{reply.post.title}”")
-    body = render_to_string("comments/email/reply.txt", context)
-    headers = {
-        "List-Unsubscribe": f"<{link}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-    return EmailMessage(subject, body, to=[to], headers=headers).send()
-
-
-def unsubscribe_token(blog_id: int, email: str) -> str:
-    return signing.dumps({"b": blog_id, "e": email.lower()}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def _comment(pk: int) -> Comment | None:
-    related = ("post", "post__blog", "post__author", "parent")
-    return Comment.objects.filter(pk=pk).select_related(*related).first()
-
-
-def _line(text: str) -> str:
-    """One line: a title with a line break in it must not become a mail header."""
-    return " ".join(text.split())
+    return notifications.notify_reply(reply_id)

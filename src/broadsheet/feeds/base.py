@@ -20,12 +20,14 @@ from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.feedgenerator import SyndicationFeed
 
-from broadsheet.feeds import identity, params, websub
+from broadsheet.blogs import hosts
+from broadsheet.blogs.access import reader_blog
+from broadsheet.feeds import params, websub
 from broadsheet.feeds.atom import AtomFeed
 from broadsheet.feeds.extensions import Paging
 from broadsheet.feeds.jsonfeed import JsonFeed
 from broadsheet.feeds.rss import RssFeed
-from broadsheet.reader.access import reader_blog
+from broadsheet.posts import identity
 
 WRITERS: dict[str, type[SyndicationFeed]] = {
     params.ATOM: AtomFeed,
@@ -60,7 +62,7 @@ class BlogFeed(Feed):
             )
         self.feed_type = WRITERS[self.params.fmt]
         self.language = self.blog.language
-        self.origin = identity.origin(self.blog, request)
+        self.origin = hosts.origin(self.blog, request)
         self.now = timezone.now()
         return super().__call__(request, *args, **kwargs)
 

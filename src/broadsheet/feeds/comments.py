@@ -16,13 +16,13 @@ from django.utils.html import escape
 
 from broadsheet.comments.models import Comment
 from broadsheet.core import markup
-from broadsheet.feeds import identity
+from broadsheet.core.weblinks import web_url
 from broadsheet.feeds.base import BlogFeed
 from broadsheet.feeds.content import CONTENT, Body
 from broadsheet.feeds.extensions import InReplyTo
 from broadsheet.feeds.posts import UNTITLED
+from broadsheet.posts import identity
 from broadsheet.posts.models import Post
-from broadsheet.reader.templatetags.reader_tags import epoch_ms, web_url
 
 TITLE_LENGTH = 60
 
@@ -53,7 +53,7 @@ class CommentsFeed(BlogFeed):
 
     def item_link(self, item: Comment) -> str:
         # Blogger's address of one comment: the post, `showComment`, and the comment's anchor.
-        query = f"?showComment={epoch_ms(item.created_at)}#{item.anchor}"
+        query = item.show_comment
         return self.url(item.post.permalink + query)
 
     def item_guid(self, item: Comment) -> str:

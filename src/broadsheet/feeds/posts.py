@@ -9,13 +9,13 @@ from django.db.models import QuerySet, prefetch_related_objects
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
-from broadsheet.core.pagecache.fragments import remember
-from broadsheet.feeds import identity, params
+from broadsheet.feeds import params
 from broadsheet.feeds.base import BlogFeed
 from broadsheet.feeds.content import SNIPPET, entry_body
 from broadsheet.feeds.extensions import Replies
-from broadsheet.posts.models import Page, Post
-from broadsheet.reader import listing
+from broadsheet.posts import identity
+from broadsheet.posts.models import Label, Page, Post
+from broadsheet.reader.pagecache import remember
 
 UNTITLED = "(untitled)"
 
@@ -41,7 +41,7 @@ class PostsFeed(BlogFeed):
         if self.labels:
             # Blogger's `-/A/B` means posts with both; an unknown label is an empty feed, so a
             # reader subscribed to a label that comes back later keeps its subscription.
-            found = listing.with_labels(posts, self.blog, list(self.labels))
+            found = posts.with_labels(self.blog, list(self.labels))
             posts = found if found is not None else posts.none()
         return posts
 
@@ -59,7 +59,7 @@ class PostsFeed(BlogFeed):
 
     def feed_path(self) -> str:
         projection = "summary" if self.summary else "default"
-        quoted = "/".join(listing.quote_label(name) for name in self.labels)
+        quoted = "/".join(Label.quote(name) for name in self.labels)
         return f"/feeds/posts/{projection}" + (f"/-/{quoted}" if quoted else "")
 
     def title(self) -> str:
@@ -74,7 +74,7 @@ class PostsFeed(BlogFeed):
     def link(self) -> str:
         if not self.labels:
             return self.url("/")
-        return self.url("/search/label/" + "+".join(map(listing.quote_label, self.labels)))
+        return self.url("/search/label/" + "+".join(map(Label.quote, self.labels)))
 
     def item_title(self, item: Post) -> str:
         return item.title or UNTITLED

@@ -22,7 +22,6 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import listing
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS_PER_SITEMAP = 150
@@ -80,7 +79,7 @@ class LabelSitemap(BlogSitemap):
         return labels.annotate(lastmod=Max("posts__updated_at")).order_by("name")
 
     def location(self, item: Label) -> str:
-        return "/search/label/" + listing.quote_label(item.name)
+        return "/search/label/" + Label.quote(item.name)
 
     def lastmod(self, item: Label) -> dt.datetime:
         return item.lastmod  # type: ignore[attr-defined]

@@ -11,10 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from broadsheet.feeds import identity, params, robots, sitemaps
+from broadsheet.blogs import hosts
+from broadsheet.blogs.access import reader_blog
+from broadsheet.feeds import params, robots, sitemaps
 from broadsheet.feeds.comments import CommentsFeed, PostCommentsFeed
 from broadsheet.feeds.posts import PagesFeed, PostsFeed
-from broadsheet.reader.access import reader_blog
 
 XML = "application/xml; charset=utf-8"
 
@@ -46,7 +47,7 @@ def post_comments(request: HttpRequest, post_id: str, projection: str = "default
 def sitemap(request: HttpRequest) -> HttpResponse:
     """The index, or with `?page=N` one page of 150 posts."""
     blog = reader_blog(request)
-    origin, now = identity.origin(blog, request), timezone.now()
+    origin, now = hosts.origin(blog, request), timezone.now()
     if "page" not in request.GET:
         entries = sitemaps.index(blog, now, origin)
         return HttpResponse(sitemaps.write("sitemapindex", "sitemap", entries), XML)
@@ -56,14 +57,14 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 @require_safe
 def sitemap_pages(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
-    origin = identity.origin(blog, request)
+    origin = hosts.origin(blog, request)
     return _urlset(sitemaps.PageSitemap(blog, timezone.now()), "1", origin)
 
 
 @require_safe
 def sitemap_labels(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
-    origin = identity.origin(blog, request)
+    origin = hosts.origin(blog, request)
     return _urlset(sitemaps.LabelSitemap(blog, timezone.now()), "1", origin)
 
 
@@ -83,5 +84,5 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     blog = getattr(request, "blog", None)
     if blog is None:
         raise Http404("No blog is served at this address.")
-    text = robots.robots_txt(blog, identity.origin(blog, request))
+    text = robots.robots_txt(blog, hosts.origin(blog, request))
     return HttpResponse(text, "text/plain; charset=utf-8")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from broadsheet.blogs import hosts
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds import identity
 from broadsheet.feeds.params import ATOM, JSONFEED, RSS
 
 TOPIC_PATHS = {
@@ -27,7 +27,7 @@ def hub_url() -> str:
 
 
 def topic_url(blog: Blog, fmt: str) -> str:
-    return identity.origin(blog) + TOPIC_PATHS[fmt]
+    return hosts.origin(blog) + TOPIC_PATHS[fmt]
 
 
 def topic_urls(blog: Blog) -> list[str]:

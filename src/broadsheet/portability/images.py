@@ -28,13 +28,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused
+from broadsheet.media.actions import store_image
+from broadsheet.media.models import UploadedImage
 from broadsheet.portability.models import ImportedImage, ImportedItem
 from broadsheet.posts.actions import render_into
 from broadsheet.posts.models import Page, Post
-from broadsheet.studio.actions import store_image
-from broadsheet.studio.models import UploadedImage
 
 Item = Post | Page
 
@@ -200,5 +201,5 @@ def _rewrite(item: Item, mapping: dict[str, str]) -> bool:
         render_into(item)
         fields = ["source", "body_html"] + (["text", "snippet"] if isinstance(item, Post) else [])
         item.save(update_fields=fields)
-        item.blog.bump_content_version()
+        bump_content_version(item.blog)
     return True

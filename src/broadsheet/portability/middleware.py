@@ -17,10 +17,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
+from broadsheet.blogs.access import is_member
 from broadsheet.blogs.models import Blog
 from broadsheet.portability.blogger import ADDRESS_QUERIES
 from broadsheet.portability.models import Redirect
-from broadsheet.reader.access import is_member
 
 
 class RedirectMiddleware:
@@ -59,7 +59,7 @@ def find_redirect(blog: Blog, paths: list[str]) -> HttpResponsePermanentRedirect
 
 def _readable(request: HttpRequest, blog: Blog) -> bool:
     # A private blog's old addresses would tell outsiders which posts it has.
-    return not blog.is_private or is_member(request, blog)
+    return not blog.is_private or is_member(request.user, blog)
 
 
 def _variants(path: str) -> list[str]:

@@ -112,7 +112,7 @@ class ImportedImage(models.Model):
     # The key is the address's SHA-256: addresses can be longer than a b-tree entry allows.
     url_hash = models.CharField(max_length=64)
     image = models.ForeignKey(
-        "studio.UploadedImage", null=True, on_delete=models.SET_NULL, related_name="+"
+        "media.UploadedImage", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

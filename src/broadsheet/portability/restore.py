@@ -16,6 +16,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership, slug_validator
 from broadsheet.comments.models import Comment
 from broadsheet.portability.backup import (
@@ -128,7 +129,7 @@ class _Restorer:
         self.restore_links(blog)
         refresh_comment_counts(blog)
         self.restore_media()
-        blog.bump_content_version()
+        bump_content_version(blog)
         self.report.title = blog.title
         return self.report
 

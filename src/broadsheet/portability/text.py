@@ -6,9 +6,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 from broadsheet.core import markup
+from broadsheet.core.weblinks import web_url
 
 _BREAK_TAGS = {"br"}
 _BLOCK_TAGS = {
@@ -94,16 +94,6 @@ def plain_title(title: str, *, is_html: bool) -> str:
     if is_html and ("<" in title or "&" in title):
         title = markup.plain_text(markup.sanitize(title))
     return " ".join(title.split())
-
-
-def web_url(value: str) -> str:
-    """A commenter's URL only if it is http(s): never a `javascript:` link under a name."""
-    value = value.strip()
-    try:
-        scheme = urlsplit(value).scheme.lower()
-    except ValueError:
-        return ""
-    return value if scheme in ("http", "https") and len(value) <= 500 else ""
 
 
 def email_or_blank(value: str) -> str:

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.portability.addresses import PageSlugs, Permalinks, redirect_paths
@@ -179,7 +180,7 @@ class Writer:
         refresh_comment_counts(self.blog)
         self.report.redirects = Redirect.objects.filter(blog=self.blog).count()
         self.report.redirects -= self.redirects_before
-        self.blog.bump_content_version()
+        bump_content_version(self.blog)
         return self.report
 
     # Posts and pages

@@ -18,26 +18,19 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from broadsheet.blogs.access import require
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core import markup, slugs
-from broadsheet.feeds.tasks import ping_hub
+from broadsheet.posts import hooks
 from broadsheet.posts.models import Autosave, Label, Page, Post, Revision, SourceFormat
 
 Item = Post | Page
-
-
-class NotAllowed(PermissionDenied):
-    """The acting member's role does not allow this."""
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise NotAllowed(message)
 
 
 def render_into(obj: Post | Page) -> None:
@@ -106,7 +99,7 @@ def save_post(
     post.save()
     if labels is not None:
         set_labels(post, labels)
-    post.blog.bump_content_version()
+    bump_content_version(post.blog)
     return post
 
 
@@ -120,7 +113,7 @@ def save_page(page: Page, *, now: dt.datetime | None = None) -> Page:
         page.published_at = page.published_at or now
     page.updated_at = now
     page.save()
-    page.blog.bump_content_version()
+    bump_content_version(page.blog)
     return page
 
 
@@ -186,8 +179,8 @@ def write_post(
     _keep_revision(post, member, _NOTES[intent], now)
     _drop_autosave(member, post, was_new)
     if post.is_public(now):
-        # Tell the WebSub hub (if one is configured) once the post is really there.
-        transaction.on_commit(partial(ping_hub, post.blog_id))
+        # Tell whoever listens (the feeds' WebSub ping) once the post is really there.
+        transaction.on_commit(partial(hooks.published, post.blog_id))
     return post
 
 
@@ -288,7 +281,7 @@ def trash(member: Membership, item: Item, *, now: dt.datetime | None = None) -> 
     require(item.trashable_by(member), "You cannot move this to the trash.")
     item.status, item.trashed_at = "trash", now or timezone.now()
     item.save(update_fields=["status", "trashed_at"])
-    item.blog.bump_content_version()
+    bump_content_version(item.blog)
     return item
 
 
@@ -299,7 +292,7 @@ def restore(member: Membership, item: Item) -> Item:
     require(item.restorable_by(member), "You cannot restore this.")
     item.status, item.trashed_at = "draft", None
     item.save(update_fields=["status", "trashed_at"])
-    item.blog.bump_content_version()
+    bump_content_version(item.blog)
     return item
 
 

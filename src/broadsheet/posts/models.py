@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,11 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def quote(name: str) -> str:
+        """The name as one path segment of a label address (`/search/label/NAME`)."""
+        return quote(name, safe="")
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -66,6 +72,42 @@ class PostQuerySet(models.QuerySet["Post"]):
 
     def not_trashed(self) -> PostQuerySet:
         return self.exclude(status=Post.Status.TRASH)
+
+    def with_labels(self, blog: Blog, names: list[str]) -> PostQuerySet | None:
+        """Posts carrying all of `names` (Blogger's `/search/label/A+B`); None if one is unknown."""
+        wanted = {name.casefold() for name in names}
+        found = (
+            [label for label in Label.objects.filter(blog=blog) if label.name.casefold() in wanted]
+            if names
+            else []
+        )
+        if not names or len({label.name.casefold() for label in found}) < len(wanted):
+            return None
+        queryset = self
+        for label in found:
+            queryset = queryset.filter(labels=label)
+        return queryset
+
+    def featured(self, blog: Blog) -> Post | None:
+        """The Featured Post gadget's post: the one the blog pinned while it is public, else
+        the newest public post."""
+        public = self.public(blog)
+        if blog.featured_post_id is not None:
+            pinned = public.filter(pk=blog.featured_post_id).first()
+            if pinned is not None:
+                return pinned
+        return public.first()
+
+    def next_publish(self, blog: Blog, after: dt.datetime) -> dt.datetime | None:
+        """When the blog's next scheduled post goes up (the `post_blog_status_pub` index)."""
+        found: dt.datetime | None = (
+            self.scheduled(after)
+            .filter(blog=blog)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        return found
 
     def visible_to(self, member: Membership) -> PostQuerySet:
         """What a member finds in the studio: all the blog's posts for an admin, else their own."""

@@ -12,9 +12,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
-from broadsheet.core.pagecache.fragments import remember
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing
+from broadsheet.reader.pagecache import remember
 
 
 @dataclass
@@ -173,7 +173,7 @@ def published_pages(blog: Blog) -> list[Page]:
 
 def sidebar(blog: Blog, now: dt.datetime) -> dict[str, object]:
     return {
-        "featured": blog.featured(),
+        "featured": Post.objects.featured(blog),
         "archive_years": archive(blog, now),
         "label_counts": label_counts(blog, now),
         "pages": published_pages(blog),

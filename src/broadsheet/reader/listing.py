@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
-from broadsheet.posts.models import Label, Post
+from broadsheet.posts.models import Post
 
 
 @dataclass
@@ -108,25 +108,6 @@ def pager_links(
         params = {"updated-min": timestamp(newest, blog), "max-results": size}
         links["newer_url"] = page_link(path, **params, **extra)
     return links
-
-
-def quote_label(name: str) -> str:
-    return quote(name, safe="")
-
-
-def with_labels(queryset: Any, blog: Blog, names: list[str]) -> Any | None:
-    """Posts carrying all of `names` (Blogger's `/search/label/A+B`); None if one is unknown."""
-    wanted = {name.casefold() for name in names}
-    found = (
-        [label for label in Label.objects.filter(blog=blog) if label.name.casefold() in wanted]
-        if names
-        else []
-    )
-    if not names or len({label.name.casefold() for label in found}) < len(wanted):
-        return None
-    for label in found:
-        queryset = queryset.filter(labels=label)
-    return queryset
 
 
 def start_param(request: Any) -> int:

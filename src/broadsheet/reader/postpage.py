@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment, Shows
-from broadsheet.core.pagecache.fragments import remember
 from broadsheet.posts.models import Post
+from broadsheet.reader.pagecache import remember
 
 PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 

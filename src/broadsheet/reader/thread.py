@@ -17,9 +17,10 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Post
 from broadsheet.reader.postpage import Node
-from broadsheet.reader.templatetags.reader_tags import local_comment_time, web_url
+from broadsheet.reader.templatetags.reader_tags import local_comment_time
 
 
 def thread_html(nodes: Iterable[Node], post: Post, blog: Blog) -> SafeString:

@@ -17,10 +17,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
+from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Page, Post
+from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
-from broadsheet.reader.access import reader_blog
 from broadsheet.reader.gadgets import sidebar_html
 from broadsheet.reader.thread import thread_html
 
@@ -80,11 +80,11 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
 
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
-    queryset = listing.with_labels(Post.objects.public(blog), blog, wanted)
+    queryset = Post.objects.public(blog).with_labels(blog, wanted)
     if queryset is None:
         context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
-    path = "/search/label/" + "+".join(listing.quote_label(name) for name in wanted)
+    path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
     return listing_page(request, blog, queryset, path, context)
 
@@ -173,12 +173,6 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The themed 404: the blog's own look, with search, wherever the reader got lost."""
     blog: Blog | None = getattr(request, "blog", None)
-    if blog is not None and (not blog.is_private or _may_read(request, blog)):
+    if blog is not None and (not blog.is_private or is_member(request.user, blog)):
         return blog_render(request, blog, "reader/not_found.html", {}, status=404)
     return HttpResponseNotFound(render_to_string("reader/no_blog.html", request=request))
-
-
-def _may_read(request: HttpRequest, blog: Blog) -> bool:
-    from broadsheet.reader.access import is_member
-
-    return is_member(request, blog)

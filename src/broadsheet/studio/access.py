@@ -17,10 +17,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog, Membership
-from broadsheet.posts.actions import NotAllowed, require
+from broadsheet.blogs.access import NotAllowed, require
+from broadsheet.blogs.models import Blog, Invitation, Membership
+from broadsheet.portability.models import ImportJob
 from broadsheet.posts.models import Page, Post, Revision
-from broadsheet.studio.models import Invitation
 
 Kind: TypeAlias = Literal["posts", "pages"]
 Item: TypeAlias = Post | Page
@@ -111,6 +111,13 @@ def invitation_for(member: Membership, pk: int) -> Invitation:
     if invitation is None or not member.is_admin:
         raise Http404("No such invitation.")
     return invitation
+
+
+def import_job_for(member: Membership, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, blog=member.blog).first()
+    if job is None:
+        raise Http404("No such import.")
+    return job
 
 
 def membership_for(member: Membership, pk: int) -> Membership:

@@ -1,4 +1,4 @@
-"""Sign-in plumbing shared by the account views and django-axes."""
+"""Sign-in plumbing for django-axes: the page a locked-out visitor sees."""
 
 from __future__ import annotations
 
@@ -7,21 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address login failures are counted against.
-
-    Behind the reverse proxy that BROADSHEET_BEHIND_PROXY trusts, every request comes from the
-    proxy, so the client is the last address the proxy added to X-Forwarded-For (earlier
-    entries are whatever the client claimed, and could be forged to dodge the lock-out).
-    """
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    if settings.SECURE_PROXY_SSL_HEADER is None:
-        return remote
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-1] if hops else remote
 
 
 def locked_out(

@@ -17,8 +17,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from django.conf import settings
 
 from broadsheet.core.pagecache import keys, mirror, store
+from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate
 from broadsheet.core.pagecache.http import build_entry, not_modified
-from broadsheet.core.pagecache.middleware import CANDIDATE, REQUEST, Candidate
 
 log = logging.getLogger(__name__)
 VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -25,6 +26,8 @@ from broadsheet.core.pagecache import mirror
 from broadsheet.core.pagecache.versions import BoardVersions, CacheVersions, Versions
 
 log = logging.getLogger(__name__)
+# Reads a blog's content version as the database holds it now (None: no such blog).
+Committed = Callable[[int], "int | None"]
 
 
 class Entry(NamedTuple):
@@ -127,38 +130,32 @@ def keep(key: str, entry: Entry, now: float) -> None:
         log.warning("page cache unwritable; the page stays in this process only", exc_info=True)
 
 
-def announce_version(blog_id: int, version: int) -> None:
+def announce_version(blog_id: int, version: int, committed: Committed) -> None:
     """Publish a blog's new content version to every process (runs after the bump commits).
 
     Two bumps of one blog can commit in one order and announce in the other, so each announcer
-    reads the committed version back after writing, and writes again until what it wrote is
-    what the database holds: the last announcement then always leaves the newest version.
+    reads the committed version back after writing (`committed(blog_id)`, the database's
+    answer: this library knows no model), and writes again until what it wrote is what the
+    database holds: the last announcement then always leaves the newest version.
     """
     while True:
         versions().set(blog_id, version)
         mirror.point(blog_id, version)
-        latest = committed_version(blog_id)
+        latest = committed(blog_id)
         if latest is None or latest == version:
             return
         version = latest
 
 
-def ensure_version(blog_id: int) -> None:
+def ensure_version(blog_id: int, committed: Committed) -> None:
     """After a miss, make sure the shared cache knows the blog's version (it may have been
     evicted or never written): the one committed now, and only if no announcement came first.
     """
     if versions().get(blog_id) is not None:
         return
-    latest = committed_version(blog_id)
+    latest = committed(blog_id)
     if latest is not None and versions().add(blog_id, latest):
         mirror.point_if_absent(blog_id, latest)
-
-
-def committed_version(blog_id: int) -> int | None:
-    from broadsheet.blogs.models import Blog
-
-    found: Any = Blog.objects.filter(pk=blog_id).values_list("content_version", flat=True)
-    return found.first()
 
 
 def clear() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core import weblinks
 
 register = template.Library()
 
@@ -86,7 +87,7 @@ def comment_count(count: int) -> str:
 @register.filter
 def web_url(value: str) -> str:
     """A commenter's URL only if it is http(s): never a `javascript:` link under a name."""
-    return value if urlsplit(value).scheme.lower() in ("http", "https") else ""
+    return weblinks.web_url(value)
 
 
 @register.filter

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
+from broadsheet.blogs import actions
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from broadsheet.studio import actions
 from broadsheet.studio.access import blog_view, signed_out
 from broadsheet.studio.forms import BlogForm, NewBlogForm
 from broadsheet.studio.links import public_url

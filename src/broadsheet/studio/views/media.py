@@ -13,10 +13,10 @@ from django.views.static import serve
 
 from broadsheet.blogs.models import Membership
 from broadsheet.core import markup
-from broadsheet.studio import actions
+from broadsheet.media import actions
+from broadsheet.media.models import UploadedImage
 from broadsheet.studio.access import blog_view
 from broadsheet.studio.forms import ImageUploadForm, PreviewForm
-from broadsheet.studio.models import UploadedImage
 
 
 @require_POST

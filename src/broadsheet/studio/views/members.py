@@ -12,12 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from broadsheet.blogs.models import Membership
-from broadsheet.posts.actions import NotAllowed
-from broadsheet.studio import actions
+from broadsheet.blogs import actions
+from broadsheet.blogs.access import NotAllowed
+from broadsheet.blogs.models import Invitation, Membership
 from broadsheet.studio.access import blog_view, invitation_for, membership_for
 from broadsheet.studio.forms import InviteForm, JoinForm, RoleForm
-from broadsheet.studio.models import Invitation
 
 
 @require_safe
@@ -47,7 +46,7 @@ def invite(request: HttpRequest, member: Membership) -> HttpResponse:
     if not form.is_valid():
         return _members_page(request, member, form, status=400)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
-    actions.invite(member, email, role, request.build_absolute_uri("/"))
+    actions.invite(member, email, role)
     messages.success(request, f"Invitation sent to {email}.")
     return redirect("studio:members", member.blog.slug)
 

@@ -20,16 +20,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from broadsheet.blogs.access import reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.comments import access, actions, defences
 from broadsheet.comments.forms import CommentForm
 from broadsheet.comments.models import Comment
-from broadsheet.comments.tasks import UNSUBSCRIBE_SALT
+from broadsheet.comments.notifications import UNSUBSCRIBE_SALT
+from broadsheet.core.clients import client_ip
 from broadsheet.posts.models import Post
-from broadsheet.reader.access import reader_blog
-from broadsheet.reader.templatetags.reader_tags import epoch_ms
 from broadsheet.reader.views import blog_render
-from broadsheet.studio.accounts import client_ip
 
 LOGIN_URL = "/studio/login/"
 CONFIRM = "Please check your comment and post it again."
@@ -111,7 +110,7 @@ def csrf_passes(request: HttpRequest) -> bool:
 
 def comment_url(comment: Comment) -> str:
     """Blogger's address of one comment; the query makes it a page no browser has cached."""
-    return f"{comment.post.permalink}?showComment={epoch_ms(comment.created_at)}#{comment.anchor}"
+    return comment.post.permalink + comment.show_comment
 
 
 def held_url(post: Post) -> str:

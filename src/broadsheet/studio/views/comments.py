@@ -10,22 +10,20 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.access import require
+from broadsheet.blogs.models import Membership
 from broadsheet.comments import access, actions
 from broadsheet.comments.forms import BulkForm, ReplyForm
 from broadsheet.comments.models import Comment
-from broadsheet.posts.actions import NotAllowed, require
+from broadsheet.studio.access import blog_view
 
-LOGIN_URL = "/studio/login/"
 SHELVES = [
     (Comment.Status.PENDING, "Awaiting moderation"),
     (Comment.Status.PUBLISHED, "Published"),
@@ -42,29 +40,16 @@ DONE = {
 MemberView = Callable[..., HttpResponse]
 
 
-def member_for(request: HttpRequest, slug: str) -> Membership:
-    blog = Blog.objects.filter(slug=slug).first()
-    member = Membership.of(request.user, blog) if blog is not None else None
-    if member is None or blog is None:
-        raise Http404("No such blog in your studio.")
-    member.blog = blog
-    return member
-
-
 def moderator_view(view: MemberView) -> MemberView:
-    """Sign in first, then `(request, member, ...)`; a refusal by role answers 403."""
+    """The studio's `blog_view`, kept to those who moderate: admins and authors."""
 
-    @login_required(login_url=LOGIN_URL)
+    @blog_view()
     @wraps(view)
-    def wrapped(request: HttpRequest, blog: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = member_for(request, blog)
-        try:
-            require(member.can_publish, "Contributors do not moderate comments.")
-            with timezone.override(member.blog.tzinfo):
-                return view(request, member, *args, **kwargs)
-        except NotAllowed as refusal:
-            context = {"member": member, "blog": member.blog, "message": str(refusal)}
-            return render(request, "comments/studio/forbidden.html", context, status=403)
+    def wrapped(
+        request: HttpRequest, member: Membership, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        require(member.can_publish, "Contributors do not moderate comments.")
+        return view(request, member, *args, **kwargs)
 
     return wrapped
 

@@ -1,4 +1,4 @@
-"""`ping_hub`: a WebSub publish ping, tested against a small hub on 127.0.0.1."""
+"""`feeds.ping.ping_hub`: a WebSub publish ping, tested against a small hub on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from django.test import override_settings
 
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds import tasks
+from broadsheet.feeds import ping
 from tests.feeds.conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def hub() -> Iterator[Hub]:
 
 def test_ping_tells_the_hub_about_each_posts_feed(blog: Blog, hub: Hub) -> None:
     with override_settings(WEBSUB_HUB=hub.url):
-        assert tasks.ping_hub(blog.pk) == TOPICS
+        assert ping.ping_hub(blog.pk) == TOPICS
     assert hub.received == [
         ("application/x-www-form-urlencoded", {"hub.mode": ["publish"], "hub.url": [topic]})
         for topic in TOPICS
@@ -68,7 +68,7 @@ def test_ping_tells_the_hub_about_each_posts_feed(blog: Blog, hub: Hub) -> None:
 
 def test_no_hub_configured_sends_nothing(blog: Blog, hub: Hub) -> None:
     with override_settings(WEBSUB_HUB=""):
-        assert tasks.ping_hub(blog.pk) == []
+        assert ping.ping_hub(blog.pk) == []
     assert hub.received == []
 
 
@@ -76,8 +76,8 @@ def test_private_blog_and_missing_blog_are_not_announced(blog: Blog, hub: Hub) -
     blog.is_private = True
     blog.save()
     with override_settings(WEBSUB_HUB=hub.url):
-        assert tasks.ping_hub(blog.pk) == []
-        assert tasks.ping_hub(blog.pk + 1000) == []
+        assert ping.ping_hub(blog.pk) == []
+        assert ping.ping_hub(blog.pk + 1000) == []
     assert hub.received == []
 
 
@@ -86,7 +86,7 @@ def test_a_failing_hub_is_logged_not_raised(
 ) -> None:
     hub.status = 500
     with override_settings(WEBSUB_HUB=hub.url):
-        assert tasks.ping_hub(blog.pk) == []
+        assert ping.ping_hub(blog.pk) == []
     assert len(hub.received) == 3
     assert "did not take" in caplog.text
 
@@ -96,18 +96,18 @@ def test_an_unreachable_hub_is_logged_not_raised(blog: Blog) -> None:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     with override_settings(WEBSUB_HUB=f"http://127.0.0.1:{port}/"):
-        assert tasks.ping_hub(blog.pk) == []
+        assert ping.ping_hub(blog.pk) == []
 
 
 def test_a_hub_that_never_answers_times_out(blog: Blog, monkeypatch: pytest.MonkeyPatch) -> None:
     # A socket that listens but never accepts: connections queue, and no answer ever comes.
-    monkeypatch.setattr(tasks, "TIMEOUT", 0.2)
+    monkeypatch.setattr(ping, "TIMEOUT", 0.2)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         port = silent.getsockname()[1]
         with override_settings(WEBSUB_HUB=f"http://127.0.0.1:{port}/"):
-            assert tasks.ping_hub(blog.pk) == []
+            assert ping.ping_hub(blog.pk) == []
 
 
 @pytest.mark.django_db(transaction=True)

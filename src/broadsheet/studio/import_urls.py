@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from broadsheet.portability import studio_views
+from broadsheet.studio.views import imports as studio_views
 
 app_name = "portability-studio"
 

@@ -20,11 +20,10 @@ from django.http import HttpRequest
 from django.utils.encoding import escape_uri_path
 from django.utils.safestring import SafeString, mark_safe
 
+from broadsheet.blogs import hosts
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
-from broadsheet.feeds import identity
-from broadsheet.posts.models import Page, Post
-from broadsheet.reader import listing
+from broadsheet.posts.models import Label, Page, Post
 
 # Listing views whose path (without query) is their canonical address.
 LISTINGS = {"reader:home", "reader:archive-month", "reader:archive-year"}
@@ -57,7 +56,7 @@ class Subject:
 
 
 def head(request: HttpRequest, blog: Blog, context: Mapping[str, Any]) -> Head:
-    origin = identity.origin(blog, request)
+    origin = hosts.origin(blog, request)
     post = context.get("post")
     labels: list[str] = context.get("shown_labels") or []
     canonical = canonical_url(request, origin, context, labels)
@@ -82,7 +81,7 @@ def feed_links(blog: Blog, origin: str, post: Any, labels: list[str]) -> list[Fe
         FeedLink("application/feed+json", f"{blog.title} - JSON Feed", f"{origin}/feed.json"),
     ]
     if labels:
-        path = "/".join(listing.quote_label(name) for name in labels)
+        path = "/".join(Label.quote(name) for name in labels)
         title = f"{blog.title} - {', '.join(labels)} - Atom"
         href = f"{origin}/feeds/posts/default/-/{path}"
         links.append(FeedLink("application/atom+xml", title, href))
@@ -106,7 +105,7 @@ def canonical_url(
     if "days" not in context:  # not a listing that rendered (a 404, say)
         return ""
     if labels:
-        return origin + "/search/label/" + "+".join(map(listing.quote_label, labels))
+        return origin + "/search/label/" + "+".join(map(Label.quote, labels))
     match = request.resolver_match
     if match is not None and match.view_name in LISTINGS:
         return origin + escape_uri_path(request.path)

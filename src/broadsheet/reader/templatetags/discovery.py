@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.template.context import Context
 
-from broadsheet.feeds.discovery import Head, head
+from broadsheet.reader.head import Head, head
 
 register = template.Library()
 

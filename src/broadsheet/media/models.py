@@ -1,9 +1,7 @@
-"""What only the studio needs: invitations to join a blog, and uploaded images."""
+"""Images members upload, kept in several widths."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -12,51 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
 
-from broadsheet.blogs.models import Blog, Membership
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def open(self, now: dt.datetime | None = None) -> InvitationQuerySet:
-        """Not accepted, not revoked, not expired."""
-        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
-
-
-class Invitation(models.Model):
-    """An emailed link that makes whoever follows it a member of a blog with a role.
-
-    Only a hash of the link's token is stored: someone who reads the database cannot use the
-    invitations in it.
-    """
-
-    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    role = models.CharField(max_length=16, choices=Membership.Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} as {self.role} on {self.blog}"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def is_open(self, now: dt.datetime | None = None) -> bool:
-        return self.accepted_at is None and self.expires_at > (now or timezone.now())
-
+from broadsheet.blogs.models import Blog
 
 # The reader's content column is 42rem wide from 44rem up, and the whole screen below that.
 IMAGE_SIZES = "(min-width: 44rem) 42rem, 100vw"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from broadsheet.blogs.models import Membership
 from broadsheet.portability.jobs import read_progress, start_job
 from broadsheet.portability.models import ImportJob
-from broadsheet.studio.access import blog_view
+from broadsheet.studio.access import blog_view, import_job_for
 
 
 class ImportForm(forms.Form):
@@ -81,7 +81,7 @@ def job_page(request: HttpRequest, blog_slug: str, pk: int) -> HttpResponse:
 
 @blog_view(admin=True)
 def _job_page(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
-    job = _job_for(member, pk)
+    job = import_job_for(member, pk)
     context = {"member": member, "blog": member.blog, "job": job, **_state(job)}
     return render(request, "portability/job.html", context)
 
@@ -94,19 +94,12 @@ def job_progress(request: HttpRequest, blog_slug: str, pk: int) -> HttpResponse:
 @blog_view(admin=True, json=True)
 def _job_progress(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
     """The job's state as JSON, for the progress script."""
-    job = _job_for(member, pk)
+    job = import_job_for(member, pk)
     state = _state(job)
     state["report"] = job.report.splitlines()
     response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _job_for(member: Membership, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk, blog=member.blog).first()
-    if job is None:
-        raise Http404("No such import.")
-    return job
 
 
 def _state(job: ImportJob) -> dict[str, Any]:

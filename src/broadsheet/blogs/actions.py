@@ -1,36 +1,49 @@
-"""The studio's workflows outside writing: blogs, members and invitations, images.
+"""Workflows over blogs and their members: creating a blog, changing its settings, inviting,
+accepting, changing roles, and moving the content version every reader-visible write moves.
 
-Like the post actions, each takes the acting member (or user), checks the role rules first and
-raises `NotAllowed` when they forbid the act, so a forged request gets no further than a
-button would.
+Each action that a person starts takes the acting member (or user), checks the role rules
+first with `require`, and raises `NotAllowed` when they forbid the act, so a forged request
+gets no further than a button would. Mail goes out on the task queue once the write commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-import uuid
-from pathlib import PurePosixPath
-from typing import IO
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
-from django.template.loader import render_to_string
+from django.db.models import F, QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
-from broadsheet.blogs.models import Blog, Membership
-from broadsheet.posts.actions import NotAllowed, require
-from broadsheet.studio import images
-from broadsheet.studio.models import Invitation, UploadedImage
+from broadsheet.blogs import tasks
+from broadsheet.blogs.access import NotAllowed, require
+from broadsheet.blogs.models import Blog, Invitation, Membership
+from broadsheet.core.pagecache import announce_version
 
-INVITATION_LIFETIME = dt.timedelta(days=14)
 LAST_ADMIN = "A blog needs at least one admin: make someone else an admin first."
+
+
+def bump_content_version(blog: Blog, *, sidebar: bool = True) -> None:
+    """Invalidate every cached page of this blog (an atomic increment in the database).
+
+    Call it inside the write's transaction. The page cache hears of the new version only
+    once the write commits: told earlier, a reader could cache the page as it was before
+    the write under the new version, and keep it.
+
+    `sidebar=False` is for writes the sidebar does not show (comments): its cached HTML
+    stays, so the page after a new comment renders without recounting the archive.
+    """
+    changes: dict[str, Any] = {"content_version": F("content_version") + 1}
+    if sidebar:  # both read the old value: the sidebar takes the new content version
+        changes["sidebar_version"] = F("content_version") + 1
+    Blog.objects.filter(pk=blog.pk).update(**changes)
+    blog.refresh_from_db(fields=["content_version", "sidebar_version"])
+    blog_id, version = blog.pk, blog.content_version
+    transaction.on_commit(
+        lambda: announce_version(blog_id, version, Blog.committed_version), robust=True
+    )
 
 
 def may_create_blogs(user: AbstractBaseUser) -> bool:
@@ -58,7 +71,7 @@ def save_blog_settings(member: Membership, blog: Blog) -> Blog:
     if blog.is_default:
         Blog.objects.filter(is_default=True).exclude(pk=blog.pk).update(is_default=False)
     blog.save()
-    blog.bump_content_version()
+    bump_content_version(blog)
     return blog
 
 
@@ -67,37 +80,27 @@ def save_blog_settings(member: Membership, blog: Blog) -> Blog:
 
 @transaction.atomic
 def invite(
-    member: Membership, email: str, role: str, link_base: str, *, now: dt.datetime | None = None
+    member: Membership, email: str, role: str, *, now: dt.datetime | None = None
 ) -> Invitation:
-    """Email a link that lets its holder join the blog with `role` (for 14 days, once).
+    """Mail a link that lets its holder join the blog with `role` (for 14 days, once).
 
-    `link_base` is the site's address as the inviting admin sees it (`https://host/`).
+    The link is built from the site's configured origin (never from the inviting request's
+    Host header, which a client chooses) and mailed by the task worker after commit. Until
+    then the invitation holds the hash of a token nobody has, so it cannot be accepted.
     """
     require(member.is_admin, "Only the blog's admins invite people.")
     now = now or timezone.now()
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         blog=member.blog,
         email=email,
         role=role,
-        token_hash=Invitation.hash_token(token),
+        token_hash=Invitation.hash_token(secrets.token_urlsafe(32)),
         invited_by=member.user,
         created_at=now,
-        expires_at=now + INVITATION_LIFETIME,
+        expires_at=now + Invitation.LIFETIME,
     )
-    link = f"{link_base.rstrip('/')}/studio/invitations/{token}/"
-    transaction.on_commit(lambda: _send_invitation(invitation, link))
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(invitation.pk))
     return invitation
-
-
-def _send_invitation(invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link, "days": INVITATION_LIFETIME.days}
-    send_mail(
-        subject=f"You are invited to write on {invitation.blog.title}",
-        message=render_to_string("studio/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
 
 
 def find_invitation(token: str, now: dt.datetime | None = None) -> Invitation | None:
@@ -159,42 +162,4 @@ def _other_admins(target: Membership) -> QuerySet[Membership]:
         Membership.objects.select_for_update()
         .filter(blog_id=target.blog_id, role=Membership.Role.ADMIN)
         .exclude(pk=target.pk)
-    )
-
-
-# Images
-
-
-def store_image(
-    member: Membership, upload: IO[bytes], name: str, alt: str, *, now: dt.datetime | None = None
-) -> UploadedImage:
-    """Check an uploaded image, store its widths under MEDIA_ROOT (the default storage) and
-    record it. ValidationError (keyed `image`) when the file is refused. Any member may upload.
-    """
-    now = now or timezone.now()
-    try:
-        processed = images.process(upload)
-    except ValidationError as error:
-        raise ValidationError({"image": error.messages}) from None
-    folder = f"images/{now:%Y/%m}/{uuid.uuid4().hex[:12]}"
-    stem = slugify(PurePosixPath(name).stem)[:60] or "image"
-    variants = [
-        {
-            "width": variant.width,
-            "height": variant.height,
-            "name": default_storage.save(
-                f"{folder}/{stem}-{variant.width}.{variant.extension}", ContentFile(variant.data)
-            ),
-        }
-        for variant in processed.variants
-    ]
-    return UploadedImage.objects.create(
-        blog=member.blog,
-        uploaded_by=member.user,
-        original_name=name[:255],
-        alt=alt,
-        width=processed.width,
-        height=processed.height,
-        variants=variants,
-        created_at=now,
     )

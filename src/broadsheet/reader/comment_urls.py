@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from broadsheet.comments import views
+from broadsheet.reader import comment_views as views
 
 app_name = "comments"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from broadsheet.comments import moderation
+from broadsheet.studio.views import comments as moderation
 
 app_name = "comments-studio"
 

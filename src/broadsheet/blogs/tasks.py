@@ -1,0 +1,35 @@
+"""Background work for blogs (django-tasks): mail that invites someone to a blog."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from broadsheet.blogs.hosts import site_origin
+from broadsheet.blogs.models import Invitation
+
+
+@task()
+def send_invitation(invitation_id: int) -> None:
+    """Mail the invitation's link; nothing if it was revoked before the worker got to it.
+
+    The link's token is made here and only its hash is stored: the token never sits in the
+    task queue's table, where anyone who reads the database could take it.
+    """
+    invitation = Invitation.objects.filter(pk=invitation_id).select_related("blog").first()
+    if invitation is None or not invitation.is_open():
+        return
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = Invitation.hash_token(token)
+    invitation.save(update_fields=["token_hash"])
+    link = f"{site_origin()}/studio/invitations/{token}/"
+    context = {"invitation": invitation, "link": link, "days": Invitation.LIFETIME.days}
+    send_mail(
+        subject=f"You are invited to write on {invitation.blog.title}",
+        message=render_to_string("blogs/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )

@@ -1,0 +1,54 @@
+"""Storing what members upload. Used by the studio's uploads and by imports that bring images
+home, so an image arrives the same way whichever door it came through."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import PurePosixPath
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.text import slugify
+
+from broadsheet.blogs.models import Membership
+from broadsheet.media import images
+from broadsheet.media.models import UploadedImage
+
+
+def store_image(
+    member: Membership, upload: IO[bytes], name: str, alt: str, *, now: dt.datetime | None = None
+) -> UploadedImage:
+    """Check an uploaded image, store its widths under MEDIA_ROOT (the default storage) and
+    record it. ValidationError (keyed `image`) when the file is refused. Any member may upload.
+    """
+    now = now or timezone.now()
+    try:
+        processed = images.process(upload)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
+    folder = f"images/{now:%Y/%m}/{uuid.uuid4().hex[:12]}"
+    stem = slugify(PurePosixPath(name).stem)[:60] or "image"
+    variants = [
+        {
+            "width": variant.width,
+            "height": variant.height,
+            "name": default_storage.save(
+                f"{folder}/{stem}-{variant.width}.{variant.extension}", ContentFile(variant.data)
+            ),
+        }
+        for variant in processed.variants
+    ]
+    return UploadedImage.objects.create(
+        blog=member.blog,
+        uploaded_by=member.user,
+        original_name=name[:255],
+        alt=alt,
+        width=processed.width,
+        height=processed.height,
+        variants=variants,
+        created_at=now,
+    )

@@ -1,0 +1,27 @@
+"""What apps above `posts` ask to hear about, registered at start-up.
+
+`posts` sits low in the layers (ARCHITECTURE.md), so it never imports the apps that react to a
+publish (feeds ping their WebSub hub; later, federation and subscribers deliver). Those apps
+register a hook in their `AppConfig.ready`; the post actions call `published` once the
+publishing transaction has committed. A hook only enqueues work for the task worker: it
+must not talk to the network in the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+PublishedHook = Callable[[int], object]  # what it returns is ignored
+_on_published: list[PublishedHook] = []
+
+
+def on_published(hook: PublishedHook) -> PublishedHook:
+    """Call `hook(blog_id)` after each commit that makes a post public (usable as a decorator)."""
+    if hook not in _on_published:
+        _on_published.append(hook)
+    return hook
+
+
+def published(blog_id: int) -> None:
+    for hook in _on_published:
+        hook(blog_id)

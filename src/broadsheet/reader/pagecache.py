@@ -1,0 +1,122 @@
+"""The blog-aware half of the page cache: which answers may be kept, until when, and the parts
+of pages computed once per content version.
+
+The pure half (`core.pagecache`: keys, store, versions, the WSGI front) knows no model. This
+module does: `PageCacheMiddleware`, placed after `BlogMiddleware`, looks at the request and
+Django's answer to a miss, and when both allow it hands the front a `Candidate` (the blog, the
+content version the page was rendered at, and when the page expires: the blog's next scheduled
+publish or the cache's time limit). Requests that did not come through the front (the test
+client, for one) are left alone: no query, no mark.
+
+`remember` keeps a part of a page (the sidebar's counts, the pager's neighbours) in the shared
+cache under the blog's content version, so a write makes it stale exactly as it does the pages:
+
+    html = remember(blog, "sidebar", render, now, version=blog.sidebar_version)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache import store
+from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate, keepable
+from broadsheet.posts.models import Post
+
+T = TypeVar("T")
+Known = tuple[int, dt.datetime, dt.datetime | None]  # version, asked at, answer
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        blog: Blog | None = getattr(request, "blog", None)
+        if blog is None:
+            return response
+        if blog.is_private or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            # One reader's page: no shared cache (a CDN, a proxy) may keep it for another.
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        arrived = request.META.get(REQUEST)
+        if isinstance(arrived, float) and request.method == "GET" and keepable(request, response):
+            request.META[CANDIDATE] = candidate(blog, arrived)
+        return response
+
+
+def candidate(blog: Blog, arrived: float) -> Candidate:
+    """The page's blog and version, and its expiry: the blog's next scheduled publish (looked
+    up from the time the request arrived, so a post whose time came during the render is not
+    skipped) or the cache's time limit, whichever comes first."""
+    store.ensure_version(blog.pk, Blog.committed_version)
+    expires = arrived + settings.PAGE_CACHE_SECONDS
+    upcoming = next_publish(blog, dt.datetime.fromtimestamp(arrived, tz=dt.UTC))
+    if upcoming is not None:
+        expires = min(expires, upcoming.timestamp())
+    return Candidate(blog.pk, blog.content_version, expires, lasting=upcoming is None)
+
+
+def next_publish(blog: Blog, after: dt.datetime) -> dt.datetime | None:
+    """When the blog's next scheduled post goes up.
+
+    A page miss asks it for the page and again for each part it renders (the sidebar, the
+    pager): the answer is kept on the blog object, which lives as long as the request, and
+    reused, at the same content version, for a later moment that it still answers (nothing
+    was due between the two)."""
+    known: Known | None = getattr(blog, "_next_publish", None)
+    if known is not None:
+        version, asked, answer = known
+        fresh = version == blog.content_version  # a write (a newly scheduled post) moves it
+        if fresh and asked <= after and (answer is None or after < answer):
+            return answer
+    found = Post.objects.next_publish(blog, after)
+    blog._next_publish = (blog.content_version, after, found)  # type: ignore[attr-defined]
+    return found
+
+
+def remember(
+    blog: Blog,
+    name: str,
+    compute: Callable[[], T],
+    now: dt.datetime,
+    version: int | None = None,
+) -> T:
+    """`compute()`'s value for this blog at its current content version, computed once.
+
+    The value must pickle (model instances, lists, dicts do). It is labelled with the version
+    the request read with the blog, before `compute` ran, so it is never older than its label.
+    `version` names another counter the part depends on instead (`Blog.sidebar_version`).
+    It is kept until the blog's next scheduled publish, when the counts change with no write.
+    """
+    # The creation time tells apart a blog from a later one that reuses its id (SQLite does).
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    counter = blog.content_version if version is None else version
+    key = f"fragment:{blog.pk}.{born}:{counter}:{name}"
+    moment = now.timestamp()
+    try:
+        found = store.shared().get(key)
+    except Exception:  # an unreadable cache means computing, not an error page
+        store.log.warning("fragment cache unreadable", exc_info=True)
+        found = None
+    if isinstance(found, tuple) and len(found) == 2 and moment < found[1]:
+        kept: T = found[0]
+        return kept
+    value = compute()
+    upcoming = next_publish(blog, now)
+    expires = moment + settings.PAGE_CACHE_SECONDS
+    if upcoming is not None:
+        expires = min(expires, upcoming.timestamp())
+    try:
+        store.shared().set(key, (value, expires), timeout=max(1, int(expires - moment)))
+    except Exception:
+        store.log.warning("fragment cache unwritable", exc_info=True)
+    return value
