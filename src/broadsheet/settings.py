@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "broadsheet.worker",
     "broadsheet.blogs",
     "broadsheet.posts",
     "broadsheet.comments",
