@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "broadsheet.reader",
     "broadsheet.studio",
     "broadsheet.portability",
+    "broadsheet.ops",
 ]
 
 MIDDLEWARE = [

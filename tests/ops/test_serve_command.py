@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from broadsheet.blogs.management.commands.serve import default_workers, granian_argv
+from broadsheet.ops.management.commands.serve import default_workers, granian_argv
 
 
 def test_one_worker_per_core_we_may_run_on() -> None:
