@@ -15,6 +15,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from broadsheet.worker.heart import Heart
+from broadsheet.worker.parent import exit_with_parent
 
 
 class Command(DatabaseWorkerCommand):
@@ -28,9 +29,16 @@ class Command(DatabaseWorkerCommand):
             default=5.0,
             help="seconds between heartbeats (default: 5; the studio waits 60 before it warns)",
         )
+        parser.add_argument(
+            "--exit-with-parent",
+            action="store_true",
+            help="stop (gracefully) when the process that started this one dies",
+        )
 
     def handle(self, **options: Any) -> None:
         beat_every = options.pop("beat_every")
+        if options.pop("exit_with_parent"):
+            exit_with_parent()
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             # The reloader's parent only watches files; the child it starts does the work
             # and beats.
