@@ -169,8 +169,8 @@ CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
 # Published pages also written as files for nginx to serve (one machine; docs/deploy.md).
 PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "")
 
-# Background work (comment notifications) is queued in the database; `broadsheet db_worker`
-# runs it (docs/comments.md).
+# Background work (imports, comment notifications) is queued in the database; `broadsheet worker`
+# runs it, and `broadsheet serve` runs one unless told the workers run elsewhere (docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
