@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "broadsheet.worker",
     "broadsheet.blogs",
     "broadsheet.posts",
     "broadsheet.media",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "broadsheet.reader",
     "broadsheet.studio",
     "broadsheet.portability",
+    "broadsheet.ops",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "broadsheet.studio.context_processors.worker_notice",
             ],
         },
     },
@@ -170,8 +173,8 @@ CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
 # Published pages also written as files for nginx to serve (one machine; docs/deploy.md).
 PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "")
 
-# Background work (comment notifications) is queued in the database; `broadsheet db_worker`
-# runs it (docs/comments.md).
+# Background work (imports, comment notifications) is queued in the database; `broadsheet worker`
+# runs it, and `broadsheet serve` runs one unless told the workers run elsewhere (docs/deploy.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [

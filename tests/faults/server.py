@@ -161,16 +161,19 @@ class Server:
         self.process = None
 
     def pids(self) -> list[int]:
-        """The master and its workers (for memory samples)."""
+        """Serve and every process under it (granian's main and workers, the task worker), for
+        memory samples: granian's workers are serve's grandchildren."""
         if self.process is None:
             return []
-        found = [self.process.pid]
+        parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 with contextlib.suppress(OSError):
                     fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == self.process.pid:
-                        found.append(int(entry.name))
+                    parents[int(entry.name)] = int(fields[1])
+        found = [self.process.pid]
+        for pid in found:  # grows as it goes: a breadth-first walk down the tree
+            found += [child for child, parent in parents.items() if parent == pid]
         return found
 
     def tail(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,15 +24,23 @@ def home(request: HttpRequest) -> HttpResponse:
     """The blogs this user writes on; straight to the dashboard when there is only one."""
     if not request.user.is_authenticated:
         return signed_out(request)
-    memberships = list(
-        Membership.objects.filter(user=request.user).select_related("blog").order_by("blog__title")
-    )
+    memberships = places_of(request.user)
     may_create = actions.may_create_blogs(request.user)
     if len(memberships) == 1 and not may_create:
         return redirect("studio:dashboard", memberships[0].blog.slug)
-    blogs = Blog.objects.order_by("title") if request.user.is_superuser else None
-    context = {"memberships": memberships, "all_blogs": blogs, "may_create": may_create}
+    context = {"memberships": memberships, "may_create": may_create}
     return render(request, "studio/home.html", context)
+
+
+def places_of(user: User) -> list[Membership]:
+    """The user's blogs with their role. A superuser runs the install and so is an admin of
+    every blog (`Membership.of`) without any membership rows: the site admin's first screen
+    lists every blog, not "you do not write on any blog yet"."""
+    if user.is_superuser:
+        places = (Membership.of(user, blog) for blog in Blog.objects.order_by("title"))
+        return [place for place in places if place is not None]
+    mine = Membership.objects.filter(user=user).select_related("blog")
+    return list(mine.order_by("blog__title"))
 
 
 @require_safe

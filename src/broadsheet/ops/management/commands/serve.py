@@ -6,6 +6,11 @@ gunicorn's sync or threaded workers, whose Python HTTP parsing (and, for sync wo
 connection per request) costs more than the page cache's whole hit. Page work is CPU-bound,
 so one worker process per core, each with one thread for Django: more threads only queue
 behind the GIL and lengthen the slow tail.
+
+Granian runs as a child, beside the task worker (`broadsheet worker`), which serve keeps
+running (`broadsheet.ops.supervise`): a default install needs one command for imports to run
+and mail to leave. Where the workers run elsewhere (many machines, a systemd unit of their
+own), `--no-worker` or BROADSHEET_WORKERS_ELSEWHERE=true leaves them out.
 """
 
 from __future__ import annotations
@@ -15,7 +20,11 @@ import sys
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from broadsheet.core.env import env_bool
+from broadsheet.ops.supervise import Supervisor
 
 
 def default_workers() -> int:
@@ -36,6 +45,19 @@ def granian_argv(host: str, port: int, workers: int, threads: int, access_log: b
     return [*argv, "broadsheet.wsgi:application"]
 
 
+def worker_argv() -> list[str]:
+    # No reloader (a supervised worker is restarted by us); leaves if serve is SIGKILLed.
+    return [sys.executable, "-m", "broadsheet", "worker", "--no-reload", "--exit-with-parent"]
+
+
+def workers_elsewhere(no_worker: bool) -> bool:
+    """--no-worker, or BROADSHEET_WORKERS_ELSEWHERE read strictly ("ture" is an error)."""
+    try:
+        return no_worker or env_bool("BROADSHEET_WORKERS_ELSEWHERE", False)
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
+
+
 class Command(BaseCommand):
     help = "Serve Broadsheet with granian (a production server), static files included."
 
@@ -51,6 +73,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--access-log", action="store_true", help="log every request (nginx usually does)"
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="run no task worker here: they run elsewhere (also BROADSHEET_WORKERS_ELSEWHERE)",
+        )
 
     def handle(
         self,
@@ -60,10 +87,21 @@ class Command(BaseCommand):
         workers: int,
         threads: int,
         access_log: bool,
+        no_worker: bool,
         **options: Any,
     ) -> None:
+        elsewhere = workers_elsewhere(no_worker)
         shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        self.stdout.write(f"Broadsheet is at http://{shown}/  (Ctrl+C stops it)")
+        tasks = "elsewhere" if elsewhere else "1 (supervised)"
+        self.stdout.write(f"Broadsheet: web on http://{shown}/, task worker: {tasks}")
+        self.stdout.write("Ctrl+C stops it.")
         self.stdout.flush()
-        argv = granian_argv(host, port, workers, threads, access_log)
-        os.execv(sys.executable, argv)  # noqa: S606 - replaces this process, no shell
+        web = granian_argv(host, port, workers, threads, access_log)
+        supervisor = Supervisor(web, None if elsewhere else worker_argv(), self._say)
+        status = supervisor.run()
+        if status:
+            raise SystemExit(status)
+
+    def _say(self, line: str) -> None:
+        self.stderr.write(line)
+        self.stderr.flush()
