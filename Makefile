@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src
+	cd src && ../$(BIN)/lint-imports --no-cache ../pyproject.toml
 
 fmt: install
 	$(BIN)/ruff format src tests
