@@ -62,6 +62,9 @@ IP_LITERALS = [
     "::ffff:127.0.0.1",
     "fe80::1%eth0",
     "2001:db8::1",
+    "999.1.2.3",
+    "\uff11\uff12\uff17.\uff10.\uff10.\uff11",  # full-width digits
+    "127\u30020\u30020\u30021",  # ideographic full stops
 ]
 LOCAL = ["localhost", "LocalHost.", "blog.localhost", "a.b.localhost"]
 NOT_HOST_NAMES = [

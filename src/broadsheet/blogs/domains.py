@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 # Top-level domains start with a letter (or are punycode): a numeric last label is an IPv4
 # address in one of the forms inet_aton reads (127.1, 0x7f000001, 0177.0.0.1).
 _TOP_LABEL = re.compile(r"^(?:[a-z][a-z0-9-]*|xn--[a-z0-9-]+)$")
+_NUMBER = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
 _NOT_A_NAME = re.compile(r"[/:@?#\\\s\[\]%]")
 EXAMPLE = "Give a domain name alone, such as notes.example.org"
 
@@ -40,7 +40,8 @@ def validate_custom_domain(value: str) -> None:
     """Refuse what cannot be one blog's own domain, saying why; see the module's docstring."""
     raw = value.strip()
     host = normalise_domain(raw)
-    if _is_ip_literal(raw.strip("[]").rstrip(".")):
+    # The typed text and its IDNA form: full-width digits and dots fold into an address.
+    if _is_ip_literal(raw.strip("[]").rstrip(".")) or _is_ip_literal(host):
         raise ValidationError(
             "An IP address cannot be a blog's domain: the site answers at its addresses "
             "with the default blog. Give a domain name, such as notes.example.org."
@@ -55,13 +56,10 @@ def _is_ip_literal(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
     except ValueError:
-        pass
-    else:
-        return True
-    try:
-        socket.inet_aton(text)
-    except (OSError, ValueError):
-        return False
+        # inet_aton (and so browsers and curl) read 127.1, 0x7f000001 and 0177.0.0.1 as IPv4
+        # too: any name made of one to four numbers, decimal, octal or hex, is taken as one.
+        parts = text.lower().split(".")
+        return len(parts) <= 4 and all(_NUMBER.match(part) for part in parts)
     return True
 
 
