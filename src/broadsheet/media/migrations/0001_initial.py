@@ -13,6 +13,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("blogs", "0002_initial"),
         ("studio", "0001_initial"),
+        # The imports' table points at the studio's old one: created before it is renamed.
+        ("portability", "0002_images_and_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
