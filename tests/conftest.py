@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
@@ -16,8 +17,10 @@ from broadsheet.comments.actions import add_comment
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
+from tests import commenting
 from tests.cast import ROLES, person
 from tests.cast import signed_in as cast_signed_in
+from tests.commenting import PostAs
 
 pytest_plugins = ["tests.tools.fixtures"]
 
@@ -136,3 +139,33 @@ def make_comment() -> MakeComment:
         return add_comment(Comment(post=post, body=body, **fields))
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[None]:
+    # Rate limits and spent tokens live in the cache: no test may inherit another's counts.
+    # The cache is a table of the test database, cleared around each test that reaches the
+    # database (outside its transaction: this fixture may run before the test's `db`).
+    uses_database = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_database:
+        with django_db_blocker.unblock():
+            cache.clear()
+    yield
+    if uses_database:
+        with django_db_blocker.unblock():
+            cache.clear()
+
+
+@pytest.fixture
+def post(make_post: MakePost) -> Post:
+    return make_post("Rhubarb, forced")
+
+
+@pytest.fixture
+def post_as() -> PostAs:
+    """`post_as(client, post, **fields)`: POST a comment as the page's script does."""
+    return commenting.post_as

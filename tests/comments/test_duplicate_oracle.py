@@ -18,7 +18,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
 from tests.cast import signed_in
-from tests.comments.conftest import PostAs
+from tests.commenting import PostAs
 from tests.conftest import MakeComment
 
 pytestmark = pytest.mark.django_db

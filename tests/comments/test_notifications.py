@@ -15,7 +15,7 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from tests.comments.conftest import PostAs
+from tests.commenting import PostAs
 from tests.conftest import MakeComment
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import Client
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
 from tests.cast import signed_in
-from tests.comments.conftest import comment_data
+from tests.commenting import comment_data
 from tests.conftest import MakeComment
 from tests.tools.vnu import VnuService
 

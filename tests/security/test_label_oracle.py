@@ -23,8 +23,8 @@ from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
 from broadsheet.posts.models import Post
-from tests.cache.conftest import Answer, Front
 from tests.conftest import MakePost
+from tests.core.pagecache.conftest import Answer, Front
 
 pytestmark = pytest.mark.django_db
 

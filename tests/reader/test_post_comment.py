@@ -13,7 +13,7 @@ from broadsheet.comments import defences
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
 from tests.cast import signed_in
-from tests.comments.conftest import PostAs, comment_data, old_token
+from tests.commenting import PostAs, comment_data, old_token
 from tests.conftest import MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db

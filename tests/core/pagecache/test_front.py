@@ -11,8 +11,8 @@ from django.test import Client
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
 from broadsheet.core.pagecache.front import PageCacheApp
-from tests.cache.conftest import Front
 from tests.conftest import MakePost
+from tests.core.pagecache.conftest import Front
 
 pytestmark = pytest.mark.django_db
 

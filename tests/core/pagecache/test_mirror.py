@@ -11,8 +11,8 @@ import pytest
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import file_for
-from tests.cache.conftest import Front
 from tests.conftest import NOON, MakeComment, MakePost
+from tests.core.pagecache.conftest import Front
 
 pytestmark = pytest.mark.django_db
 

@@ -14,34 +14,18 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.portability.jobs import uploads_folder
 from broadsheet.portability.models import ImportJob
 from broadsheet.posts.models import Post
+from tests.cast import signed_in
 from tests.portability.conftest import BLOGGER, CORPORA, snapshot
 
 pytestmark = pytest.mark.django_db
 
 SAMPLE = BLOGGER / "blogger-sample.xml"
 BOMB = CORPORA / "xml" / "defusedxml" / "xmlbomb.xml"
-
-
-def person(blog: Blog, name: str, role: str) -> User:
-    user = User.objects.create_user(name, f"{name}@example.com", "pw")
-    Membership.objects.create(blog=blog, user=user, role=role)
-    return user
-
-
-@pytest.fixture
-def admin(blog: Blog) -> User:
-    return person(blog, "grace", Membership.Role.ADMIN)
-
-
-def signed_in(user: User, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client
 
 
 def import_url(blog: Blog) -> str:
@@ -153,11 +137,8 @@ def test_malformed_xml_is_reported_with_line_and_column(
 
 
 def test_non_admins_cannot_see_or_use_the_page(
-    blog: Blog, other_blog: Blog, django_capture_on_commit_callbacks: Capture
+    blog: Blog, author: User, outsider: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    author = person(blog, "ada", Membership.Role.AUTHOR)
-    outsider = person(other_blog, "oscar", Membership.Role.ADMIN)
-
     assert signed_in(author).get(import_url(blog)).status_code == 403
     refused = upload(signed_in(author), blog, SAMPLE, django_capture_on_commit_callbacks)
     assert refused.status_code == 403

@@ -13,8 +13,8 @@ from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
 from broadsheet.posts.actions import save_post
-from tests.cache.conftest import Front
 from tests.conftest import NOON, MakeComment, MakePost
+from tests.core.pagecache.conftest import Front
 
 pytestmark = pytest.mark.django_db
 
