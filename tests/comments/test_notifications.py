@@ -13,7 +13,7 @@ from django.test import Client
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions
-from broadsheet.comments.models import Comment
+from broadsheet.comments.models import Comment, ReplyAddress
 from broadsheet.posts.models import Post
 from tests.commenting import PostAs
 from tests.conftest import MakeComment
@@ -62,6 +62,7 @@ def test_a_reply_mails_the_opted_in_commenter_with_one_click_unsubscribe(
     django_capture_on_commit_callbacks: Capture,
 ) -> None:
     parent = make_comment(post, "Q?", author_email="mary@example.com", notify_replies=True)
+    actions.confirm_replies(post.blog, "Mary@example.com")
     member = Membership.of(author, post.blog)
     assert member is not None
     with django_capture_on_commit_callbacks(execute=True):
@@ -73,6 +74,7 @@ def test_a_reply_mails_the_opted_in_commenter_with_one_click_unsubscribe(
     path = re.sub(r"^http://localhost", "", link)
     assert Client().post(path).status_code == 200  # what a mail client's one click does
     assert not Comment.objects.get(pk=parent.pk).notify_replies
+    assert not ReplyAddress.objects.confirmed(post.blog, "mary@example.com")
 
 
 def test_no_reply_mail_without_opting_in(
@@ -84,3 +86,38 @@ def test_no_reply_mail_without_opting_in(
     with django_capture_on_commit_callbacks(execute=True):
         actions.reply(member, parent, "An answer.")
     assert not [m for m in mail.outbox if m.to == ["mary@example.com"]]
+
+
+def test_a_removed_author_gets_no_moderation_mail(
+    post: Post,
+    author: User,
+    admin: User,
+    post_as: PostAs,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    Membership.objects.filter(user=author).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_as(Client(), post)
+    assert [m.to for m in mail.outbox] == [["grace@example.com"]]
+
+
+def test_an_author_made_contributor_gets_no_moderation_mail(
+    post: Post,
+    author: User,
+    admin: User,
+    post_as: PostAs,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    Membership.objects.filter(user=author).update(role=Membership.Role.CONTRIBUTOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_as(Client(), post)
+    assert [m.to for m in mail.outbox] == [["grace@example.com"]]
+
+
+def test_a_removed_admin_gets_no_moderation_mail(
+    post: Post, admin: User, post_as: PostAs, django_capture_on_commit_callbacks: Capture
+) -> None:
+    Membership.objects.filter(user=admin).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_as(Client(), post)
+    assert [m.to for m in mail.outbox] == [["ada@example.com"]]

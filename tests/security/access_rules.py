@@ -355,6 +355,9 @@ RULES: dict[str, Rule] = {
     "comments:unsubscribe": rule(
         Case(everyone(), everyone(), lambda c: {"token": c.unsubscribe_token})
     ),
+    "comments:confirm-replies": rule(
+        Case(everyone(), everyone(), lambda c: {"token": c.confirm_token})
+    ),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

@@ -19,7 +19,7 @@ from django.test import Client
 
 from broadsheet.blogs.models import Blog, Invitation, Membership
 from broadsheet.comments.models import Comment
-from broadsheet.comments.notifications import UNSUBSCRIBE_SALT
+from broadsheet.comments.notifications import UNSUBSCRIBE_SALT, confirm_token
 from broadsheet.portability.models import ImportJob
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Page, Post, Revision
@@ -113,6 +113,7 @@ def build_cast() -> Cast:
         "unsubscribe_token": signing.dumps(
             {"b": blog.pk, "e": "x@example.com"}, salt=UNSUBSCRIBE_SALT
         ),
+        "confirm_token": confirm_token(blog.pk, "x@example.com"),
         "post_content_type": ContentType.objects.get_for_model(Post),
         "import_job": ImportJob.objects.create(
             blog=blog,

@@ -1,10 +1,10 @@
 """CSRF: every URL that accepts a POST refuses one without a token (403) and writes nothing.
 
 The URLs come from the access rule table (every pattern a role may POST to), so a new
-state-changing view is covered the day its rule is written. Two views check by other means,
+state-changing view is covered the day its rule is written. Three views check by other means,
 on purpose, and are held to that instead: the comment form (a failed check hands the comment
-back on a confirm page, stored nowhere) and the unsubscribe link (its signed token is the
-credential; mail clients post it with no cookie).
+back on a confirm page, stored nowhere) and the unsubscribe and reply-confirmation links
+(their signed token is the credential; mail clients post the first with no cookie).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.security.test_access_control import PATTERNS, Pattern, arguments, pat
 
 pytestmark = pytest.mark.django_db
 
-CHECKED_BY_HAND = {"comments:post", "comments:unsubscribe"}
+CHECKED_BY_HAND = {"comments:post", "comments:unsubscribe", "comments:confirm-replies"}
 # Whom to send: the first role the table lets POST there.
 PREFERENCE = ("admin", "owner", "operator", "contributor", "reader", "anonymous")
 
@@ -87,7 +87,7 @@ def test_a_post_without_a_csrf_token_is_refused(
     if pattern.key == "comments:post":
         assert response.status_code == 200 and b"Confirm your comment" in response.content
         assert Comment.objects.count() == comments
-    elif pattern.key == "comments:unsubscribe":
+    elif pattern.key in ("comments:unsubscribe", "comments:confirm-replies"):
         assert response.status_code == 200  # the signed token is the credential
     else:
         assert response.status_code == 403, (path, role, response.status_code)

@@ -27,7 +27,7 @@ from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import access, defences, tasks, training
 from broadsheet.comments.forms import Submission
-from broadsheet.comments.models import Comment
+from broadsheet.comments.models import Comment, ReplyAddress
 from broadsheet.posts.models import Post
 
 Status = Comment.Status
@@ -193,6 +193,8 @@ def _notify_new(comment: Comment) -> None:
         tasks.notify_moderators.enqueue(comment.pk)
     if comment.status == Status.PUBLISHED and comment.parent_id:
         tasks.notify_reply.enqueue(comment.pk)
+    if comment.asks_for_replies:
+        tasks.ask_to_confirm.enqueue(comment.pk)
 
 
 # --- moderation ------------------------------------------------------------------------------
@@ -218,6 +220,8 @@ def set_status(member: Membership, comment: Comment, status: str) -> Comment:
         bump_content_version(comment.post.blog, sidebar=False)
     if status == Status.PUBLISHED and before != Status.TRASH and comment.parent_id:
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(comment.pk))
+    if comment.asks_for_replies:  # held or spam until now: no mail went to its address yet
+        transaction.on_commit(lambda: tasks.ask_to_confirm.enqueue(comment.pk))
     return comment
 
 
@@ -293,10 +297,19 @@ def reply(member: Membership, parent: Comment, body: str) -> Comment:
     return answer
 
 
+def confirm_replies(blog: Blog, email: str) -> None:
+    """The address's owner followed the mailed link: reply mails may go to it on this blog."""
+    ReplyAddress.objects.update_or_create(
+        blog=blog, email=email.strip().lower(), defaults={"confirmed_at": timezone.now()}
+    )
+
+
 def unsubscribe(blog: Blog, email: str) -> int:
-    """Stop reply mails to this address for every comment it left on the blog."""
+    """Stop reply mails to this address for every comment it left on the blog; ticking the box
+    again later asks for a new confirmation."""
     if not email:
         return 0
+    ReplyAddress.objects.filter(blog=blog, email=email.strip().lower()).update(confirmed_at=None)
     mine = Comment.objects.filter(post__blog=blog, author_email__iexact=email)
     return mine.filter(notify_replies=True).update(notify_replies=False)
 
@@ -307,6 +320,7 @@ __all__ = [
     "add_comment",
     "approve",
     "bulk",
+    "confirm_replies",
     "delete",
     "mark_not_spam",
     "mark_spam",

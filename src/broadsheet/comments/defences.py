@@ -8,14 +8,15 @@ every app process; with the default in-process cache they hold per process (docs
 from __future__ import annotations
 
 import enum
-import ipaddress
 import secrets
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+
+from broadsheet.core.ratelimit import Limit, hit
+from broadsheet.core.ratelimit import client_key as address_key
 
 TOKEN_SALT = "broadsheet.comments.form-token"  # noqa: S105 - a salt, not a secret
 # A person needs a few seconds to write even "Thanks!"; a script posting at once does not.
@@ -25,12 +26,6 @@ TOKEN_MAX_AGE = 12 * 60 * 60
 
 MAX_BODY = 4096  # Blogger's limit on a comment's length, in characters
 MAX_LINKS = 3
-
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    seconds: int
 
 
 ADDRESS_LIMITS = (Limit(5, 60), Limit(30, 60 * 60))
@@ -82,17 +77,6 @@ def rate_limits_on() -> bool:
     return bool(getattr(settings, "COMMENT_RATE_LIMITS", True))
 
 
-def address_key(address: str) -> str:
-    """IPv6 users get a whole /64 each, so one address is counted per /64, not per host."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address or "unknown"
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
-
-
 def within_limits(address: str, post_id: int, now: float | None = None) -> bool:
     """Count one comment against its address and its post; False once either is over."""
     if not rate_limits_on():
@@ -100,17 +84,4 @@ def within_limits(address: str, post_id: int, now: float | None = None) -> bool:
     moment = now if now is not None else time.time()
     checks = [(f"a:{address_key(address)}", limit) for limit in ADDRESS_LIMITS]
     checks += [(f"p:{post_id}", limit) for limit in POST_LIMITS]
-    return all([_hit(key, limit, moment) for key, limit in checks])
-
-
-def _hit(key: str, limit: Limit, now: float) -> bool:
-    window = int(now // limit.seconds)
-    name = f"comments:rate:{key}:{limit.seconds}:{window}"
-    # add-then-incr is atomic on Redis and on the local-memory cache alike.
-    cache.add(name, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between the two calls
-        cache.set(name, 1, timeout=limit.seconds + 5)
-        count = 1
-    return count <= limit.count
+    return all([hit(f"comments:rate:{key}", limit, moment) for key, limit in checks])

@@ -117,6 +117,12 @@ class Comment(Shows, models.Model):
         """Call before a bulk_create or bulk_update that writes `body` (they skip `save`)."""
         self.body_html = markup.comment_html(self.body)
 
+    @property
+    def asks_for_replies(self) -> bool:
+        """Published, with an address, and the box ticked: worth a confirmation mail."""
+        published = self.status == self.Status.PUBLISHED
+        return published and self.notify_replies and bool(self.author_email)
+
     def moderatable_by(self, member: Membership) -> bool:
         post = self.post
         return (
@@ -154,3 +160,38 @@ class SpamToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token}: {self.spam} spam, {self.ham} not spam"
+
+
+class ReplyAddressQuerySet(models.QuerySet["ReplyAddress"]):
+    def confirmed(self, blog: Blog, email: str) -> bool:
+        """Whether this address followed its confirmation link for this blog."""
+        mine = self.filter(blog=blog, email=email.strip().lower())
+        return mine.filter(confirmed_at__isnull=False).exists()
+
+
+class ReplyAddress(models.Model):
+    """An address a commenter gave for mail about replies on one blog, and whether its owner
+    confirmed it by the mailed link. Only a confirmed address is told of replies, so a form
+    can't sign someone else up.
+
+    The address is kept in plain: the same address already sits in `Comment.author_email`, so
+    a hash here would hide nothing, and an admin can find and remove the row for a reader who
+    writes in.
+    """
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()  # lower-cased
+    # When the confirmation mail last went out: at most one a day, however many comments.
+    asked_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReplyAddressQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blog", "email"], name="one_reply_address_per_blog")
+        ]
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "unconfirmed"
+        return f"{self.email} on {self.blog} ({state})"

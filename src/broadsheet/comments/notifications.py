@@ -7,17 +7,23 @@ link in a mail is built from the blog's configured origin, never from a request.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from broadsheet.blogs.hosts import origin
-from broadsheet.blogs.models import Membership
-from broadsheet.comments.models import Comment
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.comments.models import Comment, ReplyAddress
 
 UNSUBSCRIBE_SALT = "broadsheet.comments.unsubscribe"
+CONFIRM_SALT = "broadsheet.comments.confirm-replies"
+CONFIRM_DAYS = 7  # how long a confirmation link works
 
 
 def notify_moderators(comment_id: int) -> int:
@@ -46,15 +52,15 @@ def notify_moderators(comment_id: int) -> int:
 
 
 def moderator_addresses(comment: Comment) -> list[str]:
-    """The post's author and the blog's admins, less whoever wrote the comment."""
+    """The blog's admins and the post's author while they still moderate the blog (an author
+    or admin member), less whoever wrote the comment: a removed member is told nothing."""
     post = comment.post
-    people = list(
-        User.objects.filter(
-            memberships__blog=post.blog, memberships__role=Membership.Role.ADMIN
-        ).exclude(email="")
-    )
-    if post.author is not None and post.author.email:
-        people.append(post.author)
+    moderating = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
+    people = User.objects.filter(
+        Q(memberships__role=Membership.Role.ADMIN)
+        | Q(pk=post.author_id or 0, memberships__role__in=moderating),
+        memberships__blog=post.blog,
+    ).exclude(email="")
     writer = (comment.author_email or "").lower()
     addresses = {
         p.email.lower(): p.email
@@ -70,10 +76,11 @@ def notify_reply(reply_id: int) -> int:
     parent = reply.parent if reply is not None else None
     if reply is None or parent is None or reply.status != Comment.Status.PUBLISHED:
         return 0
-    to = parent.author_email
+    to, blog = parent.author_email, reply.post.blog
     if not (parent.notify_replies and to) or to.lower() == (reply.author_email or "").lower():
         return 0
-    blog = reply.post.blog
+    if not ReplyAddress.objects.confirmed(blog, to):
+        return 0  # never confirmed: the form may have named someone else's address
     link = origin(blog) + reverse("comments:unsubscribe", args=[unsubscribe_token(blog.pk, to)])
     context: dict[str, object] = {"reply": reply, "parent": parent, "post": reply.post}
     context |= {"blog": blog, "unsubscribe_url": link}
@@ -89,6 +96,40 @@ def notify_reply(reply_id: int) -> int:
 
 def unsubscribe_token(blog_id: int, email: str) -> str:
     return signing.dumps({"b": blog_id, "e": email.lower()}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def ask_to_confirm(comment_id: int, now: dt.datetime | None = None) -> int:
+    """Mail the link that confirms a commenter's address for reply mails on the blog.
+
+    One mail per address and blog a day at most, and none once confirmed: whoever typed
+    someone else's address into the form can't make us mail them again and again.
+    """
+    comment = _comment(comment_id)
+    if comment is None or not comment.asks_for_replies:
+        return 0
+    blog, to = comment.post.blog, comment.author_email.strip().lower()
+    if not _claim_confirmation(blog, to, now or timezone.now()):
+        return 0
+    link = origin(blog) + reverse("comments:confirm-replies", args=[confirm_token(blog.pk, to)])
+    context = {"blog": blog, "post": comment.post, "link": link, "days": CONFIRM_DAYS}
+    subject = _line(f"[{blog.title}] Confirm your address for mail about replies")
+    body = render_to_string("comments/email/confirm_replies.txt", context)
+    return EmailMessage(subject, body, to=[to]).send()
+
+
+def _claim_confirmation(blog: Blog, email: str, now: dt.datetime) -> bool:
+    """Record that the confirmation goes out now; False if confirmed or asked within a day.
+
+    A conditional update, so two workers sending for two comments at once claim it once.
+    """
+    row, _ = ReplyAddress.objects.get_or_create(blog=blog, email=email)
+    due = Q(asked_at__isnull=True) | Q(asked_at__lt=now - dt.timedelta(days=1))
+    mine = ReplyAddress.objects.filter(due, pk=row.pk, confirmed_at__isnull=True)
+    return mine.update(asked_at=now) == 1
+
+
+def confirm_token(blog_id: int, email: str) -> str:
+    return signing.dumps({"b": blog_id, "e": email.lower()}, salt=CONFIRM_SALT, compress=True)
 
 
 def _comment(pk: int) -> Comment | None:

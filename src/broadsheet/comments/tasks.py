@@ -18,3 +18,9 @@ def notify_moderators(comment_id: int) -> int:
 def notify_reply(reply_id: int) -> int:
     """Mail the commenter whose comment was answered, if they asked to be told."""
     return notifications.notify_reply(reply_id)
+
+
+@task()
+def ask_to_confirm(comment_id: int) -> int:
+    """Mail the link that confirms the commenter's address for reply mails (once a day at most)."""
+    return notifications.ask_to_confirm(comment_id)

@@ -15,4 +15,5 @@ urlpatterns = [
     re_path(rf"^comments/post/{POST_ID}$", views.post_comment, name="post"),
     re_path(rf"^comments/token/{POST_ID}$", views.form_token, name="token"),
     path("comments/unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
+    path("comments/confirm/<str:token>", views.confirm_replies, name="confirm-replies"),
 ]

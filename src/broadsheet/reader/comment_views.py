@@ -25,7 +25,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.comments import access, actions, defences
 from broadsheet.comments.forms import CommentForm
 from broadsheet.comments.models import Comment
-from broadsheet.comments.notifications import UNSUBSCRIBE_SALT
+from broadsheet.comments.notifications import CONFIRM_DAYS, CONFIRM_SALT, UNSUBSCRIBE_SALT
 from broadsheet.core.clients import client_ip
 from broadsheet.posts.models import Post
 from broadsheet.reader.views import blog_render
@@ -167,3 +167,23 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         actions.unsubscribe(blog, str(data.get("e", "")))
     context = {"done": done, "token": token, "page_title": "Mails about replies"}
     return blog_render(request, blog, "comments/unsubscribe.html", context)
+
+
+@csrf_exempt  # as for unsubscribing, the signed token is the credential
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_replies(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation mail: GET asks (mail scanners fetch links, and must not
+    confirm for the reader), POST confirms the address for reply mails on the blog."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_DAYS * 24 * 60 * 60)
+    except signing.BadSignature:  # forged, or expired (SignatureExpired is a BadSignature)
+        raise Http404("This confirmation link is not valid any more.") from None
+    blog = Blog.objects.filter(pk=data.get("b")).first()
+    if blog is None:
+        raise Http404("This confirmation link is not valid any more.")
+    email, done = str(data.get("e", "")), request.method == "POST"
+    if done:
+        actions.confirm_replies(blog, email)
+    context = {"done": done, "token": token, "email": email, "page_title": "Mails about replies"}
+    return blog_render(request, blog, "comments/confirm_replies.html", context)

@@ -1,12 +1,20 @@
-"""Sign-in plumbing for django-axes: the page a locked-out visitor sees."""
+"""Sign-in plumbing: the page django-axes shows a locked-out visitor, and the throttled
+password reset."""
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from broadsheet.core.ratelimit import Limit, client_key, hit
+from broadsheet.studio import tasks
 
 
 def locked_out(
@@ -19,3 +27,25 @@ def locked_out(
     minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
     context = {"minutes": minutes, "failures": settings.AXES_FAILURE_LIMIT}
     return render(request, "studio/account/locked_out.html", context, status=429)
+
+
+# Enough for someone who mistyped or lost a mail; too few to flood an inbox or to probe many
+# addresses from one machine.
+RESET_PER_ADDRESS = Limit(3, 60 * 60)
+RESET_PER_CLIENT = Limit(10, 60 * 60)
+
+
+def request_password_reset(email: str, client: str, now: float | None = None) -> None:
+    """Queue the reset mail for every active account with this address, within the limits.
+
+    The caller answers the same whatever happens here (no account, throttled, mailed), so the
+    answer tells no one whether an address has an account. Both counters move on every request
+    (unknown addresses included): a throttle that counted only real accounts would be an oracle.
+    """
+    moment = now if now is not None else time.time()
+    per_address = hit(f"reset:a:{email.strip().lower()}", RESET_PER_ADDRESS, moment)
+    per_client = hit(f"reset:c:{client_key(client)}", RESET_PER_CLIENT, moment)
+    if not (per_address and per_client):
+        return
+    for user in PasswordResetForm().get_users(email):
+        transaction.on_commit(partial(tasks.send_password_reset.enqueue, user.pk))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
-from broadsheet.studio.views import blogs, items, media, members, pages, posts
+from broadsheet.studio.views import blogs, items, media, members, pages, password, posts
 
 app_name = "studio"
 
@@ -46,10 +46,8 @@ accounts = [
     ),
     path(
         "password-reset/",
-        auth.PasswordResetView.as_view(
+        password.PasswordResetView.as_view(
             template_name=T + "password_reset.html",
-            email_template_name="studio/email/password_reset.txt",
-            subject_template_name="studio/email/password_reset_subject.txt",
             success_url=reverse_lazy("studio:password-reset-sent"),
         ),
         name="password-reset",
