@@ -312,8 +312,9 @@ class _Restorer:
         if featured is not None:
             Blog.objects.filter(pk=blog.pk).update(featured_post_id=self.posts[featured])
         for rows in _batches(read_lines(self.archive, "redirects.jsonl", self.budget)):
-            redirects = [self.redirect(blog, row) for row in rows]
-            Redirect.objects.bulk_create([row for row in redirects if row is not None])
+            found = [self.redirect(blog, row) for row in rows]
+            kept = Redirect.objects.bulk_create([row for row in found if row is not None])
+            self.report.redirects += len(kept)
         for rows in _batches(read_lines(self.archive, "imported.jsonl", self.budget)):
             ImportedItem.objects.bulk_create([self.imported(blog, row) for row in rows])
 
