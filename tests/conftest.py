@@ -1,4 +1,5 @@
-"""The cast every test shares: a blog, its people, and a way to write posts."""
+"""The cast every test shares (tests/cast.py): two blogs, their people, and ways to write
+posts and comments."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.models import Blog
 from broadsheet.comments.actions import add_comment
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
+from tests.cast import ROLES, person
+from tests.cast import signed_in as cast_signed_in
 
 pytest_plugins = ["tests.tools.fixtures"]
 
@@ -50,9 +54,46 @@ def other_blog(db: Any) -> Blog:
 
 @pytest.fixture
 def author(blog: Blog) -> User:
-    user = User.objects.create_user("ada", "ada@example.com", first_name="Ada", last_name="Byron")
-    Membership.objects.create(blog=blog, user=user, role=Membership.Role.AUTHOR)
-    return user
+    return person("author", blog, ROLES.AUTHOR)
+
+
+@pytest.fixture
+def admin(blog: Blog) -> User:
+    return person("admin", blog, ROLES.ADMIN)
+
+
+@pytest.fixture
+def other_author(blog: Blog) -> User:
+    return person("other_author", blog, ROLES.AUTHOR)
+
+
+@pytest.fixture
+def contributor(blog: Blog) -> User:
+    return person("contributor", blog, ROLES.CONTRIBUTOR)
+
+
+@pytest.fixture
+def outsider(other_blog: Blog) -> User:
+    return person("outsider", other_blog, ROLES.ADMIN)
+
+
+@pytest.fixture
+def reader(db: Any) -> User:
+    return person("reader")
+
+
+@pytest.fixture
+def operator(db: Any) -> User:
+    return person("operator")
+
+
+SignIn = Callable[..., Client]
+
+
+@pytest.fixture
+def signed_in() -> SignIn:
+    """`signed_in(user)`: a client signed in as `user` (tests/cast.py)."""
+    return cast_signed_in
 
 
 MakePost = Callable[..., Post]

@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from broadsheet.blogs.models import Membership
 from broadsheet.posts.actions import Content, Intent, write_post
+from tests.cast import member
 from tests.studio.browser_steps import sign_in, with_password
-from tests.studio.conftest import member
 from tests.tools.axe import format_violations, run_axe, serious
 from tests.tools.fixtures import PHONE
 

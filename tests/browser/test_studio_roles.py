@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from broadsheet.blogs.models import Membership
 from broadsheet.posts.models import Post
+from tests.cast import member
 from tests.studio.browser_steps import sign_in, with_password
-from tests.studio.conftest import member, write
+from tests.studio.conftest import write
 
 
 def test_contributor_writes_a_draft_and_cannot_publish(

@@ -1,9 +1,5 @@
-"""The comments cast, on top of the shared one (the blog "Field Notes" and its author Ada):
-
-- Grace, the blog's admin; Alan, another author; Kit, a contributor;
-- Oscar, an outsider to Field Notes who runs "Another Blog";
-- readers: a plain `Client()` (anonymous), with a helper that fills the form as form.js does.
-"""
+"""Helpers for the comments' tests: a post to comment on, the form filled as form.js fills it,
+and a cache that starts empty. The people are the suite's one cast (tests/cast.py)."""
 
 from __future__ import annotations
 
@@ -12,20 +8,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import defences
 from broadsheet.posts.models import Post
 from tests.conftest import MakePost
-
-
-def member(blog: Blog, username: str, role: str, **fields: Any) -> User:
-    user = User.objects.create_user(username, f"{username}@example.com", "pw", **fields)
-    Membership.objects.create(blog=blog, user=user, role=role)
-    return user
 
 
 @pytest.fixture(autouse=True)
@@ -42,26 +30,6 @@ def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def admin(blog: Blog) -> User:
-    return member(blog, "grace", Membership.Role.ADMIN, first_name="Grace", last_name="Hopper")
-
-
-@pytest.fixture
-def other_author(blog: Blog) -> User:
-    return member(blog, "alan", Membership.Role.AUTHOR, first_name="Alan", last_name="Turing")
-
-
-@pytest.fixture
-def contributor(blog: Blog) -> User:
-    return member(blog, "kit", Membership.Role.CONTRIBUTOR, first_name="Kit")
-
-
-@pytest.fixture
-def outsider(other_blog: Blog) -> User:
-    return member(other_blog, "oscar", Membership.Role.ADMIN, first_name="Oscar")
 
 
 @pytest.fixture
@@ -101,9 +69,3 @@ def post_as() -> PostAs:
         return client.post(f"/comments/post/{post.pk}", data)
 
     return send
-
-
-def signed_in(user: User, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    return client

@@ -9,7 +9,7 @@ from django.test import Client
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from tests.comments.conftest import signed_in
+from tests.cast import signed_in
 from tests.conftest import MakeComment
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from broadsheet.blogs.models import Blog
 from broadsheet.comments import defences
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from tests.comments.conftest import PostAs, comment_data, old_token, signed_in
+from tests.cast import signed_in
+from tests.comments.conftest import PostAs, comment_data, old_token
 from tests.conftest import MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db

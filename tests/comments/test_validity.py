@@ -9,7 +9,8 @@ from django.test import Client
 
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from tests.comments.conftest import comment_data, signed_in
+from tests.cast import signed_in
+from tests.comments.conftest import comment_data
 from tests.conftest import MakeComment
 from tests.tools.vnu import VnuService
 

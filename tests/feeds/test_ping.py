@@ -7,14 +7,19 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from broadsheet.blogs.models import Blog
 from broadsheet.feeds import ping
 from tests.feeds.conftest import ORIGIN
+from tests.studio.conftest import editor_data, url
+from tests.worker.conftest import DATABASE_TASKS, own_signal_handlers  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +129,21 @@ def test_publishing_in_the_studio_pings_the_hub(blog: Blog, hub: Hub) -> None:
         assert hub.received == []
         write_post(member, None, Content("Out now", "Hello, hub."), Intent.PUBLISH)
     assert sorted(form["hub.url"][0] for _, form in hub.received) == sorted(TOPICS)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("own_signal_handlers")
+def test_a_publish_queues_the_ping_and_never_waits_on_the_hub(
+    hub: Hub, author: Any, signed_in: Any, settings: Any
+) -> None:
+    """The studio's publish answers without contacting the hub (one that never answers would
+    hold it for its time-out); the task worker pings it afterwards."""
+    settings.TASKS = DATABASE_TASKS
+    settings.WEBSUB_HUB = hub.url
+    response = signed_in(author).post(url("post-new", "notes"), editor_data(intent="publish"))
+    assert response.status_code == 302
+    assert hub.received == []
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "broadsheet.feeds.tasks.ping_hub"
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0")
+    assert [form["hub.url"][0] for _type, form in hub.received] == TOPICS

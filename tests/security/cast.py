@@ -1,6 +1,6 @@
-"""The cast of the access-control tests: two blogs, a user for every role, and one object of
-every kind that a URL can name (a post and its comment, a page, revisions, an invitation, a
-membership, an uploaded file), each owned by the right person.
+"""The access-control tests' world: the suite's one cast (tests/cast.py) on two blogs, and
+one object of every kind that a URL can name (a post and its comment, a page, revisions, an
+invitation, a membership, an uploaded file), each owned by the right person.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from broadsheet.comments.notifications import UNSUBSCRIBE_SALT
 from broadsheet.portability.models import ImportJob
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Page, Post, Revision
+from tests.cast import ROLES, person
 
 NOON = dt.datetime(2024, 10, 20, 12, 0, tzinfo=dt.UTC)
 
@@ -42,26 +43,19 @@ class Cast:
             raise AttributeError(name) from None
 
 
-def _user(name: str, blog: Blog | None = None, role: str = "", **fields: Any) -> User:
-    user = User.objects.create_user(name, f"{name}@example.com", "pw", **fields)
-    if blog is not None:
-        Membership.objects.create(blog=blog, user=user, role=role)
-    return user
-
-
 def build_cast() -> Cast:
     blog = Blog.objects.create(slug="notes", title="Field Notes", is_default=True)
     other_blog = Blog.objects.create(slug="other", title="Another Blog")
-    roles = Membership.Role
+    # The suite's one cast (tests/cast.py); Ada, the author, owns the objects below.
     users: dict[str, User | None] = {
         "anonymous": None,
-        "reader": _user("rita"),
-        "contributor": _user("kit", blog, roles.CONTRIBUTOR),
-        "other_author": _user("alan", blog, roles.AUTHOR),
-        "owner": _user("ada", blog, roles.AUTHOR),
-        "admin": _user("grace", blog, roles.ADMIN),
-        "other_admin": _user("oscar", other_blog, roles.ADMIN),
-        "operator": _user("root", is_staff=True, is_superuser=True),
+        "reader": person("reader"),
+        "contributor": person("contributor", blog, ROLES.CONTRIBUTOR),
+        "other_author": person("other_author", blog, ROLES.AUTHOR),
+        "owner": person("author", blog, ROLES.AUTHOR),
+        "admin": person("admin", blog, ROLES.ADMIN),
+        "other_admin": person("outsider", other_blog, ROLES.ADMIN),
+        "operator": person("operator"),
     }
     owner = users["owner"]
     post = save_post(
@@ -97,7 +91,7 @@ def build_cast() -> Cast:
     invitation = Invitation.objects.create(
         blog=blog,
         email="new@example.com",
-        role=roles.AUTHOR,
+        role=ROLES.AUTHOR,
         token_hash=Invitation.hash_token(token),
         invited_by=users["admin"],
         created_at=NOON,

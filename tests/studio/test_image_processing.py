@@ -1,4 +1,4 @@
-"""studio.images: widths for srcset, metadata stripped, hostile files refused."""
+"""media.images: widths for srcset, metadata stripped, hostile files refused."""
 
 from __future__ import annotations
 

@@ -11,7 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from broadsheet.blogs.domains import normalise_domain, validate_custom_domain
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -49,7 +52,9 @@ class Blog(models.Model):
     slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    custom_domain = models.CharField(max_length=253, unique=True, null=True, blank=True)
+    custom_domain = models.CharField(
+        max_length=253, unique=True, null=True, blank=True, validators=[validate_custom_domain]
+    )
     is_default = models.BooleanField(
         default=False, help_text="Served at the base domain and at bare IP addresses."
     )
@@ -100,8 +105,32 @@ class Blog(models.Model):
 
     def save(self, *args: object, **kwargs: object) -> None:
         # An empty custom domain is "none"; NULL keeps the unique constraint out of its way.
-        self.custom_domain = (self.custom_domain or "").strip().lower() or None
+        self.custom_domain = normalise_domain(self.custom_domain or "") or None
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        # The field's validator has judged the name itself (forms and the admin run it
+        # first); what needs the other blogs is checked here, once.
+        super().clean()
+        self._claim_custom_domain()
+
+    def clean_custom_domain(self) -> None:
+        """Check the custom domain as every form does, for writers that have no form (a
+        backup restore): raises `ValidationError` naming the field."""
+        if self.custom_domain:
+            try:
+                validate_custom_domain(self.custom_domain)
+            except ValidationError as error:
+                raise ValidationError({"custom_domain": error.messages}) from None
+        self._claim_custom_domain()
+
+    def _claim_custom_domain(self) -> None:
+        host = normalise_domain(self.custom_domain or "") or None
+        # Stored domains are normalised on save; rows from before may keep a trailing dot.
+        same = Q(custom_domain__iexact=host) | Q(custom_domain__iexact=f"{host}.")
+        if host and Blog.objects.exclude(pk=self.pk).filter(same).exists():
+            raise ValidationError({"custom_domain": f"{host} is already another blog's domain."})
+        self.custom_domain = host
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -32,6 +33,8 @@ from broadsheet.posts.models import Post
 Status = Comment.Status
 # The same text on this many other posts of a blog within a day is a campaign, not a reader.
 FLOOD_POSTS = 2
+# How long a comment counts as "already posted" when its commenter sends the same text again.
+DUPLICATE_WINDOW = dt.timedelta(days=1)
 
 
 class RateLimited(Exception):
@@ -133,9 +136,24 @@ def _parent(post: Post, parent_id: int) -> Comment:
 
 
 def _refuse_duplicate(comment: Comment) -> None:
-    same = comment.post.comments.filter(body=comment.body).exclude(status=Status.TRASH)
+    # A resubmitted form: the same commenter's same text, recently, on this post. Held and
+    # spam comments are left out, and so is anyone else's text: refusing a copy of them
+    # would tell a reader that someone wrote it and that it waits in the moderation queue.
+    same = comment.post.comments.filter(
+        body=comment.body,
+        status=Status.PUBLISHED,
+        created_at__gte=comment.created_at - DUPLICATE_WINDOW,
+        **_same_commenter(comment),
+    )
     if same.exists():
         raise ValidationError({"body": "This comment has already been posted here."})
+
+
+def _same_commenter(comment: Comment) -> dict[str, Any]:
+    if comment.user_id is not None:
+        return {"user_id": comment.user_id}
+    # Anonymous: who the form says, as far as the page shows it (never the e-mail address).
+    return {"user": None, "author_name": comment.author_name, "author_url": comment.author_url}
 
 
 def _status_for(comment: Comment, member: Membership | None, now: dt.datetime) -> str:

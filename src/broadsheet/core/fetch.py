@@ -27,14 +27,36 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Sequence[str]]
 Opener = Callable[[str, str, int, str, float], http.client.HTTPConnection]
 
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # Special-purpose ranges that some Python versions still call global: IETF protocol
 # assignments (192.0.0.0/24, where Oracle Cloud keeps its metadata service), shared address
-# space (100.64.0.0/10, Alibaba's metadata), benchmarking, "this network" and reserved.
+# space (100.64.0.0/10, Alibaba's metadata), benchmarking, "this network", the 6to4 relay
+# anycast and reserved.
 ALWAYS_REFUSED = tuple(
     ipaddress.ip_network(net)
-    for net in ("0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4")
+    for net in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "240.0.0.0/4",
+    )
 )
+# Only global unicast (2000::/3) is ever public in IPv6: everything outside it is loopback,
+# unspecified, link-local, site-local, unique-local, multicast or reserved, whatever a given
+# Python version's `is_global` says (3.11 calls fec0::/10 and 3fff::/20 global). That takes
+# in RFC 8215's local-use NAT64 prefix 64:ff9b:1::/48 whole: its operator picks where the IPv4
+# address sits, so it cannot be read back. Inside 2000::/3, the IETF protocol block (Teredo
+# among it, whatever client it embeds) and both documentation prefixes are refused too.
+GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+V6_REFUSED = tuple(ipaddress.ip_network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20"))
+# IPv6 forms that carry an IPv4 address in their last 32 bits; the kernel or a translator
+# may deliver them to that IPv4 address, so they are judged by it.
+V4_IN_LOW_BITS = tuple(
+    ipaddress.ip_network(net)
+    for net in ("::ffff:0:0/96", "::/96", "::ffff:0:0:0/96", "64:ff9b::/96")
+)
+SIXTOFOUR = ipaddress.ip_network("2002::/16")
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -91,22 +113,34 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 def is_public(address: IPAddress, allowed: Iterable[IPNetwork] = ()) -> bool:
-    """Globally routable, looking through IPv6 forms that embed an IPv4 address."""
+    """Globally routable, looking through IPv6 forms that embed an IPv4 address: an address
+    we would connect to is judged by where it can actually end up."""
     if any(address in network for network in allowed):
         return True
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour or _teredo_client(address)
-        if address in NAT64:
-            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if embedded is not None and not is_public(embedded, allowed):
-            return False
+        return _is_public_v6(address, allowed)
     if any(address in network for network in ALWAYS_REFUSED):
         return False
     return address.is_global and not address.is_multicast
 
 
-def _teredo_client(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    return address.teredo[1] if address.teredo else None
+def _is_public_v6(address: ipaddress.IPv6Address, allowed: Iterable[IPNetwork]) -> bool:
+    if address.scope_id:
+        return False  # a scope names one link of this machine: never the internet
+    embedded = embedded_ipv4(address)
+    if embedded is not None:
+        return is_public(embedded, allowed)
+    if address not in GLOBAL_UNICAST or any(address in net for net in V6_REFUSED):
+        return False
+    return address.is_global
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address may be delivered to (mapped, compatible, translated,
+    well-known NAT64, 6to4), or None for a plain IPv6 address."""
+    if any(address in network for network in V4_IN_LOW_BITS):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return address.sixtofour
 
 
 @dataclass
@@ -178,7 +212,7 @@ class Fetcher:
         if target.host.lower() in (host.lower() for host in self.trusted_hosts):
             return target, addresses[0]
         for raw in addresses:
-            address = ipaddress.ip_address(raw.split("%", 1)[0])
+            address = ipaddress.ip_address(raw)  # a scope (fe80::1%eth0) is kept, and refused
             if not is_public(address, self.allowed):
                 raise FetchRefused(f"{target.host!r} resolves to {address}, which is not public")
         return target, addresses[0]

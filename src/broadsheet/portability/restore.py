@@ -93,8 +93,9 @@ DAMAGE = (
 )
 
 
-# Relations are set by the restore itself; a blog's slug was checked as the argument.
-_UNCHECKED = ("blog", "featured_post", "slug", "post", "parent", "author", "user")
+# Relations are set by the restore itself; a blog's slug was checked as the argument, and a
+# custom domain the site cannot give is left out, not fatal (`check_custom_domain`).
+_UNCHECKED = ("blog", "featured_post", "slug", "post", "parent", "author", "user", "custom_domain")
 
 
 @dataclass(frozen=True)
@@ -180,9 +181,7 @@ class _Restorer:
         _check_fields(blog, "The backup's blog settings")
         created_at = blog.created_at
         others = Blog.objects.exclude(pk=blog.pk)
-        if blog.custom_domain and others.filter(custom_domain=blog.custom_domain).exists():
-            self.report.warnings.append(f"{blog.custom_domain} belongs to another blog here.")
-            blog.custom_domain = None
+        self.check_custom_domain(blog)
         if blog.is_default and others.filter(is_default=True).exists():
             blog.is_default = False
         blog.save()
@@ -202,6 +201,17 @@ class _Restorer:
             )
         blog.save()
         return blog
+
+    def check_custom_domain(self, blog: Blog) -> None:
+        # A backup is a file anyone can edit: its domain obeys the settings form's rule, and
+        # one this site cannot give (its own address, another blog's) is left out, not fatal.
+        domain = blog.custom_domain
+        try:
+            blog.clean_custom_domain()
+        except ValidationError as error:
+            reason = " ".join(error.message_dict["custom_domain"])
+            self.report.warnings.append(f"The custom domain {domain} was left out: {reason}")
+            blog.custom_domain = None
 
     def restore_people(self, blog: Blog) -> None:
         users = get_user_model()._default_manager

@@ -5,7 +5,9 @@ Blogger backups and WordPress WXR files are plain documents: neither format has 
 DOCTYPE. A DOCTYPE is also where every XML attack starts (billion laughs and quadratic blowup
 through entity declarations, XXE through external entities and DTDs), so `SafeXMLSource`
 refuses any file whose prolog has one, before lxml reads a byte of it; lxml itself then runs
-with entities, DTD loading and network access switched off as a second wall.
+with entities, DTD loading and network access switched off as a second wall. The checks read
+the decoded text (`xmltext.DecodedXML`: UTF-8 or UTF-16 only, handed on as UTF-8), never the
+raw bytes, so an encoding that hides markup from a byte scan cannot slip a DOCTYPE past them.
 
 Parsing is `lxml.etree.iterparse` with the elements already handled freed as the parse goes
 on, so memory stays flat however long the file is. Errors come out as `ImportFileError`s that
@@ -35,23 +37,12 @@ from broadsheet.portability.errors import (
     UnsafeXMLError,
     WrongFormatError,
 )
+from broadsheet.portability.xmltext import DecodedXML
 
 CHUNK = 1 << 16
 # Exports open with a few comments at most; a megabyte before the first element is not one.
 PROLOG_LIMIT = 1 << 20
 
-_UTF8_BOM = b"\xef\xbb\xbf"
-_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
-_LOOKS_LIKE = (
-    (b"\x89PNG", "a PNG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (a Broadsheet backup is imported with `import broadsheet`)"),
-    (b"\x1f\x8b", "a gzip-compressed file (unpack it first)"),
-    (b"{", "a JSON document"),
-    (b"[", "a JSON document"),
-)
 _SPACE = re.compile(rb"[ \t\r\n]*")
 # A start tag, attribute values quoted either way; ">" may appear inside a quoted value.
 _START_TAG = re.compile(rb"<([^\s/>]+)((?:[^\"'>]|\"[^\"]*\"|'[^']*')*)(/?)>")
@@ -80,10 +71,13 @@ class SafeXMLSource:
     """
 
     def __init__(self, raw: BinaryIO, declare: Mapping[str, str] | None = None) -> None:
-        self._raw = raw
-        self.bytes_read = 0
+        self._raw = DecodedXML(raw)
         head, self.root = self._read_prolog(dict(declare or {}))
         self._head = head
+
+    @property
+    def bytes_read(self) -> int:
+        return self._raw.bytes_read
 
     def read(self, size: int = -1) -> bytes:
         if self._head:
@@ -93,14 +87,12 @@ class SafeXMLSource:
         return self._read_raw(CHUNK if size < 0 else size)
 
     def _read_raw(self, size: int) -> bytes:
-        data = self._raw.read(size)
-        self.bytes_read += len(data)
-        return data
+        return self._raw.read(size)
 
     def _read_prolog(self, declare: dict[str, str]) -> tuple[bytes, RootElement]:
         buf = self._read_raw(CHUNK)
-        _check_looks_like_xml(buf)
-        pos = len(_UTF8_BOM) if buf.startswith(_UTF8_BOM) else 0
+        _check_starts_with_markup(buf)
+        pos = 0
         while True:
             pos = _SPACE.match(buf, pos).end()  # type: ignore[union-attr]
             step = _prolog_step(buf, pos)
@@ -118,15 +110,8 @@ class SafeXMLSource:
             return _declare(buf, step, declare), _root(step)
 
 
-def _check_looks_like_xml(head: bytes) -> None:
-    if not head:
-        raise WrongFormatError("The file is empty.")
-    if head.startswith(_WIDE_BOMS) or b"\x00" in head[:4]:
-        raise WrongFormatError("The file is UTF-16 or UTF-32 encoded: save it as UTF-8.")
-    start = head.removeprefix(_UTF8_BOM).lstrip(b" \t\r\n")
-    for magic, what in _LOOKS_LIKE:
-        if start.startswith(magic):
-            raise WrongFormatError(f"This is {what}, not an XML export.")
+def _check_starts_with_markup(head: bytes) -> None:
+    start = head.lstrip(b" \t\r\n")
     if start and not start.startswith(b"<"):
         raise WrongFormatError("The file does not start with XML markup: it is not an export.")
 

@@ -74,13 +74,15 @@ class PostQuerySet(models.QuerySet["Post"]):
         return self.exclude(status=Post.Status.TRASH)
 
     def with_labels(self, blog: Blog, names: list[str]) -> PostQuerySet | None:
-        """Posts carrying all of `names` (Blogger's `/search/label/A+B`); None if one is unknown."""
+        """Posts of this query set carrying all of `names` (Blogger's `/search/label/A+B`);
+        None if one is unknown.
+
+        A label no post of this query set (the public posts) carries counts as unknown: one
+        used only on drafts, scheduled or trashed posts must answer as a name never used does,
+        or its page and feeds would tell readers what is being written."""
         wanted = {name.casefold() for name in names}
-        found = (
-            [label for label in Label.objects.filter(blog=blog) if label.name.casefold() in wanted]
-            if names
-            else []
-        )
+        carried = Label.objects.filter(blog=blog, posts__in=self.values("pk")).distinct()
+        found = [label for label in carried if label.name.casefold() in wanted] if names else []
         if not names or len({label.name.casefold() for label in found}) < len(wanted):
             return None
         queryset = self
