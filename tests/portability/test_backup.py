@@ -73,7 +73,7 @@ def test_backup_restore_backup_gives_the_same_archive(
     first = backup_of(full_blog)
     empty_the_install()
 
-    report = restore_backup("notes", write_file(first, "backup.zip"))
+    report = restore_backup("notes", write_file(first, "backup.zip"), site=True)
 
     assert report.created["posts"] == 6 and report.created["comments"] == 4
     restored = Blog.objects.get(slug="notes")
@@ -110,11 +110,13 @@ def Redirect_count(blog: Blog) -> int:
     return Redirect.objects.filter(blog=blog).count()
 
 
-def test_restore_creates_people_without_passwords(full_blog: Blog, write_file: Any) -> None:
+def test_the_operators_restore_creates_people_without_passwords(
+    full_blog: Blog, write_file: Any
+) -> None:
     archive = write_file(backup_of(full_blog), "backup.zip")
     empty_the_install()
 
-    restore_backup("notes", archive)
+    restore_backup("notes", archive, site=True)
 
     ada = User.objects.get(username="ada")
     assert not ada.has_usable_password()
@@ -184,7 +186,7 @@ def test_a_damaged_backup_writes_nothing_not_even_media(full_blog: Blog, write_f
     empty_the_install()
 
     with pytest.raises(WrongFormatError, match="damaged"):
-        restore_backup("notes", write_file(archive, "backup.zip"))
+        restore_backup("notes", write_file(archive, "backup.zip"), site=True)
 
     assert not Blog.objects.exists() and not Post.objects.exists()
     assert not default_storage.exists(MEDIA)

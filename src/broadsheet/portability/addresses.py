@@ -17,7 +17,7 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog
 from broadsheet.core import slugs
 from broadsheet.portability.errors import ConflictError
-from broadsheet.portability.models import MAX_PATH
+from broadsheet.portability.paths import is_local_path, page_slug_problem, permalink_problem
 from broadsheet.portability.records import ItemRecord
 from broadsheet.posts.models import Page, Post
 
@@ -48,7 +48,7 @@ class Permalinks:
     def choose(self, record: ItemRecord, status: str, when: dt.datetime | None) -> str:
         """The new post's permalink: its old path when Blogger-shaped, a fresh one otherwise,
         none for a draft that never had one (it gets one when first published)."""
-        if POST_PATH.match(record.old_path):
+        if POST_PATH.match(record.old_path) and permalink_problem(record.old_path) is None:
             return self.claim(record.old_path)
         if status == Post.Status.DRAFT or when is None:
             return ""
@@ -85,7 +85,8 @@ class PageSlugs:
 
     def choose(self, record: ItemRecord) -> str:
         match = PAGE_PATH.match(record.old_path)
-        if match and len(match.group(1)) <= slugs.MAX_CUSTOM_LENGTH:
+        fits = match and len(match.group(1)) <= slugs.MAX_CUSTOM_LENGTH
+        if match and fits and page_slug_problem(match.group(1)) is None:
             if match.group(1) in self.taken:
                 raise ConflictError(
                     f"The blog already has a page at {record.old_path}, and the file brings "
@@ -105,7 +106,7 @@ def redirect_paths(record: ItemRecord, new_path: str) -> list[str]:
     seen: set[str] = set()
     paths = []
     for path in candidates:
-        usable = path.startswith("/") and path != new_path and len(path) <= MAX_PATH
+        usable = is_local_path(path) and path != new_path
         if usable and path not in seen:
             seen.add(path)
             paths.append(path)

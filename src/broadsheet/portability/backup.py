@@ -15,8 +15,9 @@ What is not in it, on purpose:
 * what is computed from the rest: rendered HTML, plain text, snippets and comment counts
   (rebuilt on restore by the same pipeline), the cache counter `content_version`, and
   `Blog.updated_at` (Django sets it on every save);
-* passwords and staff rights: people come back as accounts without a password (they set one
-  through password reset) and without admin rights to the install;
+* passwords and staff rights: in the operator's full restore people come back as accounts
+  without a password (they set one through password reset) and without admin rights to the
+  install; a blog admin's restore makes no accounts at all (see `restore`);
 * the signed-in studio's working state (revisions and autosaves), which is not the blog.
 
 Every other field of a blog, post, page and comment is copied as it is, including fields added

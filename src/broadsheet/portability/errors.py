@@ -31,3 +31,7 @@ class MissingElementError(ImportFileError):
 
 class ConflictError(ImportFileError):
     """Importing would take an address that already belongs to other content on the blog."""
+
+
+class ArchiveTooLargeError(ImportFileError):
+    """The archive holds more files or unpacks to more bytes than this site restores."""

@@ -104,7 +104,8 @@ def _import(job: ImportJob, path: Path) -> list[str]:
 
 def _run_format(job: ImportJob, path: Path) -> ImportReport:
     if job.format == ImportJob.Format.BROADSHEET:
-        return restore_backup(job.blog.slug, path)
+        # A blog admin's restore: the archive reaches nothing outside this blog.
+        return restore_backup(job.blog.slug, path, admin=job.started_by)
     action = import_blogger if job.format == ImportJob.Format.BLOGGER else import_wordpress
 
     def progress(step: ImportProgress) -> None:

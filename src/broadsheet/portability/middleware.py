@@ -21,6 +21,7 @@ from broadsheet.blogs.access import is_member
 from broadsheet.blogs.models import Blog
 from broadsheet.portability.blogger import ADDRESS_QUERIES
 from broadsheet.portability.models import Redirect
+from broadsheet.portability.paths import is_local_path
 
 
 class RedirectMiddleware:
@@ -44,7 +45,8 @@ class RedirectMiddleware:
 
 
 def find_redirect(blog: Blog, paths: list[str]) -> HttpResponsePermanentRedirect | None:
-    """The redirect for the first of `paths` that has one leading somewhere public."""
+    """The redirect for the first of `paths` that has one leading somewhere public on the
+    blog's own host (a stored row that would leave it is ignored, never followed)."""
     redirects = Redirect.objects.filter(blog=blog, old_path__in=paths).select_related(
         "post", "page"
     )
@@ -52,7 +54,7 @@ def find_redirect(blog: Blog, paths: list[str]) -> HttpResponsePermanentRedirect
     for path in paths:
         redirect = by_path.get(path)
         destination = redirect.destination() if redirect else ""
-        if destination:
+        if destination and is_local_path(destination):
             return HttpResponsePermanentRedirect(destination)
     return None
 

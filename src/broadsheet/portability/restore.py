@@ -1,49 +1,117 @@
-"""Restoring a Broadsheet backup (see `backup`) into an empty blog, in one transaction."""
+"""Restoring a Broadsheet backup (see `backup`) into an empty blog, in one transaction.
+
+A backup is untrusted input. By default a restore is a blog admin's (the studio's import
+page, or `broadsheet import broadsheet FILE --blog SLUG`), and nothing in the archive reaches
+outside that blog:
+
+* people are names only: posts, pages and comments are never tied to an account of the site
+  (not by user name, email or id), no account is created, no one is made a member and no
+  role changes; posts and pages belong to the restoring admin and keep their byline in
+  `Post.author_name`, comments keep their commenter's name and address without a `user`;
+* of the blog, only what its admin sets in the studio's settings (`BLOG_SETTINGS`) is
+  restored, never its custom domain or the site's default;
+* permalinks, page names and redirects are paths on the blog's own host (`paths`);
+* media files go through the studio's upload path (`restore_media`) or are refused;
+* reply subscriptions are dropped: an archive could otherwise make the site mail anyone.
+
+The site operator's full restore (`site=True`, `--site` on the command line only) brings
+accounts back by user name, memberships and roles, the custom domain and default setting,
+reply subscriptions, and media files as they are: for archives the operator made.
+
+Either way the archive is held to the install's limits (`archive`) and the restore is all or
+nothing: one transaction, and any file written before a failure is removed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DataError, IntegrityError, models, transaction
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership, slug_validator
 from broadsheet.comments.models import Comment
-from broadsheet.portability.backup import (
-    CHUNK,
-    FORMAT,
-    IMPORTED_FIELDS,
-    MEMBERS,
-    VERSION,
-    load_fields,
+from broadsheet.portability.archive import (
+    Budget,
+    open_archive,
+    open_member,
     read_lines,
-    safe_media_name,
+    read_manifest,
 )
+from broadsheet.portability.backup import CHUNK, IMPORTED_FIELDS, load_fields, safe_media_name
 from broadsheet.portability.errors import ConflictError, ImportFileError, WrongFormatError
 from broadsheet.portability.models import ImportedItem, Redirect
+from broadsheet.portability.paths import page_slug_problem, path_problem, permalink_problem
+from broadsheet.portability.restore_media import RestoredMedia, remove_files, restore_media
 from broadsheet.portability.writer import ImportReport, Labels, refresh_comment_counts
 from broadsheet.posts.actions import render_into
 from broadsheet.posts.models import Page, Post
 
-# Past these, an archive is refused before anything is unpacked (a ZIP bomb expands a few
-# kilobytes into gigabytes).
-MAX_MEMBER = 4 << 30
-MAX_MANIFEST = 256 << 20
-MAX_RATIO = 200
+# What a blog's admin may set in the studio's settings form (studio.forms.BlogForm, less the
+# slug, the custom domain and the default, which are the site's): all a restore sets.
+BLOG_SETTINGS = (
+    "title",
+    "description",
+    "time_zone",
+    "language",
+    "date_header_format",
+    "time_format",
+    "posts_per_page",
+    "comments_enabled",
+    "who_can_comment",
+    "moderation",
+    "moderation_after_days",
+    "comment_form_message",
+    "feed_content",
+    "is_private",
+    "hide_from_search_engines",
+)
+# The blog fields that are the site operator's; a blog admin's restore leaves them alone.
+OPERATOR_SETTINGS = ("custom_domain", "is_default")
+# What a damaged archive raises while it is read; reported as damage, never as a crash.
+DAMAGE = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ValidationError,
+    zipfile.BadZipFile,
+    DataError,
+    IntegrityError,
+)
 
 
-def restore_backup(slug: str, path: str | os.PathLike[str]) -> ImportReport:
-    """Create the blog `slug` (or fill it, if it exists and is empty) from a backup archive.
+# Relations are set by the restore itself; a blog's slug was checked as the argument, and a
+# custom domain the site cannot give is left out, not fatal (`check_custom_domain`).
+_UNCHECKED = ("blog", "featured_post", "slug", "post", "parent", "author", "user", "custom_domain")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who restores: a blog's admin (`admin` owns what is restored; may be None from the
+    command line) or, with `site`, the site operator."""
+
+    admin: User | None = None
+    site: bool = False
+
+
+def restore_backup(
+    slug: str, path: str | os.PathLike[str], *, admin: User | None = None, site: bool = False
+) -> ImportReport:
+    """Create the blog `slug` (or fill it, if it exists and is empty) from a backup archive,
+    as a blog admin's restore, or with `site` as the operator's full one (module notes).
     Raises `ImportFileError` with nothing written when the archive cannot be restored."""
     try:
         slug_validator(slug)
@@ -51,12 +119,13 @@ def restore_backup(slug: str, path: str | os.PathLike[str]) -> ImportReport:
         raise ImportFileError(f"{slug!r} cannot be a blog's slug: {error.messages[0]}") from None
     with Path(path).open("rb") as raw:
         archive = open_archive(raw)
-        manifest = read_manifest(archive)
-        restorer = _Restorer(archive, manifest)
+        budget = Budget(settings.RESTORE_MAX_BYTES)
+        manifest = read_manifest(archive, budget)
+        restorer = _Restorer(archive, manifest, budget, Scope(admin, site))
         try:
             with transaction.atomic():
                 return restorer.restore(slug)
-        except (KeyError, TypeError, ValueError, ValidationError, zipfile.BadZipFile) as error:
+        except DAMAGE as error:
             restorer.remove_media()
             raise WrongFormatError(f"The backup is damaged: {error!r}") from None
         except BaseException:
@@ -64,63 +133,28 @@ def restore_backup(slug: str, path: str | os.PathLike[str]) -> ImportReport:
             raise
 
 
-def open_archive(raw: Any) -> zipfile.ZipFile:
-    try:
-        archive = zipfile.ZipFile(raw)
-    except zipfile.BadZipFile:
-        raise WrongFormatError(
-            "This is not a Broadsheet backup: a backup is a ZIP archive (made with "
-            "`broadsheet export broadsheet`)."
-        ) from None
-    for info in archive.infolist():
-        check_member(info)
-    missing = [name for name in MEMBERS if name not in archive.namelist()]
-    if missing:
-        raise WrongFormatError(f"This is not a Broadsheet backup: it has no {missing[0]}.")
-    return archive
-
-
-def check_member(info: zipfile.ZipInfo) -> None:
-    name = info.filename
-    if info.is_dir():
-        return
-    if name not in MEMBERS and not (name.startswith("media/") and safe_media_name(name[6:])):
-        raise WrongFormatError(f"The archive holds {name!r}, which no backup has: refused.")
-    big = info.file_size > 100 << 20 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-    if info.file_size > MAX_MEMBER or big:
-        raise WrongFormatError(f"{name!r} would unpack to {info.file_size} bytes: refused.")
-
-
-def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
-    if archive.getinfo("data.json").file_size > MAX_MANIFEST:
-        raise WrongFormatError("The backup's data.json is too large.")
-    try:
-        manifest = json.loads(archive.read("data.json"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise WrongFormatError(f"The backup's data.json is not valid JSON: {error}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise WrongFormatError("The archive's data.json is not a Broadsheet backup manifest.")
-    if manifest.get("version") != VERSION:
-        raise WrongFormatError(
-            f"The backup has schema version {manifest.get('version')!r}; this Broadsheet "
-            f"reads version {VERSION}."
-        )
-    return manifest
-
-
 class _Restorer:
-    def __init__(self, archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
-        self.archive, self.manifest = archive, manifest
+    def __init__(
+        self, archive: zipfile.ZipFile, manifest: dict[str, Any], budget: Budget, scope: Scope
+    ) -> None:
+        self.archive, self.manifest, self.budget, self.scope = archive, manifest, budget, scope
         self.report = ImportReport(source="broadsheet")
-        self.users: dict[int, int] = {}
+        self.users: dict[int, int] = {}  # the operator's restore: archive number -> account
+        self.names: dict[int, str] = {}  # a blog admin's: archive number -> the person's name
         self.posts: dict[int, int] = {}
         self.pages: dict[int, int] = {}
         self.comments: dict[int, int] = {}
+        self.media = RestoredMedia()
         self.written_media: list[str] = []
 
     def restore(self, slug: str) -> ImportReport:
         blog = self.blog(slug, self.manifest["blog"])
-        self.restore_people(blog)
+        if self.scope.site:
+            self.restore_people(blog)
+        else:
+            self.name_people()
+            self.media = restore_media(self.archive, blog, self.scope.admin, self.budget)
+            self.report_media()
         labels = Labels(blog)
         labels.ensure(set(self.manifest["labels"]))
         self.restore_pages(blog)
@@ -128,7 +162,8 @@ class _Restorer:
         self.restore_comments()
         self.restore_links(blog)
         refresh_comment_counts(blog)
-        self.restore_media()
+        if self.scope.site:
+            self.copy_media()
         bump_content_version(blog)
         self.report.title = blog.title
         return self.report
@@ -140,7 +175,10 @@ class _Restorer:
                 f"The blog {slug!r} already has posts or pages; a backup is restored into a "
                 "new or empty blog."
             )
+        if not self.scope.site:
+            return self.blog_settings(blog, data)
         load_fields(blog, data)
+        _check_fields(blog, "The backup's blog settings")
         created_at = blog.created_at
         others = Blog.objects.exclude(pk=blog.pk)
         self.check_custom_domain(blog)
@@ -150,6 +188,18 @@ class _Restorer:
         # Django sets created_at on the first save; put the backup's back.
         Blog.objects.filter(pk=blog.pk).update(created_at=created_at)
         blog.created_at = created_at
+        return blog
+
+    def blog_settings(self, blog: Blog, data: dict[str, Any]) -> Blog:
+        """Only the settings a blog's admin has; the operator's are named in the report."""
+        load_fields(blog, {name: data[name] for name in BLOG_SETTINGS if name in data})
+        _check_fields(blog, "The backup's blog settings", BLOG_SETTINGS)
+        ignored = [name for name in OPERATOR_SETTINGS if data.get(name)]
+        if ignored:
+            self.report.warnings.append(
+                f"Not restored: {', '.join(ignored)}, which only the site's operator sets."
+            )
+        blog.save()
         return blog
 
     def check_custom_domain(self, blog: Blog) -> None:
@@ -179,6 +229,32 @@ class _Restorer:
             )
             Membership.objects.filter(pk=member.pk).update(created_at=row["created_at"])
 
+    def name_people(self) -> None:
+        """People become the names they wrote under; no account is looked up or made."""
+        for row in self.manifest["users"]:
+            full = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
+            self.names[row["id"]] = str(full or row["username"])[:200]
+        skipped = self.report.skipped
+        if self.manifest["users"]:
+            skipped["people not linked to accounts (a blog admin's restore keeps names)"] += len(
+                self.manifest["users"]
+            )
+        if self.manifest["memberships"]:
+            skipped["memberships not granted (a restore makes no one a member)"] += len(
+                self.manifest["memberships"]
+            )
+
+    def report_media(self) -> None:
+        self.report.created["media files"] = self.media.images
+        for name, why in self.media.refused.items():
+            self.report.skipped["media files refused (not images the studio accepts)"] += 1
+            self.report.warnings.append(f"media file refused: {name} ({why})")
+
+    def author(self, number: int | None) -> int | None:
+        if self.scope.site:
+            return self.users.get(number) if number is not None else None
+        return self.scope.admin.pk if self.scope.admin is not None else None
+
     def restore_pages(self, blog: Blog) -> None:
         rows = self.manifest["pages"]
         pages = [self.page(blog, row) for row in rows]
@@ -187,13 +263,16 @@ class _Restorer:
         self.report.created["pages"] = len(pages)
 
     def page(self, blog: Blog, row: dict[str, Any]) -> Page:
-        page = Page(blog=blog, author_id=self.users.get(row["author"]))
+        page = Page(blog=blog, author_id=self.author(row["author"]))
         load_fields(page, row)
+        _refuse_address(f"Page {row['id']}", page.slug, page_slug_problem(page.slug))
+        _check_fields(page, f"Page {row['id']}", ("status", "source_format"))
+        page.source = self.media.rewrite(page.source)
         render_into(page)
         return page
 
     def restore_posts(self, blog: Blog, labels: Labels) -> None:
-        for rows in _batches(read_lines(self.archive, "posts.jsonl")):
+        for rows in _batches(read_lines(self.archive, "posts.jsonl", self.budget)):
             posts = [self.post(blog, row) for row in rows]
             Post.objects.bulk_create(posts)
             labels.attach([(post, row["labels"]) for post, row in zip(posts, rows, strict=True)])
@@ -201,14 +280,19 @@ class _Restorer:
             self.report.created["posts"] += len(posts)
 
     def post(self, blog: Blog, row: dict[str, Any]) -> Post:
-        post = Post(blog=blog, author_id=self.users.get(row["author"]))
+        post = Post(blog=blog, author_id=self.author(row["author"]))
         load_fields(post, row)
+        _refuse_address(f"Post {row['id']}", post.permalink, permalink_problem(post.permalink))
+        _check_fields(post, f"Post {row['id']}", ("status", "source_format"))
+        if not self.scope.site:
+            post.author_name = post.author_name or self.names.get(row["author"], "")
+        post.source = self.media.rewrite(post.source)
         render_into(post)
         return post
 
     def restore_comments(self) -> None:
         parents: list[tuple[int, int]] = []
-        for rows in _batches(read_lines(self.archive, "comments.jsonl")):
+        for rows in _batches(read_lines(self.archive, "comments.jsonl", self.budget)):
             comments = [self.comment(row) for row in rows]
             Comment.objects.bulk_create(comments)
             for row, comment in zip(rows, comments, strict=True):
@@ -220,8 +304,16 @@ class _Restorer:
         Comment.objects.bulk_update(links, ["parent"], batch_size=CHUNK)
 
     def comment(self, row: dict[str, Any]) -> Comment:
-        comment = Comment(post_id=self.posts[row["post"]], user_id=self.users.get(row["user"]))
+        comment = Comment(post_id=self.posts[row["post"]])
         load_fields(comment, row)
+        _check_fields(comment, f"Comment {row['id']}", ("status",))
+        if self.scope.site:
+            comment.user_id = self.users.get(row["user"]) if row["user"] is not None else None
+        else:
+            comment.author_name = comment.author_name or self.names.get(row["user"], "")
+            if comment.notify_replies:
+                self.report.skipped["reply subscriptions dropped (only the reader sets one)"] += 1
+            comment.notify_replies = False
         comment.render_body()
         return comment
 
@@ -229,18 +321,28 @@ class _Restorer:
         featured = self.manifest["blog"].get("featured_post")
         if featured is not None:
             Blog.objects.filter(pk=blog.pk).update(featured_post_id=self.posts[featured])
-        for rows in _batches(read_lines(self.archive, "redirects.jsonl")):
-            Redirect.objects.bulk_create([self.redirect(blog, row) for row in rows])
-        for rows in _batches(read_lines(self.archive, "imported.jsonl")):
+        for rows in _batches(read_lines(self.archive, "redirects.jsonl", self.budget)):
+            found = [self.redirect(blog, row) for row in rows]
+            kept = Redirect.objects.bulk_create([row for row in found if row is not None])
+            self.report.redirects += len(kept)
+        for rows in _batches(read_lines(self.archive, "imported.jsonl", self.budget)):
             ImportedItem.objects.bulk_create([self.imported(blog, row) for row in rows])
 
-    def redirect(self, blog: Blog, row: dict[str, Any]) -> Redirect:
+    def redirect(self, blog: Blog, row: dict[str, Any]) -> Redirect | None:
+        """The old address, unless it or where it leads is not a path on the blog's host."""
+        problem = path_problem(row["old_path"])
+        if problem is None and row["new_path"]:
+            problem = path_problem(row["new_path"])
+        if problem is not None:
+            self.report.skipped["old addresses refused (not a path on the blog's host)"] += 1
+            self.report.warnings.append(f"old address refused: {row['old_path']!r} ({problem})")
+            return None
         return Redirect(
             blog=blog,
             old_path=row["old_path"],
             post_id=self.posts.get(row["post"]) if row["post"] else None,
             page_id=self.pages.get(row["page"]) if row["page"] else None,
-            to_comment_feed=row["to_comment_feed"],
+            to_comment_feed=bool(row["to_comment_feed"]),
             new_path=row["new_path"],
             created_at=dt.datetime.fromisoformat(row["created_at"]),
         )
@@ -254,19 +356,39 @@ class _Restorer:
             **{name: row[name] for name in IMPORTED_FIELDS},
         )
 
-    def restore_media(self) -> None:
+    def copy_media(self) -> None:
+        """The operator's restore: the files as they are, under their own names."""
         for name in self.manifest["media"]:
             if not safe_media_name(name) or default_storage.exists(name):
                 continue  # the same name is already there: kept, never overwritten
-            with self.archive.open(f"media/{name}") as source:
+            with open_member(self.archive, f"media/{name}", self.budget) as source:
                 saved = default_storage.save(name, File(source, name=name))
             self.written_media.append(saved)
         self.report.created["media files"] = len(self.written_media)
 
     def remove_media(self) -> None:
         """Undo the files of a restore whose transaction failed."""
-        for name in self.written_media:
-            default_storage.delete(name)
+        remove_files(self.written_media + self.media.written)
+
+
+def _check_fields(obj: models.Model, what: str, names: tuple[str, ...] | None = None) -> None:
+    """Refuse values the model would never hold (a time zone that is none, a status that
+    does not exist), which would break every page that shows them."""
+    fields = [field.name for field in type(obj)._meta.concrete_fields]
+    exclude = [name for name in fields if name in _UNCHECKED or (names and name not in names)]
+    try:
+        obj.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        problems = "; ".join(f"{key}: {' '.join(v)}" for key, v in error.message_dict.items())
+        raise WrongFormatError(f"{what} cannot be restored: {problems}") from None
+
+
+def _refuse_address(what: str, address: str, problem: str | None) -> None:
+    if problem is not None:
+        raise WrongFormatError(
+            f"{what} cannot be restored at {address!r}: {problem}. A restore keeps every "
+            "address on the blog's own host."
+        )
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

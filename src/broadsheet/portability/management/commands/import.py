@@ -1,4 +1,4 @@
-"""`broadsheet import blogger|wordpress|broadsheet FILE --blog SLUG`."""
+"""`broadsheet import blogger|wordpress|broadsheet FILE --blog SLUG [--site]`."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from broadsheet.portability.writer import ImportReport
 FORMATS = {
     "blogger": "a Blogger backup (Settings > Manage blog > Back up content)",
     "wordpress": "a WordPress export, WXR 1.0 to 1.2 (Tools > Export)",
-    "broadsheet": "a Broadsheet backup archive; creates the blog if it does not exist",
+    "broadsheet": "a Broadsheet backup archive; creates the blog if it does not exist. "
+    "Restored as its admin would: nothing outside the blog changes, unless --site",
 }
 
 
@@ -42,7 +43,15 @@ class Command(BaseCommand):
             sub = formats.add_parser(name, help=description, description=description)
             sub.add_argument("file", help="the file to import")
             sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to fill")
-            if name != "broadsheet":
+            if name == "broadsheet":
+                sub.add_argument(
+                    "--site",
+                    action="store_true",
+                    help="the site operator's full restore, for an archive you made yourself: "
+                    "also accounts (by user name), memberships and roles, the custom domain, "
+                    "the default blog, reply subscriptions and media files as they are",
+                )
+            else:
                 sub.add_argument(
                     "--download-images",
                     action="store_true",
@@ -55,7 +64,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         try:
-            report = self.run(options["format"], path, options["blog"])
+            report = self.run(options["format"], path, options["blog"], bool(options.get("site")))
         except ImportFileError as error:
             raise CommandError(f"{path.name}: {error} Nothing was imported.") from None
         self.stdout.write(f"Imported {path.name} into {options['blog']}:")
@@ -69,9 +78,10 @@ class Command(BaseCommand):
         """After the import has committed: copy its images here, one post at a time."""
         return localise_images(Blog.objects.get(slug=slug), fetcher=image_fetcher()).lines()
 
-    def run(self, kind: str, path: Path, slug: str) -> ImportReport:
+    def run(self, kind: str, path: Path, slug: str, site: bool = False) -> ImportReport:
         if kind == "broadsheet":
-            return restore_backup(slug, path)
+            # Without --site, a blog admin's restore: nothing reaches outside the blog.
+            return restore_backup(slug, path, site=site)
         blog = Blog.objects.filter(slug=slug).first()
         if blog is None:
             raise CommandError(

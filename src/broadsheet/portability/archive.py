@@ -1,0 +1,159 @@
+"""A backup archive read as untrusted input: which members it may hold, and how much it may
+unpack.
+
+A ZIP archive says how large each member is, and a ZIP bomb lies: a few kilobytes declared as
+a few kilobytes that inflate to gigabytes. So the archive is held to the install's limits
+twice: by what its central directory declares (before anything is unpacked) and by what
+actually comes out of the decompressor (every byte read goes through one `Budget`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.conf import settings
+
+from broadsheet.portability.backup import FORMAT, MEMBERS, VERSION, safe_media_name
+from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
+
+MAX_MANIFEST = 256 << 20
+# A member this large that shrank more than this is a ZIP bomb, whatever the totals say.
+BOMB_SIZE = 100 << 20
+MAX_RATIO = 200
+_ALLOWED_TYPES = (0, stat.S_IFREG, stat.S_IFDIR)  # 0: written by a tool that records none
+
+
+class Budget:
+    """The bytes a restore may still unpack; spending past it stops the restore."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.spent = 0
+
+    def spend(self, count: int) -> None:
+        self.spent += count
+        if self.spent > self.limit:
+            raise ArchiveTooLargeError(
+                f"The archive unpacks to more than {self.limit} bytes, the most this site "
+                "restores (BROADSHEET_RESTORE_MAX_BYTES)."
+            )
+
+
+class _Metered(io.RawIOBase):
+    """A member's stream that charges every byte the decompressor hands out to the budget."""
+
+    def __init__(self, inner: IO[bytes], budget: Budget) -> None:
+        self.inner, self.budget = inner, budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        self.budget.spend(len(data))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def open_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> io.BufferedReader:
+    """A member to read, its bytes charged to `budget` as they come out."""
+    return io.BufferedReader(_Metered(archive.open(name), budget))
+
+
+def read_member(archive: zipfile.ZipFile, name: str, budget: Budget, limit: int) -> bytes | None:
+    """The member's bytes, or None when it unpacks to more than `limit`."""
+    with open_member(archive, name, budget) as stream:
+        data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def read_lines(archive: zipfile.ZipFile, name: str, budget: Budget) -> Iterator[dict[str, Any]]:
+    """A JSON-lines member one row at a time; a row that is not an object is damage."""
+    with open_member(archive, name, budget) as raw:
+        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            if line.strip():
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError(f"{name} holds a line that is not an object")
+                yield row
+
+
+def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
+    """The archive, once its members' names, kinds, number and declared sizes pass."""
+    try:
+        archive = zipfile.ZipFile(raw)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+        raise WrongFormatError(
+            "This is not a Broadsheet backup: a backup is a ZIP archive (made with "
+            "`broadsheet export broadsheet`)."
+        ) from None
+    infos = archive.infolist()
+    check_totals(infos)
+    for info in infos:
+        check_member(info)
+    names = archive.namelist()
+    if len(set(names)) != len(names):
+        raise WrongFormatError("The archive holds two members with the same name: refused.")
+    missing = [name for name in MEMBERS if name not in names]
+    if missing:
+        raise WrongFormatError(f"This is not a Broadsheet backup: it has no {missing[0]}.")
+    return archive
+
+
+def check_totals(infos: list[zipfile.ZipInfo]) -> None:
+    """The declared number of members and unpacked size, against the install's limits."""
+    if len(infos) > settings.RESTORE_MAX_FILES:
+        raise ArchiveTooLargeError(
+            f"The archive holds {len(infos)} files; this site restores at most "
+            f"{settings.RESTORE_MAX_FILES} (BROADSHEET_RESTORE_MAX_FILES)."
+        )
+    declared = sum(info.file_size for info in infos)
+    if declared > settings.RESTORE_MAX_BYTES:
+        raise ArchiveTooLargeError(
+            f"The archive would unpack to {declared} bytes; this site restores at most "
+            f"{settings.RESTORE_MAX_BYTES} (BROADSHEET_RESTORE_MAX_BYTES)."
+        )
+
+
+def check_member(info: zipfile.ZipInfo) -> None:
+    """Refuse a member no backup has: a name outside the layout, a link or a device."""
+    name = info.filename
+    if stat.S_IFMT(info.external_attr >> 16) not in _ALLOWED_TYPES:
+        raise WrongFormatError(f"The archive holds {name!r}, which is not a plain file: refused.")
+    if info.is_dir():
+        return
+    unprintable = any(unicodedata.category(char) in ("Cc", "Cf") for char in name)
+    known = name in MEMBERS or (name.startswith("media/") and safe_media_name(name[6:]))
+    if unprintable or not known:
+        raise WrongFormatError(f"The archive holds {name!r}, which no backup has: refused.")
+    if info.file_size > BOMB_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ArchiveTooLargeError(f"{name!r} would unpack to {info.file_size} bytes: refused.")
+
+
+def read_manifest(archive: zipfile.ZipFile, budget: Budget) -> dict[str, Any]:
+    """data.json, checked to be a manifest of the schema this Broadsheet reads."""
+    data = read_member(archive, "data.json", budget, MAX_MANIFEST)
+    if data is None:
+        raise WrongFormatError("The backup's data.json is too large.")
+    try:
+        manifest = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise WrongFormatError(f"The backup's data.json is not valid JSON: {error}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise WrongFormatError("The archive's data.json is not a Broadsheet backup manifest.")
+    if manifest.get("version") != VERSION:
+        raise WrongFormatError(
+            f"The backup has schema version {manifest.get('version')!r}; this Broadsheet "
+            f"reads version {VERSION}."
+        )
+    return manifest

@@ -1,0 +1,555 @@
+"""A Broadsheet backup is untrusted input: a blog admin's restore reaches nothing outside the
+blog. Each hostile archive here is a real backup of a real blog, tampered with afterwards."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import zipfile
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.comments.models import Comment
+from broadsheet.media.actions import store_image
+from broadsheet.media.models import UploadedImage
+from broadsheet.portability.archive import Budget, open_member
+from broadsheet.portability.backup import export_backup
+from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
+from broadsheet.portability.models import Redirect
+from broadsheet.portability.paths import is_local_path
+from broadsheet.portability.restore import restore_backup
+from broadsheet.posts.models import Page, Post
+from tests.conftest import MakeComment, MakePost
+from tests.portability.conftest import CORPORA
+from tests.studio.images import png
+
+pytestmark = pytest.mark.django_db
+
+Archive = dict[str, Any]
+Capture = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+@pytest.fixture
+def source(blog: Blog, author: User, make_post: MakePost, make_comment: MakeComment) -> Blog:
+    """The blog the archive comes from: an uploaded image, a comment by an account, an old
+    address, a custom domain, a member."""
+    member = Membership.objects.get(user=author)
+    image = store_image(member, io.BytesIO(png(1200, 600, "RGB")), "kale.png", alt="Kale")
+    post = make_post("With a picture", source=f"Kale:\n\n{image.snippet()}")
+    make_comment(post, "Nice", user=author, author_name="", notify_replies=True)
+    Redirect.objects.create(blog=blog, old_path="/?p=12", post=post)
+    Page.objects.create(blog=blog, title="About", slug="about", status=Page.Status.PUBLISHED)
+    Blog.objects.filter(pk=blog.pk).update(custom_domain="notes.example")
+    blog.refresh_from_db()
+    return blog
+
+
+@pytest.fixture
+def target(db: Any) -> Blog:
+    return Blog.objects.create(slug="target", title="Empty for now")
+
+
+@pytest.fixture
+def restorer(target: Blog) -> User:
+    user = User.objects.create_user("grace", "grace@example.com", "pw")
+    Membership.objects.create(blog=target, user=user, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def operator(db: Any) -> User:
+    return User.objects.create_superuser("root", "root@example.com", "pw")
+
+
+def archive_of(blog: Blog) -> Archive:
+    out = io.BytesIO()
+    export_backup(blog, out)
+    with zipfile.ZipFile(out) as opened:
+        found: Archive = {name: opened.read(name) for name in opened.namelist()}
+    found["data.json"] = json.loads(found["data.json"])
+    for name in ("posts.jsonl", "comments.jsonl", "redirects.jsonl"):
+        found[name] = [json.loads(line) for line in found[name].splitlines()]
+    return found
+
+
+def zipped(archive: Archive, extra: list[tuple[zipfile.ZipInfo, bytes]] | None = None) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as written:
+        for name, value in archive.items():
+            if isinstance(value, list):
+                value = "".join(json.dumps(row) + "\n" for row in value).encode()
+            elif isinstance(value, dict):
+                value = json.dumps(value).encode()
+            written.writestr(name, value)
+        for info, data in extra or []:
+            written.writestr(info, data)
+    return out.getvalue()
+
+
+def world(media: Path) -> dict[str, Any]:
+    """Everything outside the target blog that a restore into it must leave alone."""
+    users = User.objects.order_by("pk").values_list(
+        "pk", "username", "email", "password", "is_staff", "is_superuser", "is_active"
+    )
+    return {
+        "users": list(users),
+        "memberships": set(Membership.objects.values_list("blog__slug", "user_id", "role")),
+        "other blogs": list(Blog.objects.exclude(slug="target").order_by("pk").values()),
+        "host": Blog.objects.filter(slug="target").values_list("custom_domain", "is_default")[0],
+        "other media": set(media_files(media)) - set(target_files()),
+        "others' posts": list(Post.objects.exclude(blog__slug="target").values()),
+        "others' comments": list(Comment.objects.exclude(post__blog__slug="target").values()),
+    }
+
+
+def media_files(media: Path) -> list[str]:
+    return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+
+
+def target_files() -> list[str]:
+    images = UploadedImage.objects.filter(blog__slug="target")
+    return sorted(variant["name"] for image in images for variant in image.variants)
+
+
+def restore(archive: Archive | bytes, tmp_path: Path, admin: User | None) -> Any:
+    path = tmp_path / "backup.zip"
+    path.write_bytes(archive if isinstance(archive, bytes) else zipped(archive))
+    return restore_backup("target", path, admin=admin)
+
+
+def assert_nothing_kept(media: Path, before: dict[str, Any]) -> None:
+    assert world(media) == before
+    assert not Post.objects.filter(blog__slug="target").exists()
+    assert not UploadedImage.objects.filter(blog__slug="target").exists()
+    assert set(media_files(media)) == before["other media"]
+
+
+# The genuine archive, restored by a blog's admin.
+
+
+def test_a_backup_comes_back_as_names_owned_by_the_restoring_admin(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, client: Client
+) -> None:
+    before = world(media)
+
+    report = restore(archive_of(source), tmp_path, restorer)
+
+    assert world(media) == before
+    post = Post.objects.get(blog__slug="target")
+    assert (post.author, post.author_name, post.display_author) == (
+        restorer,
+        "Ada Byron",
+        "Ada Byron",
+    )
+    assert Page.objects.get(blog__slug="target").author == restorer
+    comment = Comment.objects.get(post=post)
+    assert (comment.user, comment.author_name, comment.notify_replies) == (None, "Ada Byron", False)
+    lines = "\n".join(report.lines())
+    assert "skipped 1 people not linked to accounts" in lines
+    assert "skipped 1 memberships not granted" in lines
+    assert "skipped 1 reply subscriptions dropped" in lines
+    assert "Not restored: custom_domain, is_default, which only the site's operator sets." in lines
+    assert "old addresses redirecting: 1" in lines
+
+
+def test_media_are_re_encoded_uploads_of_the_blog_and_the_post_shows_them(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, client: Client
+) -> None:
+    report = restore(archive_of(source), tmp_path, restorer)
+
+    image = UploadedImage.objects.get(blog__slug="target")
+    assert [v["width"] for v in image.variants] == [480, 960, 1200]
+    assert image.uploaded_by == restorer and report.created["media files"] == 1
+    post = Post.objects.get(blog__slug="target")
+    for variant in image.variants:
+        assert f"/media/{variant['name']}" in post.source
+        assert f"/media/{variant['name']}" in post.body_html
+    old_names = archive_of(source)["data.json"]["media"]
+    assert not any(name in post.source for name in old_names)
+    assert client.get(f"/media/{image.variants[0]['name']}").status_code == 200
+
+
+# People: no account is linked, made or given a place on the blog.
+
+
+def test_people_named_after_existing_accounts_are_not_linked_or_given_roles(
+    source: Blog, restorer: User, operator: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    ada = archive["data.json"]["users"][0]
+    ada.update(username="root", email="root@example.com", id=operator.pk)
+    archive["data.json"]["users"].append(
+        {"id": 2, "username": "mallory", "email": "m@example.com", "first_name": "",
+         "last_name": "", "is_active": True}
+    )  # fmt: skip
+    archive["data.json"]["memberships"] = [
+        {"user": ada["id"], "role": "admin", "created_at": "2024-01-01T00:00:00+00:00"},
+        {"user": 2, "role": "admin", "created_at": "2024-01-01T00:00:00+00:00"},
+        {"user": 1, "role": "contributor", "created_at": "2024-01-01T00:00:00+00:00"},
+    ]
+    for row in archive["posts.jsonl"]:
+        row["author"] = ada["id"]
+    for row in archive["comments.jsonl"]:
+        row["user"] = 2
+    before = world(media)
+
+    report = restore(archive, tmp_path, restorer)
+
+    assert world(media) == before  # no account made, no membership or role changed
+    assert Membership.objects.get(blog__slug="target", user=restorer).role == "admin"
+    assert not Post.objects.filter(author=operator).exists()
+    assert not Comment.objects.filter(user__isnull=False, post__blog__slug="target").exists()
+    assert Comment.objects.get(post__blog__slug="target").author_name == "mallory"
+    assert report.skipped["memberships not granted (a restore makes no one a member)"] == 3
+
+
+def test_from_the_command_line_without_site_no_account_is_made(
+    source: Blog, media: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "backup.zip"
+    path.write_bytes(zipped(archive_of(source)))
+    before = User.objects.count()
+
+    call_command("import", "broadsheet", str(path), "--blog", "fresh", stdout=io.StringIO())
+
+    fresh = Blog.objects.get(slug="fresh")
+    assert User.objects.count() == before
+    assert not Membership.objects.filter(blog=fresh).exists()
+    assert (fresh.custom_domain, fresh.is_default) == (None, False)
+    assert Post.objects.get(blog=fresh).author is None
+
+
+def test_the_operators_site_restore_brings_accounts_and_memberships_back(
+    source: Blog, media: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "backup.zip"
+    path.write_bytes(zipped(archive_of(source)))
+    Blog.objects.all().delete()
+    User.objects.all().delete()
+
+    out = io.StringIO()
+    call_command("import", "broadsheet", str(path), "--blog", "notes", "--site", stdout=out)
+
+    restored = Blog.objects.get(slug="notes")
+    ada = User.objects.get(username="ada")
+    assert Membership.objects.get(blog=restored, user=ada).role == Membership.Role.AUTHOR
+    assert (restored.custom_domain, restored.is_default) == ("notes.example", True)
+    assert Post.objects.get(blog=restored).author == ada
+
+
+def test_the_studio_offers_no_site_restore(
+    source: Blog,
+    target: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    archive = archive_of(source)
+    archive["data.json"]["blog"].update(is_default=True, custom_domain="target.example")
+    before = world(media)
+    client = Client()
+    client.force_login(restorer)
+    upload = io.BytesIO(zipped(archive))
+    upload.name = "backup.zip"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/studio/{target.slug}/import/", {"format": "broadsheet", "file": upload, "site": "on"}
+        )
+
+    assert response.status_code == 302
+    assert world(media) == before
+    assert Post.objects.filter(blog=target, author=restorer).count() == 1
+
+
+# The blog: only what its admin sets in the studio.
+
+
+def test_the_operators_blog_fields_are_not_restored(
+    source: Blog, target: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["data.json"]["blog"].update(
+        slug="notes", custom_domain="bank.example", is_default=True, content_version=10**9,
+        sidebar_version=10**9, title="Restored title", is_private=True,
+    )  # fmt: skip
+    before = world(media)
+
+    report = restore(archive, tmp_path, restorer)
+
+    target.refresh_from_db()
+    assert world(media) == before
+    assert (target.slug, target.custom_domain, target.is_default) == ("target", None, False)
+    assert (target.title, target.is_private) == ("Restored title", True)
+    assert target.content_version < 1000
+    assert any("custom_domain, is_default" in line for line in report.lines())
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("time_zone", "Mars/Olympus"), ("posts_per_page", 0), ("feed_content", "<script>")],
+)
+def test_blog_settings_the_studio_would_refuse_refuse_the_restore(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, field: str, value: object
+) -> None:
+    archive = archive_of(source)
+    archive["data.json"]["blog"][field] = value
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=field):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+# Addresses: paths on the blog's own host, by one rule.
+
+
+def corpus_paths() -> list[str]:
+    found = []
+    for file in sorted((CORPORA / "open_redirect").glob("*.txt")):
+        found += [line.strip() for line in file.read_text().splitlines() if line.strip()]
+    return found
+
+
+def test_no_open_redirect_payload_passes_as_a_local_path() -> None:
+    paths = corpus_paths()
+    assert len(paths) > 300
+    for path in paths:
+        if is_local_path(path):
+            assert urlsplit(urljoin("https://notes.example/", path)).netloc == "notes.example"
+
+
+HOSTILE_PATHS = [
+    "//evil.example/",
+    "https://evil.example/",
+    "/\\evil.example",
+    "/%5c%5cevil.example",
+    "/%2f%2fevil.example",
+    "/a/../../etc/passwd",
+    "/a\r\nSet-Cookie: x=1",
+    "/a\u202eexe.html",
+    "evil.example/2024/10/x.html",
+]
+
+
+def test_redirects_that_leave_the_blog_are_refused_and_reported(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, client: Client
+) -> None:
+    archive = archive_of(source)
+    template = archive["redirects.jsonl"][0]
+    archive["redirects.jsonl"] = [
+        {**template, "old_path": f"/old/{n}", "post": None, "new_path": path}
+        for n, path in enumerate(HOSTILE_PATHS)
+    ] + [{**template, "old_path": path, "new_path": ""} for path in HOSTILE_PATHS[:4]]
+    archive["redirects.jsonl"].append(
+        {**template, "old_path": "/kept", "post": None, "new_path": "/p/about.html"}
+    )
+
+    report = restore(archive, tmp_path, restorer)
+
+    assert list(
+        Redirect.objects.filter(blog__slug="target").values_list("old_path", flat=True)
+    ) == ["/kept"]
+    refused = len(HOSTILE_PATHS) + 4
+    assert report.skipped["old addresses refused (not a path on the blog's host)"] == refused
+    assert "old address refused: '/old/0' (starts with //" in "\n".join(report.lines())
+
+
+@pytest.mark.parametrize(
+    "permalink",
+    ["//evil.example/2024/10/x.html", "/2024/10/x\\y.html", "/2024/10/a\nb.html", "/notes.html"],
+)
+def test_a_post_address_off_the_blog_refuses_the_whole_restore(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, permalink: str
+) -> None:
+    archive = archive_of(source)
+    archive["posts.jsonl"][0]["permalink"] = permalink
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="Post 1 cannot be restored"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_a_page_name_off_the_blog_refuses_the_whole_restore(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["data.json"]["pages"][0]["slug"] = "../../evil"
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="Page 1 cannot be restored"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_a_stored_redirect_off_the_host_is_never_followed(
+    blog: Blog, make_post: MakePost, client: Client
+) -> None:
+    Redirect.objects.create(blog=blog, old_path="/gone", new_path="//evil.example/")
+    Redirect.objects.create(blog=blog, old_path="/moved", new_path="/p/about.html")
+
+    assert client.get("/gone").status_code == 404
+    assert client.get("/moved")["Location"] == "/p/about.html"
+
+
+# Media: re-encoded images, or refused; nothing else written.
+
+
+def test_files_that_are_not_images_are_refused_and_reported(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["media/evil.html"] = b"<script>alert(1)</script>"
+    archive["media/images/2024/10/logo.svg"] = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+    archive["media/photo.png"] = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script>"
+    before = world(media)
+
+    report = restore(archive, tmp_path, restorer)
+
+    assert world(media) == before
+    assert set(media_files(media)) == before["other media"] | set(target_files())
+    assert UploadedImage.objects.filter(blog__slug="target").count() == 1
+    assert report.skipped["media files refused (not images the studio accepts)"] == 3
+    lines = "\n".join(report.lines())
+    assert "media file refused: evil.html (This file is not a JPEG, PNG, GIF or WebP" in lines
+    assert "media file refused: images/2024/10/logo.svg (SVG images are not accepted" in lines
+
+
+def member(name: str, kind: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.external_attr = (kind | 0o644) << 16
+    return info
+
+
+@pytest.mark.parametrize(
+    ("info", "says"),
+    [
+        (member("media/link.png", stat.S_IFLNK), "not a plain file"),
+        (member("media/tty.png", stat.S_IFCHR), "not a plain file"),
+        (member("media/fifo.png", stat.S_IFIFO), "not a plain file"),
+        (member("/etc/cron.d/x", stat.S_IFREG), "which no backup has"),
+        (member("media/../../settings.py", stat.S_IFREG), "which no backup has"),
+        (member("media/a\\..\\..\\x.png", stat.S_IFREG), "which no backup has"),
+        (member("media/a\x1b[2J.png", stat.S_IFREG), "which no backup has"),
+        (member("posts.jsonl", stat.S_IFREG), "two members with the same name"),
+    ],
+)
+def test_members_no_backup_has_refuse_the_archive(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, info: zipfile.ZipInfo, says: str
+) -> None:
+    before = world(media)
+
+    with pytest.warns(UserWarning) if info.filename == "posts.jsonl" else nullcontext():
+        data = zipped(archive_of(source), [(info, b"/etc/passwd")])
+    with pytest.raises(WrongFormatError, match=says):
+        restore(data, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+# Limits: declared and actual, with nothing kept.
+
+
+def test_more_files_than_the_site_restores_is_refused(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, settings: Any
+) -> None:
+    settings.RESTORE_MAX_FILES = 10
+    archive = archive_of(source)
+    for n in range(10):
+        archive[f"media/{n}.png"] = png(8, 8)
+    before = world(media)
+
+    with pytest.raises(ArchiveTooLargeError, match="BROADSHEET_RESTORE_MAX_FILES"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_more_bytes_than_the_site_restores_is_refused(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, settings: Any
+) -> None:
+    settings.RESTORE_MAX_BYTES = 1 << 20
+    archive = archive_of(source)
+    archive["media/zeros.png"] = bytes(2 << 20)  # compresses to a few kilobytes
+    before = world(media)
+
+    with pytest.raises(ArchiveTooLargeError, match="BROADSHEET_RESTORE_MAX_BYTES"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def lie_about_size(data: bytes, name: str, declared: int) -> bytes:
+    """Make the central directory claim `declared` bytes for `name`, as a ZIP bomb does."""
+    raw = bytearray(data)
+    entry = raw.find(b"PK\x01\x02")
+    while entry != -1:
+        length = int.from_bytes(raw[entry + 28 : entry + 30], "little")
+        if raw[entry + 46 : entry + 46 + length].decode() == name:
+            raw[entry + 24 : entry + 28] = declared.to_bytes(4, "little")
+        entry = raw.find(b"PK\x01\x02", entry + 46)
+    return bytes(raw)
+
+
+def test_a_zip_bomb_that_lies_about_its_size_keeps_nothing(
+    source: Blog, restorer: User, media: Path, tmp_path: Path, settings: Any
+) -> None:
+    settings.RESTORE_MAX_BYTES = 8 << 20
+    archive = archive_of(source)
+    archive["media/bomb.png"] = png(8, 8) + bytes(64 << 20)
+    data = lie_about_size(zipped(archive), "media/bomb.png", 1000)
+    before = world(media)
+
+    # The decompressor stops at the declared size, where the checksum no longer matches.
+    with pytest.raises(WrongFormatError, match=r"damaged.*CRC"):
+        restore(data, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_what_actually_decompresses_is_charged_to_the_budget(source: Blog) -> None:
+    data = zipped(archive_of(source))
+    budget = Budget(limit=10)
+
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as archive,
+        open_member(archive, "posts.jsonl", budget) as stream,
+        pytest.raises(ArchiveTooLargeError, match="more than 10 bytes"),
+    ):
+        stream.read()
+
+    assert budget.spent > 10
+
+
+def test_a_failure_after_the_images_removes_the_files_written(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["comments.jsonl"][0]["post"] = 4242  # damage found after the media were stored
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="damaged"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
