@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from broadsheet.comments import actions
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from tests.comments.conftest import PostAs
+from tests.commenting import PostAs
 
 pytestmark = pytest.mark.django_db
 

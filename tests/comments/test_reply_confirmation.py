@@ -19,7 +19,7 @@ from broadsheet.comments import actions
 from broadsheet.comments.models import Comment, ReplyAddress
 from broadsheet.comments.notifications import confirm_token
 from broadsheet.posts.models import Post
-from tests.comments.conftest import PostAs
+from tests.commenting import PostAs
 
 pytestmark = pytest.mark.django_db
 
