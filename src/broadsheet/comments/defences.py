@@ -11,11 +11,12 @@ import enum
 import ipaddress
 import secrets
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+
+from broadsheet.core.ratelimit import Limit, hit
 
 TOKEN_SALT = "broadsheet.comments.form-token"  # noqa: S105 - a salt, not a secret
 # A person needs a few seconds to write even "Thanks!"; a script posting at once does not.
@@ -25,12 +26,6 @@ TOKEN_MAX_AGE = 12 * 60 * 60
 
 MAX_BODY = 4096  # Blogger's limit on a comment's length, in characters
 MAX_LINKS = 3
-
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    seconds: int
 
 
 ADDRESS_LIMITS = (Limit(5, 60), Limit(30, 60 * 60))
@@ -104,13 +99,4 @@ def within_limits(address: str, post_id: int, now: float | None = None) -> bool:
 
 
 def _hit(key: str, limit: Limit, now: float) -> bool:
-    window = int(now // limit.seconds)
-    name = f"comments:rate:{key}:{limit.seconds}:{window}"
-    # add-then-incr is atomic on Redis and on the local-memory cache alike.
-    cache.add(name, 0, timeout=limit.seconds + 5)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # expired between the two calls
-        cache.set(name, 1, timeout=limit.seconds + 5)
-        count = 1
-    return count <= limit.count
+    return hit(f"comments:rate:{key}", limit, now)
