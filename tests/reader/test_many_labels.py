@@ -33,7 +33,11 @@ def queries(client: Client, path: str) -> int:
 
 @pytest.mark.parametrize("path", ["/search/label/Garden", "/feeds/posts/default/-/Garden"])
 def test_a_label_address_costs_the_same_with_thousands_of_labels(
-    client: Client, blog: Blog, make_post: MakePost, path: str, django_assert_max_num_queries: object
+    client: Client,
+    blog: Blog,
+    make_post: MakePost,
+    path: str,
+    django_assert_max_num_queries: object,
 ) -> None:
     make_post("Rhubarb", labels=("Garden",))
     few = queries(client, path)
