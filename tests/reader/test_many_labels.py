@@ -116,3 +116,22 @@ def test_the_sidebar_of_a_blog_with_thousands_of_used_labels_lists_a_hundred(
     gadget = html[html.index('id="w-labels"') :]
 
     assert gadget.count('rel="tag"') == gadgets.LABELS_SHOWN
+
+
+def test_the_label_lookup_seeks_the_folded_index(blog: Blog, make_post: MakePost) -> None:
+    make_post("Rhubarb", labels=("Rhubarb label",))
+    many_labels(blog, MANY)
+    with CaptureQueriesContext(connection) as ctx:
+        Post.objects.public(blog).with_labels(blog, ["RHUBARB LABEL"])
+    (lookup,) = [q["sql"] for q in ctx.captured_queries if 'FROM "posts_label"' in q["sql"]]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + lookup)
+        else:
+            cursor.execute("ANALYZE posts_label")
+            cursor.execute("EXPLAIN " + lookup)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+
+    # Not the (blog, name) index, walked through every label of the blog in name order.
+    assert "label_blog_folded" in plan
