@@ -111,10 +111,11 @@ class PostQuerySet(models.QuerySet["Post"]):
             return None
         through = Post.labels.through.objects
         queryset = self
-        for found in ids.values():
+        for label_ids in ids.values():
             # Any label of the name will do (a blog may hold "Rust" and "rust" from older
             # imports); a subquery rather than a join, so a post carrying both is listed once.
-            queryset = queryset.filter(pk__in=through.filter(label_id__in=found).values("post_id"))
+            carrying = through.filter(label_id__in=label_ids).values("post_id")
+            queryset = queryset.filter(pk__in=carrying)
         return queryset
 
     def featured(self, blog: Blog) -> Post | None:
