@@ -34,6 +34,7 @@ from django.utils import timezone
 from lxml import etree
 
 from broadsheet.blogs import actions as studio_actions
+from broadsheet.blogs import quotas
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import defences
 from broadsheet.comments.models import Comment
@@ -547,9 +548,13 @@ def test_studio_lists_show_hostile_titles_labels_and_comments_inertly(site: Site
 
 
 @pytest.mark.usefixtures("db_access")
-def test_contributor_drafts_through_the_studio_then_published_by_an_admin(site: Site) -> None:
+def test_contributor_drafts_through_the_studio_then_published_by_an_admin(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The real path: a contributor types payloads into the editor (both formats, labels), the
     admin opens the draft, its revisions, and publishes it; every page on the way is checked."""
+    # A hundred drafts in a minute is what the hourly limits stop (tests/studio/test_quotas.py).
+    monkeypatch.setitem(quotas.LIMITS, Membership.Role.CONTRIBUTOR, {})
     blog = site.blogs["posts"]
     kit = make_user("kit", blog, Membership.Role.CONTRIBUTOR)
     writer, editor = Client(), Client()

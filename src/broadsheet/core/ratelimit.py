@@ -1,12 +1,16 @@
 """Fixed-window counters in Django's cache: the one rate-limit primitive of the install.
 
-Comments (per address, per post) and password reset (per address, per client) count here. The
-counts live in the shared cache (Redis, or a table of the database without it), so they hold
-across every app process.
+Comments (per address, per post), password reset (per address, per client) and the studio's
+hourly quotas (per member) count here.
+The cache is Redis where REDIS_URL is set and a table of the database otherwise
+(`settings.CACHES`), so a count holds across every app process either way. A window is aligned
+to the clock (an hour limit resets on the hour), so a burst at a window's edge may reach twice
+the count; that is the price of one counter per window instead of a log of every hit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from dataclasses import dataclass
 
@@ -30,16 +34,45 @@ def client_key(address: str) -> str:
     return str(parsed)
 
 
-def hit(key: str, limit: Limit, now: float) -> bool:
-    """Count one event against `key` in the window of `limit` that `now` falls in; False once
-    the window holds more than `limit.count`."""
-    window = int(now // limit.seconds)
-    name = f"{key}:{limit.seconds}:{window}"
-    # add-then-incr is atomic on Redis and on the local-memory cache alike.
+def hit(key: str, limit: Limit, now: float, amount: int = 1) -> bool:
+    """Count `amount` against `key`'s current window; False once the window is over its count."""
+    return _add(_name(key, limit, now), limit, amount) <= limit.count
+
+
+def take(key: str, limit: Limit, now: float, amount: int = 1) -> bool:
+    """Like `hit`, but a refused amount is given back: a refused request costs nothing, so a
+    writer who is told to wait is not kept waiting longer by trying again."""
+    if amount <= 0:
+        return True
+    name = _name(key, limit, now)
+    if _add(name, limit, amount) <= limit.count:
+        return True
+    give_back(key, limit, now, amount)
+    return False
+
+
+def give_back(key: str, limit: Limit, now: float, amount: int) -> None:
+    """Undo a `take` whose request was refused for another reason."""
+    # ValueError: the window ended meanwhile, and there is nothing left to give back.
+    with contextlib.suppress(ValueError):
+        cache.decr(_name(key, limit, now), amount)
+
+
+def retry_after(limit: Limit, now: float) -> int:
+    """Seconds until the current window ends."""
+    return int(limit.seconds - now % limit.seconds) or 1
+
+
+def _name(key: str, limit: Limit, now: float) -> str:
+    return f"{key}:{limit.seconds}:{int(now // limit.seconds)}"
+
+
+def _add(name: str, limit: Limit, amount: int) -> int:
+    # add-then-incr is atomic on Redis; on the database cache two requests at the same moment
+    # may both read the old count, so a race can let one more through.
     cache.add(name, 0, timeout=limit.seconds + 5)
     try:
-        count = cache.incr(name)
+        return cache.incr(name, amount)
     except ValueError:  # expired between the two calls
-        cache.set(name, 1, timeout=limit.seconds + 5)
-        count = 1
-    return count <= limit.count
+        cache.set(name, amount, timeout=limit.seconds + 5)
+        return amount

@@ -15,8 +15,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from broadsheet.blogs.models import Membership
+from broadsheet.blogs.quotas import Quota, charge, refund
 from broadsheet.media import images
 from broadsheet.media.models import UploadedImage
+
+
+def upload_image(
+    member: Membership, upload: IO[bytes], name: str, alt: str, *, now: dt.datetime | None = None
+) -> UploadedImage:
+    """A member's upload from the studio: `store_image`, counted against the member's hourly
+    limit (`blogs.quotas`). OverQuota, before the file is read, when the limit is reached; a
+    file refused for itself is not counted."""
+    now = now or timezone.now()
+    charge(member, {Quota.UPLOADS: 1}, now.timestamp())
+    try:
+        return store_image(member, upload, name, alt, now=now)
+    except ValidationError:
+        refund(member, {Quota.UPLOADS: 1}, now.timestamp())
+        raise
 
 
 def store_image(

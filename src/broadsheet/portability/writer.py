@@ -28,9 +28,15 @@ from broadsheet.portability.errors import ImportFileError
 from broadsheet.portability.models import MAX_EXTERNAL_ID, MAX_ORIGIN, ImportedItem, Redirect
 from broadsheet.portability.records import CommentRecord, ItemRecord, Record, SourceInfo
 from broadsheet.posts.actions import render_into
+from broadsheet.posts.labels import MAX_CHARACTERS, MAX_PER_POST, within_bounds
 from broadsheet.posts.models import Label, Page, Post, SourceFormat
 
 BATCH = 500
+LABELS_DROPPED = (
+    f"labels past a post's limit ({MAX_PER_POST} labels, {MAX_CHARACTERS} characters together)"
+)
+# The report names the posts that lost labels up to this many notes; the count covers them all.
+MAX_LABEL_NOTES = 50
 _TAIL_NUMBER = re.compile(r"(\d+)\s*$")
 Kind = ImportedItem.Kind
 
@@ -205,13 +211,30 @@ class Writer:
         save_changed(Post, old, before, POST_FIELDS)
         self._count("posts", len(posts) - len(old), len(old))
         self.labels.attach(
-            [(post, record.labels) for post, record in zip(posts, records, strict=True)],
+            [
+                (post, self.bounded_labels(record))
+                for post, record in zip(posts, records, strict=True)
+            ],
             replace=[post.pk for post in old],
         )
         for post, record in zip(posts, records, strict=True):
             self.posts[record.key] = post.pk
             self._post_redirects(post, record)
         self.remember(Kind.POST, records, posts, existing)
+
+    def bounded_labels(self, record: ItemRecord) -> list[str]:
+        """The record's labels up to a post's bounds (`posts.labels`); the rest are dropped and
+        named in the report, not a reason to refuse the whole import."""
+        names = list(dict.fromkeys(name for name in map(_label_name, record.labels) if name))
+        kept, dropped = within_bounds(names)
+        if dropped:
+            self.report.skipped[LABELS_DROPPED] += len(dropped)
+            if len(self.report.warnings) < MAX_LABEL_NOTES:
+                title = record.title[:80] or record.key
+                more = f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""
+                shown = ", ".join(name[:40] for name in dropped[:5]) + more
+                self.report.warnings.append(f"“{title}” kept {len(kept)} labels; dropped: {shown}")
+        return kept
 
     def fill_post(self, post: Post, record: ItemRecord) -> None:
         status, published_at = self.status(record)

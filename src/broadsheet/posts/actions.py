@@ -26,8 +26,10 @@ from django.utils import timezone
 from broadsheet.blogs.access import require
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.quotas import Quota, charge
 from broadsheet.core import markup, slugs
 from broadsheet.posts import hooks
+from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Label, Page, Post, Revision, SourceFormat
 
 Item = Post | Page
@@ -64,8 +66,13 @@ def month_permalink(
     return f"{prefix}{slugs.dedupe(base, taken)}.html"
 
 
+def label_names(names: Iterable[str]) -> list[str]:
+    """The distinct, trimmed names `set_labels` gives a post."""
+    return sorted({name.strip() for name in names if name.strip()})
+
+
 def set_labels(post: Post, names: Iterable[str]) -> None:
-    wanted = sorted({name.strip() for name in names if name.strip()})
+    wanted = label_names(names)
     labels = [Label.objects.get_or_create(blog=post.blog, name=name)[0] for name in wanted]
     post.labels.set(labels)
 
@@ -159,7 +166,9 @@ def write_post(
 
     The permalink follows the title and date until readers have seen the post, then never moves.
     Keeps a revision when the text changed and drops the writer's autosave. Raises NotAllowed,
-    or ValidationError for a schedule date that is not ahead or a custom permalink already taken.
+    or ValidationError for a schedule date that is not ahead, a custom permalink already taken
+    or labels past `posts.labels`' bounds; OverQuota (a ValidationError) when the member has
+    made as many posts or labels this hour as their role allows (`blogs.quotas`).
     """
     now = now or timezone.now()
     if post is None:
@@ -167,6 +176,7 @@ def write_post(
     else:
         require(post.editable_by(member), "You cannot change this post.")
     require(intent == Intent.DRAFT or member.can_publish, CONTRIBUTORS_DRAFT)
+    _check_labels(content.labels)
     was_new, seen = post.pk is None, post.has_been_public(now)
     post.title, post.source = content.title, content.source
     post.source_format = content.source_format
@@ -175,6 +185,7 @@ def write_post(
     _place_in_time(post, content, intent, seen, now)
     if not seen:
         _place_at_address(post, content.permalink)
+    _charge(member, was_new, content.labels, now)
     save_post(post, labels=content.labels, now=now)
     _keep_revision(post, member, _NOTES[intent], now)
     _drop_autosave(member, post, was_new)
@@ -182,6 +193,21 @@ def write_post(
         # Tell whoever listens (the feeds' WebSub ping) once the post is really there.
         transaction.on_commit(partial(hooks.published, post.blog_id))
     return post
+
+
+def _check_labels(names: Iterable[str]) -> None:
+    problem = labels_problem(label_names(names))
+    if problem is not None:
+        raise ValidationError({"labels": problem})
+
+
+def _charge(member: Membership, was_new: bool, names: Iterable[str], now: dt.datetime) -> None:
+    """Count the new post and the labels the blog does not have yet against the member's
+    hourly limits; last of the checks, so a refusal for another reason costs nothing."""
+    wanted = label_names(names)
+    known = Label.objects.filter(blog=member.blog, name__in=wanted).count() if wanted else 0
+    amounts = {Quota.POSTS: int(was_new), Quota.LABELS: len(wanted) - known}
+    charge(member, amounts, now.timestamp())
 
 
 _NOTES = {

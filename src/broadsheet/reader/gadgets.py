@@ -51,8 +51,16 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+# The Labels gadget lists at most this many labels: past it, a list of links is no longer
+# something a reader scans, and a blog of 100,000 labels would put them all in every page. The
+# most used are shown, by name; every label keeps its page and its place in
+# /sitemap-labels.xml. A blog with fewer labels sees all of them, as on Blogger.
+LABELS_SHOWN = 100
+
+
 def label_counts(blog: Blog, now: dt.datetime) -> list[Label]:
-    """Labels that at least one public post carries, each with `.n`, by name."""
+    """Labels that at least one public post carries, each with `.n`, by name: the
+    `LABELS_SHOWN` most used (ties to the older label) when there are more."""
     if connection.vendor == "sqlite":
         found = _sqlite_label_counts(blog, now)
         labels = list(Label.objects.filter(blog=blog, pk__in=found).order_by("name"))
@@ -67,12 +75,11 @@ def orm_label_counts(blog: Blog, now: dt.datetime) -> list[Label]:
         posts__status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
         posts__published_at__lte=now,
     )
-    return list(
-        Label.objects.filter(blog=blog)
-        .annotate(n=Count("posts", filter=public))
-        .filter(n__gt=0)
-        .order_by("name")
+    counted = (
+        Label.objects.filter(blog=blog).annotate(n=Count("posts", filter=public)).filter(n__gt=0)
     )
+    most_used = counted.order_by("-n", "pk").values("pk")[:LABELS_SHOWN]
+    return list(counted.filter(pk__in=most_used).order_by("name"))
 
 
 # --- SQLite ------------------------------------------------------------------------------
@@ -128,14 +135,15 @@ def _sqlite_month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, in
 
 
 def _sqlite_label_counts(blog: Blog, now: dt.datetime) -> dict[int, int]:
-    """Public posts per label id, walked from the posts' index to the labels' join table."""
+    """Public posts per label id, walked from the posts' index to the labels' join table; the
+    most used only (`LABELS_SHOWN`)."""
     table, through = Post._meta.db_table, Post.labels.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT pl.label_id, count(*) FROM {table} AS p "  # noqa: S608
             f"INDEXED BY post_blog_status_pub JOIN {through} AS pl ON pl.post_id = p.id "
-            f"WHERE {_PUBLIC} GROUP BY pl.label_id",
-            _public_params(blog, now),
+            f"WHERE {_PUBLIC} GROUP BY pl.label_id ORDER BY count(*) DESC, pl.label_id LIMIT %s",
+            [*_public_params(blog, now), LABELS_SHOWN],
         )
         return dict(cursor.fetchall())
 

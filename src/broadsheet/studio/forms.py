@@ -16,6 +16,7 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core import markup, slugs
 from broadsheet.posts.actions import Content
+from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Page, Post, SourceFormat
 
 PERMALINK_HELP = (
@@ -102,6 +103,9 @@ class PostForm(PlainInput, forms.Form):
                 raise forms.ValidationError(f"“{name}”: a label cannot contain + or /.")
             if len(name) > 200:
                 raise forms.ValidationError("A label can be at most 200 characters long.")
+        problem = labels_problem(names)
+        if problem is not None:
+            raise forms.ValidationError(problem)
         return names
 
     def clean_permalink(self) -> str:
@@ -226,6 +230,10 @@ def autosave_initial(autosaved: Autosave | None) -> dict[str, Any]:
 
 
 class ImageUploadForm(PlainInput, forms.Form):
+    # Set by the view when the upload was refused for the member's hourly limit (seconds to
+    # wait): the page answers 429, the editor's script gets a JSON error it can show.
+    retry_after: int | None = None
+
     image = forms.FileField(
         label="Image file",
         help_text="JPEG, PNG, GIF or WebP.",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.static import serve
 
 from broadsheet.blogs.models import Membership
+from broadsheet.blogs.quotas import OverQuota
 from broadsheet.core import markup
 from broadsheet.media import actions
 from broadsheet.media.models import UploadedImage
@@ -53,7 +54,7 @@ def images(request: HttpRequest, member: Membership) -> HttpResponse:
         "uploaded": uploaded,
         "images": UploadedImage.objects.filter(blog=member.blog)[:60],
     }
-    status = 400 if form.errors else 200
+    status = (429 if form.retry_after is not None else 400) if form.errors else 200
     return render(request, "studio/images.html", context, status=status)
 
 
@@ -62,7 +63,11 @@ def _upload(member: Membership, form: ImageUploadForm) -> UploadedImage | None:
         return None
     upload = form.cleaned_data["image"]
     try:
-        return actions.store_image(member, upload, upload.name or "", form.cleaned_data["alt"])
+        return actions.upload_image(member, upload, upload.name or "", form.cleaned_data["alt"])
+    except OverQuota as error:
+        form.add_error(None, error)
+        form.retry_after = error.retry_after
+        return None
     except ValidationError as error:
         form.add_error(None, error)
         return None
@@ -71,8 +76,17 @@ def _upload(member: Membership, form: ImageUploadForm) -> UploadedImage | None:
 def _as_json(form: ImageUploadForm, uploaded: UploadedImage | None) -> JsonResponse:
     if uploaded is None:
         errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+        if form.retry_after is not None:
+            return _too_many(errors, form.retry_after)
         return JsonResponse({"errors": errors}, status=400)
     return JsonResponse({"snippet": uploaded.snippet(), "src": uploaded.src})
+
+
+def _too_many(errors: list[str], retry_after: int) -> JsonResponse:
+    body = {"error": "over-quota", "errors": errors, "retry_after": retry_after}
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_safe

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from broadsheet.blogs.models import Membership
+from broadsheet.blogs.quotas import OverQuota
 from broadsheet.posts.actions import Intent, pending_autosave, write_post
 from broadsheet.posts.models import Label, Post, PostQuerySet
 from broadsheet.studio.access import blog_view, post_for
@@ -102,15 +103,17 @@ def _save(request: HttpRequest, member: Membership, post: Post | None) -> HttpRe
         return render_editor(request, member, "posts", form, post, preview=True)
     if intent not in INTENTS:
         return HttpResponseBadRequest("Unknown button.")
+    status = 400
     if form.is_valid():
         try:
             saved = write_post(member, post, form.content(), Intent(intent))
         except ValidationError as error:
             form.add_error(None, error)
+            status = 429 if isinstance(error, OverQuota) else 400
         else:
             messages.success(request, _saved_message(saved))
             return redirect(_after_save(request, member, saved, created=post is None))
-    return render_editor(request, member, "posts", form, post, status=400)
+    return render_editor(request, member, "posts", form, post, status=status)
 
 
 def _saved_message(post: Post) -> str:
