@@ -26,6 +26,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.blogger import UNDECLARED_PREFIXES, BloggerReader
 from broadsheet.portability.blogger_export import export_blogger
+from broadsheet.portability.blogger_settings import apply_settings
 from broadsheet.portability.errors import MalformedXMLError
 from broadsheet.portability.records import SourceInfo
 from broadsheet.portability.restore import restore_backup
@@ -131,6 +132,9 @@ def _import_once(
         report = writer.finish()
         report.skipped.update(reader.skipped)
         report.title = reader.info.title
+        # Inside the transaction: a refused import leaves the settings as they were too.
+        outcomes = apply_settings(blog, reader.info.settings) if kind == "blogger" else []
+        report.settings = [outcome.line() for outcome in outcomes]
         report.warnings += _time_zone_note(blog, reader.info)
     if progress:
         progress(ImportProgress(total, total, count))

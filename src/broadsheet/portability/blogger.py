@@ -122,6 +122,8 @@ class BloggerReader:
     def setting(self, entry: etree._Element) -> None:
         name = _child_text(entry, ATOM, "id").rpartition(".settings.")[2]
         value = _child_text(entry, ATOM, "content")
+        if name:
+            self.info.settings[name[:100]] = value[:10_000]
         if name == "BLOG_TIME_ZONE":
             self.info.time_zone = value
         elif name == "BLOG_NAME" and value:

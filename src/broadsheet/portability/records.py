@@ -65,6 +65,8 @@ class SourceInfo:
     origin: str = ""  # the old blog's address or id
     title: str = ""
     time_zone: str = ""
+    # Blogger's settings entries, name → value, in the file's order.
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 Record = ItemRecord | CommentRecord

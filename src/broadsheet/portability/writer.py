@@ -60,6 +60,8 @@ class ImportReport:
     redirects: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # One line per setting the file carried: applied as what, or ignored and why.
+    settings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         kinds = ("posts", "pages", "comments")
@@ -68,6 +70,7 @@ class ImportReport:
         ]
         lines.append(f"old addresses redirecting: {self.redirects}")
         lines += [f"skipped {count} {reason}" for reason, count in sorted(self.skipped.items())]
+        lines += self.settings
         return lines + [f"note: {warning}" for warning in self.warnings]
 
 
