@@ -103,7 +103,8 @@ class BloggerReader:
         if element.tag == f"{{{ATOM}}}title":
             self.info.title = self.info.title or _text(element)
         elif element.tag == f"{{{ATOM}}}link" and element.get("rel") == "alternate":
-            path = urlsplit(element.get("href", "").strip()).path
+            self.info.address = element.get("href", "").strip()
+            path = urlsplit(self.info.address).path
             self.base_path = unquote(path).rstrip("/") + "/"
 
     def entry(self, entry: etree._Element) -> Record | None:
