@@ -309,10 +309,12 @@ def test_imported_items_remember_blogger_ids(blog: Blog) -> None:
     assert (item.source, item.kind, post.title) == ("blogger", "post", "A (somewhat) brief history")
 
 
-def test_time_zone_of_the_old_blog_is_reported_when_it_differs(other_blog: Blog) -> None:
+def test_time_zone_of_the_old_blog_is_taken_and_reported(other_blog: Blog) -> None:
     report = import_blogger(other_blog, BLOGGER / "blogger-sample2.xml", now=NOW)
 
-    assert any("America/Los_Angeles" in warning for warning in report.warnings)
+    other_blog.refresh_from_db()
+    assert other_blog.time_zone == "America/Los_Angeles"
+    assert "setting BLOG_TIME_ZONE = 'America/Los_Angeles': applied" in "\n".join(report.lines())
 
 
 def test_every_corpus_file_imports(blog: Blog) -> None:

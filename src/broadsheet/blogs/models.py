@@ -81,6 +81,9 @@ class Blog(models.Model):
     feed_content = models.CharField(
         max_length=16, choices=FeedContent.choices, default=FeedContent.FULL
     )
+    # Blogger's "Post feed redirect URL" (FeedBurner): readers of the posts feed are sent
+    # there with a 302; members, and requests with `?redirect=false` (the hub), are not.
+    feed_redirect_url = models.URLField(max_length=500, blank=True)
     is_private = models.BooleanField(default=False, help_text="Only members can read it.")
     hide_from_search_engines = models.BooleanField(default=False)
     # Bumped by every write that changes what readers see; page caches key on it.

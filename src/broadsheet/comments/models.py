@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,6 +16,10 @@ from broadsheet.posts.models import Post
 
 if TYPE_CHECKING:
     from broadsheet.blogs.models import Membership
+
+
+# Blogger's comment ids end in `.post-NUMBER`, and its pages anchor each comment at `#cNUMBER`.
+_BLOGGER_COMMENT = re.compile(r"^tag:blogger\.com,1999:blog-\d+\.post-(\d+)$")
 
 
 class CommentQuerySet(models.QuerySet["Comment"]):
@@ -36,6 +41,7 @@ class Shows:
     author_name: str
     body: str
     body_html: str
+    source_id: str | None
 
     @property
     def shown_body(self) -> str:
@@ -49,6 +55,13 @@ class Shows:
     @property
     def anchor(self) -> str:
         return f"c{self.pk}"
+
+    @property
+    def kept_anchor(self) -> str:
+        """The anchor the comment had on Blogger (`c` and the number that ends its Blogger id),
+        which old links still point at; our own anchor for a comment that has no such id."""
+        match = _BLOGGER_COMMENT.search(self.source_id or "")
+        return f"c{match.group(1)}" if match else self.anchor
 
     @property
     def show_comment(self) -> str:
@@ -93,6 +106,9 @@ class Comment(Shows, models.Model):
     trained_as = models.CharField(
         max_length=8, choices=Trained.choices, default=Trained.NONE, blank=True
     )
+    # The entry id the comment had before it was imported, served again by feeds and
+    # exports; its number is Blogger's `#c<id>` anchor. Nullable: adding it rebuilds no table.
+    source_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
 
     objects = CommentQuerySet.as_manager()
 

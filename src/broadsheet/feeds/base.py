@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.feedgenerator import SyndicationFeed
@@ -25,6 +25,7 @@ from broadsheet.blogs.access import reader_blog
 from broadsheet.feeds import params, websub
 from broadsheet.feeds.atom import AtomFeed
 from broadsheet.feeds.extensions import Paging
+from broadsheet.feeds.gdata import BadCallback, GDataJson, GDataScript, callback_name
 from broadsheet.feeds.jsonfeed import JsonFeed
 from broadsheet.feeds.rss import RssFeed
 from broadsheet.posts import identity
@@ -33,7 +34,15 @@ WRITERS: dict[str, type[SyndicationFeed]] = {
     params.ATOM: AtomFeed,
     params.RSS: RssFeed,
     params.JSONFEED: JsonFeed,
+    params.GDATA_JSON: GDataJson,
+    params.GDATA_SCRIPT: GDataScript,
 }
+
+
+BAD_CALLBACK = (
+    "callback must be a JavaScript name (letters, digits, _ and $, names joined by dots), "
+    "at most 100 characters."
+)
 
 
 @dataclass
@@ -58,13 +67,22 @@ class BlogFeed(Feed):
             self.params = params.parse(request, self.default_fmt)
         except params.UnsupportedFormat:
             return HttpResponseBadRequest(
-                "Unsupported alt: use atom, rss or jsonfeed.", content_type="text/plain"
+                "Unsupported alt: use atom, rss, json, json-in-script or jsonfeed.",
+                content_type="text/plain",
             )
+        try:
+            script = self.params.fmt == params.GDATA_SCRIPT
+            self.callback = callback_name(request.GET.get("callback")) if script else ""
+        except BadCallback:
+            return JsonResponse({"error": BAD_CALLBACK}, status=400)
         self.feed_type = WRITERS[self.params.fmt]
         self.language = self.blog.language
         self.origin = hosts.origin(self.blog, request)
         self.now = timezone.now()
-        return super().__call__(request, *args, **kwargs)
+        response = super().__call__(request, *args, **kwargs)
+        # A JSON or script answer must never be read as anything else (an HTML page).
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     # Hooks for subclasses.
 
@@ -103,13 +121,15 @@ class BlogFeed(Feed):
         return self.origin + self.request.get_full_path()
 
     def hub(self) -> str:
-        return websub.hub_url() if self.is_topic and params.is_plain(self.request) else ""
+        topic = self.is_topic and self.params.fmt in websub.TOPIC_PATHS
+        return websub.hub_url() if topic and params.is_plain(self.request) else ""
 
     def feed_extra_kwargs(self, obj: Window) -> dict[str, Any]:
         return {
             "hub": self.hub(),
             "paging": self.paging(obj),
             "updated_fallback": self.local(self.blog.created_at),
+            "callback": self.callback,
         }
 
     def item_description(self, item: Any) -> str | None:  # type: ignore[override]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils.html import escape
 
@@ -33,7 +33,7 @@ class CommentsFeed(BlogFeed):
     def queryset(self) -> QuerySet[Comment]:
         public = Post.objects.public(self.blog, self.now).order_by().values("pk")
         comments = Comment.objects.filter(status=Comment.Status.PUBLISHED, post__in=public)
-        return comments.select_related("post").order_by("-created_at", "-id")
+        return with_parent_id(comments.select_related("post")).order_by("-created_at", "-id")
 
     def feed_path(self) -> str:
         return "/feeds/comments/default"
@@ -57,7 +57,7 @@ class CommentsFeed(BlogFeed):
         return self.url(item.post.permalink + query)
 
     def item_guid(self, item: Comment) -> str:
-        return identity.comment_id(self.blog, item.post, item.pk)
+        return identity.comment_id(self.blog, item.post, item.pk, item.source_id)
 
     item_guid_is_permalink = False
 
@@ -86,7 +86,8 @@ class CommentsFeed(BlogFeed):
         post_url = self.url(item.post.permalink)
         if item.parent_id is None:
             return InReplyTo(identity.post_id(self.blog, item.post), post_url)
-        ref = identity.comment_id(self.blog, item.post, item.parent_id)
+        parent_source = getattr(item, "parent_source_id", None)
+        ref = identity.comment_id(self.blog, item.post, item.parent_id, parent_source)
         return InReplyTo(ref, f"{post_url}#c{item.parent_id}")
 
 
@@ -103,7 +104,7 @@ class PostCommentsFeed(CommentsFeed):
             raise Http404("No such post.")
         self.post = post
         comments = post.comments.filter(status=Comment.Status.PUBLISHED)
-        return comments.order_by("-created_at", "-id")
+        return with_parent_id(comments).order_by("-created_at", "-id")
 
     def feed_guid(self) -> str:
         # The post's address, not its database id, which an export and import would change.
@@ -117,3 +118,9 @@ class PostCommentsFeed(CommentsFeed):
 
     def link(self) -> str:
         return self.url(self.post.permalink)
+
+
+def with_parent_id(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """The kept entry id of the comment each one answers, read in the same query: a reply's
+    `thr:in-reply-to` must name the id its parent's own entry has."""
+    return comments.annotate(parent_source_id=F("parent__source_id"))

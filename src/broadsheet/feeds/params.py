@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 ATOM, RSS, JSONFEED = "atom", "rss", "jsonfeed"
+# Blogger's GData JSON, and the same as JSONP (feeds/gdata.py).
+GDATA_JSON, GDATA_SCRIPT = "json", "json-in-script"
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
 # Far beyond any blog, and small enough for every database's integer.
 MAX_START = 1_000_000
 
-# Blogger's own `alt=json` is its GData JSON (`feed.entry[i].title.$t`), not JSON Feed, and
-# `alt=json-in-script` is JSONP: a script on our origin that calls any function the URL names,
-# which would let injected markup get round `script-src 'self'`. Neither is served.
-UNSUPPORTED = {"json", "json-in-script"}
+# Blogger's own `alt=json` is its GData JSON (`feed.entry[i].title.$t`), not JSON Feed, which
+# has `alt=jsonfeed`; `alt=json-in-script` is the same as JSONP, its callback held to a plain
+# JavaScript name (gdata.callback_name).
 _DIGITS = re.compile(r"[0-9]+")
 _FORMATS = {"": None, "atom": ATOM, "rss": RSS, JSONFEED: JSONFEED}
+_FORMATS |= {GDATA_JSON: GDATA_JSON, GDATA_SCRIPT: GDATA_SCRIPT}
 
 
 class UnsupportedFormat(ValueError):
@@ -68,4 +70,4 @@ def _number(raw: str | None, default: int, low: int, high: int) -> int:
 
 def is_plain(request: HttpRequest) -> bool:
     """No paging or ordering: the request is for the feed itself, the one a hub announces."""
-    return set(request.GET) <= {"alt", "redirect"}
+    return set(request.GET) <= {"alt", "redirect", "callback"}

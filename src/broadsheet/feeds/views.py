@@ -16,6 +16,7 @@ from broadsheet.blogs.access import reader_blog
 from broadsheet.feeds import params, robots, sitemaps
 from broadsheet.feeds.comments import CommentsFeed, PostCommentsFeed
 from broadsheet.feeds.posts import PagesFeed, PostsFeed
+from broadsheet.feeds.redirect import elsewhere
 
 XML = "application/xml; charset=utf-8"
 
@@ -25,7 +26,8 @@ def posts(
     request: HttpRequest, projection: str = "default", labels: str = "", fmt: str = params.ATOM
 ) -> HttpResponse:
     names = tuple(name for name in labels.split("/") if name)
-    return PostsFeed(fmt, projection, names)(request)
+    feed = PostsFeed(fmt, projection, names)
+    return elsewhere(request, feed.is_topic) or feed(request)
 
 
 @require_safe

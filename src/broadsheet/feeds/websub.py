@@ -27,7 +27,11 @@ def hub_url() -> str:
 
 
 def topic_url(blog: Blog, fmt: str) -> str:
-    return hosts.origin(blog) + TOPIC_PATHS[fmt]
+    path = TOPIC_PATHS[fmt]
+    if blog.feed_redirect_url:
+        # The hub must read the feed itself, not be sent on to the redirect (redirect.py).
+        path += ("&" if "?" in path else "?") + "redirect=false"
+    return hosts.origin(blog) + path
 
 
 def topic_urls(blog: Blog) -> list[str]:

@@ -18,15 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog
+from broadsheet.blogs.models import Blog, Membership, slug_validator
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.blogger import UNDECLARED_PREFIXES, BloggerReader
 from broadsheet.portability.blogger_export import export_blogger
-from broadsheet.portability.errors import MalformedXMLError
+from broadsheet.portability.blogger_settings import apply_settings
+from broadsheet.portability.errors import ConflictError, MalformedXMLError, WrongFormatError
 from broadsheet.portability.records import SourceInfo
 from broadsheet.portability.restore import restore_backup
 from broadsheet.portability.wordpress import WordPressReader
@@ -45,6 +49,7 @@ __all__ = [
     "export_blogger",
     "export_wordpress",
     "import_blogger",
+    "import_blogger_new_blog",
     "import_wordpress",
     "restore_backup",
 ]
@@ -77,6 +82,49 @@ def import_blogger(
     what the first import brought in. Raises `ImportFileError` (nothing written) when the file
     cannot be imported."""
     return _import(blog, Path(path), "blogger", progress, now or timezone.now())
+
+
+def import_blogger_new_blog(
+    path: str | os.PathLike[str],
+    *,
+    slug: str = "",
+    admin: User | None = None,
+    progress: ProgressCallback | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Blog, ImportReport]:
+    """Create a blog from a Blogger backup and import it: the slug is `slug`, or the old
+    address's name (`name.blogspot.com` → `name`); title and settings come from the file;
+    `admin` becomes its admin. All or nothing: a refused import leaves no blog behind.
+    Raises `ImportFileError` when no slug can be had or the blog exists already."""
+    slug = slug or blogger_slug(Path(path))
+    if Blog.objects.filter(slug=slug).exists():
+        raise ConflictError(f"There is already a blog with the slug {slug!r}.")
+    with transaction.atomic():
+        blog = Blog.objects.create(slug=slug, title=slug)
+        if admin is not None:
+            Membership.objects.create(blog=blog, user=admin, role=Membership.Role.ADMIN)
+        report = import_blogger(blog, path, progress=progress, now=now)
+    blog.refresh_from_db()
+    return blog, report
+
+
+def blogger_slug(path: Path) -> str:
+    """The old blog's name, from its address or its BLOG_SUBDOMAIN setting, both of which a
+    backup writes before any post."""
+    with path.open("rb") as raw:
+        reader = BloggerReader(SafeXMLSource(raw, UNDECLARED_PREFIXES))
+        # The header and the settings come before the first post: stop there.
+        next(iter(reader.records()), None)
+    host = urlsplit(reader.info.address).hostname or ""
+    name = host.removesuffix(".blogspot.com") if host.endswith(".blogspot.com") else ""
+    name = (name or reader.info.settings.get("BLOG_SUBDOMAIN", "")).lower()
+    try:
+        slug_validator(name)
+    except ValidationError:
+        raise WrongFormatError(
+            "The backup does not say the blog's blogspot.com name; name the blog with --blog."
+        ) from None
+    return name
 
 
 def import_wordpress(
@@ -131,6 +179,9 @@ def _import_once(
         report = writer.finish()
         report.skipped.update(reader.skipped)
         report.title = reader.info.title
+        # Inside the transaction: a refused import leaves the settings as they were too.
+        outcomes = apply_settings(blog, reader.info.settings) if kind == "blogger" else []
+        report.settings = [outcome.line() for outcome in outcomes]
         report.warnings += _time_zone_note(blog, reader.info)
     if progress:
         progress(ImportProgress(total, total, count))

@@ -103,7 +103,8 @@ class BloggerReader:
         if element.tag == f"{{{ATOM}}}title":
             self.info.title = self.info.title or _text(element)
         elif element.tag == f"{{{ATOM}}}link" and element.get("rel") == "alternate":
-            path = urlsplit(element.get("href", "").strip()).path
+            self.info.address = element.get("href", "").strip()
+            path = urlsplit(self.info.address).path
             self.base_path = unquote(path).rstrip("/") + "/"
 
     def entry(self, entry: etree._Element) -> Record | None:
@@ -122,6 +123,8 @@ class BloggerReader:
     def setting(self, entry: etree._Element) -> None:
         name = _child_text(entry, ATOM, "id").rpartition(".settings.")[2]
         value = _child_text(entry, ATOM, "content")
+        if name:
+            self.info.settings[name[:100]] = value[:10_000]
         if name == "BLOG_TIME_ZONE":
             self.info.time_zone = value
         elif name == "BLOG_NAME" and value:

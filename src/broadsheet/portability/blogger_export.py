@@ -5,15 +5,21 @@ memory as a tree. Post bodies are the sanitised HTML readers see; comments, whic
 text here, become HTML paragraphs. Where Blogger's format has no place for something we keep
 (a comment awaiting moderation, or marked as spam), a `blogger:status` element of Blogger's
 2018 namespace carries it, which the Broadsheet importer reads back.
+
+Posts and comments are written under the entry ids our feeds serve (`posts.identity`): the
+Blogger ids of imported ones, kept, and our own tag ids otherwise. Importing the file keeps
+them again, so feed readers see nothing new after any number of moves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from itertools import chain
 from typing import BinaryIO
 
+from django.db.models import F
 from django.utils import timezone
 from lxml import etree
 
@@ -32,10 +38,12 @@ from broadsheet.portability.blogger import (
 from broadsheet.portability.links import local_iso, tag_uri
 from broadsheet.portability.text import text_to_html
 from broadsheet.portability.text import xml_text as _xml_text
+from broadsheet.posts import identity
 from broadsheet.posts.models import Page, Post
 
 NSMAP = {None: ATOM, "gd": GDATA, "thr": THREAD, "app": APP, "blogger": BLOGGER_2018}
 CHUNK = 500
+_TAIL_NUMBER = re.compile(r"(\d+)\s*$")
 _COMMENT_STATUS: dict[str, str] = {Comment.Status.PENDING: "PENDING", Comment.Status.SPAM: "SPAM"}
 
 
@@ -81,7 +89,7 @@ class _BloggerWriter:
         return elements + [self.setting(name, value) for name, value in settings.items()]
 
     def setting(self, name: str, value: str) -> etree._Element:
-        entry = self._entry("settings", f"settings.{name}")
+        entry = self._entry("settings", tag_uri(self.blog, self.base, f"settings.{name}"))
         _sub(entry, ATOM, "content", value, type="text")
         return entry
 
@@ -94,12 +102,14 @@ class _BloggerWriter:
             self.counts["pages"] += 1
             yield self.page(page)
         comments = Comment.objects.filter(post__blog=self.blog).select_related("post")
+        # A reply names its parent by the number at the end of the parent's entry id.
+        comments = comments.annotate(parent_source_id=F("parent__source_id"))
         for comment in comments.order_by("pk").iterator(chunk_size=CHUNK):
             self.counts["comments"] += 1
             yield self.comment(comment)
 
     def post(self, post: Post) -> etree._Element:
-        entry = self._entry("post", f"post-{post.pk}")
+        entry = self._entry("post", identity.post_id(self.blog, post))
         _times(entry, self.blog, post.published_at or post.created_at, post.updated_at)
         for label in post.labels.all():
             _sub(entry, ATOM, "category", scheme=LABEL_SCHEME, term=label.name)
@@ -117,7 +127,7 @@ class _BloggerWriter:
         return entry
 
     def page(self, page: Page) -> etree._Element:
-        entry = self._entry("page", f"page-{page.pk}")
+        entry = self._entry("page", tag_uri(self.blog, self.base, f"page-{page.pk}"))
         _times(entry, self.blog, page.published_at or page.updated_at, page.updated_at)
         _sub(entry, ATOM, "title", page.title, type="text")
         _sub(entry, ATOM, "content", page.body_html, type="html")
@@ -136,20 +146,21 @@ class _BloggerWriter:
 
     def comment(self, comment: Comment) -> etree._Element:
         post = comment.post
-        entry = self._entry("comment", f"comment-{comment.pk}")
+        entry_id = identity.comment_id(self.blog, post, comment.pk, comment.source_id)
+        entry = self._entry("comment", entry_id)
         _times(entry, self.blog, comment.created_at, comment.updated_at)
         _sub(entry, ATOM, "title", " ".join(comment.body.split())[:60], type="text")
         _sub(entry, ATOM, "content", text_to_html(comment.body), type="html")
         post_url = self.base + post.permalink if post.permalink else ""
         if post_url:
             shown = f"{post_url}?showComment={int(comment.created_at.timestamp() * 1000)}"
-            _link(entry, "alternate", f"{shown}#c{comment.pk}", "text/html")
+            _link(entry, "alternate", f"{shown}#{comment.kept_anchor}", "text/html")
         if comment.parent_id:
             # Blogger names the comment a reply answers by the last part of this address.
-            parent = f"{self.base}/feeds/{post.pk}/comments/default/{comment.parent_id}"
+            parent = f"{self.base}/feeds/{post.pk}/comments/default/{_parent_number(comment)}"
             _link(entry, "related", parent, "application/atom+xml")
         _author(entry, comment.display_name, comment.author_url, comment.author_email)
-        post_id = tag_uri(self.blog, self.base, f"post-{post.pk}")
+        post_id = identity.post_id(self.blog, post)
         reply = _sub(entry, THREAD, "in-reply-to", ref=post_id, type="text/html")
         if post_url:
             reply.set("href", post_url)
@@ -162,11 +173,17 @@ class _BloggerWriter:
         elif status in _COMMENT_STATUS:
             _sub(entry, BLOGGER_2018, "status", _COMMENT_STATUS[status])
 
-    def _entry(self, kind: str, item: str) -> etree._Element:
+    def _entry(self, kind: str, entry_id: str) -> etree._Element:
         entry = etree.Element(f"{{{ATOM}}}entry", nsmap=NSMAP)
-        _sub(entry, ATOM, "id", tag_uri(self.blog, self.base, item))
+        _sub(entry, ATOM, "id", entry_id)
         _sub(entry, ATOM, "category", scheme=KIND_SCHEME, term=KIND_PREFIX + kind)
         return entry
+
+
+def _parent_number(comment: Comment) -> str:
+    """The number that ends the parent's entry id: its Blogger id when it has one kept."""
+    match = _TAIL_NUMBER.search(getattr(comment, "parent_source_id", None) or "")
+    return match.group(1) if match else str(comment.parent_id)
 
 
 def _top(tag: str, text: str = "", /, **attributes: str) -> etree._Element:

@@ -8,6 +8,10 @@ reader page that exists is never looked up. Two cases reach the redirect table:
 * WordPress's query addresses, `/?p=12` and `/?page_id=7`, which land on pages that exist
   (the home page ignores unknown queries), so they are looked up before the view runs, and
   only when the query has one of those two keys.
+
+A redirect found after a 404 passes the request's query on: a feed reader subscribed to
+`/feeds/POSTID/comments/default?alt=rss` must still get RSS, and Blogger's `?m=1` or
+`?showComment=` mean the same on the new address.
 """
 
 from __future__ import annotations
@@ -40,13 +44,17 @@ class RedirectMiddleware:
                     return found
         response = self.get_response(request)
         if response.status_code == 404:
-            return find_redirect(blog, _variants(request.path)) or response
+            query = request.META.get("QUERY_STRING", "")
+            return find_redirect(blog, _variants(request.path), query) or response
         return response
 
 
-def find_redirect(blog: Blog, paths: list[str]) -> HttpResponsePermanentRedirect | None:
+def find_redirect(
+    blog: Blog, paths: list[str], query: str = ""
+) -> HttpResponsePermanentRedirect | None:
     """The redirect for the first of `paths` that has one leading somewhere public on the
-    blog's own host (a stored row that would leave it is ignored, never followed)."""
+    blog's own host (a stored row that would leave it is ignored, never followed), with
+    `query` (a raw query string) after the destination."""
     redirects = Redirect.objects.filter(blog=blog, old_path__in=paths).select_related(
         "post", "page"
     )
@@ -55,7 +63,7 @@ def find_redirect(blog: Blog, paths: list[str]) -> HttpResponsePermanentRedirect
         redirect = by_path.get(path)
         destination = redirect.destination() if redirect else ""
         if destination and is_local_path(destination):
-            return HttpResponsePermanentRedirect(destination)
+            return HttpResponsePermanentRedirect(destination + (f"?{query}" if query else ""))
     return None
 
 

@@ -65,6 +65,9 @@ class SourceInfo:
     origin: str = ""  # the old blog's address or id
     title: str = ""
     time_zone: str = ""
+    address: str = ""  # the old blog's own address (Blogger's feed-level alternate link)
+    # Blogger's settings entries, name → value, in the file's order.
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 Record = ItemRecord | CommentRecord

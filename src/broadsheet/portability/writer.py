@@ -43,7 +43,7 @@ Kind = ImportedItem.Kind
 POST_FIELDS = [
     *("title", "source", "source_format", "body_html", "text", "snippet", "status"),
     *("published_at", "created_at", "updated_at", "author_name", "comments_allowed"),
-    *("search_description", "permalink", "slug"),
+    *("search_description", "permalink", "slug", "source_id"),
 ]
 PAGE_FIELDS = [
     *("title", "source", "source_format", "body_html", "status", "position"),
@@ -51,7 +51,7 @@ PAGE_FIELDS = [
 ]
 COMMENT_FIELDS = [
     *("post_id", "author_name", "author_url", "author_email", "body", "body_html", "status"),
-    *("created_at", "updated_at"),
+    *("created_at", "updated_at", "source_id"),
 ]
 
 
@@ -66,6 +66,8 @@ class ImportReport:
     redirects: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    # One line per setting the file carried: applied as what, or ignored and why.
+    settings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         kinds = ("posts", "pages", "comments")
@@ -74,6 +76,7 @@ class ImportReport:
         ]
         lines.append(f"old addresses redirecting: {self.redirects}")
         lines += [f"skipped {count} {reason}" for reason, count in sorted(self.skipped.items())]
+        lines += self.settings
         return lines + [f"note: {warning}" for warning in self.warnings]
 
 
@@ -249,6 +252,7 @@ class Writer:
         post.author_name = record.author_name[:200]
         post.comments_allowed = record.comments_allowed
         post.search_description = record.search_description[:300]
+        post.source_id = kept_id(record.key) or post.source_id
         if not post.permalink:
             post.permalink = self.permalinks.choose(record, status, published_at)
         post.slug = post.permalink.rsplit("/", 1)[-1].removesuffix(".html")[:200]
@@ -465,6 +469,7 @@ def fill_comment(comment: Comment, record: CommentRecord, post_pk: int) -> None:
     comment.status = record.status
     comment.created_at = record.created_at
     comment.updated_at = record.updated_at or record.created_at
+    comment.source_id = kept_id(record.key) or comment.source_id
 
 
 def refresh_comment_counts(blog: Blog) -> None:
@@ -489,6 +494,14 @@ def _in_cycle(start: int, parent_of: dict[int, int]) -> bool:
         seen.add(current)
         current = parent_of.get(current)
     return False
+
+
+def kept_id(key: str) -> str | None:
+    """The entry id an imported post or comment keeps serving in feeds and exports: a tag URI
+    (RFC 4151), which Blogger's ids and our own exports' are. Other sources' keys (WordPress's
+    post numbers) are no entry id anyone subscribed to."""
+    key = key.strip()
+    return key if key.startswith("tag:") and len(key) <= MAX_EXTERNAL_ID else None
 
 
 def _external_id(key: str) -> str:

@@ -6,6 +6,10 @@ the canonical host, a year and the permalink. They never use database ids, becau
 when a blog is exported and imported into another install, and a feed reader that sees new ids
 shows every entry again as unread. Editing a post changes none of the parts (the permalink is
 fixed at first publication), so ids survive edits.
+
+A post or comment brought in by an import keeps the id it had (`source_id`: Blogger's
+`tag:blogger.com,1999:blog-BLOGID.post-POSTID`, or the id an earlier Broadsheet export gave
+it), so the readers subscribed to the old blog see nothing new after the move.
 """
 
 from __future__ import annotations
@@ -29,7 +33,10 @@ def feed_id(blog: Blog, path: str) -> str:
 
 
 def post_id(blog: Blog, post: Post) -> str:
-    """`tag:HOST,YEAR:/YYYY/MM/slug.html`; the year is the permalink's, which never moves."""
+    """The id the post had before it was imported, or `tag:HOST,YEAR:/YYYY/MM/slug.html`;
+    the year is the permalink's, which never moves."""
+    if post.source_id:
+        return post.source_id
     match = _PERMALINK_YEAR.match(post.permalink)
     # Imported posts may keep a path without a year; their first publication year stands in.
     year = int(match.group(1)) if match else (post.published_at or post.created_at).year
@@ -40,7 +47,7 @@ def page_id(blog: Blog, page: Page) -> str:
     return _tag(blog, (page.published_at or page.updated_at).year, page.get_absolute_url())
 
 
-def comment_id(blog: Blog, post: Post, comment_pk: int) -> str:
-    """The post's id with the comment's anchor. Comments carry no identity of their own yet, so
-    this one (unlike a post's) changes if the blog is exported and imported elsewhere."""
-    return f"{post_id(blog, post)}#c{comment_pk}"
+def comment_id(blog: Blog, post: Post, comment_pk: int, source_id: str | None = None) -> str:
+    """The id the comment had before it was imported (`source_id`), or the post's id with the
+    comment's anchor. Exports write this id and imports keep it, so it survives a move."""
+    return source_id or f"{post_id(blog, post)}#c{comment_pk}"

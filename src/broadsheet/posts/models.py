@@ -190,6 +190,11 @@ class Post(models.Model):
     # When the post went to the trash (null otherwise); nullable so that adding it needs no
     # table rebuild on SQLite, which would drop the search triggers on this table.
     trashed_at = models.DateTimeField(null=True, blank=True)
+    # The entry id the post had before it was imported (Blogger's
+    # `tag:blogger.com,1999:blog-1.post-2`): feeds and exports keep serving it
+    # (posts.identity), so subscribers see nothing new. Nullable for the same reason as
+    # `trashed_at`.
+    source_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
 
     objects = PostQuerySet.as_manager()
 

@@ -31,6 +31,7 @@ class Shown(Shows):
     body: str
     body_html: str
     created_at: dt.datetime
+    source_id: str | None
 
 
 @dataclass

@@ -50,6 +50,10 @@ class Writer:
         comment, parts = node.comment, self.parts
         anchor = escape(comment.anchor)
         parts.append(f'<li class="comment" id="{anchor}">\n')
+        kept = escape(comment.kept_anchor)
+        if kept != anchor:
+            # Links from the blog's Blogger days point at `#c<Blogger's comment id>`.
+            parts.append(f'  <span class="comment-anchor" id="{kept}"></span>\n')
         if node.removed:
             parts.append('  <p class="comment-removed">This comment has been removed.</p>\n')
         else:

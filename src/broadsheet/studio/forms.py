@@ -283,6 +283,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
 class BlogForm(PlainInput, forms.ModelForm):
     """Every setting a blog has. The featured post is chosen among its published posts."""
 
+    feed_redirect_url = forms.URLField(
+        label="Post feed redirect URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="As on Blogger: readers of the posts feed are sent there (FeedBurner, say)."
+        " Members, and requests with ?redirect=false, still get the feed.",
+    )
+
     class Meta:
         model = Blog
         fields = [
@@ -302,6 +311,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "moderation_after_days",
             "comment_form_message",
             "feed_content",
+            "feed_redirect_url",
             "is_private",
             "hide_from_search_engines",
             "is_default",

@@ -1,4 +1,9 @@
-"""`broadsheet import blogger|wordpress|broadsheet FILE --blog SLUG [--site]`."""
+"""`broadsheet import blogger|wordpress|broadsheet FILE --blog SLUG [--site]`.
+
+A Blogger backup may also make its blog: without `--blog`, or with one that does not exist,
+the blog is created from the file (slug from `name.blogspot.com`, title and settings from the
+backup), with `--admin USERNAME` as its admin.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -16,6 +22,7 @@ from broadsheet.portability.actions import (
     ImportProgress,
     ProgressCallback,
     import_blogger,
+    import_blogger_new_blog,
     import_wordpress,
 )
 from broadsheet.portability.errors import ImportFileError
@@ -42,7 +49,18 @@ class Command(BaseCommand):
         for name, description in FORMATS.items():
             sub = formats.add_parser(name, help=description, description=description)
             sub.add_argument("file", help="the file to import")
-            sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to fill")
+            if name == "blogger":
+                sub.add_argument(
+                    "--blog",
+                    metavar="SLUG",
+                    help="the blog to fill; created from the backup when there is none (the "
+                    "default slug is the old blogspot.com name)",
+                )
+                sub.add_argument(
+                    "--admin", metavar="USERNAME", help="the new blog's admin, when one is made"
+                )
+            else:
+                sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to fill")
             if name == "broadsheet":
                 sub.add_argument(
                     "--site",
@@ -64,13 +82,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
         try:
-            report = self.run(options["format"], path, options["blog"], bool(options.get("site")))
+            slug, report = self.run(options["format"], path, options["blog"], options)
         except ImportFileError as error:
             raise CommandError(f"{path.name}: {error} Nothing was imported.") from None
-        self.stdout.write(f"Imported {path.name} into {options['blog']}:")
+        self.stdout.write(f"Imported {path.name} into {slug}:")
         lines = report.lines()
         if options.get("download_images"):
-            lines += self.download_images(options["blog"])
+            lines += self.download_images(slug)
         for line in lines:
             self.stdout.write(f"  {line}")
 
@@ -78,11 +96,15 @@ class Command(BaseCommand):
         """After the import has committed: copy its images here, one post at a time."""
         return localise_images(Blog.objects.get(slug=slug), fetcher=image_fetcher()).lines()
 
-    def run(self, kind: str, path: Path, slug: str, site: bool = False) -> ImportReport:
+    def run(
+        self, kind: str, path: Path, slug: str | None, options: dict[str, Any]
+    ) -> tuple[str, ImportReport]:
         if kind == "broadsheet":
             # Without --site, a blog admin's restore: nothing reaches outside the blog.
-            return restore_backup(slug, path, site=site)
-        blog = Blog.objects.filter(slug=slug).first()
+            return str(slug), restore_backup(str(slug), path, site=bool(options.get("site")))
+        blog = Blog.objects.filter(slug=slug).first() if slug else None
+        if blog is None and kind == "blogger":
+            return self.new_blog(path, slug or "", options.get("admin"))
         if blog is None:
             raise CommandError(
                 f"There is no blog with the slug {slug!r}. Create it first, or restore a "
@@ -90,7 +112,18 @@ class Command(BaseCommand):
             )
         action = import_blogger if kind == "blogger" else import_wordpress
         with self.progress_bar(path.stat().st_size) as progress:
-            return action(blog, path, progress=progress)
+            return blog.slug, action(blog, path, progress=progress)
+
+    def new_blog(self, path: Path, slug: str, username: str | None) -> tuple[str, ImportReport]:
+        admin = None
+        if username:
+            admin = get_user_model().objects.filter(username=username).first()
+            if admin is None:
+                raise CommandError(f"There is no user {username!r} to make the blog's admin.")
+        with self.progress_bar(path.stat().st_size) as progress:
+            blog, report = import_blogger_new_blog(path, slug=slug, admin=admin, progress=progress)
+        self.stdout.write(f"Created the blog {blog.slug!r}, {blog.title!r}.")
+        return blog.slug, report
 
     @contextmanager
     def progress_bar(self, total: int) -> Iterator[ProgressCallback]:
