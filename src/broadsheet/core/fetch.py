@@ -68,6 +68,10 @@ class FetchFailed(Exception):
     """The remote end could not be reached or misbehaved (time-out, too large, bad HTTP)."""
 
 
+class FetchTooLarge(FetchFailed):
+    """The response passed `max_bytes`: reachable, but more than the caller accepts."""
+
+
 @dataclass(frozen=True)
 class Response:
     url: str
@@ -247,7 +251,7 @@ class Fetcher:
         while chunk := reply.read(65536):
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchFailed(f"the response is larger than {self.max_bytes} bytes")
+                raise FetchTooLarge(f"the response is larger than {self.max_bytes} bytes")
             if time.monotonic() > deadline:
                 raise FetchFailed("timed out")
             chunks.append(chunk)
