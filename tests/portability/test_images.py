@@ -201,6 +201,9 @@ def test_import_command_downloads_images_when_asked(
         stderr=io.StringIO(),
     )
 
-    assert "images: 2 brought home, 0 already here, 3 failed and left linked where they were" in out.getvalue()
+    assert (
+        "images: 2 brought home, 0 already here, 3 failed and left linked where they were"
+        in out.getvalue()
+    )
     assert f"image failed: {host}/moved.png (address refused, not fetched" in out.getvalue()
     assert f"{host}/real.png" not in Post.objects.get(blog=blog).source

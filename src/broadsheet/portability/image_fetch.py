@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import os
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -34,7 +35,8 @@ def image_fetcher() -> Fetcher:
 
 def _test_hosts() -> dict[str, tuple[str, int]]:
     configured: Mapping[str, str] = getattr(settings, "TEST_IMAGE_HOSTS", None) or {}
-    if configured and settings.SETTINGS_MODULE != TEST_SETTINGS:
+    # The environment, not `settings.SETTINGS_MODULE`, which override_settings hides.
+    if configured and os.environ.get("DJANGO_SETTINGS_MODULE") != TEST_SETTINGS:
         raise ImproperlyConfigured(
             f"TEST_IMAGE_HOSTS is for the test suite only ({TEST_SETTINGS}); remove it."
         )

@@ -171,7 +171,9 @@ class _Home:
                 return _download(self.blog, url, self.fetcher, self.user)
             except ImageRefused as refusal:
                 reasons.append(str(refusal))
-        raise ImageRefused("; ".join(dict.fromkeys(reasons)))
+        # The last address tried is one the post itself uses: its reason is the one the
+        # writer can check (the largest size is an address of our making).
+        raise ImageRefused(reasons[-1] if reasons else "no address to fetch")
 
     def local(self, url: str) -> Local | None:
         image = self.known.get(image_key(url))
