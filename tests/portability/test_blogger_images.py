@@ -35,7 +35,7 @@ from broadsheet.portability.blogger_images import blogger_image
 from broadsheet.portability.image_fetch import image_fetcher
 from broadsheet.portability.image_html import image_tags
 from broadsheet.portability.images import ImageReport, localise_images
-from broadsheet.portability.models import ImportJob
+from broadsheet.portability.models import ImportedImage, ImportJob
 from broadsheet.posts.models import Post
 from tests.cast import signed_in
 
@@ -417,6 +417,28 @@ def test_importing_again_reuses_the_pictures_without_downloading(
     assert report.stored == {} and len(report.reused) == 7 and len(report.failed) == 4
     assert UploadedImage.objects.filter(blog=blog).count() == 7
     assert all(FORBIDDEN in p or NOT_IMAGE in p or HUGE in p for p in GoogleImages.requests)
+    assert BP not in post_html(blog)
+
+
+@pytest.mark.django_db
+def test_copies_remembered_by_address_before_are_reused(
+    blog: Blog, google: None, write_file: Any
+) -> None:
+    path = write_file(backup(body()))
+    import_blogger(blog, path)
+    localise_images(blog)
+    # Earlier versions remembered each copy by the address the post used.
+    shown = f"http://1.bp.blogspot.com/{BP}/s320/lake.jpg"
+    ImportedImage.objects.filter(blog=blog, url=f"lh:{BP}").update(
+        url=shown, url_hash=ImportedImage.hash_url(shown)
+    )
+    import_blogger(blog, path)
+    GoogleImages.requests = []
+
+    report = localise_images(blog)
+
+    assert report.reused[shown] == UploadedImage.objects.get(blog=blog, width=2400).src
+    assert not any(BP in request for request in GoogleImages.requests)
     assert BP not in post_html(blog)
 
 

@@ -94,12 +94,11 @@ def wanted_images(html: str) -> list[Wanted]:
         if _remote(url):
             shown.setdefault(image_key(url), []).append(url)
     linked = [url for tag in tags if tag.name == "a" for url in tag.urls() if _remote(url)]
-    return [
-        Wanted(
-            key, urls[0], _candidates(urls[0], [u for u in linked if image_key(u) == key] + urls)
-        )
-        for key, urls in shown.items()
-    ]
+    wanted = []
+    for key, urls in shown.items():
+        links = [url for url in linked if image_key(url) == key]
+        wanted.append(Wanted(key, urls[0], _candidates(urls[0], links + urls)))
+    return wanted
 
 
 def _remote(url: str) -> bool:
@@ -148,8 +147,12 @@ class _Home:
         if wanted.key in self.done:
             return
         self.done.add(wanted.key)
-        if wanted.key in self.known:
-            self.report.reused[wanted.shown] = self.known[wanted.key].src
+        # Copies made before Blogger's sizes were told apart are remembered by address.
+        earlier = (self.known.get(name) for name in (wanted.key, *wanted.candidates))
+        copy = next(filter(None, earlier), None)
+        if copy is not None:
+            self.known[wanted.key] = copy
+            self.report.reused[wanted.shown] = copy.src
             return
         try:
             image = self._download_first(wanted.candidates)
