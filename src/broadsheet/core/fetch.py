@@ -25,7 +25,9 @@ from urllib.parse import urljoin, urlsplit
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Sequence[str]]
-Opener = Callable[[str, str, int, str, float], http.client.HTTPConnection]
+# What an opener returns, named here so that callers need not import an HTTP client.
+Connection = http.client.HTTPConnection
+Opener = Callable[[str, str, int, str, float], Connection]
 
 # Special-purpose ranges that some Python versions still call global: IETF protocol
 # assignments (192.0.0.0/24, where Oracle Cloud keeps its metadata service), shared address

@@ -12,7 +12,6 @@ addresses only.
 
 from __future__ import annotations
 
-import http.client
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from broadsheet.core.fetch import Fetcher, open_pinned, system_resolver
+from broadsheet.core.fetch import Connection, Fetcher, open_pinned, system_resolver
 
 TEST_SETTINGS = "broadsheet.test_settings"
 
@@ -56,9 +55,7 @@ def _fetcher_for_tests(hosts: dict[str, tuple[str, int]]) -> Fetcher:
             return [hosts[host.lower()][0]]
         return system_resolver(host, port)
 
-    def connect(
-        scheme: str, host: str, port: int, address: str, timeout: float
-    ) -> http.client.HTTPConnection:
+    def connect(scheme: str, host: str, port: int, address: str, timeout: float) -> Connection:
         if host.lower() in hosts:  # the fake host speaks plain HTTP on its own port
             return open_pinned("http", host, hosts[host.lower()][1], address, timeout)
         return open_pinned(scheme, host, port, address, timeout)
