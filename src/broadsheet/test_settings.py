@@ -25,3 +25,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder
 # Tasks run at once, in the test's own process (after the transaction commits).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Image hosts a test's own server plays, as {"1.bp.blogspot.com": "127.0.0.1:PORT"}; empty
+# here, filled by the tests that need it. Honoured under these settings only
+# (`portability.image_fetch`); the production settings have no such knob.
+TEST_IMAGE_HOSTS: dict[str, str] = {}

@@ -124,13 +124,13 @@ def test_images_are_copied_checked_and_refused_ones_stay_linked(
     report = localise_images(blog, fetcher=fetcher)
 
     assert set(report.stored) == {f"{host}/real.png", f"{host}/small.png"}
-    assert set(report.kept) == {f"{host}/fake.png", f"{host}/logo.svg", f"{host}/moved.png"}
-    assert "not a JPEG, PNG, GIF or WebP" in report.kept[f"{host}/fake.png"]
-    assert "SVG" in report.kept[f"{host}/logo.svg"]
-    assert "refused, not fetched" in report.kept[f"{host}/moved.png"]
-    assert "10.0.0.1" in report.kept[f"{host}/moved.png"]
+    assert set(report.failed) == {f"{host}/fake.png", f"{host}/logo.svg", f"{host}/moved.png"}
+    assert "not a JPEG, PNG, GIF or WebP" in report.failed[f"{host}/fake.png"]
+    assert "SVG" in report.failed[f"{host}/logo.svg"]
+    assert "refused, not fetched" in report.failed[f"{host}/moved.png"]
+    assert "10.0.0.1" in report.failed[f"{host}/moved.png"]
     lines = "\n".join(report.lines())
-    assert f"image left linked: {host}/logo.svg" in lines and "2 downloaded" in lines
+    assert f"image failed: {host}/logo.svg" in lines and "2 brought home" in lines
     # The server was asked once for each address; nothing reached 10.0.0.1.
     assert sorted(ImageHost.requests) == sorted(
         ["/real.png", "/small.png", "/fake.png", "/logo.svg", "/moved.png"]
@@ -177,8 +177,8 @@ def test_the_default_fetcher_refuses_loopback(blog: Blog, host: str, write_file:
 
     report = localise_images(blog)
 
-    assert report.stored == {} and len(report.kept) == 5
-    assert all("refused, not fetched" in why for why in report.kept.values())
+    assert report.stored == {} and len(report.failed) == 5
+    assert all("refused, not fetched" in why for why in report.failed.values())
     assert ImageHost.requests == []
     assert f"{host}/real.png" in Post.objects.get(blog=blog).source
 
@@ -201,6 +201,9 @@ def test_import_command_downloads_images_when_asked(
         stderr=io.StringIO(),
     )
 
-    assert "images: 2 downloaded, 0 already here, 3 left where they were" in out.getvalue()
-    assert f"image left linked: {host}/moved.png (refused, not fetched" in out.getvalue()
+    assert (
+        "images: 2 brought home, 0 already here, 3 failed and left linked where they were"
+        in out.getvalue()
+    )
+    assert f"image failed: {host}/moved.png (address refused, not fetched" in out.getvalue()
     assert f"{host}/real.png" not in Post.objects.get(blog=blog).source

@@ -25,7 +25,9 @@ from urllib.parse import urljoin, urlsplit
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Sequence[str]]
-Opener = Callable[[str, str, int, str, float], http.client.HTTPConnection]
+# What an opener returns, named here so that callers need not import an HTTP client.
+Connection = http.client.HTTPConnection
+Opener = Callable[[str, str, int, str, float], Connection]
 
 # Special-purpose ranges that some Python versions still call global: IETF protocol
 # assignments (192.0.0.0/24, where Oracle Cloud keeps its metadata service), shared address
@@ -66,6 +68,10 @@ class FetchRefused(Exception):
 
 class FetchFailed(Exception):
     """The remote end could not be reached or misbehaved (time-out, too large, bad HTTP)."""
+
+
+class FetchTooLarge(FetchFailed):
+    """The response passed `max_bytes`: reachable, but more than the caller accepts."""
 
 
 @dataclass(frozen=True)
@@ -247,7 +253,7 @@ class Fetcher:
         while chunk := reply.read(65536):
             size += len(chunk)
             if size > self.max_bytes:
-                raise FetchFailed(f"the response is larger than {self.max_bytes} bytes")
+                raise FetchTooLarge(f"the response is larger than {self.max_bytes} bytes")
             if time.monotonic() > deadline:
                 raise FetchFailed("timed out")
             chunks.append(chunk)

@@ -1,12 +1,20 @@
 """Bring an imported blog's images home: `localise_images(blog)` copies every http(s) image
-that imported posts and pages point at into the media store, and makes them point here.
+that imported posts and pages show into the media store, and makes them point here.
+
+Images on Blogger's hosts are recognised in every address form and size variant
+(`blogger_images`): each picture is fetched once, at its largest size (falling back to the
+addresses the post uses when that fails), and stored once, however many sizes of it the post
+shows; every `<img>` showing any size of it gets the local copy with our `srcset` and
+`sizes`, and every link to it (Blogger's lightbox link around the picture) opens the local
+copy's largest width. Other hosts' images are fetched at the address given.
 
 Each address is fetched through the guarded fetcher (public addresses only, on every redirect
 hop; at most MAX_IMAGE_BYTES), and the bytes go through the studio's own image checks and
 re-encoding, exactly as an upload would: SVG, decompression bombs and files that are not
 images are refused. A refused or unreachable image stays linked where it was, and the report
-names it. Each address copied is remembered (`ImportedImage`), so importing the same file
-again and localising again reuses the copy instead of downloading it twice.
+names it with the reason. Each picture copied is remembered (`ImportedImage`, under its key:
+the address itself, or the Blogger picture it names), so importing the same file again and
+localising again reuses the copy instead of downloading it twice.
 
 Run it after the import has committed: the downloads happen outside any transaction, and each
 post is rewritten in its own short one.
@@ -17,80 +25,92 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from html import escape
-from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
-from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused
+from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused, FetchTooLarge, Response
+from broadsheet.media import images as checks
 from broadsheet.media.actions import store_image
 from broadsheet.media.models import UploadedImage
+from broadsheet.portability.blogger_images import blogger_image
+from broadsheet.portability.image_fetch import image_fetcher
+from broadsheet.portability.image_html import Local, image_tags, rewrite
 from broadsheet.portability.models import ImportedImage, ImportedItem
 from broadsheet.posts.actions import render_into
 from broadsheet.posts.models import Page, Post
 
+__all__ = ["ImageReport", "image_fetcher", "localise_images", "wanted_images"]
+
 Item = Post | Page
-
-
-def image_fetcher() -> Fetcher:
-    """The fetcher imports use: the guarded one, limited to the largest image accepted."""
-    return Fetcher(max_bytes=settings.MAX_IMAGE_BYTES)
 
 
 @dataclass
 class ImageReport:
-    """What `localise_images` did: addresses copied, reused, and kept remote with the reason."""
+    """What `localise_images` did, one entry per picture, named by the address the post
+    showed it at: brought home, already here from an earlier run, or failed with the reason."""
 
     stored: dict[str, str] = field(default_factory=dict)  # remote URL -> local URL
     reused: dict[str, str] = field(default_factory=dict)
-    kept: dict[str, str] = field(default_factory=dict)  # remote URL -> why it stays linked
+    failed: dict[str, str] = field(default_factory=dict)  # remote URL -> why it stays linked
     items: int = 0  # posts and pages rewritten
 
     def lines(self) -> list[str]:
         lines = [
-            f"images: {len(self.stored)} downloaded, {len(self.reused)} already here, "
-            f"{len(self.kept)} left where they were; {self.items} posts and pages rewritten"
+            f"images: {len(self.stored)} brought home, {len(self.reused)} already here, "
+            f"{len(self.failed)} failed and left linked where they were; "
+            f"{self.items} posts and pages rewritten"
         ]
-        return lines + [f"image left linked: {url} ({why})" for url, why in self.kept.items()]
+        return lines + [f"image failed: {url} ({why})" for url, why in self.failed.items()]
 
 
-class _ImageURLs(HTMLParser):
-    """The http(s) addresses in `<img src>` and `<img srcset>`, in document order."""
+@dataclass(frozen=True)
+class Wanted:
+    """One picture a post shows, however many sizes of it the post uses."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "img":
-            return
-        for name, value in attrs:
-            if name == "src" and value:
-                self._add(value)
-            elif name == "srcset" and value:
-                for candidate in value.split(","):
-                    self._add(candidate.strip().split(" ", 1)[0])
-
-    def _add(self, url: str) -> None:
-        url = url.strip()
-        if url.lower().startswith(("http://", "https://")) and url not in self.urls:
-            self.urls.append(url)
+    key: str  # the Blogger picture it names, or else its address
+    shown: str  # the first address an <img> gives it: what the report calls it
+    candidates: tuple[str, ...]  # what to fetch, best first
 
 
-def image_urls(html: str) -> list[str]:
-    """The remote image addresses an HTML body shows."""
-    parser = _ImageURLs()
-    parser.feed(html)
-    parser.close()
-    return parser.urls
+def image_key(url: str) -> str:
+    found = blogger_image(url)
+    return found.key if found else url
+
+
+def wanted_images(html: str) -> list[Wanted]:
+    """The remote pictures an HTML body shows, each with the addresses to fetch it from: its
+    largest size on Blogger's hosts, then the links around it, then the sizes shown."""
+    tags = image_tags(html)
+    shown: dict[str, list[str]] = {}
+    for url in (url for tag in tags if tag.name == "img" for url in tag.urls()):
+        if _remote(url):
+            shown.setdefault(image_key(url), []).append(url)
+    linked = [url for tag in tags if tag.name == "a" for url in tag.urls() if _remote(url)]
+    wanted = []
+    for key, urls in shown.items():
+        links = [url for url in linked if image_key(url) == key]
+        wanted.append(Wanted(key, urls[0], _candidates(urls[0], links + urls)))
+    return wanted
+
+
+def _remote(url: str) -> bool:
+    if url.startswith("//"):  # protocol-relative: Blogger's own hosts only
+        return blogger_image(url) is not None
+    return url.lower().startswith(("http://", "https://"))
+
+
+def _candidates(shown: str, urls: list[str]) -> tuple[str, ...]:
+    found = blogger_image(shown)
+    best = [found.largest] if found else []
+    return tuple(dict.fromkeys(best + [f"https:{u}" if u.startswith("//") else u for u in urls]))
 
 
 def localise_images(
@@ -98,23 +118,72 @@ def localise_images(
 ) -> ImageReport:
     """Copy the remote images of the blog's imported posts and pages into the media store and
     rewrite those posts and pages to show the copies. `user` is recorded as the uploader."""
-    fetcher = fetcher or image_fetcher()
-    report = ImageReport()
-    known = _known_copies(blog)
+    home = _Home(blog, fetcher or image_fetcher(), user, _known_copies(blog))
     for item in _imported_items(blog):
-        mapping = {}
-        for url in image_urls(item.source):
-            local = _local_url(blog, url, fetcher, user, known, report)
-            if local:
-                mapping[url] = local
-        if mapping and _rewrite(item, mapping):
-            report.items += 1
-    return report
+        for wanted in wanted_images(item.source):
+            home.bring(wanted)
+        if _rewrite(item, rewrite(item.source, home.local)):
+            home.report.items += 1
+    return home.report
 
 
-def _known_copies(blog: Blog) -> dict[str, str]:
-    rows = ImportedImage.objects.filter(blog=blog).select_related("image")
-    return {row.url: row.image.src for row in rows if row.image is not None}
+def _known_copies(blog: Blog) -> dict[str, UploadedImage]:
+    rows = ImportedImage.objects.filter(blog=blog, image__isnull=False).select_related("image")
+    return {row.url: row.image for row in rows if row.image is not None}
+
+
+@dataclass
+class _Home:
+    """Where a run keeps what it has brought home and what failed, across posts."""
+
+    blog: Blog
+    fetcher: Fetcher
+    user: User | None
+    known: dict[str, UploadedImage]  # key -> copy, from earlier runs and this one
+    report: ImageReport = field(default_factory=ImageReport)
+    done: set[str] = field(default_factory=set)  # keys counted in the report
+
+    def bring(self, wanted: Wanted) -> None:
+        if wanted.key in self.done:
+            return
+        self.done.add(wanted.key)
+        # Copies made before Blogger's sizes were told apart are remembered by address.
+        earlier = (self.known.get(name) for name in (wanted.key, *wanted.candidates))
+        copy = next(filter(None, earlier), None)
+        if copy is not None:
+            self.known[wanted.key] = copy
+            self.report.reused[wanted.shown] = copy.src
+            return
+        try:
+            image = self._download_first(wanted.candidates)
+        except ImageRefused as refusal:
+            self.report.failed[wanted.shown] = str(refusal)
+            return
+        ImportedImage.objects.update_or_create(
+            blog=self.blog,
+            url_hash=ImportedImage.hash_url(wanted.key),
+            defaults={"url": wanted.key, "image": image},
+        )
+        self.known[wanted.key] = image
+        self.report.stored[wanted.shown] = image.src
+
+    def _download_first(self, candidates: Iterable[str]) -> UploadedImage:
+        reasons: list[str] = []
+        for url in candidates:
+            try:
+                return _download(self.blog, url, self.fetcher, self.user)
+            except ImageRefused as refusal:
+                reasons.append(str(refusal))
+        # The last address tried is one the post itself uses: its reason is the one the
+        # writer can check (the largest size is an address of our making).
+        raise ImageRefused(reasons[-1] if reasons else "no address to fetch")
+
+    def local(self, url: str) -> Local | None:
+        image = self.known.get(image_key(url))
+        if image is None:
+            return None
+        largest = default_storage.url(image.variants[-1]["name"])
+        return Local(image.src, image.srcset, largest)
 
 
 def _imported_items(blog: Blog) -> Iterator[Item]:
@@ -131,32 +200,6 @@ def _imported_items(blog: Blog) -> Iterator[Item]:
             yield item
 
 
-def _local_url(
-    blog: Blog,
-    url: str,
-    fetcher: Fetcher,
-    user: User | None,
-    known: dict[str, str],
-    report: ImageReport,
-) -> str | None:
-    if url in known:
-        if url not in report.stored:
-            report.reused[url] = known[url]
-        return known[url]
-    if url in report.kept:
-        return None
-    try:
-        image = _download(blog, url, fetcher, user)
-    except ImageRefused as refusal:
-        report.kept[url] = str(refusal)
-        return None
-    ImportedImage.objects.update_or_create(
-        blog=blog, url_hash=ImportedImage.hash_url(url), defaults={"url": url, "image": image}
-    )
-    known[url] = report.stored[url] = image.src
-    return image.src
-
-
 class ImageRefused(Exception):
     """The image cannot be copied here; the message says why, for the report."""
 
@@ -170,30 +213,42 @@ class _Uploader:
 
 
 def _download(blog: Blog, url: str, fetcher: Fetcher, user: User | None) -> UploadedImage:
-    try:
-        response = fetcher.fetch(url)
-    except FetchRefused as error:
-        raise ImageRefused(f"refused, not fetched: {error}") from None
-    except FetchFailed as error:
-        raise ImageRefused(f"could not be fetched: {error}") from None
-    if response.status != 200:
-        raise ImageRefused(f"the server answered {response.status}")
+    response = _fetched(url, fetcher)
     name = unquote(PurePosixPath(urlsplit(response.url).path).name) or "image"
     uploader = cast(Membership, _Uploader(blog, user))
     try:
         return store_image(uploader, io.BytesIO(response.body), name, alt="")
     except ValidationError as error:
         messages = error.message_dict.get("image", error.messages)
-        raise ImageRefused(" ".join(messages)) from None
+        raise ImageRefused(_checks_reason(messages)) from None
 
 
-def _rewrite(item: Item, mapping: dict[str, str]) -> bool:
-    """Point the item's source at the local copies; re-render so body_html stays sanitised."""
-    source = item.source
-    # Longest first, so that an address which begins another is not replaced inside it.
-    for remote in sorted(mapping, key=len, reverse=True):
-        for form in dict.fromkeys((remote, escape(remote, quote=True))):
-            source = source.replace(form, mapping[remote])
+def _fetched(url: str, fetcher: Fetcher) -> Response:
+    try:
+        response = fetcher.fetch(url)
+    except FetchRefused as error:
+        raise ImageRefused(f"address refused, not fetched: {error}") from None
+    except FetchTooLarge as error:
+        raise ImageRefused(f"too large: {error}") from None
+    except FetchFailed as error:
+        raise ImageRefused(f"unreachable: {error}") from None
+    if response.status != 200:
+        raise ImageRefused(f"the server answered HTTP {response.status}")
+    return response
+
+
+def _checks_reason(messages: list[str]) -> str:
+    """The studio's refusal, headed by its kind, so that a report can be read at a glance."""
+    text = " ".join(messages)
+    if any(message in (checks.NOT_AN_IMAGE, checks.SVG_REFUSED) for message in messages):
+        return f"refused type: {text}"
+    if checks.DAMAGED in messages:
+        return f"damaged: {text}"
+    return f"too large: {text}"  # the one other refusal: more pixels than MAX_IMAGE_PIXELS
+
+
+def _rewrite(item: Item, source: str) -> bool:
+    """Save the item with its new source, rendered again so body_html stays sanitised."""
     if source == item.source:
         return False
     with transaction.atomic():
