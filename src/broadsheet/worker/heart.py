@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
+import platform
 import threading
 
 from django.db import DatabaseError, close_old_connections, connection
@@ -26,7 +26,7 @@ class Heart(threading.Thread):
         # A daemon, so that a worker stopped by a second Ctrl+C never waits on it.
         super().__init__(name="worker-heartbeat", daemon=True)
         self.every = every
-        self.host = socket.gethostname()[:255]
+        self.host = platform.node()[:255]
         self.pid = os.getpid()
         self.started = timezone.now()
         self.stopping = threading.Event()
