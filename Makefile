@@ -20,9 +20,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Links in mail name the port it serves on, unless told otherwise (docs/configuration.md).
 run: install
 	$(BIN)/broadsheet setup
-	$(BIN)/broadsheet serve --host $(HOST) --port $(PORT)
+	BROADSHEET_PUBLIC_PORT=$${BROADSHEET_PUBLIC_PORT:-$(PORT)} \
+		$(BIN)/broadsheet serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests
