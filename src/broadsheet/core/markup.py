@@ -27,8 +27,11 @@ from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
+
+from broadsheet.core.nesting import MAX_DEPTH, bound_depth, split_sanitised_references
 
 MARKDOWN = "markdown"
 HTML = "html"
@@ -70,6 +73,9 @@ _MEDIA_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
 _MAX_PASSES = 4
+# Markdown blocks nested deeper than this (quotes in quotes, lists in lists) are kept as one
+# paragraph of text: half the overall limit, so that the inline markup inside them still fits.
+MARKDOWN_BLOCK_DEPTH = MAX_DEPTH // 2
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
 _TAG_THEN_NEWLINE = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)(\n?)')
@@ -104,13 +110,16 @@ def render(source: str, fmt: str, *, doc_id: str = "") -> str:
 
 
 def sanitize(html: str) -> str:
-    """Clean HTML with the blog-post allow-list; the result cleans to itself."""
-    current = _clean_once(html)
+    """Clean HTML with the blog-post allow-list; the result cleans to itself.
+
+    Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
+    their text kept, so that parsing stays linear in the input (issue 12)."""
+    current = _clean_once(bound_depth(html))
     # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
     # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
     # and feeds and importers re-sanitise what we stored, so clean until nothing moves.
     for _ in range(_MAX_PASSES):
-        again = _clean_once(current)
+        again = _clean_once(split_sanitised_references(current))
         if again == current:
             return current
         current = again
@@ -217,11 +226,28 @@ def _is_invisible(ch: str) -> bool:
 
 @cache
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": MAX_DEPTH})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin)
+    md.block.ruler.before("table", "deep_as_text", _deep_as_text)
     md.core.ruler.push("align_to_class", _alignment_to_class)
     return md
+
+
+def _deep_as_text(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    # Past its maxNesting markdown-it drops the rest of the block without a word; a writer's
+    # text must not vanish, so the deep rest is one paragraph, its markers shown as typed.
+    if state.level < MARKDOWN_BLOCK_DEPTH:
+        return False
+    if not silent:
+        state.push("paragraph_open", "p", 1).map = [start, end]
+        inline = state.push("inline", "", 0)
+        inline.content = state.getLines(start, end, state.blkIndent, False).strip()
+        inline.map = [start, end]
+        inline.children = []
+        state.push("paragraph_close", "p", -1)
+    state.line = end
+    return True
 
 
 def _alignment_to_class(state: StateCore) -> None:
