@@ -103,6 +103,14 @@ def within_limits(address: str, post_id: int, now: float | None = None) -> bool:
     return all([_hit(key, limit, moment) for key, limit in checks])
 
 
+def within(key: str, limits: tuple[Limit, ...], now: float | None = None) -> bool:
+    """Count one request against `key` under each limit; False once any is over. The same
+    counters as the comment limits, for other parts of the site (the studio's preview and
+    autosave): Redis when configured, else the database cache every process shares."""
+    moment = now if now is not None else time.time()
+    return all([_hit(key, limit, moment) for limit in limits])
+
+
 def _hit(key: str, limit: Limit, now: float) -> bool:
     window = int(now // limit.seconds)
     name = f"comments:rate:{key}:{limit.seconds}:{window}"
