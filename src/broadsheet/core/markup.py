@@ -27,11 +27,11 @@ from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
 
-from broadsheet.core.nesting import MAX_DEPTH, bound_depth, split_sanitised_references
+from broadsheet.core import markdown_rules
+from broadsheet.core.nesting import bound_depth, split_sanitised_references
 
 MARKDOWN = "markdown"
 HTML = "html"
@@ -73,9 +73,6 @@ _MEDIA_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
 _MAX_PASSES = 4
-# Markdown blocks nested deeper than this (quotes in quotes, lists in lists) are kept as one
-# paragraph of text: half the overall limit, so that the inline markup inside them still fits.
-MARKDOWN_BLOCK_DEPTH = MAX_DEPTH // 2
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
 _TAG_THEN_NEWLINE = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)(\n?)')
@@ -226,28 +223,12 @@ def _is_invisible(ch: str) -> bool:
 
 @cache
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True, "maxNesting": MAX_DEPTH})
+    md = MarkdownIt("commonmark", {"html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin)
-    md.block.ruler.before("table", "deep_as_text", _deep_as_text)
+    markdown_rules.use(md)
     md.core.ruler.push("align_to_class", _alignment_to_class)
     return md
-
-
-def _deep_as_text(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    # Past its maxNesting markdown-it drops the rest of the block without a word; a writer's
-    # text must not vanish, so the deep rest is one paragraph, its markers shown as typed.
-    if state.level < MARKDOWN_BLOCK_DEPTH:
-        return False
-    if not silent:
-        state.push("paragraph_open", "p", 1).map = [start, end]
-        inline = state.push("inline", "", 0)
-        inline.content = state.getLines(start, end, state.blkIndent, False).strip()
-        inline.map = [start, end]
-        inline.children = []
-        state.push("paragraph_close", "p", -1)
-    state.line = end
-    return True
 
 
 def _alignment_to_class(state: StateCore) -> None:
