@@ -15,8 +15,8 @@ open: a wrong guess drops a wrapper from a very deep document, never lets depth 
 The parser must tokenize the text as this pass did, so the pass removes what would switch the
 tokenizer into another state, all of it dropped by the sanitiser anyway: comments, doctypes,
 script/style-like elements with their content, svg and math; <textarea>, <title> and
-<plaintext> content becomes the escaped text the sanitiser would have kept; a bare "<" in text
-becomes "&lt;", so removing something can never join two pieces into a new tag.
+<plaintext> content becomes the escaped text the sanitiser would have kept; a "<" that ends a
+run of text becomes "&lt;", so removing something can never join two pieces into a new tag.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ _CLOSES_P = {
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SECTIONS = {"tbody", "thead", "tfoot"}
 _TABLE_PARTS = {"caption", "colgroup", "td", "th", "tr", *_SECTIONS}
+# Start tags before which the tree builder may close something.
+_CLOSES_SOMETHING = {*_CLOSES_P, "td", "th", "tr", *_SECTIONS, "option"}
+# Start tags that need more than counting.
+_UNUSUAL = {*_DROP_RAW, *_KEEP_RAW, "plaintext", *_DROP_NESTED, *_DROP_TAG, *_TABLE_PARTS, *_VOID}
 # The element classes whose positions the model keeps, so that "is X in scope" is O(1).
 _CLASSES = {
     "scope": _SCOPE,
@@ -144,7 +148,9 @@ class _Stack:
             found = self._last(self.by_name, names)
         else:
             found = max([self._last(self.by_name, name) for name in names])
-        return found if found >= 0 and self._last(self.by_class, boundary) <= found else -1
+        if found < 0:
+            return -1
+        return found if self._last(self.by_class, boundary) <= found else -1
 
     def top(self) -> str:
         return self.entries[-1][0] if self.entries else ""
@@ -172,29 +178,31 @@ class _Bounder:
         self.out: list[str] = []
 
     def run(self, html: str) -> str:
-        position = 0
-        while position < len(html):
-            match = _TOKEN.match(html, position)
+        position, size, token = 0, len(html), _TOKEN.match
+        while position < size:
+            match = token(html, position)
             assert match is not None  # the last alternative matches anything left
-            position = self._token(html, match)
+            kind = match.lastgroup  # one lookup: this loop runs once per tag of every post
+            if kind == "text":
+                self.out.append(_text(match.group()))
+            elif kind == "name":
+                name = match.group("name").lower()
+                if match.group("end"):
+                    self._end(name, match.group())
+                else:
+                    position = self._start(name, html, match)
+                    continue
+            elif kind == "rest":
+                break  # a tag or comment the end cut short: the parser drops it too
+            position = match.end()
         return "".join(self.out)
-
-    def _token(self, html: str, match: re.Match[str]) -> int:
-        if match.group("text") is not None:
-            self.out.append(_text(match.group(0)))
-        elif match.group("name") is not None:
-            name = match.group("name").lower()
-            if match.group("end"):
-                self._end(name, match.group(0))
-            else:
-                return self._start(name, html, match)
-        elif match.group("rest") is not None:
-            return len(html)  # a tag or comment the end cut short: the parser drops it too
-        return match.end()
 
     # --- start tags -----------------------------------------------------------------------
 
     def _start(self, name: str, html: str, match: re.Match[str]) -> int:
+        if name not in _UNUSUAL:  # most tags: checked once, here
+            self._open(name, _tidy_tag(name, match.group()))
+            return match.end()
         if name in _DROP_RAW or name in _KEEP_RAW:
             return self._raw(name, html, match.end())
         if name == "plaintext":
@@ -228,10 +236,11 @@ class _Bounder:
             self.stack.push(name, False)
             return
         closes, implied = self._implied(name)
-        closed = self.stack.entries[closes:] if closes >= 0 else []
-        # Closed formatting elements stay counted (as floating): only the rest leave.
-        leaving = sum(kept and entry not in _FORMATTING for entry, kept, _ in closed)
-        depth = self.stack.kept + self.floating_count - leaving + len(implied) + 1
+        depth = self.stack.kept + self.floating_count + len(implied) + 1
+        if closes >= 0:
+            # Closed formatting elements stay counted (as floating): only the rest leave.
+            closed = self.stack.entries[closes:]
+            depth -= sum(kept and entry not in _FORMATTING for entry, kept, _ in closed)
         if depth > self.limit:
             self.stack.push(name, False)  # the closes it would cause never happen either
             return
@@ -246,6 +255,8 @@ class _Bounder:
         """Where the tree builder closes elements before opening `name` (-1: nowhere), and the
         table parts it opens on its own."""
         stack = self.stack
+        if name not in _CLOSES_SOMETHING:
+            return -1, []
         if name in ("td", "th"):
             cell = stack.find({"td", "th"}, "table")
             if cell >= 0:
@@ -336,9 +347,12 @@ def _skip_nested(name: str, html: str, start: int) -> int:
 
 
 def _text(text: str) -> str:
-    if "&" not in text:
-        return text.replace("<", "&lt;")
-    return split_references(html_lib.escape(html_lib.unescape(text), quote=False))
+    if "&" in text:
+        return split_references(html_lib.escape(html_lib.unescape(text), quote=False))
+    # A "<" inside the run is followed by what follows it now; only a last one could meet a
+    # tag once something after it is taken out. The parser reads a bare "<" much faster
+    # than "&lt;", so only that one is written as a reference.
+    return text[:-1] + "&lt;" if text.endswith("<") else text
 
 
 def split_references(text: str) -> str:
