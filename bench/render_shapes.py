@@ -9,7 +9,7 @@ document, up to 1 MB, so that no preview or post can stall a worker for long.
 
     .venv/bin/python bench/render_shapes.py                     # the full run
     .venv/bin/python bench/render_shapes.py --sizes 1000,10000  # a quick look
-    .venv/bin/python bench/render_shapes.py --shapes "div,amp"  # some shapes only
+    .venv/bin/python bench/render_shapes.py --shapes "nested <div>;run of &"  # some shapes
 
 The report is printed and written to bench/var/render-shapes-<time>.md (and .json).
 """
@@ -164,7 +164,7 @@ def timed(source: str, fmt: str, rounds: int) -> float:
 
 def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
-    wanted = [name.strip() for name in args.shapes.split(",")] if args.shapes else list(SHAPES)
+    wanted = [name.strip() for name in args.shapes.split(";")] if args.shapes else list(SHAPES)
     for size in args.sizes:
         rounds = args.repeat if size < 1_000_000 else args.big_repeat
         baseline = {fmt: timed(flat(fmt, size), fmt, rounds) for fmt in BOTH}
@@ -234,7 +234,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--big-repeat", type=int, default=3, help="runs at 1 MB and more")
-    parser.add_argument("--shapes", default="", help="comma-separated shape names")
+    parser.add_argument("--shapes", default="", help='shape names, separated by ";"')
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
     facts = machine()
