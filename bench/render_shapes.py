@@ -202,24 +202,29 @@ def machine() -> dict[str, str]:
 
 
 def report(rows: list[dict[str, Any]], facts: dict[str, str], args: argparse.Namespace) -> str:
-    lines = [f"Command: `{' '.join(['python', *sys.argv])}`", ""]
+    """One row per shape and format: ms, ms/KB and the ratio to flat at each size."""
+    sizes = sorted({row["size"] for row in rows})
+    lines = [f"Command: `{args.command}`", ""]
     lines += [f"- {key}: {value}" for key, value in facts.items()]
-    lines += [
-        "",
-        f"Median of {args.repeat} ({args.big_repeat} at 1 MB), ms; ratio = shape / flat.",
-        "",
-    ]
-    lines += [
-        "| shape | format | size | ms | ms/KB | flat ms | ratio |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in sorted(rows, key=lambda row: (row["shape"], row["format"], row["size"])):
-        per_kb = row["ms"] / (row["size"] / 1000)
-        mark = " **over 3x**" if row["ratio"] > 3 else ""
-        lines.append(
-            f"| {row['shape']} | {row['format']} | {row['size']:,} | {row['ms']:.1f} "
-            f"| {per_kb:.3f} | {row['flat_ms']:.1f} | {row['ratio']:.2f}{mark} |"
-        )
+    lines += ["", f"Median of {args.repeat} ({args.big_repeat} at 1 MB); each cell: ms, ms/KB,"]
+    lines += ["**ratio to the flat document** (bold past 3x).", ""]
+    lines += ["| shape | format | " + " | ".join(f"{size:,} B" for size in sizes) + " |"]
+    lines += ["| --- | --- |" + " ---: |" * len(sizes)]
+    flat_cells = {(row["format"], row["size"]): row["flat_ms"] for row in rows}
+    for fmt in BOTH:
+        cells = [flat_cells.get((fmt, size)) for size in sizes]
+        shown = [
+            f"{ms:.1f}, {ms / (size / 1000):.3f}" if ms else ""
+            for ms, size in zip(cells, sizes, strict=True)
+        ]
+        lines.append(f"| *flat prose* | {fmt} | " + " | ".join(shown) + " |")
+    by_shape: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        by_shape.setdefault((row["shape"], row["format"]), {})[row["size"]] = row
+    for (shape, fmt), cells_by_size in by_shape.items():
+        shown = [_cell(cells_by_size.get(size)) for size in sizes]
+        name = shape.replace("|", "\\|")  # a table cell may not hold a bare "|"
+        lines.append(f"| `{name}` | {fmt} | " + " | ".join(shown) + " |")
     worst = max(rows, key=lambda row: row["ratio"])
     lines += [
         "",
@@ -229,18 +234,34 @@ def report(rows: list[dict[str, Any]], facts: dict[str, str], args: argparse.Nam
     return "\n".join(lines) + "\n"
 
 
+def _cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    ratio = f"{row['ratio']:.1f}x"
+    ratio = f"**{ratio}**" if row["ratio"] > 3 else ratio
+    return f"{row['ms']:.1f}, {row['ms'] / (row['size'] / 1000):.3f}, {ratio}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--big-repeat", type=int, default=3, help="runs at 1 MB and more")
+    parser.add_argument("--report", type=Path, help="print the table of a saved run (.json)")
     parser.add_argument("--shapes", default="", help='shape names, separated by ";"')
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
+    args.command = " ".join(["python", *sys.argv])
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        args.command = saved["machine"].pop("command", args.command)
+        print(report(saved["rows"], saved["machine"], args))
+        return
     facts = machine()
     rows = measure(args)
     facts["load after"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     text = report(rows, facts, args)
+    facts["command"] = args.command
     print(text)
     VAR.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
