@@ -30,6 +30,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
 
+from broadsheet.core import markdown_rules
+from broadsheet.core.nesting import bound_depth, split_sanitised_references
+
 MARKDOWN = "markdown"
 HTML = "html"
 JUMP_ANCHOR = '<span id="more"></span>'
@@ -104,13 +107,16 @@ def render(source: str, fmt: str, *, doc_id: str = "") -> str:
 
 
 def sanitize(html: str) -> str:
-    """Clean HTML with the blog-post allow-list; the result cleans to itself."""
-    current = _clean_once(html)
+    """Clean HTML with the blog-post allow-list; the result cleans to itself.
+
+    Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
+    their text kept, so that parsing stays linear in the input (issue 12)."""
+    current = _clean_once(bound_depth(html))
     # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
     # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
     # and feeds and importers re-sanitise what we stored, so clean until nothing moves.
     for _ in range(_MAX_PASSES):
-        again = _clean_once(current)
+        again = _clean_once(split_sanitised_references(current))
         if again == current:
             return current
         current = again
@@ -220,6 +226,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": True})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(footnote_plugin)
+    markdown_rules.use(md)
     md.core.ruler.push("align_to_class", _alignment_to_class)
     return md
 

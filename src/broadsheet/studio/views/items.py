@@ -17,6 +17,7 @@ from broadsheet.posts.models import Autosave
 from broadsheet.studio.access import Item, Kind, blog_view, item_for, revision_for
 from broadsheet.studio.diff import diff_lines
 from broadsheet.studio.forms import AutosaveForm
+from broadsheet.studio.throttle import throttled
 
 KIND_OF = {"posts": Autosave.Kind.POST, "pages": Autosave.Kind.PAGE}
 
@@ -45,6 +46,7 @@ def restore(request: HttpRequest, member: Membership, kind: Kind, pk: int) -> Ht
 
 @require_POST
 @blog_view(json=True)
+@throttled("autosave")
 def autosave(
     request: HttpRequest, member: Membership, kind: Kind, pk: int | None = None
 ) -> HttpResponse:

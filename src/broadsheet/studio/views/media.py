@@ -18,10 +18,12 @@ from broadsheet.media import actions
 from broadsheet.media.models import UploadedImage
 from broadsheet.studio.access import blog_view
 from broadsheet.studio.forms import ImageUploadForm, PreviewForm
+from broadsheet.studio.throttle import throttled
 
 
 @require_POST
 @blog_view(json=True)
+@throttled("preview")
 def preview(request: HttpRequest, member: Membership) -> HttpResponse:
     """The typed text through the public pages' own pipeline, as an HTML fragment."""
     form = PreviewForm(request.POST)

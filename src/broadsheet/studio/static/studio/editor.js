@@ -216,6 +216,16 @@
         dirty = true;
         say("This page has expired. What you type is kept in this browser: reload the page " +
             "to go on saving.");
+      } else if (response.status === 429) {
+        // Too many autosaves for a while: keep the text here and try again when allowed.
+        dirty = true;
+        return response.json().then(function (body) {
+          say(body.message);
+          window.clearTimeout(timer);
+          timer = window.setTimeout(autosave, (body.retry_after || 60) * 1000);
+        }, function () {
+          say("Autosave is paused for a while. What you type is kept in this browser.");
+        });
       } else {
         dirty = true;
         say("Autosave failed. What you type is kept in this browser.");
@@ -260,14 +270,18 @@
       credentials: "same-origin",
       headers: {"X-CSRFToken": csrfToken()}
     }).then(function (response) {
+      if (response.status === 429) {
+        // Too many previews for a while: the last one stays, the message says until when.
+        return response.json().then(function (body) { say(body.message); });
+      }
       if (!response.ok) {
         throw new Error("preview failed");
       }
-      return response.text();
-    }).then(function (html) {
-      // The server's sanitiser made this HTML, the same one public pages print as they are.
-      previewBox.innerHTML = html;
-      previewPanel.hidden = false;
+      return response.text().then(function (html) {
+        // The server's sanitiser made this HTML, the same one public pages print as they are.
+        previewBox.innerHTML = html;
+        previewPanel.hidden = false;
+      });
     }).catch(function () {
       say("The preview could not be updated.");
     });

@@ -1,0 +1,275 @@
+"""How long `markup.render` takes on the worst shapes a writer can send (issue 12).
+
+For each shape (deep nesting of every block kind, very wide documents, long runs of one
+special character, many attributes, links, footnotes...) at each size (1 KB to 1 MB), it times
+`broadsheet.core.markup.render` and compares it with a flat document of the same size and
+format rendered in the same run: paragraphs of ordinary prose. Each figure is the median of
+--repeat runs (fewer at 1 MB, see --big-repeat). The goal: every shape within 3x the flat
+document, up to 1 MB, so that no preview or post can stall a worker for long.
+
+    .venv/bin/python bench/render_shapes.py                     # the full run
+    .venv/bin/python bench/render_shapes.py --sizes 1000,10000  # a quick look
+    .venv/bin/python bench/render_shapes.py --shapes "nested <div>;run of &"  # some shapes
+
+The report is printed and written to bench/var/render-shapes-<time>.md (and .json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from broadsheet.core import markup  # noqa: E402
+
+VAR = HERE / "var"
+PROSE = (
+    "The rhubarb came up early this year, forced under an old bucket by the shed. "
+    "We picked the first stalks on a cold morning and stewed them with a little ginger.\n\n"
+)
+Make = Callable[[int], str]
+
+
+def repeat(unit: str, close: str = "") -> Make:
+    """`unit` repeated to fill `size` bytes, then `close` repeated as often (if any)."""
+
+    def make(size: int) -> str:
+        count = max(1, size // (len(unit) + len(close)))
+        return unit * count + close * count
+
+    return make
+
+
+def indented(marker: str, step: int) -> Make:
+    """A Markdown list nested as deep as `size` allows, one line per level."""
+
+    def make(size: int) -> str:
+        lines, used, level = [], 0, 0
+        while used < size:
+            line = " " * (step * level) + f"{marker} w{level}\n"
+            lines.append(line)
+            used += len(line)
+            level += 1
+        return "".join(lines)
+
+    return make
+
+
+def quotes_per_line(size: int) -> str:
+    lines, used, level = [], 0, 1
+    while used < size:
+        line = ">" * level + f" w{level}\n"
+        lines.append(line)
+        used += len(line)
+        level += 1
+    return "".join(lines)
+
+
+def footnotes(size: int) -> str:
+    count = max(1, size // 40)
+    refs = "".join(f"Claim {index}[^{index}]. " for index in range(count // 2))
+    notes = "".join(f"[^{index}]: Source {index}.\n" for index in range(count // 2))
+    return refs + "\n\n" + notes
+
+
+def backticks(size: int) -> str:
+    return "".join("`" * count + "a" for count in range(1, int((2 * size) ** 0.5)))
+
+
+def wide_table(size: int) -> str:
+    return "|" + "a|" * (size // 4) + "\n|" + "-|" * (size // 4) + "\n"
+
+
+def attributes(size: int) -> str:
+    return "<p " + " ".join(f"data-a{index}=x" for index in range(size // 12)) + ">text</p>"
+
+
+def attribute_ampersands(size: int) -> str:
+    return '<p title="' + "&" * size + '">text</p>'
+
+
+MD, HTML = markup.MARKDOWN, markup.HTML
+BOTH = (MD, HTML)
+# name -> (maker, formats it is sent in)
+SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
+    "nested <div>": (repeat("<div>", "</div>"), BOTH),
+    "nested <div>, unclosed": (repeat("<div>"), BOTH),
+    "nested <blockquote>": (repeat("<blockquote>"), BOTH),
+    "nested <ul><li>": (repeat("<ul><li>"), BOTH),
+    "nested <dl><dd>": (repeat("<dl><dd>"), (HTML,)),
+    "nested <table><td>": (repeat("<table><tr><td>"), (HTML,)),
+    "nested <span>": (repeat("<span>"), (HTML,)),
+    "<span><div></span> misnested": (repeat("<span><div></span>"), (HTML,)),
+    "Markdown > quotes, one line": (repeat(">"), (MD,)),
+    "Markdown > quotes, a line each": (quotes_per_line, (MD,)),
+    "Markdown nested bullet list": (indented("-", 2), (MD,)),
+    "Markdown nested ordered list": (indented("1.", 3), (MD,)),
+    "Markdown - - - list, one line": (repeat("- "), (MD,)),
+    "wide: <p>x</p> siblings": (repeat("<p>x</p>"), (HTML,)),
+    "wide Markdown (a line each)": (repeat("x\n\n"), (MD,)),
+    "no whitespace": (repeat("a"), BOTH),
+    "run of *": (repeat("*"), BOTH),
+    "*a run": (repeat("*a"), (MD,)),
+    "_a run": (repeat("_a"), (MD,)),
+    "run of [": (repeat("["), BOTH),
+    "[a run": (repeat("[a"), (MD,)),
+    "run of [ then ]": (lambda size: "[" * (size - 1) + "]", (MD,)),
+    "[a]( run": (repeat("[a]("), (MD,)),
+    "run of <": (repeat("<"), BOTH),
+    "run of &": (repeat("&"), BOTH),
+    "run of &amp;": (repeat("&amp;"), (HTML,)),
+    "run of `": (repeat("`"), (MD,)),
+    "backtick runs 1..n": (backticks, (MD,)),
+    "run of | (table pipes)": (repeat("|"), (MD,)),
+    "table, many rows": (lambda size: "|a|b|\n|-|-|\n" + "|x|y|\n" * (size // 6), (MD,)),
+    "table, many columns": (wide_table, (MD,)),
+    "many attributes": (attributes, (HTML,)),
+    "attribute of &": (attribute_ampersands, (HTML,)),
+    "many bare links": (repeat("https://example.org/a "), (MD,)),
+    "many www links": (repeat("www.example.org "), (MD,)),
+    "many footnotes": (footnotes, (MD,)),
+    "run of <!--": (repeat("<!--"), (HTML,)),
+}  # fmt: skip
+
+
+def flat(fmt: str, size: int) -> str:
+    text = (PROSE * (size // len(PROSE) + 1))[:size]
+    if fmt == HTML:
+        paragraphs = [part for part in text.split("\n\n") if part]
+        return "".join(f"<p>{part}</p>\n" for part in paragraphs)[:size]
+    return text
+
+
+def timed(source: str, fmt: str, rounds: int) -> float:
+    """Median milliseconds of `rounds` renders, after one to warm caches."""
+    markup.render(source[:1000], fmt)
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        markup.render(source, fmt)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = []
+    wanted = [name.strip() for name in args.shapes.split(";")] if args.shapes else list(SHAPES)
+    for size in args.sizes:
+        rounds = args.repeat if size < 1_000_000 else args.big_repeat
+        baseline = {fmt: timed(flat(fmt, size), fmt, rounds) for fmt in BOTH}
+        for name in wanted:
+            make, formats = SHAPES[name]
+            source = make(size)
+            for fmt in formats:
+                ms = timed(source, fmt, rounds)
+                row = {"shape": name, "format": fmt, "size": size, "bytes": len(source)}
+                row |= {"ms": ms, "flat_ms": baseline[fmt], "ratio": ms / baseline[fmt]}
+                rows.append(row)
+                print(
+                    f"  {size:>8} {fmt:8} {name}: {ms:.1f} ms ({row['ratio']:.2f}x)",
+                    file=sys.stderr,
+                )
+    return rows
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "load before": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+        "python": platform.python_version(),
+    }
+
+
+def report(rows: list[dict[str, Any]], facts: dict[str, str], args: argparse.Namespace) -> str:
+    """One row per shape and format: ms, ms/KB and the ratio to flat at each size."""
+    sizes = sorted({row["size"] for row in rows})
+    lines = [f"Command: `{args.command}`", ""]
+    lines += [f"- {key}: {value}" for key, value in facts.items()]
+    lines += ["", f"Median of {args.repeat} ({args.big_repeat} at 1 MB); each cell: ms, ms/KB,"]
+    lines += ["**ratio to the flat document** (bold past 3x).", ""]
+    lines += ["| shape | format | " + " | ".join(f"{size:,} B" for size in sizes) + " |"]
+    lines += ["| --- | --- |" + " ---: |" * len(sizes)]
+    flat_cells = {(row["format"], row["size"]): row["flat_ms"] for row in rows}
+    for fmt in BOTH:
+        cells = [flat_cells.get((fmt, size)) for size in sizes]
+        shown = [
+            f"{ms:.1f}, {ms / (size / 1000):.3f}" if ms else ""
+            for ms, size in zip(cells, sizes, strict=True)
+        ]
+        lines.append(f"| *flat prose* | {fmt} | " + " | ".join(shown) + " |")
+    by_shape: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for row in rows:
+        by_shape.setdefault((row["shape"], row["format"]), {})[row["size"]] = row
+    for (shape, fmt), cells_by_size in by_shape.items():
+        shown = [_cell(cells_by_size.get(size)) for size in sizes]
+        name = shape.replace("|", "\\|")  # a table cell may not hold a bare "|"
+        lines.append(f"| `{name}` | {fmt} | " + " | ".join(shown) + " |")
+    worst = max(rows, key=lambda row: row["ratio"])
+    lines += [
+        "",
+        f"Worst: {worst['shape']} ({worst['format']}, {worst['size']:,} B),"
+        f" {worst['ratio']:.2f}x flat.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(row: dict[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    ratio = f"{row['ratio']:.1f}x"
+    ratio = f"**{ratio}**" if row["ratio"] > 3 else ratio
+    return f"{row['ms']:.1f}, {row['ms'] / (row['size'] / 1000):.3f}, {ratio}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--big-repeat", type=int, default=3, help="runs at 1 MB and more")
+    parser.add_argument("--report", type=Path, help="print the table of a saved run (.json)")
+    parser.add_argument("--shapes", default="", help='shape names, separated by ";"')
+    args = parser.parse_args()
+    args.sizes = [int(size) for size in args.sizes.split(",")]
+    args.command = " ".join(["python", *sys.argv])
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        args.command = saved["machine"].pop("command", args.command)
+        print(report(saved["rows"], saved["machine"], args))
+        return
+    facts = machine()
+    rows = measure(args)
+    facts["load after"] = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    text = report(rows, facts, args)
+    facts["command"] = args.command
+    print(text)
+    VAR.mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    (VAR / f"render-shapes-{stamp}.md").write_text(text)
+    (VAR / f"render-shapes-{stamp}.json").write_text(
+        json.dumps({"machine": facts, "rows": rows}, indent=1)
+    )
+
+
+if __name__ == "__main__":
+    main()

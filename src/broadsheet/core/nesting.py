@@ -1,0 +1,424 @@
+"""Bound how deeply HTML nests before the HTML5 parser sees it (issue 12).
+
+The HTML5 tree builder (html5ever inside nh3, and every browser's) walks the stack of open
+elements on most block start tags ("is there a <p> in button scope?"), so a document that keeps
+N elements open costs N steps per tag: 40,000 nested <div>s took seconds. This pass keeps the
+open depth at or under `MAX_DEPTH`: start tags that would go deeper are left out, with their end
+tags, and their text stays where it was. Everything else reaches the parser as written.
+
+To count depth the way the parser will, the pass follows the parts of the HTML5 tree rules that
+close elements (a new <p>, <li> or cell closes the old one, end tags close what they match
+unless a scope boundary or special element is in the way) and counts formatting elements that a
+block closed but the parser will reopen. Where it cannot tell, it counts the element as still
+open: a wrong guess drops a wrapper from a very deep document, never lets depth through.
+
+The parser must tokenize the text as this pass did, so the pass removes what would switch the
+tokenizer into another state, all of it dropped by the sanitiser anyway: comments, doctypes,
+script/style-like elements with their content, svg and math; <textarea>, <title> and
+<plaintext> content becomes the escaped text the sanitiser would have kept; a "<" that ends a
+run of text becomes "&lt;", so removing something can never join two pieces into a new tag.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from html.entities import html5 as _ENTITIES
+
+# Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
+# HTML spec's own parsers (Blink) re-parent past 512.
+MAX_DEPTH = 100
+
+_ATTRS = (
+    r"(?:[\t\n\f\r /]|[^\t\n\f\r />][^\t\n\f\r /=>]*+"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z)|[^\t\n\f\r >]*+))?+)*+"
+)
+# One token of the HTML5 tokenizer in its data state: text, a tag, or something to remove.
+_TOKEN = re.compile(
+    r"(?P<text>(?:[^<]|<(?![A-Za-z/!?]))++)"
+    rf"|<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+){_ATTRS}>"
+    r"|(?P<junk><!--(?:>|->|.*?--!?>)|</>|<[!?/][^>]*+>)"
+    r"|(?P<rest><.*)",
+    re.DOTALL,
+)
+_ATTRIBUTE = re.compile(
+    r"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r /=>]*+)"
+    r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?+"
+)
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z0-9]+;?)")
+REFERENCES_PER_NODE = 256
+_SANITISED_TAG_OR_TEXT = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)|([^<]+)')
+# More attributes than any allowed tag can carry (img has 12); past them the parser's
+# duplicate check grows with the square of their number.
+MAX_ATTRIBUTES = 64
+_CLOSE_RAW = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.I) for name in (
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title",
+)}  # fmt: skip
+_DROP_RAW = {"script", "style", "xmp", "iframe", "noembed", "noframes"}
+_KEEP_RAW = {"textarea", "title"}
+_DROP_NESTED = {"noscript", "template", "object", "applet", "frameset", "svg", "math"}
+_DROP_TAG = {"embed", "frame", "select", "html", "head", "body"}
+_VOID = {
+    *("area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "image", "img"),
+    *("input", "keygen", "link", "meta", "param", "source", "track", "wbr"),
+}
+_FORMATTING = {
+    *("a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong"),
+    *("tt", "u"),
+}
+_SCOPE = {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template"}
+_SPECIAL = {
+    *_SCOPE,
+    *("address", "article", "aside", "blockquote", "button", "center", "colgroup", "dd"),
+    *("details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure"),
+    *("footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "li"),
+    *("listing", "main", "menu", "nav", "ol", "p", "pre", "search", "section", "summary"),
+    *("tbody", "tfoot", "thead", "tr", "ul"),
+}
+_CLOSES_P = {
+    *("address", "article", "aside", "blockquote", "center", "details", "dialog", "dir"),
+    *("div", "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main"),
+    *("menu", "nav", "ol", "p", "search", "section", "summary", "ul", "pre", "listing"),
+    *("form", "table", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt"),
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SECTIONS = {"tbody", "thead", "tfoot"}
+_TABLE_PARTS = {"caption", "colgroup", "td", "th", "tr", *_SECTIONS}
+# Start tags before which the tree builder may close something.
+_CLOSES_SOMETHING = {*_CLOSES_P, "td", "th", "tr", *_SECTIONS, "option"}
+# Start tags that need more than counting.
+_UNUSUAL = {*_DROP_RAW, *_KEEP_RAW, "plaintext", *_DROP_NESTED, *_DROP_TAG, *_TABLE_PARTS, *_VOID}
+# The element classes whose positions the model keeps, so that "is X in scope" is O(1).
+_CLASSES = {
+    "scope": _SCOPE,
+    "button": _SCOPE | {"button"},
+    "list": _SCOPE | {"ol", "ul"},
+    "table": {"html", "table", "template"},
+    "special": _SPECIAL,
+    "li-stop": _SPECIAL - {"address", "div", "p"},
+    "heading": _HEADINGS,
+    "cell": {"td", "th"},
+    "section": _SECTIONS,
+}
+
+
+def bound_depth(html: str, limit: int = MAX_DEPTH) -> str:
+    """`html` with no element nested more than `limit` deep once parsed, its text all kept.
+
+    Linear in the input; a document that nests no deeper comes back unchanged but for the
+    removals listed in the module docstring (what the sanitiser would drop anyway)."""
+    return _Bounder(limit).run(html)
+
+
+@dataclass
+class _Stack:
+    """The open elements as the parser will have them: (name, kept, tag) triples, with the positions
+    of each name and of each element class, so that a scope check costs O(1)."""
+
+    entries: list[tuple[str, bool, str]] = field(default_factory=list)
+    kept: int = 0
+    by_name: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_class: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def push(self, name: str, kept: bool, tag: str = "") -> None:
+        position = len(self.entries)
+        self.entries.append((name, kept, tag))
+        self.kept += kept
+        self.by_name[name].append(position)
+        for kind in _classes_of(name):
+            self.by_class[kind].append(position)
+
+    def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
+        """Close the entry at `position` and everything above it; the closed entries."""
+        closed = self.entries[position:]
+        for name, kept, _ in reversed(closed):
+            self.entries.pop()
+            self.kept -= kept
+            self.by_name[name].pop()
+            for kind in _classes_of(name):
+                self.by_class[kind].pop()
+        return closed
+
+    def find(self, names: set[str] | str, boundary: str) -> int:
+        """Position of the nearest open `names` with no `boundary` element above it, or -1."""
+        if isinstance(names, str):
+            found = self._last(self.by_name, names)
+        else:
+            found = max([self._last(self.by_name, name) for name in names])
+        if found < 0:
+            return -1
+        return found if self._last(self.by_class, boundary) <= found else -1
+
+    def top(self) -> str:
+        return self.entries[-1][0] if self.entries else ""
+
+    @staticmethod
+    def _last(index: dict[str, list[int]], key: str) -> int:
+        positions = index.get(key)
+        return positions[-1] if positions else -1
+
+
+@cache
+def _classes_of(name: str) -> tuple[str, ...]:
+    return tuple(kind for kind, members in _CLASSES.items() if name in members)
+
+
+class _Bounder:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.stack = _Stack()
+        # Formatting elements a block closed: the parser reopens them at the next text, so
+        # they count as open until an end tag of their name comes. Like the parser (its
+        # "Noah's Ark" rule), count at most three with the same tag.
+        self.floating: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.floating_count = 0
+        self.out: list[str] = []
+
+    def run(self, html: str) -> str:
+        position, size, token = 0, len(html), _TOKEN.match
+        while position < size:
+            match = token(html, position)
+            assert match is not None  # the last alternative matches anything left
+            kind = match.lastgroup  # one lookup: this loop runs once per tag of every post
+            if kind == "text":
+                self.out.append(_text(match.group()))
+            elif kind == "name":
+                name = match.group("name").lower()
+                if match.group("end"):
+                    self._end(name, match.group())
+                else:
+                    position = self._start(name, html, match)
+                    continue
+            elif kind == "rest":
+                break  # a tag or comment the end cut short: the parser drops it too
+            position = match.end()
+        return "".join(self.out)
+
+    # --- start tags -----------------------------------------------------------------------
+
+    def _start(self, name: str, html: str, match: re.Match[str]) -> int:
+        if name not in _UNUSUAL:  # most tags: checked once, here
+            self._open(name, _tidy_tag(name, match.group()))
+            return match.end()
+        if name in _DROP_RAW or name in _KEEP_RAW:
+            return self._raw(name, html, match.end())
+        if name == "plaintext":
+            self.out.append(html[match.end() :].replace("&", "&amp;").replace("<", "&lt;"))
+            return len(html)
+        if name in _DROP_NESTED:
+            return _skip_nested(name, html, match.end())
+        if name in _DROP_TAG or (name in _TABLE_PARTS and self.stack.find("table", "table") < 0):
+            return match.end()  # outside a table the parser ignores these tags too
+        tag = _tidy_tag(name, match.group(0))
+        if name in _VOID:
+            self.out.append(tag)
+        else:
+            self._open(name, tag)
+        return match.end()
+
+    def _raw(self, name: str, html: str, start: int) -> int:
+        close = _CLOSE_RAW[name].search(html, start)
+        end = close.start() if close else len(html)
+        if name in _KEEP_RAW:
+            self.out.append(html[start:end].replace("<", "&lt;"))
+        if close is None:
+            return len(html)
+        after = html.find(">", close.end() - 1)
+        return len(html) if after < 0 else after + 1
+
+    def _open(self, name: str, tag: str) -> None:
+        if self.stack.kept < len(self.stack.entries):
+            # Inside an element left out: this one is left out too, so that an end tag closing
+            # a left-out element never closes one the parser has.
+            self.stack.push(name, False)
+            return
+        closes, implied = self._implied(name)
+        depth = self.stack.kept + self.floating_count + len(implied) + 1
+        if closes >= 0:
+            # Closed formatting elements stay counted (as floating): only the rest leave.
+            closed = self.stack.entries[closes:]
+            depth -= sum(kept and entry not in _FORMATTING for entry, kept, _ in closed)
+        if depth > self.limit:
+            self.stack.push(name, False)  # the closes it would cause never happen either
+            return
+        if closes >= 0:
+            self._float(self.stack.pop_to(closes))
+        for part in implied:
+            self.stack.push(part, True)
+        self.stack.push(name, True, tag)
+        self.out.append(tag)
+
+    def _implied(self, name: str) -> tuple[int, list[str]]:
+        """Where the tree builder closes elements before opening `name` (-1: nowhere), and the
+        table parts it opens on its own."""
+        stack = self.stack
+        if name not in _CLOSES_SOMETHING:
+            return -1, []
+        if name in ("td", "th"):
+            cell = stack.find({"td", "th"}, "table")
+            if cell >= 0:
+                return cell, []
+            row = ["tr"] if stack.find("tr", "table") < 0 else []
+            return -1, (["tbody"] if stack.find(_SECTIONS, "table") < 0 else []) + row
+        if name == "tr":
+            section = [] if stack.find(_SECTIONS, "table") >= 0 else ["tbody"]
+            return stack.find("tr", "table"), section
+        if name in _SECTIONS:
+            return stack.find(_SECTIONS, "table"), []
+        if name == "li":
+            return stack.find("li", "li-stop"), []
+        if name in ("dd", "dt"):
+            return stack.find({"dd", "dt"}, "li-stop"), []
+        if name == "option" and stack.top() == "option":
+            return len(stack.entries) - 1, []
+        closes = stack.find("p", "button") if name in _CLOSES_P else -1
+        if closes < 0 and name in _HEADINGS and stack.top() in _HEADINGS:
+            closes = len(stack.entries) - 1
+        return closes, []
+
+    def _float(self, closed: list[tuple[str, bool, str]]) -> None:
+        for name, kept, tag in closed:
+            alike = self.floating[name]
+            if kept and name in _FORMATTING and alike[tag.lower()] < 3:
+                alike[tag.lower()] += 1
+                self.floating_count += 1
+
+    def _unfloat(self, name: str) -> None:
+        # An end tag with no open element of its name: the parser forgets one closed one.
+        alike = self.floating.get(name)
+        if alike:
+            tag = next(iter(alike))
+            alike[tag] -= 1
+            self.floating_count -= 1
+            if not alike[tag]:
+                del alike[tag]
+
+    # --- end tags -------------------------------------------------------------------------
+
+    def _end(self, name: str, tag: str) -> None:
+        position = self._closes(name)
+        if position < 0:
+            if not self.stack.by_name.get(name):
+                self._unfloat(name)
+            self.out.append(tag)  # nothing we track closes; the parser may still act on it
+            return
+        kept = self.stack.entries[position][1]
+        closed = self.stack.pop_to(position)
+        self._float(closed[1:])
+        if kept:
+            self.out.append(tag)
+
+    def _closes(self, name: str) -> int:
+        """The position the parser closes up to for the end tag `name`, or -1 for none."""
+        stack = self.stack
+        if name in ("body", "html", "br", "form"):
+            return len(stack.entries) - 1 if name == "form" and stack.top() == "form" else -1
+        if name == "table":
+            return stack.find("table", "table")
+        if name in _TABLE_PARTS:
+            return stack.find(name, "table")
+        if name == "p":
+            return stack.find("p", "button")
+        if name == "li":
+            return stack.find("li", "list")
+        if name in _HEADINGS:
+            return stack.find(_HEADINGS, "scope")
+        if name in _SPECIAL:
+            return stack.find(name, "scope")
+        # Formatting and ordinary elements close only with no special element in the way.
+        return stack.find(name, "special")
+
+
+def _skip_nested(name: str, html: str, start: int) -> int:
+    """The end of the element `name` opened just before `start`, counting same-name elements
+    inside it. One that never closes loses its tag only: a writer who types "<svg>" in a
+    sentence keeps the rest of the post."""
+    pattern = re.compile(rf"<(/?){name}[\t\n\f\r />]", re.I)
+    depth = 1
+    for found in pattern.finditer(html, start):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            after = html.find(">", found.end() - 1)
+            return len(html) if after < 0 else after + 1
+    return start
+
+
+def _text(text: str) -> str:
+    if "&" in text:
+        return split_references(html_lib.escape(html_lib.unescape(text), quote=False))
+    # A "<" inside the run is followed by what follows it now; only a last one could meet a
+    # tag once something after it is taken out. The parser reads a bare "<" much faster
+    # than "&lt;", so only that one is written as a reference.
+    return text[:-1] + "&lt;" if text.endswith("<") else text
+
+
+def split_references(text: str) -> str:
+    """Text (no tags) with an empty comment before every REFERENCES_PER_NODE-th "&".
+
+    The parser appends each character reference to its text node on its own, at a cost that
+    grows with the node: a run of 100,000 "&amp;" took seconds. The sanitiser drops comments
+    and writes the split node out whole, so the output is the same text."""
+    if text.count("&") < REFERENCES_PER_NODE:
+        return text
+    pieces = text.split("&")
+    return pieces[0] + "".join(
+        ("&" if index % REFERENCES_PER_NODE else "<!---->&") + piece
+        for index, piece in enumerate(pieces[1:], start=1)
+    )
+
+
+def split_sanitised_references(html: str) -> str:
+    """`split_references` on the text of the sanitiser's own output (tags double-quoted, text
+    free of "<"), for the passes that clean it again."""
+    if html.count("&") < REFERENCES_PER_NODE:
+        return html
+    return _SANITISED_TAG_OR_TEXT.sub(
+        lambda found: found.group(1) or split_references(found.group(2)), html
+    )
+
+
+def _tidy_tag(name: str, tag: str) -> str:
+    """The start tag as the parser reads it, written so that reading it is linear: the first
+    of each attribute name only, at most MAX_ATTRIBUTES of them, every "&" a reference, and
+    none with more than REFERENCES_PER_NODE references (the parser decodes an attribute's
+    references at a cost that grows with the value, as in text; no real value has so many)."""
+    if "&" not in tag and len(tag) < 512:
+        return tag
+    attributes: dict[str, str | None] = {}
+    for found in _ATTRIBUTE.finditer(tag, 1 + len(name), len(tag) - 1):
+        key = found.group(1).lower()
+        if key not in attributes and len(attributes) < MAX_ATTRIBUTES:
+            attributes[key] = _attribute_value(found.group(2))
+    written = "".join(
+        f" {key}" if value is None else f' {key}="{_quoted(value)}"'
+        for key, value in attributes.items()
+        if value is None or value.count("&") + value.count('"') < REFERENCES_PER_NODE
+    )
+    return f"<{tag[1 : 1 + len(name)]}{written}>"
+
+
+def _quoted(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def _attribute_value(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    if raw[:1] in ("'", '"'):
+        raw = raw[1:-1]
+    return _REFERENCE.sub(_attribute_reference, raw)
+
+
+def _attribute_reference(match: re.Match[str]) -> str:
+    # In attribute values a reference without ";" followed by a letter, digit or "=" stays
+    # as written (HTML5's rule, so that "?a=1&copy=2" keeps its "&copy").
+    body = match.group(1)
+    if body.startswith("#") or body.endswith(";"):
+        decoded = html_lib.unescape(match.group(0))
+        return decoded if body.startswith("#") or decoded != match.group(0) else match.group(0)
+    if body in _ENTITIES and match.string[match.end() : match.end() + 1] != "=":
+        return _ENTITIES[body]
+    return match.group(0)

@@ -1,0 +1,215 @@
+"""Issue 12: whatever shape a writer sends, the rendered HTML nests no deeper than the limit,
+keeps every word, and stays safe and idempotent. (How long rendering takes is measured in
+bench/render_shapes.py, not here: a timing in a test fails on a busy machine, not on a bug.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadsheet.core.markup import HTML, MARKDOWN, plain_text, render, sanitize
+from broadsheet.core.nesting import MAX_ATTRIBUTES, MAX_DEPTH, bound_depth
+
+from .test_markup import assert_safe
+
+VOID = {"br", "hr", "img", "source", "wbr", "input", "col", "area", "embed", "link", "meta"}
+DEEP = 3000
+
+
+class _Depth(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+
+def depth(html: str) -> int:
+    """How deeply the sanitiser's output nests (it closes every element it opens)."""
+    parser = _Depth()
+    parser.feed(html)
+    parser.close()
+    return parser.deepest
+
+
+def words(count: int) -> list[str]:
+    return [f"w{index}" for index in range(count)]
+
+
+def nested(opening: str, closing: str = "") -> Callable[[int], str]:
+    """A document `count` levels deep, a word at every level, closed (or not) at the end."""
+    return lambda count: "".join(f"{opening}{word} " for word in words(count)) + closing * count
+
+
+HTML_SHAPES = {
+    "div": nested("<div>", "</div>"),
+    "div, never closed": nested("<div>"),
+    "blockquote": nested("<blockquote>", "</blockquote>"),
+    "section": nested("<section>"),
+    "details": nested("<details>"),
+    "ul li": nested("<ul><li>", "</li></ul>"),
+    "ol li": nested("<ol><li>"),
+    "dl dd": nested("<dl><dd>"),
+    "table in cell": nested("<table><tr><td>", "</td></tr></table>"),
+    "span": nested("<span>", "</span>"),
+    "b": nested("<b>", "</b>"),
+    "em": nested("<em>"),
+    "unknown element": nested("<x-y>"),
+    "span div misnested": nested("<span><div></span>"),
+    "formatting reopened after paragraphs": lambda count: "".join(
+        f'<p><b class="c{index}">w{index} </p>' for index in range(count)
+    ),
+}
+MARKDOWN_SHAPES = {
+    "quote per line": lambda count: "".join(">" * (index + 1) + f" w{index}\n" for index in range(count)),
+    "quote, one line": lambda count: "> " * count + "w0",
+    "bullet list": lambda count: "".join("  " * index + f"- w{index}\n" for index in range(count)),
+    "ordered list": lambda count: "".join("   " * index + f"1. w{index}\n" for index in range(count)),
+    "emphasis": lambda count: "".join(f"*w{index} " for index in range(count)) + "*" * count,
+    "links in links": lambda count: "".join(f"[w{index} " for index in range(count)) + "](/x)" * count,
+}  # fmt: skip
+# Markdown lists indent by their depth, so their source grows with the square of it.
+MARKDOWN_COUNT = {"bullet list": 400, "ordered list": 300, "quote per line": 400}
+
+
+def assert_bounded_and_whole(output: str, expected: list[str]) -> None:
+    assert depth(output) <= MAX_DEPTH
+    found = [word for word in plain_text(output).split() if word.lstrip("*[>-").startswith("w")]
+    assert [word.lstrip("*[>-") for word in found] == expected
+    assert_safe(output)
+
+
+@pytest.mark.parametrize("shape", HTML_SHAPES)
+def test_deep_html_nests_no_deeper_than_the_limit_and_keeps_every_word(shape: str) -> None:
+    assert_bounded_and_whole(render(HTML_SHAPES[shape](DEEP), HTML), words(DEEP))
+
+
+@pytest.mark.parametrize("shape", MARKDOWN_SHAPES)
+def test_deep_markdown_nests_no_deeper_than_the_limit_and_keeps_every_word(shape: str) -> None:
+    count = MARKDOWN_COUNT.get(shape, DEEP)
+    source = MARKDOWN_SHAPES[shape](count)
+    expected = ["w0"] if shape == "quote, one line" else words(count)
+    assert_bounded_and_whole(render(source, MARKDOWN), expected)
+
+
+def test_text_after_a_too_deep_markdown_block_is_kept() -> None:
+    # markdown-it on its own drops the rest of a block nested past its limit.
+    out = render("> " * 500 + "deep\n\nafter", MARKDOWN)
+    assert plain_text(out).split()[-2:] == ["deep", "after"]
+
+
+def test_a_stray_svg_tag_in_a_sentence_loses_nothing_after_it() -> None:
+    out = render("Use the <svg> element.\n\nNext paragraph.", MARKDOWN)
+    assert plain_text(out) == "Use the element. Next paragraph."
+
+
+def test_nesting_within_the_limit_is_left_as_written() -> None:
+    source = "<div>" * (MAX_DEPTH - 1) + "x" + "</div>" * (MAX_DEPTH - 1)
+    assert sanitize(source) == source
+    assert depth(sanitize("<div>" * (MAX_DEPTH + 50) + "x")) == MAX_DEPTH
+
+
+def test_a_long_blogger_post_of_unclosed_paragraphs_and_list_items_is_not_flattened() -> None:
+    # <p>, <li> and cells close each other: 500 of them in a row are not 500 deep.
+    source = "<ul>" + "<li>item" * 500 + "</ul>" + "<p>para" * 500
+    source += "<table>" + "<tr><td>a<td>b" * 500 + "</table>"
+    out = sanitize(source)
+    assert (out.count("<li>"), out.count("<p>"), out.count("<td>")) == (500, 500, 1000)
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [("&" * 5000, "&" * 5000), ("&amp;" * 5000, "&" * 5000), ("a & b &copy &x; " * 500, "a & b © &x; " * 500)],
+)  # fmt: skip
+def test_runs_of_ampersands_come_out_as_the_same_text(source: str, text: str) -> None:
+    out = render(source, HTML)
+    assert plain_text(out) == " ".join(text.split())
+    assert_safe(out)
+
+
+def test_an_element_with_thousands_of_attributes_keeps_the_first_of_each() -> None:
+    junk = " ".join(f"data-{index}=x" for index in range(5000))
+    out = render(f'<img src="/a.png" alt="one" alt="two" {junk} title="late">', HTML)
+    assert out == '<img src="/a.png" alt="one">'
+    assert MAX_ATTRIBUTES < 5000
+
+
+def test_a_query_string_in_a_long_tag_keeps_its_ampersands() -> None:
+    long_title = "t" * 600
+    out = render(f'<a href="/s?a=1&copy=2&amp;b=3" title="{long_title}">x</a>', HTML)
+    assert 'href="/s?a=1&amp;copy=2&amp;b=3"' in out
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<svg><style><div>" * 300 + "</style></svg>" * 300,
+        "<script><!--<script></script>" + "</div>" * 300 + "</script>" + "<div>" * 300,
+        "<select>" + "<div>" * 300 + "</div>" * 300,
+        "<td><div>" * 300 + "</td>" * 300,
+        "<textarea>" + "<div>" * 300 + "</textarea>",
+        "<<!---->div>" * 300,
+        "<div title='>'>" * 300,
+        "<p>" + "".join(f"<b id=i{index}>" for index in range(300)) + "</p>x</p>" * 300,
+    ],
+    ids=["svg style", "script escape", "select", "stray cells", "textarea", "comment joins",
+         "quoted >", "reopened formatting"],
+)  # fmt: skip
+def test_tricks_that_hide_nesting_from_a_naive_count_are_bounded_too(source: str) -> None:
+    out = render(source + "<div>" * 300 + "end", HTML)
+    assert depth(out) <= MAX_DEPTH
+    assert plain_text(out).endswith("end")
+    assert_safe(out)
+
+
+# --- any nesting ----------------------------------------------------------------------------
+
+TAGS = [
+    *("div", "p", "span", "b", "i", "a", "li", "ul", "ol", "dl", "dt", "dd", "blockquote"),
+    *("table", "tr", "td", "th", "tbody", "caption", "h2", "pre", "button", "form", "x-y"),
+    *("section", "details", "summary", "option", "marquee"),
+]
+HIDING = ["script", "style", "textarea", "title", "svg", "math", "select", "template", "xmp"]
+step = st.one_of(
+    st.sampled_from(TAGS).map(lambda tag: f"<{tag}>"),
+    st.sampled_from(TAGS).map(lambda tag: f"<{tag}>"),
+    st.sampled_from(TAGS).map(lambda tag: f"</{tag}>"),
+    st.integers(0, 999).map(lambda number: f"w{number} "),
+)
+hiding_step = st.one_of(step, st.sampled_from(HIDING).map(lambda tag: f"<{tag}>"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(step, min_size=50, max_size=700))
+def test_any_nesting_is_bounded_keeps_its_words_and_is_idempotent(steps: list[str]) -> None:
+    source = "".join(steps)
+    out = sanitize(source)
+    assert depth(out) <= MAX_DEPTH
+    assert_safe(out)
+    # Leaving wrappers out never loses a word (tables may move text before themselves, as
+    # browsers do, so the words are compared as a collection).
+    expected = sorted(word for word in plain_text(source).split() if word.startswith("w"))
+    assert sorted(word for word in plain_text(out).split() if word.startswith("w")) == expected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(hiding_step, min_size=50, max_size=700))
+def test_nesting_behind_raw_text_and_foreign_elements_is_bounded(steps: list[str]) -> None:
+    out = sanitize("".join(steps) + "<div>" * 200)
+    assert depth(out) <= MAX_DEPTH
+    assert_safe(out)
+
+
+def test_the_bound_is_a_no_op_on_its_own_output() -> None:
+    out = sanitize(HTML_SHAPES["ul li"](500) + HTML_SHAPES["span div misnested"](500))
+    assert bound_depth(out) == out

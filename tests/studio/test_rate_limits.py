@@ -1,0 +1,92 @@
+"""The editor's background requests (live preview, autosave) are limited per user: past the
+limit they answer 429 with a JSON message the editor's script shows, and nothing changes for
+anyone else."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.comments.defences import Limit
+from broadsheet.posts.models import Autosave
+from broadsheet.studio import throttle
+from tests.studio.conftest import url, write
+
+REAL_LIMITS = dict(throttle.LIMITS)  # before the fixture below narrows them
+
+
+@pytest.fixture(autouse=True)
+def three_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real limits are in the hundreds; three keeps each test to a handful of requests.
+    for scope in ("preview", "autosave"):
+        monkeypatch.setitem(throttle.LIMITS, scope, (Limit(3, 60),))
+
+
+def preview(client, blog):
+    return client.post(url("preview", blog.slug), {"source": "*hi*", "source_format": "markdown"})
+
+
+def autosave(client, blog, post):
+    data = {"title": "T", "source": "still typing"}
+    return client.post(url("autosave", blog.slug, "posts", post.pk), data)
+
+
+def assert_limited(response) -> None:
+    assert response.status_code == 429
+    body = response.json()
+    assert body["error"] == "rate-limited"
+    assert "kept in this browser" in body["message"]
+    assert 1 <= body["retry_after"] <= 60
+    assert response["Retry-After"] == str(body["retry_after"])
+
+
+def test_preview_past_the_limit_answers_429_with_a_message(blog, author, signed_in):
+    client = signed_in(author)
+    assert [preview(client, blog).status_code for _ in range(3)] == [200] * 3
+    assert_limited(preview(client, blog))
+
+
+def test_autosave_past_the_limit_answers_429_and_keeps_the_last_save(blog, author, signed_in):
+    post = write(blog, author)
+    client = signed_in(author)
+    assert [autosave(client, blog, post).status_code for _ in range(3)] == [200] * 3
+    response = client.post(
+        url("autosave", blog.slug, "posts", post.pk), {"title": "T", "source": "lost?"}
+    )
+    assert_limited(response)
+    assert Autosave.objects.get().source == "still typing"
+
+
+def test_one_writer_at_the_limit_does_not_limit_another(blog, author, other_author, signed_in):
+    post, theirs = write(blog, author), write(blog, other_author, "Theirs")
+    busy, other = signed_in(author), signed_in(other_author)
+    for _ in range(4):
+        preview(busy, blog)
+        autosave(busy, blog, post)
+    assert preview(busy, blog).status_code == 429
+    assert preview(other, blog).status_code == 200
+    assert autosave(other, blog, theirs).status_code == 200
+
+
+def test_preview_and_autosave_are_counted_apart(blog, author, signed_in):
+    post = write(blog, author)
+    client = signed_in(author)
+    for _ in range(3):
+        preview(client, blog)
+    assert preview(client, blog).status_code == 429
+    assert autosave(client, blog, post).status_code == 200
+
+
+def test_the_real_limits_leave_room_for_what_the_editor_sends() -> None:
+    # editor.js asks for a preview 0.6 s after a keystroke (under 100 a minute even for one
+    # key every 0.6 s) and autosaves at most every 2 s (30 a minute): room for twice that.
+    per_minute = {scope: limits[0] for scope, limits in REAL_LIMITS.items()}
+    assert per_minute["preview"].seconds == per_minute["autosave"].seconds == 60
+    assert per_minute["preview"].count >= 60 / 0.6
+    assert per_minute["autosave"].count >= 2 * 60 / 2
+
+
+def test_signed_out_requests_are_not_counted_and_answer_401(blog):
+    from django.test import Client
+
+    response = Client().post(url("preview", blog.slug), {"source": "x", "source_format": "html"})
+    assert response.status_code == 401
