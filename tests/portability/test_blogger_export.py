@@ -4,16 +4,22 @@ everything back."""
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
+from django.contrib.auth.models import User
+from lxml import etree
 
 from broadsheet.blogs.models import Blog
 from broadsheet.portability.actions import import_blogger, import_wordpress
+from broadsheet.portability.blogger import ATOM
 from broadsheet.portability.blogger_export import export_blogger
 from broadsheet.posts.models import Post
 from tests.portability.conftest import NOW, WXR, content_of
+from tests.portability.pictures import add_pictures, largest_url
 
 pytestmark = pytest.mark.django_db
 BASE = "https://notes.example"
@@ -71,3 +77,29 @@ def test_empty_blog_exports_a_valid_feed(other_blog: Blog) -> None:
     feed = feedparser.parse(exported(other_blog))
     assert not feed.bozo
     assert feed.entries and all("settings" in entry.id for entry in feed.entries)
+
+
+def test_uploaded_pictures_are_written_at_absolute_addresses(
+    blog: Blog, author: User, settings: Any, tmp_path: Path
+) -> None:
+    pictures = add_pictures(blog, author, settings, tmp_path)
+
+    feed = etree.fromstring(exported(blog))
+
+    # Read with lxml: feedparser's sanitiser would take srcset out before the test saw it.
+    bodies = {
+        entry.findtext(f"{{{ATOM}}}title"): entry.findtext(f"{{{ATOM}}}content") or ""
+        for entry in feed.iter(f"{{{ATOM}}}entry")
+    }
+    kale = bodies["Kale"]
+    # The picture, every width of its srcset, and the link around it: all under the blog.
+    assert f'href="{BASE}{largest_url(pictures.kale)}"' in kale
+    assert f'src="{BASE}{pictures.kale.src}"' in kale
+    srcset = re.search(r'srcset="([^"]+)"', kale)
+    assert srcset is not None
+    assert [url.split()[0] for url in srcset.group(1).split(", ")] == [
+        BASE + url.split()[0] for url in pictures.kale.srcset.split(", ")
+    ]
+    for body in bodies.values():
+        assert '"/media/' not in body and " /media/" not in body, body
+    assert f'src="{BASE}{pictures.leek.src}"' in bodies["Garden"]

@@ -325,6 +325,8 @@ RULES: dict[str, Rule] = {
     "portability-studio:job-progress": rule(
         get_only(admins(UNAUTHORIZED), lambda c: {"blog_slug": c.blog.slug, "pk": c.import_job.pk})
     ),
+    # Backing up: the page, and a POST of its form answers with the file (admins only).
+    "studio:backup": rule(Case(admins(), admins(), blog, lambda cast: {"format": "blogger"})),
     # Moderation.
     "comments-studio:list": rule(get_only(publishers(), blog)),
     "comments-studio:bulk": rule(

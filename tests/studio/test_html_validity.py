@@ -44,6 +44,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
             url("images", "notes"),
             url("members", "notes"),
             url("blog-settings", "notes"),
+            url("backup", "notes"),
             url("password-change"),
         ]
     }
@@ -52,6 +53,9 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
     ).content
     pages["editor with a preview"] = client.post(
         url("post-new", "notes"), editor_data(intent="preview")
+    ).content
+    pages["back up content with an error"] = client.post(
+        url("backup", "notes"), {"format": "nothing"}
     ).content
     pages["login"] = Client().get(url("login")).content
     failures = {

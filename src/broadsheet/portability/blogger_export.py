@@ -1,7 +1,8 @@
 """Writing a blog as a Blogger backup file (the GData Atom shape Blogger imports).
 
 The file is written as it is built, one entry at a time, so a large blog never sits in
-memory as a tree. Post bodies are the sanitised HTML readers see; comments, which are plain
+memory as a tree. Post bodies are the sanitised HTML readers see, with the addresses of
+uploaded images made absolute (`export_media`); comments, which are plain
 text here, become HTML paragraphs. Where Blogger's format has no place for something we keep
 (a comment awaiting moderation, or marked as spam), a `blogger:status` element of Blogger's
 2018 namespace carries it, which the Broadsheet importer reads back.
@@ -35,6 +36,7 @@ from broadsheet.portability.blogger import (
     LABEL_SCHEME,
     THREAD,
 )
+from broadsheet.portability.export_media import absolute_media
 from broadsheet.portability.links import local_iso, tag_uri
 from broadsheet.portability.text import text_to_html
 from broadsheet.portability.text import xml_text as _xml_text
@@ -114,7 +116,7 @@ class _BloggerWriter:
         for label in post.labels.all():
             _sub(entry, ATOM, "category", scheme=LABEL_SCHEME, term=label.name)
         _sub(entry, ATOM, "title", post.title, type="text")
-        _sub(entry, ATOM, "content", post.body_html, type="html")
+        _sub(entry, ATOM, "content", absolute_media(post.body_html, self.base), type="html")
         if post.permalink:
             _link(entry, "alternate", self.base + post.permalink, "text/html", title=post.title)
         _author(entry, post.display_author)
@@ -130,7 +132,7 @@ class _BloggerWriter:
         entry = self._entry("page", tag_uri(self.blog, self.base, f"page-{page.pk}"))
         _times(entry, self.blog, page.published_at or page.updated_at, page.updated_at)
         _sub(entry, ATOM, "title", page.title, type="text")
-        _sub(entry, ATOM, "content", page.body_html, type="html")
+        _sub(entry, ATOM, "content", absolute_media(page.body_html, self.base), type="html")
         _link(entry, "alternate", self.base + page.get_absolute_url(), "text/html")
         self._state(entry, page.status, getattr(page, "trashed_at", None))
         return entry

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
+from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 
 
 def base_url(blog: Blog) -> str:
-    """The blog's own address, as the Host routing serves it (no trailing slash)."""
-    scheme = "https" if settings.SECURE else "http"
-    if blog.custom_domain:
-        host = blog.custom_domain
-    elif blog.is_default:
-        host = settings.BASE_DOMAIN
-    else:
-        host = f"{blog.slug}.{settings.BASE_DOMAIN}"
-    return f"{scheme}://{host}"
+    """The blog's own address (no trailing slash): the configured origin of its canonical
+    host, port included, from the one rule in `blogs.hosts` rather than a copy of it."""
+    return origin(blog)
 
 
 def tag_uri(blog: Blog, base: str, item: str) -> str:

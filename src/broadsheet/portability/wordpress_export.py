@@ -5,6 +5,11 @@ sequence and comments in another, so the file numbers them afresh (posts first, 
 rather than reusing Broadsheet's separate ids. Labels become categories, as Google's own
 Blogger-to-WordPress tools map them. Text is escaped rather than wrapped in CDATA: any XML
 parser reads both, and escaping has no `]]>` trap.
+
+Each uploaded image of the blog follows the posts and pages as an attachment item, the way
+WordPress's own exporter writes them (`wp:attachment_url`, `wp:post_parent` naming the first
+post or page that shows it), so that WordPress's importer downloads it; the bodies show it by
+that address (`export_media.Uploads`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from lxml import etree
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.core import slugs
+from broadsheet.media.models import UploadedImage
+from broadsheet.portability.export_media import Uploads
 from broadsheet.portability.text import xml_text as _xml_text
 from broadsheet.portability.wordpress import CONTENT, DC
 from broadsheet.posts.models import Page, Post
@@ -63,9 +70,10 @@ def export_wordpress(blog: Blog, out: BinaryIO, *, base: str) -> dict[str, int]:
 class _WxrWriter:
     def __init__(self, blog: Blog, base: str) -> None:
         self.blog, self.base = blog, base.rstrip("/")
-        self.counts = {"posts": 0, "pages": 0, "comments": 0}
+        self.counts = {"posts": 0, "pages": 0, "comments": 0, "images": 0}
         self.number = 0
         self.comment_numbers: dict[int, int] = {}
+        self.uploads = Uploads(blog, self.base)
 
     def channel(self) -> list[etree._Element]:
         channel = etree.Element("channel", nsmap=NSMAP)
@@ -97,6 +105,10 @@ class _WxrWriter:
         for page in Page.objects.filter(blog=self.blog).order_by("pk"):
             self.counts["pages"] += 1
             yield self.page(page)
+        # Last, when every post and page has said which images it shows.
+        for image, url, parent in self.uploads.images():
+            self.counts["images"] += 1
+            yield self.attachment(image, url, parent)
 
     def post(self, post: Post) -> etree._Element:
         when = post.published_at or post.created_at
@@ -133,16 +145,41 @@ class _WxrWriter:
         _sub(item, "guid", f"{self.base}/?p={self.number}", isPermaLink="false")
         # One Custom HTML block: WordPress shows block content as it is, where it would run
         # its paragraph filter (wpautop) over classic content and turn newlines into breaks.
+        body = self.uploads.body(body, self.number)
         _sub(item, f"{{{CONTENT}}}encoded", f"{HTML_BLOCK[0]}{body}{HTML_BLOCK[1]}")
         _sub(item, f"{{{WP}}}post_id", str(self.number))
         self._dates(item, "post_date", when)
         self._dates(item, "post_modified", updated)
         return item
 
-    def _fields(self, item: etree._Element, kind: str, status: str, slug: str, order: int) -> None:
+    def attachment(self, image: UploadedImage, url: str, parent: int) -> etree._Element:
+        """An uploaded image as WordPress writes one: its file's address as link, guid and
+        `wp:attachment_url`, under the item that first shows it."""
+        self.number += 1
+        title = image.original_name.rsplit(".", 1)[0] or f"image-{self.number}"
+        item = etree.Element("item", nsmap=NSMAP)
+        _sub(item, "title", title)
+        _sub(item, "link", url)
+        _sub(item, "pubDate", format_datetime(image.created_at))
+        _sub(item, f"{{{DC}}}creator", _login(_uploader(image)))
+        _sub(item, "guid", url, isPermaLink="false")
+        _sub(item, f"{{{CONTENT}}}encoded", "")
+        _sub(item, f"{{{WP}}}post_id", str(self.number))
+        self._dates(item, "post_date", image.created_at)
+        self._fields(item, "attachment", "inherit", slugs.blogger_slug(title), 0, parent)
+        _sub(item, f"{{{WP}}}attachment_url", url)
+        if image.alt:
+            meta = _sub(item, f"{{{WP}}}postmeta")
+            _sub(meta, f"{{{WP}}}meta_key", "_wp_attachment_image_alt")
+            _sub(meta, f"{{{WP}}}meta_value", image.alt)
+        return item
+
+    def _fields(
+        self, item: etree._Element, kind: str, status: str, slug: str, order: int, parent: int = 0
+    ) -> None:
         _sub(item, f"{{{WP}}}post_name", slug)
         _sub(item, f"{{{WP}}}status", status)
-        _sub(item, f"{{{WP}}}post_parent", "0")
+        _sub(item, f"{{{WP}}}post_parent", str(parent))
         _sub(item, f"{{{WP}}}menu_order", str(order))
         _sub(item, f"{{{WP}}}post_type", kind)
         _sub(item, f"{{{WP}}}post_password", "")
@@ -187,6 +224,11 @@ def _sub(parent: etree._Element, tag: str, text: str = "", /, **attributes: str)
     if text:
         element.text = _xml_text(text)
     return element
+
+
+def _uploader(image: UploadedImage) -> str:
+    person = image.uploaded_by
+    return (person.get_full_name() or person.get_username()) if person is not None else ""
 
 
 def _login(name: str) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -25,6 +26,8 @@ from broadsheet.posts.models import Page, Post, Revision
 Kind: TypeAlias = Literal["posts", "pages"]
 Item: TypeAlias = Post | Page
 BlogView = Callable[..., HttpResponse]
+# What a decorated view answers: usually a page, sometimes a file streamed (backup downloads).
+Answer = TypeVar("Answer", bound=HttpResponseBase)
 
 
 def member_for(request: HttpRequest, blog_slug: str) -> Membership:
@@ -37,7 +40,9 @@ def member_for(request: HttpRequest, blog_slug: str) -> Membership:
     return member
 
 
-def blog_view(*, admin: bool = False, json: bool = False) -> Callable[[BlogView], BlogView]:
+def blog_view(
+    *, admin: bool = False, json: bool = False
+) -> Callable[[Callable[..., Answer]], Callable[..., Answer | HttpResponse]]:
     """Decorate a view taking `(request, member, ...)` from a URL with `<blog>` in it.
 
     Signs the visitor in first (a JSON endpoint answers 401 instead of redirecting, so the
@@ -46,9 +51,11 @@ def blog_view(*, admin: bool = False, json: bool = False) -> Callable[[BlogView]
     `admin=True` keeps the view to the blog's admins.
     """
 
-    def decorate(view: BlogView) -> BlogView:
+    def decorate(view: Callable[..., Answer]) -> Callable[..., Answer | HttpResponse]:
         @wraps(view)
-        def wrapped(request: HttpRequest, blog: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, blog: str, *args: Any, **kwargs: Any
+        ) -> Answer | HttpResponse:
             if not request.user.is_authenticated:
                 return signed_out(request, json=json)
             member = member_for(request, blog)

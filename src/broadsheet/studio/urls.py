@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
 from broadsheet.studio.views import blogs, items, media, members, pages, password, posts
+from broadsheet.studio.views.backup import backup
 
 app_name = "studio"
 
@@ -83,6 +84,7 @@ urlpatterns = [
     path(blog, blogs.dashboard, name="dashboard"),
     path(blog + "settings/", blogs.blog_settings, name="blog-settings"),
     path(blog + "settings/date-example/", blogs.date_example, name="date-example"),
+    path(blog + "backup/", backup, name="backup"),
     path(blog + "members/", members.members, name="members"),
     path(blog + "members/invite/", members.invite, name="invite"),
     path(blog + "members/<int:pk>/role/", members.change_role, name="member-role"),
