@@ -1,0 +1,71 @@
+"""The hot path: decide from the headers alone whether a page that went out may be a human
+read, and if so append one line to the spool. No query, no parsing of the user agent (the
+worker does that, `classify`), nothing stored about the reader's address.
+
+Not counted here: anything but GET (HEAD is a checker's), paths that are not the home page,
+a post or a static page, prefetches and prerenders (`Sec-Purpose`, `Purpose`, `X-Moz`, a
+`Sec-Fetch-Dest` other than `document`), readers who ask not to be tracked (`DNT: 1`,
+`Sec-GPC: 1`), and requests without `Accept-Language`, which every browser sends and most bots
+do not. Members never reach the recorder: a request with a session cookie bypasses the page
+cache (`core.pagecache.keys`), and the front records only what it answers.
+"""
+
+from __future__ import annotations
+
+import re
+from wsgiref.types import WSGIEnvironment
+
+from broadsheet.stats import spool
+
+# Blogger's addresses of what a reader reads: a post, a static page (reader/urls.py).
+READ_PATH = re.compile(r"/(?:\d{4}/\d{2}/[^/]+\.html|p/[^/]+\.html)?\Z")
+HOME_QUERIES = ("", "m=0", "m=1")  # the home page, not its later pages (?updated-max=…)
+PREFETCH = ("prefetch", "prerender")
+# Bounds on what a line carries: a forged header cannot fill the disk.
+MAX_FIELD = 400
+UNSAFE = str.maketrans("\t\r\n", "   ")
+
+
+def countable(environ: WSGIEnvironment) -> bool:
+    """May this request be a person reading the page? Only the headers decide."""
+    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_ACCEPT_LANGUAGE" not in environ:
+        return False
+    if environ.get("HTTP_DNT") == "1" or environ.get("HTTP_SEC_GPC") == "1":
+        return False
+    return not _prefetch(environ)
+
+
+def _prefetch(environ: WSGIEnvironment) -> bool:
+    purpose = f"{environ.get('HTTP_SEC_PURPOSE', '')} {environ.get('HTTP_PURPOSE', '')}"
+    if any(word in purpose.lower() for word in PREFETCH):
+        return True
+    if environ.get("HTTP_X_MOZ", "").lower() == "prefetch":
+        return True
+    return environ.get("HTTP_SEC_FETCH_DEST", "document") != "document"
+
+
+def read_path(environ: WSGIEnvironment) -> str | None:
+    """The page's path if it is the home page, a post or a static page."""
+    path = str(environ.get("PATH_INFO", ""))
+    if not READ_PATH.match(path):
+        return None
+    if path == "/" and environ.get("QUERY_STRING", "") not in HOME_QUERIES:
+        return None
+    return path
+
+
+def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
+    """The recorder `StatsConfig.ready` registers with `core.pagecache.hits`."""
+    if not countable(environ):
+        return
+    path = read_path(environ)
+    if path is None:
+        return
+    fields = (
+        path,
+        environ.get("HTTP_REFERER", ""),
+        environ.get("HTTP_HOST", ""),
+        environ.get("HTTP_USER_AGENT", ""),
+    )
+    clean = "\t".join(str(field)[:MAX_FIELD].translate(UNSAFE) for field in fields)
+    spool.append(f"{int(now)}\t{blog_id}\t{clean}\n")
