@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from broadsheet.stats import actions, spool
+from broadsheet.stats import actions, fold, spool
 from broadsheet.stats.models import DailyViews
 from tests.core.pagecache.conftest import empty_page_cache, front  # noqa: F401 - fixtures
 
@@ -43,3 +43,16 @@ def total_views() -> int:
 
 def seconds() -> float:
     return time.time()
+
+
+def spooled(
+    blog_id: int, path: str, when: float | None = None, referer: str = "", agent: str = FIREFOX
+) -> str:
+    """A spool line as the recorder writes it, for folding without a front."""
+    moment = int(seconds() if when is None else when)
+    return f"{moment}\t{blog_id}\t{path}\t{referer}\ttestserver\t{agent}\n"
+
+
+def fold_in(lines: list[str]) -> int:
+    """Add these lines' views to the tables, as a run of the worker would."""
+    return actions.write(fold.tally(lines))

@@ -5,63 +5,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('blogs', '0006_custom_domain_rule'),
-        ('posts', '0002_trash_revisions_autosaves'),
+        ("blogs", "0006_custom_domain_rule"),
+        ("posts", "0002_trash_revisions_autosaves"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Aggregation',
+            name="Aggregation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('finished_at', models.DateTimeField(null=True)),
-                ('views', models.PositiveBigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(null=True)),
+                ("views", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='DailySource',
+            name="DailySource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('kind', models.CharField(choices=[('referrer', 'Referring site'), ('search', 'Search words'), ('device', 'Device'), ('browser', 'Browser')], max_length=16)),
-                ('value', models.CharField(max_length=200)),
-                ('views', models.PositiveIntegerField(default=0)),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='blogs.blog')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("referrer", "Referring site"),
+                            ("search", "Search words"),
+                            ("device", "Device"),
+                            ("browser", "Browser"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("value", models.CharField(max_length=200)),
+                ("views", models.PositiveIntegerField(default=0)),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="blogs.blog",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['blog', 'kind', 'day'], name='stats_source_blog_kind')],
+                "indexes": [
+                    models.Index(fields=["blog", "kind", "day"], name="stats_source_blog_kind")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DailyViews',
+            name="DailyViews",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('views', models.PositiveIntegerField(default=0)),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='blogs.blog')),
-                ('page', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='posts.page')),
-                ('post', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='posts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("views", models.PositiveIntegerField(default=0)),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="blogs.blog",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="posts.page",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['blog', 'day'], name='stats_daily_blog_day'), models.Index(fields=['post', 'day'], name='stats_daily_post_day')],
+                "indexes": [
+                    models.Index(fields=["blog", "day"], name="stats_daily_blog_day"),
+                    models.Index(fields=["post", "day"], name="stats_daily_post_day"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecentViews',
+            name="RecentViews",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slot', models.DateTimeField()),
-                ('views', models.PositiveIntegerField(default=0)),
-                ('blog', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='blogs.blog')),
-                ('page', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='posts.page')),
-                ('post', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='posts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slot", models.DateTimeField()),
+                ("views", models.PositiveIntegerField(default=0)),
+                (
+                    "blog",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="blogs.blog",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="posts.page",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['blog', 'slot'], name='stats_recent_blog_slot')],
+                "indexes": [models.Index(fields=["blog", "slot"], name="stats_recent_blog_slot")],
             },
         ),
     ]
