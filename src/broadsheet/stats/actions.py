@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
@@ -38,7 +37,7 @@ def aggregate(now: dt.datetime | None = None) -> int:
     counted = fold.tally(claim.lines())
     with transaction.atomic():
         state = _take_turn()
-        views = write(counted)
+        views = write(counted, now)
         prune(now)
         Aggregation.objects.filter(pk=state.pk).update(
             finished_at=now, views=models.F("views") + views
@@ -79,8 +78,10 @@ def _take_turn() -> Aggregation:
     return state
 
 
-def write(counted: fold.Tally) -> int:
-    """Add the tally to the tables; views of pages no longer public are dropped."""
+def write(counted: fold.Tally, now: dt.datetime | None = None) -> int:
+    """Add the tally to the tables; views of pages no longer public are dropped, and views
+    older than two days (a worker that was stopped) go to the days only."""
+    recent_from = int((now or timezone.now()).timestamp() // 60) - RECENT_DAYS * 24 * 60
     zones = {blog.pk: blog.tzinfo for blog in Blog.objects.filter(pk__in=_blogs(counted))}
     targets = resolve({(b, path) for b, path, _ in counted.views if b in zones})
     daily: Counter[tuple[Any, ...]] = Counter()
@@ -89,7 +90,8 @@ def write(counted: fold.Tally) -> int:
         target = targets.get((blog_id, path))
         if target is not None:
             daily[(blog_id, _day(minute, zones[blog_id]), *target)] += n
-            recent[(blog_id, _slot(minute), *target)] += n
+            if minute >= recent_from:
+                recent[(blog_id, _slot(minute), *target)] += n
     sources: Counter[tuple[Any, ...]] = Counter()
     for (blog_id, minute, kind, value), n in counted.sources.items():
         if blog_id in zones:
@@ -113,25 +115,36 @@ def _slot(minute: int) -> dt.datetime:
 
 
 def resolve(paths: set[tuple[int, str]]) -> dict[tuple[int, str], Target]:
-    """Each (blog, path) as the post or static page it shows now: two queries in all."""
+    """Each (blog, path) as the post or static page it shows now: a query or two per blog
+    and 500 addresses."""
     found: dict[tuple[int, str], Target] = {(b, p): (None, None) for b, p in paths if p == "/"}
-    posts, pages = Q(), Q()
+    by_blog: dict[int, list[str]] = {}
     for blog_id, path in paths:
-        if path.startswith(PAGE_PREFIX):
-            slug = path.removeprefix(PAGE_PREFIX).removesuffix(PAGE_SUFFIX)
-            pages |= Q(blog_id=blog_id, slug=slug)
-        elif path != "/":
-            posts |= Q(blog_id=blog_id, permalink=path)
+        by_blog.setdefault(blog_id, []).append(path)
     public = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
-    if posts:
-        post_rows = Post.objects.filter(posts, status__in=public)
-        for blog_id, permalink, pk in post_rows.values_list("blog_id", "permalink", "pk"):
-            found[blog_id, permalink] = (pk, None)
-    if pages:
-        page_rows = Page.objects.filter(pages, status=Page.Status.PUBLISHED)
-        for blog_id, slug, pk in page_rows.values_list("blog_id", "slug", "pk"):
-            found[blog_id, f"{PAGE_PREFIX}{slug}{PAGE_SUFFIX}"] = (None, pk)
+    for blog_id, wanted in by_blog.items():
+        slugs = [
+            p.removeprefix(PAGE_PREFIX).removesuffix(PAGE_SUFFIX)
+            for p in wanted
+            if p.startswith(PAGE_PREFIX)
+        ]
+        permalinks = [p for p in wanted if p != "/" and not p.startswith(PAGE_PREFIX)]
+        for chunk in _chunks(permalinks):
+            rows = Post.objects.filter(blog_id=blog_id, permalink__in=chunk, status__in=public)
+            for permalink, pk in rows.values_list("permalink", "pk"):
+                found[blog_id, permalink] = (pk, None)
+        for chunk in _chunks(slugs):
+            pages = Page.objects.filter(
+                blog_id=blog_id, slug__in=chunk, status=Page.Status.PUBLISHED
+            )
+            for slug, pk in pages.values_list("slug", "pk"):
+                found[blog_id, f"{PAGE_PREFIX}{slug}{PAGE_SUFFIX}"] = (None, pk)
     return found
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    """Lists short enough for any database's limit on parameters."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def add_counts(
