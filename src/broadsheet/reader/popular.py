@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -39,7 +40,10 @@ def popular_html(blog: Blog, now: dt.datetime) -> SafeString:
         return mark_safe(kept)  # noqa: S308 - our own template's output, kept as it was made
     html = render(blog, now)
     try:
-        store.shared().set(key, str(html), timeout=POPULAR_SECONDS)
+        # Until a post has been read the gadget is empty: ask again after the next aggregation
+        # rather than an hour later.
+        seconds = POPULAR_SECONDS if html.strip() else settings.STATS_EVERY_SECONDS
+        store.shared().set(key, str(html), timeout=seconds)
     except Exception:
         store.log.warning("fragment cache unwritable", exc_info=True)
     return html

@@ -34,8 +34,11 @@ def columns(title: str, rows: list[Row]) -> SafeString:
     marks = {0, len(rows) // 2, len(rows) - 1} if rows else set()
     labels = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="middle">{}</text>',
-        ((_n(i * step + step / 2), HEIGHT - 6, rows[i][0]) for i in sorted(marks)),
+        '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+        (
+            (_n(i * step + step / 2), HEIGHT - 6, _anchor(i, len(rows)), rows[i][0])
+            for i in sorted(marks)
+        ),
     )
     return _svg(title, WIDTH, HEIGHT, format_html("{}{}{}", _peak(top), bars, labels))
 
@@ -64,6 +67,11 @@ def bars(title: str, rows: list[Row]) -> SafeString:
         ),
     )
     return _svg(title, WIDTH, max(len(rows), 1) * BAR_HEIGHT + 4, lines)
+
+
+def _anchor(index: int, count: int) -> str:
+    """The first and last labels grow inwards, so the chart's edges do not cut them."""
+    return "start" if index == 0 else "end" if index == count - 1 else "middle"
 
 
 def _n(number: float) -> str:
