@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import run as bench  # noqa: E402 - bench/run.py, beside this folder
+import run as bench  # bench/run.py, beside this folder
 
 AGENTS = [
     "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
@@ -131,7 +131,7 @@ def main() -> None:
     folder = bench.dataset(args.posts, os.environ.get("DATABASE_URL", ""))
     results: dict[str, Any] = {"machine": bench.machine()}
     results["hot"] = hot_page(folder, args) if args.rounds else {}
-    results["aggregation"] = aggregation(folder, args.views)
+    results["aggregation"] = aggregation(folder, args.views) if args.views else {}
     out = bench.VAR / f"stats-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))

@@ -134,6 +134,7 @@ def test_no_address_is_spooled_and_nothing_is_left_once_aggregated(
 ) -> None:
     post = make_post()
     front.get(post.permalink, x_forwarded_for="203.0.113.9", **READER)
+    spool.flush()
     spooled = "".join(path.read_text() for path in spool.folder().iterdir())
     assert post.permalink in spooled and "203.0.113.9" not in spooled
     aggregate_now()

@@ -21,9 +21,12 @@ from broadsheet.stats import spool
 READ_PATH = re.compile(r"/(?:\d{4}/\d{2}/[^/]+\.html|p/[^/]+\.html)?\Z")
 HOME_QUERIES = ("", "m=0", "m=1")  # the home page, not its later pages (?updated-max=…)
 PREFETCH = ("prefetch", "prerender")
+PURPOSES = frozenset(
+    ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ")
+)  # rare: looked at only if sent
 # Bounds on what a line carries: a forged header cannot fill the disk.
 MAX_FIELD = 400
-UNSAFE = str.maketrans("\t\r\n", "   ")
+UNSAFE = re.compile(r"[\t\r\n]")
 
 
 def countable(environ: WSGIEnvironment) -> bool:
@@ -32,16 +35,17 @@ def countable(environ: WSGIEnvironment) -> bool:
         return False
     if environ.get("HTTP_DNT") == "1" or environ.get("HTTP_SEC_GPC") == "1":
         return False
-    return not _prefetch(environ)
+    if environ.get("HTTP_SEC_FETCH_DEST", "document") != "document":
+        return False
+    return PURPOSES.isdisjoint(environ) or not _prefetch(environ)
 
 
 def _prefetch(environ: WSGIEnvironment) -> bool:
+    """A browser fetching the page ahead of a click that may never come."""
     purpose = f"{environ.get('HTTP_SEC_PURPOSE', '')} {environ.get('HTTP_PURPOSE', '')}"
     if any(word in purpose.lower() for word in PREFETCH):
         return True
-    if environ.get("HTTP_X_MOZ", "").lower() == "prefetch":
-        return True
-    return environ.get("HTTP_SEC_FETCH_DEST", "document") != "document"
+    return str(environ.get("HTTP_X_MOZ", "")).lower() == "prefetch"
 
 
 def read_path(environ: WSGIEnvironment) -> str | None:
@@ -61,11 +65,18 @@ def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
     path = read_path(environ)
     if path is None:
         return
-    fields = (
-        path,
-        environ.get("HTTP_REFERER", ""),
-        environ.get("HTTP_HOST", ""),
-        environ.get("HTTP_USER_AGENT", ""),
-    )
-    clean = "\t".join(str(field)[:MAX_FIELD].translate(UNSAFE) for field in fields)
-    spool.append(f"{int(now)}\t{blog_id}\t{clean}\n")
+    referer = _clean(environ.get("HTTP_REFERER", ""))
+    host, agent = _clean(environ.get("HTTP_HOST", "")), _clean(environ.get("HTTP_USER_AGENT", ""))
+    spool.append(f"{int(now)}\t{blog_id}\t{_clean(path)}\t{referer}\t{host}\t{agent}\n")
+
+
+def _clean(value: str) -> str:
+    """A header cut to size, with no character that would split the line (WSGI hands
+    headers over as latin-1 text, and a tab or newline could forge a field or a view).
+    Three substring tests cost a fraction of `str.translate` or a regular expression, and
+    nearly always find nothing."""
+    if len(value) > MAX_FIELD:
+        value = value[:MAX_FIELD]
+    if "\t" in value or "\n" in value or "\r" in value:
+        return UNSAFE.sub(" ", value)
+    return value
