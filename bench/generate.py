@@ -21,7 +21,6 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from broadsheet.blogs.actions import bump_content_version
 
 # A paragraph of words reads better than sixty quoted strings.
 WORDS = (  # noqa: SIM905
@@ -74,6 +73,7 @@ def fill(posts: int, comments: int, rng: random.Random) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.db import transaction
 
+    from broadsheet.blogs.actions import bump_content_version
     from broadsheet.blogs.models import Blog, Membership
     from broadsheet.posts.models import Label
 

@@ -38,7 +38,6 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-from broadsheet.blogs.actions import bump_content_version
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -143,6 +142,7 @@ def cold_child(folder: Path, repeat: int) -> None:
     django.setup()
     from django.test import Client
 
+    from broadsheet.blogs.actions import bump_content_version
     from broadsheet.blogs.models import Blog
 
     blog = Blog.objects.get(is_default=True)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "broadsheet.media",
     "broadsheet.comments",
     "broadsheet.search",
+    "broadsheet.stats",
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",
@@ -168,6 +169,13 @@ PAGE_CACHE = env_bool("BROADSHEET_PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_SECONDS = env_int("BROADSHEET_PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_LOCAL_ENTRIES = env_int("BROADSHEET_PAGE_CACHE_LOCAL_ENTRIES", 500)
+
+# Reads counted without cookies (docs/stats.md): on unless turned off; the daily breakdown by
+# referrer, search words, device and browser is kept this many days; the worker folds the
+# spool this often.
+STATS_ENABLED = env_bool("BROADSHEET_STATS", True)
+STATS_RETENTION_DAYS = env_int("BROADSHEET_STATS_RETENTION_DAYS", 90)
+STATS_EVERY_SECONDS = env_int("BROADSHEET_STATS_EVERY_SECONDS", 300)
 # How long a CDN may serve a page without asking again; 0 makes it ask every time.
 CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
 # Published pages also written as files for nginx to serve (one machine; docs/deploy.md).

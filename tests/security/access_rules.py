@@ -315,6 +315,9 @@ RULES: dict[str, Rule] = {
     ),
     # The editor's script posts here for JSON, so even a page view answers 401 when signed out.
     "studio:images": rule(Case(members(UNAUTHORIZED), members(UNAUTHORIZED), blog)),
+    # Stats: admins and authors; a contributor is refused.
+    "studio:stats": rule(get_only(publishers(), blog)),
+    "studio:stats-csv": rule(get_only(publishers(), blog)),
     # Imports (the blog's admins only); the blog is named `blog_slug` in these addresses.
     "portability-studio:import": rule(
         Case(admins(), admins(), lambda c: {"blog_slug": c.blog.slug})

@@ -22,6 +22,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import sidebar_html
+from broadsheet.reader.popular import popular_html
 from broadsheet.reader.thread import thread_html
 
 
@@ -30,7 +31,8 @@ def blog_render(
 ) -> HttpResponse:
     now = timezone.now()
     with translation.override(blog.language):
-        full = {"blog": blog, "now": now, "sidebar_html": sidebar_html(blog, now), **context}
+        sidebar = {"sidebar_html": sidebar_html(blog, now), "popular_html": popular_html(blog, now)}
+        full = {"blog": blog, "now": now, **sidebar, **context}
         return render(request, template, full, status=status)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
-from broadsheet.studio.views import blogs, items, media, members, pages, password, posts
+from broadsheet.studio.views import blogs, items, media, members, pages, password, posts, stats
 from broadsheet.studio.views.backup import backup
 
 app_name = "studio"
@@ -109,4 +109,6 @@ urlpatterns = [
     ),
     path(blog + "preview/", media.preview, name="preview"),
     path(blog + "images/", media.images, name="images"),
+    path(blog + "stats/", stats.stats, name="stats"),
+    path(blog + "stats/export.csv", stats.stats_csv, name="stats-csv"),
 ]

@@ -16,7 +16,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
 
-from broadsheet.core.pagecache import keys, mirror, store
+from broadsheet.core.pagecache import hits, keys, mirror, store
 from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate
 from broadsheet.core.pagecache.http import build_entry, not_modified
 
@@ -42,6 +42,7 @@ class PageCacheApp:
             if entry.lasting and mirror.root() is not None:
                 # nginx asked us, so its file is missing (the folder is new, or was emptied).
                 keep_as_file(environ, entry)
+            hits.record(environ, entry.blog_id, now)
             return respond(entry, environ, start_response)
         environ["QUERY_STRING"] = request.query
         environ[REQUEST] = now
@@ -84,6 +85,7 @@ class PageCacheApp:
         if entry.lasting and mirror.root() is not None:
             keep_as_file(environ, entry)
         environ.update(validators)
+        hits.record(environ, entry.blog_id, now)
         return respond(entry, environ, start_response)
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from broadsheet.blogs.models import Blog
+from broadsheet.stats import tasks as stats_tasks
 
 
 class Command(BaseCommand):
@@ -27,6 +30,8 @@ class Command(BaseCommand):
             blog = load_demo()
             self.stdout.write(f"Loaded the demo blog “{blog.title}”.")
         self.ensure_admin()
+        # Counting reads needs the aggregation's chain of tasks: start it (once).
+        stats_tasks.schedule(dt.timedelta(seconds=settings.STATS_EVERY_SECONDS))
 
     def ensure_admin(self) -> None:
         users = get_user_model()._default_manager

@@ -1,0 +1,141 @@
+"""The cost of counting reads (issue 15): `python bench/stats/run.py`.
+
+1. The hot post page under wrk, served by `broadsheet serve` with counting on
+   (`BROADSHEET_STATS=on`) and off, alternated `--rounds` times in one run, with the headers a
+   browser sends (so every request passes the recorder's checks and appends a line);
+   requests/s and p99, the median of the rounds.
+2. The aggregation of `--views` spooled views (a month of reads of 1,000 posts from a
+   handful of agents and referrers): the time `stats.actions.aggregate` takes to fold them.
+
+Uses bench/run.py's data sets and helpers; writes bench/var/stats-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import run as bench  # bench/run.py, beside this folder
+
+AGENTS = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+]
+REFERRERS = [
+    "",
+    "",
+    "https://www.google.com/",
+    "https://news.example.net/a",
+    "https://yandex.ru/search/?text=beans",
+]
+
+
+def wrk(port: int, path: str, duration: int, connections: int) -> bench.Load:
+    command = ["wrk", f"-t{bench.CORES}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    command += ["-H", f"User-Agent: {AGENTS[0]}", "-H", "Accept-Language: en-GB,en;q=0.8"]
+    command += ["-H", "Sec-Fetch-Dest: document", f"http://127.0.0.1:{port}{path}"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rps = float(out.split("Requests/sec:")[1].split()[0])
+    return bench.Load(rps, bench._latency(out, "50%"), bench._latency(out, "99%"), 0)
+
+
+def hot_page(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    path = bench.pages(folder)["post (100 comments)"]
+    runs: dict[str, list[bench.Load]] = {"on": [], "off": []}
+    for _ in range(args.rounds):
+        for state in ("off", "on"):
+            port = bench.free_port()
+            env = bench.app_env(folder, BROADSHEET_STATS=state, BROADSHEET_WORKERS_ELSEWHERE="1")
+            argv = bench.server_commands(port)["broadsheet serve"]
+            with bench.running(argv, env, port, folder / f"serve-{state}.log"):
+                bench.fetch(port, path)  # the miss that fills the cache
+                runs[state].append(wrk(port, path, args.duration, args.connections))
+    return {
+        state: {
+            "rps": statistics.median(load.rps for load in loads),
+            "p99_ms": statistics.median(load.p99_ms for load in loads),
+            "each": [load.__dict__ for load in loads],
+        }
+        for state, loads in runs.items()
+    }
+
+
+def spool_views(folder: Path, views: int) -> None:
+    """Write `views` spool lines for the blog's 1,000 newest posts over the last 30 days."""
+    from broadsheet.blogs.models import Blog
+    from broadsheet.posts.models import Post
+
+    blog = Blog.objects.get(is_default=True)
+    paths = list(
+        Post.objects.filter(blog=blog)
+        .order_by("-published_at")
+        .values_list("permalink", flat=True)[:1000]
+    )
+    rng, now = random.Random(7), int(time.time()) - 600
+    spool = folder / "stats" / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    with (spool / f"{now // 60 - 10}-1-bench.log").open("w") as out:
+        for _ in range(views):
+            when = now - rng.randrange(30 * 86400)
+            agent, referer = rng.choice(AGENTS), rng.choice(REFERRERS)
+            out.write(f"{when}\t{blog.pk}\t{rng.choice(paths)}\t{referer}\t127.0.0.1\t{agent}\n")
+
+
+def aggregate_child(folder: Path, views: int) -> None:
+    """Spool `views` lines, then time one aggregation run over them (this process was set up
+    with the data set's settings by `aggregation`)."""
+    import django
+
+    django.setup()
+    from broadsheet.stats import actions
+
+    spool_views(folder, views)
+    started = time.perf_counter()
+    counted = actions.aggregate()
+    print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "counted": counted}))
+
+
+def aggregation(folder: Path, views: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--aggregate-child", str(folder), "--views", str(views)]
+    out = subprocess.run(
+        command, env=bench.app_env(folder), check=True, capture_output=True, text=True
+    )
+    return {"views": views, **json.loads(out.stdout.strip().splitlines()[-1])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--views", type=int, default=1_000_000)
+    parser.add_argument("--aggregate-child")
+    args = parser.parse_args()
+    if args.aggregate_child:
+        aggregate_child(Path(args.aggregate_child), args.views)
+        return
+    folder = bench.dataset(args.posts, os.environ.get("DATABASE_URL", ""))
+    results: dict[str, Any] = {"machine": bench.machine()}
+    results["hot"] = hot_page(folder, args) if args.rounds else {}
+    results["aggregation"] = aggregation(folder, args.views) if args.views else {}
+    out = bench.VAR / f"stats-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The Popular Posts gadget: the blog's most-read posts of the last 30 days, with their
+snippets and a thumbnail (the post's first image).
+
+Reads move the ranking with no write, so it cannot be kept under the blog's versions as the
+rest of the sidebar is: it is kept in the shared cache for an hour (`POPULAR_SECONDS`), and
+under `Blog.sidebar_version` too, so a post retitled or taken down leaves it at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache import store
+from broadsheet.posts.models import Post
+from broadsheet.stats.queries import popular
+
+POPULAR_DAYS = 30  # Blogger's gadget offers 7 days, 30 days and all time; 30 is its default
+POPULAR_COUNT = 5
+POPULAR_SECONDS = 3600
+# The sanitiser (core.markup) writes every attribute double-quoted.
+FIRST_IMAGE = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
+
+
+def popular_html(blog: Blog, now: dt.datetime) -> SafeString:
+    """The gadget's HTML (empty until some post has been read)."""
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    key = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{POPULAR_DAYS}"
+    try:
+        kept = store.shared().get(key)
+    except Exception:  # an unreadable cache means computing, not an error page
+        store.log.warning("fragment cache unreadable", exc_info=True)
+        kept = None
+    if isinstance(kept, str):
+        return mark_safe(kept)  # noqa: S308 - our own template's output, kept as it was made
+    html = render(blog, now)
+    try:
+        # Until a post has been read the gadget is empty: ask again after the next aggregation
+        # rather than an hour later.
+        seconds = POPULAR_SECONDS if html.strip() else settings.STATS_EVERY_SECONDS
+        store.shared().set(key, str(html), timeout=seconds)
+    except Exception:
+        store.log.warning("fragment cache unwritable", exc_info=True)
+    return html
+
+
+def render(blog: Blog, now: dt.datetime) -> SafeString:
+    posts = popular(blog, now, POPULAR_DAYS, POPULAR_COUNT)
+    for post in posts:
+        post.thumbnail = thumbnail(post)  # type: ignore[attr-defined]
+    context = {"blog": blog, "posts": posts, "days": POPULAR_DAYS}
+    return mark_safe(render_to_string("reader/_popular.html", context))  # noqa: S308
+
+
+def thumbnail(post: Post) -> str:
+    """The address of the post's first image, or ""."""
+    found = FIRST_IMAGE.search(post.body_html)
+    return found.group(1) if found else ""

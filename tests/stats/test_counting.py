@@ -1,0 +1,142 @@
+"""Which requests are counted as reads: people's, once per read; not bots, prefetches,
+members, HEADs, or readers who ask not to be tracked."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from broadsheet.posts.models import Page
+from broadsheet.stats import spool
+from broadsheet.stats.models import DailySource, DailyViews
+from tests.conftest import MakePost
+from tests.core.pagecache.conftest import Front
+from tests.stats.conftest import IPHONE, READER, aggregate_now, total_views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_read_of_a_post_is_counted_once_whether_rendered_or_cached(
+    front: Front, make_post: MakePost
+) -> None:
+    post = make_post("Broad beans")
+    for _ in range(3):  # a miss, then two hits
+        assert front.get(post.permalink, **READER).status == 200
+    assert aggregate_now() == 3
+    row = DailyViews.objects.get(post=post)
+    assert row.views == 3
+
+
+def test_a_revalidated_page_is_a_read_too(front: Front, make_post: MakePost) -> None:
+    post = make_post()
+    etag = front.get(post.permalink, **READER).headers["ETag"]
+    assert front.get(post.permalink, if_none_match=etag, **READER).status == 304
+    assert aggregate_now() == 2
+
+
+def test_home_and_static_pages_are_counted_and_listings_are_not(
+    front: Front, make_post: MakePost, blog: object, author: User
+) -> None:
+    make_post(labels=("garden",))
+    Page.objects.create(
+        blog=blog, author=author, title="About", slug="about", status=Page.Status.PUBLISHED
+    )
+    for path in ("/", "/p/about.html", "/search/label/garden", "/feeds/posts/default", "/2024/"):
+        front.get(path, **READER)
+    aggregate_now()
+    counted = {(row.post_id, row.page_id is not None) for row in DailyViews.objects.all()}
+    assert counted == {(None, False), (None, True)}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {**READER, "user_agent": "Mozilla/5.0 (compatible; Googlebot/2.1)"},
+        {**READER, "user_agent": "curl/8.5.0"},
+        {**READER, "user_agent": ""},
+        {"user_agent": READER["user_agent"]},  # no Accept-Language: no browser
+        {**READER, "sec_purpose": "prefetch;prerender"},
+        {**READER, "purpose": "prefetch"},
+        {**READER, "x_moz": "prefetch"},
+        {**READER, "sec_fetch_dest": "iframe"},
+        {**READER, "dnt": "1"},
+        {**READER, "sec_gpc": "1"},
+    ],
+    ids=[
+        "googlebot",
+        "curl",
+        "no-agent",
+        "no-language",
+        "sec-purpose",
+        "purpose",
+        "x-moz",
+        "iframe",
+        "dnt",
+        "gpc",
+    ],
+)
+def test_bots_prefetches_and_readers_who_opt_out_are_not_counted(
+    front: Front, make_post: MakePost, headers: dict[str, str]
+) -> None:
+    post = make_post()
+    front.get(post.permalink, **READER)  # warm the cache: the next one is a hit
+    front.get(post.permalink, **headers)
+    assert aggregate_now() == 1
+
+
+def test_head_requests_are_not_reads(front: Front, make_post: MakePost) -> None:
+    post = make_post()
+    front.get(post.permalink, method="HEAD", **READER)
+    front.get(post.permalink, **READER)
+    front.get(post.permalink, method="HEAD", **READER)
+    assert aggregate_now() == 1
+
+
+def test_members_with_a_session_are_never_counted(
+    front: Front, make_post: MakePost, author: User
+) -> None:
+    post = make_post()
+    client = Client()
+    client.force_login(author)
+    session = client.cookies["sessionid"].value
+    front.get(post.permalink, cookie=f"sessionid={session}", **READER)
+    front.get(post.permalink, **READER)
+    front.get(post.permalink, cookie=f"sessionid={session}", **READER)
+    assert aggregate_now() == 1
+
+
+def test_the_referring_site_search_words_device_and_browser_are_kept(
+    front: Front, make_post: MakePost
+) -> None:
+    post = make_post()
+    front.get(post.permalink, referer="https://www.example.org/links?id=4", **READER)
+    front.get(post.permalink, referer="https://yandex.ru/search/?text=Forced+Rhubarb", **READER)
+    front.get(
+        post.permalink,
+        referer="http://testserver/search?q=Rhubarb",
+        user_agent=IPHONE,
+        accept_language="fr",
+    )
+    aggregate_now()
+    kept = {(row.kind, row.value): row.views for row in DailySource.objects.all()}
+    assert kept[("referrer", "example.org")] == 1
+    assert kept[("referrer", "yandex.ru")] == 1
+    assert kept[("search", "forced rhubarb")] == 1
+    assert kept[("search", "rhubarb")] == 1  # searched on the blog itself
+    assert kept[("device", "phone")] == 1 and kept[("device", "desktop")] == 2
+    assert kept[("browser", "Safari")] == 1 and kept[("browser", "Firefox")] == 2
+    assert ("referrer", "testserver") not in kept
+
+
+def test_no_address_is_spooled_and_nothing_is_left_once_aggregated(
+    front: Front, make_post: MakePost
+) -> None:
+    post = make_post()
+    front.get(post.permalink, x_forwarded_for="203.0.113.9", **READER)
+    spool.flush()
+    spooled = "".join(path.read_text() for path in spool.folder().iterdir())
+    assert post.permalink in spooled and "203.0.113.9" not in spooled
+    aggregate_now()
+    assert not any(spool.folder().iterdir())
+    assert total_views() == 1
