@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test test-sqlite test-postgres lint fmt install clean bench
+.PHONY: run test test-sqlite test-postgres lint fmt install assets clean bench
 
 $(BIN)/broadsheet: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The studio's Compose editor (TipTap), bundled by esbuild from the packages npm installed:
+# built here on every machine, never committed (docs/studio.md, Compose).
+COMPOSE_JS := src/broadsheet/studio/static/studio/build/compose.js
+$(COMPOSE_JS): node_modules/.installed $(wildcard src/broadsheet/studio/assets/*.js)
+	node_modules/.bin/esbuild src/broadsheet/studio/assets/compose.js --bundle --minify \
+		--format=iife --target=es2020 --legal-comments=eof --log-level=warning --outfile=$@
+
+assets: $(COMPOSE_JS)
+
 # Links in mail name the port it serves on, unless told otherwise (docs/configuration.md).
-run: install
+run: install assets
 	$(BIN)/broadsheet setup
 	BROADSHEET_PUBLIC_PORT=$${BROADSHEET_PUBLIC_PORT:-$(PORT)} \
 		$(BIN)/broadsheet serve --host $(HOST) --port $(PORT)
@@ -36,10 +45,10 @@ fmt: install
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
 
-test-sqlite: install node_modules/.installed
+test-sqlite: install node_modules/.installed assets
 	$(BIN)/pytest -p no:cacheprovider
 
-test-postgres: install node_modules/.installed
+test-postgres: install node_modules/.installed assets
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider
 
 test: lint test-sqlite test-postgres
@@ -50,4 +59,4 @@ bench: install
 	$(BIN)/python bench/run.py --make
 
 clean:
-	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(dir $(COMPOSE_JS)) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

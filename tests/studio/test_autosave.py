@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from broadsheet.posts.models import Autosave
@@ -73,3 +75,28 @@ def test_autosave_is_post_only_with_csrf(blog, author, signed_in):
         == 403
     )
     assert not Autosave.objects.exists()
+
+
+def test_every_field_of_the_editor_comes_back_from_an_autosave(blog, author, signed_in):
+    client = signed_in(author)
+    typed = {
+        "title": "Half",
+        "source": "typed so far",
+        "permalink": "slug-hunt",
+        "search_description": "Where the slugs go after dark.",
+        "publish_at": "2031-05-04T09:30",
+        "comments_allowed": "",
+    }
+    assert client.post(url("autosave-new", blog.slug, "posts"), typed).status_code == 200
+    page = client.get(url("post-new", blog.slug)).content.decode()
+    assert "Where the slugs go after dark.</textarea>" in page
+    assert 'value="slug-hunt"' in page and 'value="2031-05-04T09:30"' in page
+    checkbox = re.search(r'<input[^>]*name="comments_allowed"[^>]*>', page)
+    assert checkbox is not None and "checked" not in checkbox.group()
+
+
+def test_an_oversized_other_field_is_left_out_of_the_autosave(blog, author, signed_in):
+    client = signed_in(author)
+    typed = {"title": "Half", "search_description": "x" * 6000, "permalink": "kept"}
+    assert client.post(url("autosave-new", blog.slug, "posts"), typed).status_code == 200
+    assert Autosave.objects.get().fields == {"permalink": "kept"}

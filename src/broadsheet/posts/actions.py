@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -385,22 +385,26 @@ def autosave(
     kind: str,
     content: Content,
     *,
+    fields: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> Autosave:
     """Keep what a writer has typed so far (one row per writer and post, page or new one).
 
-    Nothing readers see changes. The same rules as saving apply: only what the member may edit.
+    `fields` are the editor's other fields as typed (unchecked: a restore only shows them
+    again, and saving checks them). Nothing readers see changes. The same rules as saving
+    apply: only what the member may edit.
     """
     if item is not None:
         require(item.editable_by(member), "You cannot change this.")
         kind = _kind(item)
     else:
         require(kind == Autosave.Kind.POST or member.is_admin, "Only admins write pages.")
-    fields = {
+    values: dict[str, Any] = {
         "title": content.title,
         "source": content.source,
         "source_format": content.source_format,
         "labels": ", ".join(content.labels),
+        "fields": dict(fields or {}),
         "saved_at": now or timezone.now(),
     }
     keys: dict[str, Any] = {
@@ -414,10 +418,10 @@ def autosave(
         keys[kind] = item
     try:
         with transaction.atomic():
-            return Autosave.objects.update_or_create(**keys, defaults=fields)[0]
+            return Autosave.objects.update_or_create(**keys, defaults=values)[0]
     except IntegrityError:
         # Two autosaves of a new post raced to create the row; the other one won: update it.
-        return Autosave.objects.update_or_create(**keys, defaults=fields)[0]
+        return Autosave.objects.update_or_create(**keys, defaults=values)[0]
 
 
 def pending_autosave(member: Membership, item: Item | None, kind: str) -> Autosave | None:

@@ -402,6 +402,10 @@ class Autosave(models.Model):
         max_length=16, choices=SourceFormat.choices, default=SourceFormat.MARKDOWN
     )
     labels = models.CharField(max_length=1000, blank=True)
+    # The editor's other fields exactly as typed (custom permalink, search description,
+    # publish date, comments allowed…), by form field name: a restore brings back the whole
+    # form, not only the text, and a field added to the editor is kept without a migration.
+    fields = models.JSONField(default=dict, blank=True)
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from broadsheet.blogs.models import Membership
@@ -15,6 +16,8 @@ from broadsheet.core import markup
 from broadsheet.posts.models import Autosave, Label, Page, Post
 from broadsheet.studio.access import Item, Kind
 from broadsheet.studio.links import public_url
+
+COMPOSE_SCRIPT = "studio/build/compose.js"
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,19 @@ def render_editor(
         "label_options": _label_options(member, kind),
         "hooks": _script_hooks(member, kind, item, autosaved),
         "view_url": _view_url(request, item),
+        "compose_script": compose_script(),
     }
     return render(request, "studio/editor.html", context, status=status)
+
+
+def compose_script() -> str:
+    """The Compose bundle's address, or "" when it was never built (`make assets`): the
+    editor then offers Markdown and HTML only instead of failing the page (the manifest
+    storage raises for a file it does not know)."""
+    try:
+        return static(COMPOSE_SCRIPT)
+    except ValueError:
+        return ""
 
 
 def _preview(form: forms.Form) -> str:

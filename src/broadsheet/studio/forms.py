@@ -167,6 +167,21 @@ class AutosaveForm(PlainInput, forms.Form):
             labels=split_labels(data["labels"]),
         )
 
+    def other_fields(self) -> dict[str, str]:
+        """The editor's fields beyond these four, as typed (the search description, the
+        publish date…): kept so that a restore brings back the whole form. Not validated
+        here: half-typed is normal mid-sentence, and saving checks them."""
+        return {
+            name: value
+            for name in PostForm.base_fields.keys() - type(self).base_fields.keys()
+            if isinstance(value := self.data.get(name), str) and len(value) <= OTHER_FIELD_LIMIT
+        }
+
+
+# An autosaved field past this is left out of the server's copy (the browser keeps it): no
+# editor field is near it, and a script filling the table with megabytes gets nothing kept.
+OTHER_FIELD_LIMIT = 5000
+
 
 class PreviewForm(PlainInput, forms.Form):
     source = forms.CharField(required=False, strip=False)
@@ -218,7 +233,7 @@ def page_initial(page: Page, autosaved: Autosave | None) -> dict[str, Any]:
 def autosave_initial(autosaved: Autosave | None) -> dict[str, Any]:
     if autosaved is None:
         return {}
-    return {
+    return autosaved.fields | {
         "title": autosaved.title,
         "source": autosaved.source,
         "source_format": autosaved.source_format,

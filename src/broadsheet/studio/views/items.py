@@ -59,7 +59,9 @@ def autosave(
     form = AutosaveForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "invalid", "fields": form.errors.get_json_data()}, status=400)
-    saved = actions.autosave(member, item, KIND_OF[kind], form.content())
+    saved = actions.autosave(
+        member, item, KIND_OF[kind], form.content(), fields=form.other_fields()
+    )
     return JsonResponse({"saved_at": saved.saved_at.isoformat()})
 
 

@@ -27,6 +27,10 @@
     source: form.elements.namedItem("source"),
     labels: form.elements.namedItem("labels")
   };
+  // Not the writer's words: the token, this copy's id and the buttons.
+  var NOT_KEPT = ["csrfmiddlewaretoken", "client_draft", "intent"];
+  // What a kept copy holds besides the fields.
+  var ENTRY_KEYS = ["id", "base", "at"];
   var AUTOSAVE_DELAY = 2000;
   var AUTOSAVE_MAX_WAIT = 10000;
   var PREVIEW_DELAY = 600;
@@ -38,7 +42,15 @@
 
   function formatValue() {
     var checked = form.querySelector("input[name=source_format]:checked");
-    return checked ? checked.value : "markdown";
+    // Compose (compose.js) edits HTML: the body is sent and kept as HTML.
+    return !checked ? "markdown" : checked.value === "compose" ? "html" : checked.value;
+  }
+
+  function keptElements() {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name && NOT_KEPT.indexOf(element.name) < 0 &&
+        ["submit", "button", "file", "reset"].indexOf(element.type) < 0;
+    });
   }
 
   function setFormat(value) {
@@ -48,13 +60,22 @@
     }
   }
 
+  // Every field of the form, by name, as typed: the title and body, and the search
+  // description, permalink, date and the rest too (a field added to the template is kept
+  // without touching this). A checkbox is "on" or "".
   function snapshot() {
-    return {
-      title: fields.title ? fields.title.value : "",
-      source: fields.source ? fields.source.value : "",
-      source_format: formatValue(),
-      labels: fields.labels ? fields.labels.value : ""
-    };
+    var values = {};
+    keptElements().forEach(function (element) {
+      if (element.type === "radio") {
+        if (element.checked) { values[element.name] = element.value; }
+      } else if (element.type === "checkbox") {
+        values[element.name] = element.checked ? "on" : "";
+      } else {
+        values[element.name] = element.value;
+      }
+    });
+    values.source_format = formatValue();
+    return values;
   }
 
   function say(message) {
@@ -111,8 +132,10 @@
   }
 
   function sameText(a, b) {
-    return a.title === b.title && a.source === b.source &&
-      a.source_format === b.source_format && (a.labels || "") === (b.labels || "");
+    var names = Object.keys(a).concat(Object.keys(b));
+    return names.every(function (name) {
+      return ENTRY_KEYS.indexOf(name) >= 0 || (a[name] || "") === (b[name] || "");
+    });
   }
 
   function forgetCreatedDraft() {
@@ -165,10 +188,21 @@
   }
 
   function fill(values) {
-    if (fields.title) { fields.title.value = values.title; }
-    if (fields.source) { fields.source.value = values.source; }
-    if (fields.labels) { fields.labels.value = values.labels || ""; }
-    setFormat(values.source_format);
+    // A copy kept before a field existed leaves that field as it is.
+    keptElements().forEach(function (element) {
+      if (!Object.prototype.hasOwnProperty.call(values, element.name)) {
+        return;
+      }
+      var value = values[element.name];
+      if (element.type === "radio") {
+        element.checked = element.value === value;
+      } else if (element.type === "checkbox") {
+        element.checked = value === "on";
+      } else {
+        element.value = value;
+      }
+    });
+    form.dispatchEvent(new CustomEvent("broadsheet:filled")); // Compose reloads the body
   }
 
   // Server autosave -------------------------------------------------------------------
@@ -350,7 +384,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok && body.snippet) {
-          insertAtCursor(body.snippet);
+          // Compose, when it is on, puts the image in its own view and says so by cancelling.
+          var event = new CustomEvent("broadsheet:insert-image", {detail: body, cancelable: true});
+          if (form.dispatchEvent(event)) {
+            insertAtCursor(body.snippet);
+          }
           imageStatus.textContent = "Image inserted into the body.";
           return;
         }
