@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.people import display_name
 from broadsheet.comments.actions import add_comment
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_page, save_post
@@ -250,7 +251,7 @@ def build_comment(ctx: Context, post: Post, parent: Comment | None, data: Table)
         post=post,
         parent=parent,
         user=user,
-        author_name=data.get("name") or (user.get_full_name() if user else ""),
+        author_name=data.get("name") or display_name(user),
         author_url=data.get("url", ""),
         author_email=data.get("email") or (user.email if user else ""),
         body=data["text"].strip(),

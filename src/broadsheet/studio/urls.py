@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
-from broadsheet.studio.views import blogs, items, media, members, pages, password, posts
+from broadsheet.studio.views import blogs, items, media, members, pages, password, posts, profile
 
 app_name = "studio"
 
@@ -71,6 +71,7 @@ accounts = [
         name="password-reset-done",
     ),
     path("invitations/<str:token>/", members.accept, name="accept-invitation"),
+    path("profile/", profile.profile, name="profile"),
 ]
 
 blog = "<slug:blog>/"
