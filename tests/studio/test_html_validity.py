@@ -45,6 +45,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
             url("members", "notes"),
             url("blog-settings", "notes"),
             url("password-change"),
+            url("profile"),
         ]
     }
     pages["editor with errors"] = client.post(
@@ -52,6 +53,9 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
     ).content
     pages["editor with a preview"] = client.post(
         url("post-new", "notes"), editor_data(intent="preview")
+    ).content
+    pages["profile with errors"] = client.post(
+        url("profile"), {"display_name": "a@b.example", "link": "javascript:x"}
     ).content
     pages["login"] = Client().get(url("login")).content
     failures = {

@@ -23,7 +23,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.models import Blog, Membership, Profile
 from broadsheet.blogs.people import display_name
 from broadsheet.comments.actions import add_comment
 from broadsheet.comments.models import Comment
@@ -142,7 +142,16 @@ def load_author(key: str, author: Table) -> User:
         # Demo authors exist to sign posts, not to sign in.
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        load_profile(user, author)
     return user
+
+
+def load_profile(user: User, author: Table) -> None:
+    """The author's display name, bio and link, as they would set them in the studio."""
+    fields = {"display_name": "display_name", "bio": "bio", "link": "url"}
+    given = {field: author[key] for field, key in fields.items() if key in author}
+    if given:
+        Profile.objects.create(user=user, **given)
 
 
 def user_for(ctx: Context, key: str) -> User:
