@@ -46,6 +46,7 @@ def studio(transactional_db: Any, blog: Any) -> dict[str, str]:
         "members": root + "members/",
         "settings": root + "settings/",
         "password": "/studio/account/password/",
+        "profile": "/studio/profile/",
     }
 
 

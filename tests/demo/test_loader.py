@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.people import display_name
 from broadsheet.comments.models import Comment
 from broadsheet.demo import loader
 from broadsheet.demo.loader import DemoAlreadyLoaded, load_demo
@@ -170,9 +171,12 @@ def test_commenters_come_with_and_without_links(demo: Blog) -> None:
 
 
 def test_author_replies_are_signed_by_the_author(demo: Blog) -> None:
-    by_members = Comment.objects.filter(post__blog=demo, user__isnull=False).select_related("user")
+    by_members = Comment.objects.filter(post__blog=demo, user__isnull=False)
+    by_members = by_members.select_related("user__profile")
     assert by_members.exists()
-    assert all(c.user and c.author_name == c.user.get_full_name() for c in by_members)
+    # Signed as every name is shown: the display name ("Owen P.") before the full name.
+    assert all(c.user and c.author_name == display_name(c.user) for c in by_members)
+    assert {c.author_name for c in by_members} <= {"Ruth Adebayo", "Owen P."}
 
 
 def test_a_pending_comment_is_not_counted(demo: Blog) -> None:

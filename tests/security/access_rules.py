@@ -239,6 +239,7 @@ RULES: dict[str, Rule] = {
         Case(everyone(), everyone(), lambda cast: {"token": cast.invitation_token})
     ),
     # The studio.
+    "studio:profile": rule(Case(signed_in(), signed_in())),
     "studio:home": rule(get_only(signed_in())),
     "studio:blog-new": rule(
         Case(

@@ -46,6 +46,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
             url("blog-settings", "notes"),
             url("backup", "notes"),
             url("password-change"),
+            url("profile"),
         ]
     }
     pages["editor with errors"] = client.post(
@@ -56,6 +57,9 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
     ).content
     pages["back up content with an error"] = client.post(
         url("backup", "notes"), {"format": "nothing"}
+    ).content
+    pages["profile with errors"] = client.post(
+        url("profile"), {"display_name": "a@b.example", "link": "javascript:x"}
     ).content
     pages["login"] = Client().get(url("login")).content
     failures = {

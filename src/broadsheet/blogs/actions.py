@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from broadsheet.blogs import tasks
 from broadsheet.blogs.access import NotAllowed, require
-from broadsheet.blogs.models import Blog, Invitation, Membership
+from broadsheet.blogs.models import Blog, Invitation, Membership, Profile
 from broadsheet.core.pagecache import announce_version
 
 LAST_ADMIN = "A blog needs at least one admin: make someone else an admin first."
@@ -73,6 +73,16 @@ def save_blog_settings(member: Membership, blog: Blog) -> Blog:
     blog.save()
     bump_content_version(blog)
     return blog
+
+
+@transaction.atomic
+def save_profile(profile: Profile) -> Profile:
+    """Store how a person appears to readers. Every blog they write on shows them (bylines,
+    feeds, the Profile gadget), so each of those blogs' pages and sidebars moves on."""
+    profile.save()
+    for blog in Blog.objects.filter(memberships__user_id=profile.user_id).order_by("pk"):
+        bump_content_version(blog)
+    return profile
 
 
 # Members and invitations

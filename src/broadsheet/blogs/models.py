@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -239,3 +240,28 @@ class Invitation(models.Model):
 
     def is_open(self, now: dt.datetime | None = None) -> bool:
         return self.accepted_at is None and self.expires_at > (now or timezone.now())
+
+
+class Profile(models.Model):
+    """How a person appears to readers: bylines, feeds, the Profile gadget. Made on demand
+    (`blogs.people.profile_of`), so accounts from before it, and imports, need none.
+
+    `avatar` names a small square portrait in the default storage (`media.actions`), already
+    re-encoded; "" is none.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.CharField(max_length=500, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    avatar = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"profile of user {self.user_id}"
+
+    @property
+    def avatar_url(self) -> str:
+        return default_storage.url(self.avatar) if self.avatar else ""

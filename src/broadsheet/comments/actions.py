@@ -25,6 +25,7 @@ from django.utils import timezone
 from broadsheet.blogs.access import NotAllowed, require
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.people import display_name
 from broadsheet.comments import access, defences, tasks, training
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment, ReplyAddress
@@ -124,8 +125,7 @@ def _build(
 
 
 def _user_name(user: AbstractBaseUser | AnonymousUser) -> str:
-    full = getattr(user, "get_full_name", lambda: "")()
-    return str(full or user.get_username())
+    return display_name(user)
 
 
 def _parent(post: Post, parent_id: int) -> Comment:

@@ -23,7 +23,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.models import Blog, Membership, Profile
+from broadsheet.blogs.people import display_name
 from broadsheet.comments.actions import add_comment
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_page, save_post
@@ -141,7 +142,16 @@ def load_author(key: str, author: Table) -> User:
         # Demo authors exist to sign posts, not to sign in.
         user.set_unusable_password()
         user.save(update_fields=["password"])
+        load_profile(user, author)
     return user
+
+
+def load_profile(user: User, author: Table) -> None:
+    """The author's display name, bio and link, as they would set them in the studio."""
+    fields = {"display_name": "display_name", "bio": "bio", "link": "url"}
+    given = {field: author[key] for field, key in fields.items() if key in author}
+    if given:
+        Profile.objects.create(user=user, **given)
 
 
 def user_for(ctx: Context, key: str) -> User:
@@ -250,7 +260,7 @@ def build_comment(ctx: Context, post: Post, parent: Comment | None, data: Table)
         post=post,
         parent=parent,
         user=user,
-        author_name=data.get("name") or (user.get_full_name() if user else ""),
+        author_name=data.get("name") or display_name(user),
         author_url=data.get("url", ""),
         author_email=data.get("email") or (user.email if user else ""),
         body=data["text"].strip(),

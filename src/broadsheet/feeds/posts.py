@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet, prefetch_related_objects
 
 from broadsheet.blogs.models import Blog
+from broadsheet.blogs.people import display_name
 from broadsheet.core import markup
 from broadsheet.feeds import params
 from broadsheet.feeds.base import BlogFeed
@@ -122,7 +123,7 @@ class PagesFeed(BlogFeed):
     def queryset(self) -> QuerySet[Page]:
         order = "-updated_at" if self.params.orderby == "updated" else "-published_at"
         pages = Page.objects.filter(blog=self.blog, status=Page.Status.PUBLISHED)
-        return pages.select_related("author").order_by(order, "-id")
+        return pages.select_related("author__profile").order_by(order, "-id")
 
     def feed_path(self) -> str:
         return "/feeds/pages/default"
@@ -148,9 +149,7 @@ class PagesFeed(BlogFeed):
     item_guid_is_permalink = False
 
     def item_author_name(self, item: Page) -> str:
-        if item.author is None:
-            return self.blog.title
-        return item.author.get_full_name() or item.author.get_username()
+        return display_name(item.author) or self.blog.title
 
     def item_pubdate(self, item: Page) -> dt.datetime | None:
         return self.local(item.published_at) if item.published_at else None

@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.text import slugify
 
-from broadsheet.blogs.models import Membership
+from broadsheet.blogs.actions import save_profile
+from broadsheet.blogs.models import Membership, Profile
 from broadsheet.blogs.quotas import Quota, charge, refund
 from broadsheet.media import images
 from broadsheet.media.models import UploadedImage
@@ -68,3 +69,29 @@ def store_image(
         variants=variants,
         created_at=now,
     )
+
+
+# Avatars are shown at 48 CSS pixels; twice that keeps them sharp on high-density screens.
+AVATAR_SIDE = 96
+
+
+def update_profile(profile: Profile, upload: IO[bytes] | None, *, remove_avatar: bool) -> Profile:
+    """Store a person's profile (`blogs.actions.save_profile`) with a new avatar when one was
+    uploaded, or without one when asked. ValidationError (keyed `avatar`) for a refused file,
+    before anything is saved."""
+    if upload is not None:
+        profile.avatar = store_avatar(upload)
+    elif remove_avatar:
+        profile.avatar = ""
+    return save_profile(profile)
+
+
+def store_avatar(upload: IO[bytes]) -> str:
+    """Re-encode an uploaded portrait as a small square (`images.square`: no metadata kept)
+    and store it; its name in the default storage."""
+    try:
+        variant = images.square(upload, AVATAR_SIDE)
+    except ValidationError as error:
+        raise ValidationError({"avatar": error.messages}) from None
+    name = f"avatars/{uuid.uuid4().hex[:16]}.{variant.extension}"
+    return default_storage.save(name, ContentFile(variant.data))

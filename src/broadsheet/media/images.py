@@ -128,3 +128,18 @@ def _resized(image: Image.Image, width: int, out_format: str) -> Variant:
     options = {"JPEG": {"quality": 85, "optimize": True, "progressive": True}}
     copy.save(buffer, format=out_format, **options.get(out_format, {"optimize": True}))
     return Variant(width, height, ACCEPTED[out_format], buffer.getvalue())
+
+
+def square(upload: IO[bytes], side: int) -> Variant:
+    """A portrait (a profile's avatar): the file checked and re-encoded as `process` does,
+    cut to its centred square and made `side` pixels wide, or narrower if it is smaller."""
+    head = upload.read(512)
+    upload.seek(0)
+    if _looks_like_svg(head):
+        raise ValidationError(SVG_REFUSED)
+    with _opened(upload) as opened:
+        out_format = OUTPUT[opened.format or "PNG"]
+        image = _decoded(opened, out_format)
+    edge = min(image.width, image.height, side)
+    cut = ImageOps.fit(image, (edge, edge), Image.Resampling.LANCZOS)
+    return _resized(cut, edge, out_format)

@@ -42,6 +42,7 @@ from django.db import DataError, IntegrityError, models, transaction
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership, slug_validator
+from broadsheet.blogs.people import shown_name
 from broadsheet.comments.models import Comment
 from broadsheet.portability.archive import (
     Budget,
@@ -233,7 +234,8 @@ class _Restorer:
         """People become the names they wrote under; no account is looked up or made."""
         for row in self.manifest["users"]:
             full = f"{row.get('first_name') or ''} {row.get('last_name') or ''}".strip()
-            self.names[row["id"]] = str(full or row["username"])[:200]
+            # A username may be an address: the byline it becomes must not show it.
+            self.names[row["id"]] = shown_name("", full, str(row["username"]))[:200]
         skipped = self.report.skipped
         if self.manifest["users"]:
             skipped["people not linked to accounts (a blog admin's restore keeps names)"] += len(

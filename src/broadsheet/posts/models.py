@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs.people import display_name
 from broadsheet.posts.labels import fold
 
 
@@ -66,7 +67,7 @@ class PostQuerySet(models.QuerySet["Post"]):
                 status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
                 published_at__lte=now or timezone.now(),
             )
-            .select_related("author")
+            .select_related("author__profile")
             .order_by("-published_at", "-id")
         )
 
@@ -222,9 +223,7 @@ class Post(models.Model):
     def display_author(self) -> str:
         if self.author_name:
             return self.author_name
-        if self.author is not None:
-            return self.author.get_full_name() or self.author.get_username()
-        return "Unknown"
+        return display_name(self.author) or "Unknown"
 
     def is_public(self, now: dt.datetime | None = None) -> bool:
         return (

@@ -1,17 +1,22 @@
-"""The sidebar gadgets: Featured Post, Blog Archive, Labels, Pages (a fixed number of queries)."""
+"""The sidebar gadgets: Featured Post, Blog Archive, Labels, Pages, Profile (a fixed number of
+queries)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from broadsheet.blogs import people
 from broadsheet.blogs.models import Blog
+from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing
 from broadsheet.reader.pagecache import remember
@@ -179,12 +184,55 @@ def published_pages(blog: Blog) -> list[Page]:
     )
 
 
+# The Profile gadget shows at most this many people: a team blog's masthead, not a directory.
+AUTHORS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Author:
+    """One person in the Profile gadget, as readers may see them (never their address)."""
+
+    name: str
+    bio: str
+    link: str
+    avatar_url: str
+
+
+def authors(blog: Blog, now: dt.datetime) -> list[Author]:
+    """The people whose posts readers can see here, in one query, longest-standing first.
+
+    Only writers with a public post under their own name: a member who has published
+    nothing, or the operator who set the blog up, is nobody a reader knows yet. Kept fresh by
+    the sidebar version, which every publish and every profile change on the blog moves
+    (`blogs.actions.save_profile`).
+    """
+    # An imported post's byline is its old author's name, not the account that holds it.
+    bylined = Post.objects.public(blog, now).filter(author_name="")
+    public = bylined.order_by().values("author_id")
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=public)
+        .select_related("profile")
+        .order_by("date_joined", "pk")[:AUTHORS_SHOWN]
+    )
+    return [_author(person) for person in people]
+
+
+def _author(person: AbstractBaseUser) -> Author:
+    profile = people.loaded_profile(person)
+    if profile is None:
+        return Author(people.display_name(person), "", "", "")
+    link = web_url(profile.link)
+    return Author(people.display_name(person), profile.bio, link, profile.avatar_url)
+
+
 def sidebar(blog: Blog, now: dt.datetime) -> dict[str, object]:
     return {
         "featured": Post.objects.featured(blog),
         "archive_years": archive(blog, now),
         "label_counts": label_counts(blog, now),
         "pages": published_pages(blog),
+        "authors": authors(blog, now),
     }
 
 

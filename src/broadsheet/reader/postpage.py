@@ -51,7 +51,7 @@ def public_post(blog: Blog, permalink: str) -> Post:
     now = timezone.now()
     found = (
         Post.objects.filter(blog=blog, permalink=permalink)
-        .select_related("author")
+        .select_related("author__profile")
         .prefetch_related("labels")
     )
     post = next(

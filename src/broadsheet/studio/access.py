@@ -107,7 +107,7 @@ def item_for(member: Membership, kind: Kind, pk: int) -> Item:
 
 
 def revision_for(item: Item, pk: int) -> Revision:
-    revision = item.revisions.filter(pk=pk).select_related("author").first()
+    revision = item.revisions.filter(pk=pk).select_related("author__profile").first()
     if revision is None:
         raise Http404("No such revision.")
     return revision

@@ -13,8 +13,10 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog, Membership
+from broadsheet.blogs import people
+from broadsheet.blogs.models import Blog, Membership, Profile
 from broadsheet.core import markup, slugs
+from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Page, Post, SourceFormat
@@ -265,21 +267,87 @@ class ImageUploadForm(PlainInput, forms.Form):
     )
 
     def clean_image(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["image"]
-        limit = settings.MAX_IMAGE_BYTES
-        if upload.size is not None and upload.size > limit:
-            raise forms.ValidationError(
-                f"This file is {upload.size / 1048576:.1f} MB; images can be at most"
-                f" {limit / 1048576:.0f} MB."
-            )
-        return upload
+        return _within_image_limit(self.cleaned_data["image"])
+
+
+def _within_image_limit(upload: UploadedFile) -> UploadedFile:
+    limit = settings.MAX_IMAGE_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise forms.ValidationError(
+            f"This file is {upload.size / 1048576:.1f} MB; images can be at most"
+            f" {limit / 1048576:.0f} MB."
+        )
+    return upload
+
+
+# Profile
+
+
+class ProfileForm(PlainInput, forms.Form):
+    """How a person appears to readers. The avatar is checked by what it is (`media.images`)
+    when the action stores it; here only by its size."""
+
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=100,
+        required=False,
+        help_text="Shown on your posts, in feeds and on your comments. Empty: your full name.",
+    )
+    bio = forms.CharField(
+        label="About you",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few sentences, plain text, at most 500 characters.",
+    )
+    link = forms.CharField(
+        label="Your web page",
+        max_length=500,
+        required=False,
+        help_text="An http:// or https:// address.",
+    )
+    avatar = forms.FileField(
+        label="Picture",
+        required=False,
+        help_text="JPEG, PNG, GIF or WebP; it is cut to a square.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+    remove_avatar = forms.BooleanField(label="Remove the picture", required=False)
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if people.looks_like_address(name):
+            raise forms.ValidationError("A display name cannot be an email address.")
+        return name
+
+    def clean_bio(self) -> str:
+        return str(self.cleaned_data["bio"]).strip()
+
+    def clean_link(self) -> str:
+        typed = self.cleaned_data["link"].strip()
+        if typed and not web_url(typed):
+            raise forms.ValidationError("Give an address that starts with http:// or https://.")
+        return typed
+
+    def clean_avatar(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data["avatar"]
+        return _within_image_limit(upload) if upload else None
+
+    def fill(self, profile: Profile) -> Profile:
+        """The profile with the typed values (not saved: the action saves)."""
+        for name in ("display_name", "bio", "link"):
+            setattr(profile, name, self.cleaned_data[name])
+        return profile
 
 
 # Blogs
 
 # Studio addresses that are not blogs: /studio/<blog>/ must not shadow them.
 RESERVED_SLUGS = frozenset(
-    {"login", "logout", "account", "password-reset", "invitations", "new-blog", "comments"}
+    {
+        *("login", "logout", "account", "password-reset", "invitations", "new-blog"),
+        *("comments", "profile"),
+    }
 )
 
 

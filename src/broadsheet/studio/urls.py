@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
-from broadsheet.studio.views import blogs, items, media, members, pages, password, posts, stats
+from broadsheet.studio.views import (
+    blogs,
+    items,
+    media,
+    members,
+    pages,
+    password,
+    posts,
+    profile,
+    stats,
+)
 from broadsheet.studio.views.backup import backup
 
 app_name = "studio"
@@ -72,6 +82,7 @@ accounts = [
         name="password-reset-done",
     ),
     path("invitations/<str:token>/", members.accept, name="accept-invitation"),
+    path("profile/", profile.profile, name="profile"),
 ]
 
 blog = "<slug:blog>/"

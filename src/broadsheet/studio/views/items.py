@@ -74,7 +74,7 @@ def revisions(request: HttpRequest, member: Membership, kind: Kind, pk: int) -> 
         "blog": member.blog,
         "kind": kind,
         "item": item,
-        "revisions": item.revisions.select_related("author")[:200],
+        "revisions": item.revisions.select_related("author__profile")[:200],
         "editor_url": editor_url(member, kind, item),
     }
     return render(request, "studio/revisions.html", context)

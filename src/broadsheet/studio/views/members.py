@@ -32,7 +32,9 @@ def _members_page(
         "member": member,
         "blog": member.blog,
         "form": form,
-        "members": member.blog.memberships.select_related("user").order_by("user__username"),
+        "members": member.blog.memberships.select_related("user__profile").order_by(
+            "user__username"
+        ),
         "invitations": Invitation.objects.open().filter(blog=member.blog),
         "roles": Membership.Role.choices,
     }

@@ -43,7 +43,8 @@ def post_list(request: HttpRequest, member: Membership) -> HttpResponse:
     shelf = shelf if shelf in SHELVES else ""
     label, query = request.GET.get("label", ""), request.GET.get("q", "").strip()
     mine = Post.objects.visible_to(member)
-    posts = _search(_shelf(mine, shelf), label, query).prefetch_related("labels")
+    posts = _search(_shelf(mine, shelf), label, query).select_related("author__profile")
+    posts = posts.prefetch_related("labels")
     page = Paginator(posts.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
     _count_views(page.object_list)
     context = {
