@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.access import reader_blog
@@ -35,8 +36,8 @@ def blog_render(
 
 
 def max_results(request: HttpRequest, blog: Blog) -> int:
-    raw = request.GET.get("max-results", "")
-    return min(int(raw), 100) if raw.isdigit() and int(raw) > 0 else blog.posts_per_page
+    asked = ascii_int(request.GET.get("max-results"))
+    return min(asked, 100) if asked else blog.posts_per_page
 
 
 @require_safe

@@ -38,7 +38,8 @@ INTENTS = frozenset(intent.value for intent in Intent)
 def post_list(request: HttpRequest, member: Membership) -> HttpResponse:
     shelf = request.GET.get("status", "")
     shelf = shelf if shelf in SHELVES else ""
-    label, query = request.GET.get("label", ""), request.GET.get("q", "").strip()
+    # Cut to a title's length: SQLite refuses a LIKE pattern over 50,000 bytes (a 500).
+    label, query = request.GET.get("label", "")[:500], request.GET.get("q", "").strip()[:500]
     mine = Post.objects.visible_to(member)
     posts = _search(_shelf(mine, shelf), label, query).prefetch_related("labels")
     page = Paginator(posts.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
