@@ -210,6 +210,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "broadsheet.studio.accounts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "broadsheet.core.clients.client_ip"
+AXES_USERNAME_CALLABLE = "broadsheet.studio.accounts.attempted_username"
 LOGIN_URL = "studio:login"
 LOGIN_REDIRECT_URL = "studio:home"
 LOGOUT_REDIRECT_URL = "studio:login"

@@ -71,6 +71,12 @@ def test_head_redirects_and_post_does_not(wordpress_blog: Blog, client: Client) 
     assert client.post(OLD).status_code in (403, 404, 405)
 
 
+def test_a_path_with_a_nul_is_the_themed_404(wordpress_blog: Blog, client: Client) -> None:
+    # PostgreSQL refuses a NUL in the redirect lookup: this was a 500 there.
+    response = client.get("/2010/10/16/hello%00world/")
+    assert response.status_code == 404 and wordpress_blog.title in response.content.decode()
+
+
 def test_a_post_back_in_draft_leads_nowhere(wordpress_blog: Blog, client: Client) -> None:
     Post.objects.filter(blog=wordpress_blog, permalink=NEW).update(status="draft")
     assert client.get(OLD).status_code == 404

@@ -78,7 +78,15 @@ def test_drafts_never_show(client: Client, make_post: MakePost) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["updated-max=yesterday", "updated-max=2024-13-45T99:00:00", "updated-min=%00", "updated-max="],
+    [
+        "updated-max=yesterday",
+        "updated-max=2024-13-45T99:00:00",
+        "updated-min=%00",
+        "updated-max=",
+        # Valid ISO times that are no time in UTC (the database's): were a 500.
+        "updated-max=0001-01-01T00:00:00-23:59",
+        "updated-min=9999-12-31T23:59:59-14:00",
+    ],
 )
 def test_malformed_paging_gives_themed_404_or_page(
     client: Client, make_post: MakePost, query: str
@@ -89,7 +97,8 @@ def test_malformed_paging_gives_themed_404_or_page(
     assert "Field Notes" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["abc", "-3", "0", "999999"])
+# "²" passes str.isdigit() and fails int(); 5,000 digits fail int() too: both were a 500.
+@pytest.mark.parametrize("value", ["abc", "-3", "0", "999999", "%C2%B2", "9" * 5000, "%D9%A3"])
 def test_odd_max_results_still_gives_a_page(
     client: Client, make_post: MakePost, value: str
 ) -> None:

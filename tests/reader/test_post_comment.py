@@ -224,6 +224,13 @@ def test_wrong_method_is_refused(post: Post) -> None:
     assert Client().delete(f"/comments/post/{post.pk}").status_code == 405
 
 
+@pytest.mark.parametrize("parent", ["%C2%B2", "9" * 5000, "-1"])
+def test_a_parent_that_is_no_number_gives_the_plain_form(post: Post, parent: str) -> None:
+    # "²" passes str.isdigit() and fails int(): this was a 500.
+    response = Client().get(f"/comments/post/{post.pk}?parent={parent}")
+    assert response.status_code == 200 and "Reply to" not in response.content.decode()
+
+
 def test_get_shows_the_uncached_form_with_the_reply_quoted(
     post: Post, make_comment: MakeComment
 ) -> None:

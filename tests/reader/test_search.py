@@ -54,6 +54,9 @@ def test_no_results_says_so(client: Client, make_post: MakePost) -> None:
         "q=<script>alert(1)</script>",
         "q=x&start=abc",
         "q=x&start=-5",
+        "q=x&start=%C2%B2",  # superscript two: str.isdigit() but not int(), was a 500
+        "q=x&start=" + "9" * 5000,
+        "q=x&max-results=%C2%B2",
         "q=x&max-results=abc",
         "q=" + "long+" * 2000,
     ],

@@ -82,6 +82,14 @@ def test_unknown_user_names_lock_out_the_same_way(db):
     assert locked.status_code == 429 and b"Too many failed attempts" in locked.content
 
 
+def test_an_overlong_user_name_is_a_failed_sign_in_and_still_counted(db):
+    # django-axes stored the name as typed, which PostgreSQL refused: a 500 on sign-in.
+    name = "x" * 100_000
+    for attempt in range(4):
+        assert sign_in(Client(), name, "x", REMOTE_ADDR=f"10.2.0.{attempt}").status_code == 200
+    assert sign_in(Client(), name, "x", REMOTE_ADDR="10.2.0.9").status_code == 429
+
+
 def test_a_successful_sign_in_resets_the_count(grace):
     for attempt in range(4):
         sign_in(Client(), "grace", "bad", REMOTE_ADDR=f"10.2.0.{attempt}")

@@ -27,6 +27,7 @@ from broadsheet.comments.forms import CommentForm
 from broadsheet.comments.models import Comment
 from broadsheet.comments.notifications import CONFIRM_DAYS, CONFIRM_SALT, UNSUBSCRIBE_SALT
 from broadsheet.core.clients import client_ip
+from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Post
 from broadsheet.reader.views import blog_render
 
@@ -119,8 +120,7 @@ def held_url(post: Post) -> str:
 
 
 def _parent_param(request: HttpRequest) -> int | None:
-    raw = request.GET.get("parent", "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return ascii_int(request.GET.get("parent"))
 
 
 def form_page(
@@ -133,10 +133,10 @@ def form_page(
     status: int = 200,
 ) -> HttpResponse:
     """The uncached page of the form alone: errors, the confirm step, a reply, a refusal."""
-    raw = str(form["parent"].value() or "") if form is not None else ""
+    asked = ascii_int(str(form["parent"].value() or "")) if form is not None else None
     parent = None
-    if raw.isdigit() and len(raw) < 19:
-        parent = post.comments.filter(pk=int(raw), status=Comment.Status.PUBLISHED).first()
+    if asked is not None:
+        parent = post.comments.filter(pk=asked, status=Comment.Status.PUBLISHED).first()
     context: dict[str, Any] = {
         "post": post,
         "form": form,

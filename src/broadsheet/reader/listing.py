@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
+from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Post
 
 
@@ -52,11 +53,12 @@ def parse_timestamp(raw: str, blog: Blog) -> dt.datetime | None:
     """Read `updated-max`/`updated-min` (a `+` decoded as a space put back); None if malformed."""
     try:
         value = dt.datetime.fromisoformat(raw.strip().replace(" ", "+"))
-    except ValueError:
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=blog.tzinfo)
+        # The database compares in UTC: 0001-01-01T00:00-23:59 is no time it can hold.
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=blog.tzinfo)
-    return value
 
 
 def page_link(path: str, **params: str | int) -> str:
@@ -111,8 +113,7 @@ def pager_links(
 
 
 def start_param(request: Any) -> int:
-    raw = request.GET.get("start", "")
-    return min(int(raw), 10_000) if raw.isdigit() else 0
+    return min(ascii_int(request.GET.get("start")) or 0, 10_000)
 
 
 def search_links(query: str, by_date: bool, start: int, size: int, more: bool) -> dict[str, str]:

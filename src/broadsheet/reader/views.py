@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 
 from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
+from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import sidebar_html
@@ -37,8 +38,8 @@ def blog_render(
 
 
 def max_results(request: HttpRequest, blog: Blog) -> int:
-    raw = request.GET.get("max-results", "")
-    return min(int(raw), 100) if raw.isdigit() and int(raw) > 0 else blog.posts_per_page
+    asked = ascii_int(request.GET.get("max-results"))
+    return min(asked, 100) if asked else blog.posts_per_page
 
 
 @require_safe

@@ -17,6 +17,17 @@ from broadsheet.core.ratelimit import Limit, client_key, hit
 from broadsheet.studio import tasks
 
 
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:
+    """The user name a failed sign-in is counted against, as django-axes would take it, cut to
+    what its table holds.
+
+    Axes stores it as typed, in 255 characters: 100,000 made PostgreSQL refuse the row, and
+    the sign-in page a 500. No real user name is that long (Django allows 150).
+    """
+    raw = credentials.get("username") if credentials else request.POST.get("username")
+    return None if raw is None else str(raw)[:255]
+
+
 def locked_out(
     request: HttpRequest, response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:

@@ -36,12 +36,18 @@ SHELVES = {
 INTENTS = frozenset(intent.value for intent in Intent)
 
 
+def _filter_text(request: HttpRequest, name: str) -> str:
+    # Cut to a title's length (SQLite refuses a LIKE pattern over 50,000 bytes) and without
+    # NUL (PostgreSQL refuses it in any text): both were a 500. No title holds either.
+    return request.GET.get(name, "").replace("\x00", "").strip()[:500]
+
+
 @require_safe
 @blog_view()
 def post_list(request: HttpRequest, member: Membership) -> HttpResponse:
     shelf = request.GET.get("status", "")
     shelf = shelf if shelf in SHELVES else ""
-    label, query = request.GET.get("label", ""), request.GET.get("q", "").strip()
+    label, query = _filter_text(request, "label"), _filter_text(request, "q")
     mine = Post.objects.visible_to(member)
     posts = _search(_shelf(mine, shelf), label, query).select_related("author__profile")
     posts = posts.prefetch_related("labels")
