@@ -103,6 +103,8 @@ class Send(models.Model):
     post_ids = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+    # The mail server asked us to wait (a 4xx, or it was down): no batch before this time.
+    paused_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -107,6 +107,9 @@ def send_batch(send_id: int, now: dt.datetime | None = None) -> int:
     send = Send.objects.filter(pk=send_id, finished_at__isnull=True).first()
     if send is None:
         return 0
+    if send.paused_until is not None and send.paused_until > now:
+        enqueue_at(tasks.send_batch, send.paused_until, send_id)
+        return 0
     _give_up_stale(send, now)
     ids = list(
         send.deliveries.filter(state=State.PENDING)
@@ -189,6 +192,8 @@ def _send_one(connection: object, content: mailing.Content, delivery: Delivery) 
             return _failed(delivery, f"Refused: {error}")
         # Nothing was accepted: the delivery waits for the next batch.
         Delivery.objects.filter(pk=delivery.pk).update(state=State.PENDING, claimed_at=None)
+        later = timezone.now() + RETRY_AFTER
+        Send.objects.filter(pk=delivery.send_id).update(paused_until=later)
         logger.warning("Newsletter paused by the mail server: %s", error)
         return False
     mark_sent(delivery)
