@@ -344,6 +344,14 @@ RULES: dict[str, Rule] = {
     "comments-studio:moderate": rule(
         post_only(moderators(), with_blog(pk=lambda c: c.comment.pk, action=lambda c: "spam"))
     ),
+    # Follow by Email in the studio: the blog's admins only.
+    "subscribers-studio:overview": rule(get_only(admins(), blog)),
+    "subscribers-studio:preview": rule(get_only(admins(), blog)),
+    "subscribers-studio:export": rule(get_only(admins(), blog)),
+    "subscribers-studio:test": rule(post_only(admins(), blog)),
+    "subscribers-studio:settings": rule(
+        post_only(admins(), blog, lambda c: {"content": "excerpt"})
+    ),
     # Uploaded files are public, like the posts that show them.
     "media": rule(get_only(everyone(), lambda c: {"path": c.media_name})),
     # The reader's comment form: anyone may ask for it and post (the blog allows anyone).
