@@ -59,9 +59,19 @@ def post_published(post_id: int) -> None:
 
     if Send.objects.filter(post_id=post_id).exists():
         return
-    when = Post.objects.filter(pk=post_id).values_list("published_at", flat=True).first()
-    if when is not None:
-        enqueue_at(tasks.start_post_send, max(when, timezone.now()), post_id)
+    row = Post.objects.filter(pk=post_id).values_list("published_at", "blog_id").first()
+    if row is None or row[0] is None:
+        return
+    now = timezone.now()
+    # Public now and nobody to mail: no task at all. (A scheduled post is queued anyway:
+    # someone may subscribe before it goes up.)
+    if row[0] <= now and not _has_followers(row[1]):
+        return
+    enqueue_at(tasks.start_post_send, max(row[0], now), post_id)
+
+
+def _has_followers(blog_id: int) -> bool:
+    return Subscriber.objects.mailable().filter(blog_id=blog_id).exists()
 
 
 def start_post_send(post_id: int, now: dt.datetime | None = None) -> int | None:
