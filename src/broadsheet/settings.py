@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "broadsheet.comments",
     "broadsheet.search",
     "broadsheet.stats",
+    "broadsheet.subscribers",
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",
@@ -309,6 +310,13 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BROADSHEET_BEHIND_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+
+# Follow by Email (docs/subscribers.md): how many newsletter mails a minute the worker sends,
+# and the secret a mail provider's bounce webhook must present (the webhook is off without it).
+NEWSLETTER_RATE = env_int("BROADSHEET_NEWSLETTER_RATE", 600)
+if NEWSLETTER_RATE < 1:
+    raise ImproperlyConfigured("BROADSHEET_NEWSLETTER_RATE must be 1 or more (mails a minute).")
+NEWSLETTER_WEBHOOK_TOKEN = env_str("BROADSHEET_NEWSLETTER_WEBHOOK_TOKEN", "")
 
 # WebSub: the hub the posts feeds name, pinged when a post is published (off when empty).
 WEBSUB_HUB = env_str("BROADSHEET_WEBSUB_HUB", "")

@@ -10,11 +10,13 @@ from broadsheet.studio.views.media import serve_media
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("studio/comments/", include("broadsheet.studio.comment_urls")),
+    path("studio/subscribers/", include("broadsheet.studio.subscriber_urls")),
     path("studio/<slug:blog_slug>/import/", include("broadsheet.studio.import_urls")),
     path("studio/", include("broadsheet.studio.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("broadsheet.feeds.urls")),
     path("", include("broadsheet.reader.comment_urls")),
+    path("", include("broadsheet.reader.subscriber_urls")),
     path("", include("broadsheet.reader.urls")),
 ]
 

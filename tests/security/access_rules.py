@@ -220,6 +220,14 @@ def post_path(cast: Any) -> dict[str, Any]:
     return {"year": year, "month": month, "slug": slug}
 
 
+def subscriber_token(cast: Any, *, confirm: bool) -> str:
+    from broadsheet.subscribers import tokens
+    from broadsheet.subscribers.models import Subscriber
+
+    row, _ = Subscriber.objects.get_or_create(blog=cast.blog, email="follower@example.org")
+    return tokens.confirm_token(row) if confirm else tokens.unsubscribe_token(row)
+
+
 # --- the table -----------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -342,6 +350,14 @@ RULES: dict[str, Rule] = {
     "comments-studio:moderate": rule(
         post_only(moderators(), with_blog(pk=lambda c: c.comment.pk, action=lambda c: "spam"))
     ),
+    # Follow by Email in the studio: the blog's admins only.
+    "subscribers-studio:overview": rule(get_only(admins(), blog)),
+    "subscribers-studio:preview": rule(get_only(admins(), blog)),
+    "subscribers-studio:export": rule(get_only(admins(), blog)),
+    "subscribers-studio:test": rule(post_only(admins(), blog)),
+    "subscribers-studio:settings": rule(
+        post_only(admins(), blog, lambda c: {"content": "excerpt"})
+    ),
     # Uploaded files are public, like the posts that show them.
     "media": rule(get_only(everyone(), lambda c: {"path": c.media_name})),
     # The reader's comment form: anyone may ask for it and post (the blog allows anyone).
@@ -364,6 +380,22 @@ RULES: dict[str, Rule] = {
     "comments:confirm-replies": rule(
         Case(everyone(), everyone(), lambda c: {"token": c.confirm_token})
     ),
+    # Follow by Email: anyone may ask to subscribe (the blog's readers, on a private blog);
+    # the signed token in a link is its credential; the bounce webhook is off (404) until
+    # its secret is configured.
+    "subscribers:subscribe": rule(
+        Case(
+            everyone(), everyone(), data=lambda c: {"email": "x@example.org", "frequency": "each"}
+        ),
+        reader=True,
+    ),
+    "subscribers:confirm": rule(
+        Case(everyone(), everyone(), lambda c: {"token": subscriber_token(c, confirm=True)})
+    ),
+    "subscribers:unsubscribe": rule(
+        Case(everyone(), everyone(), lambda c: {"token": subscriber_token(c, confirm=False)})
+    ),
+    "subscribers:bounce-webhook": rule(Case(everyone(NOT_ALLOWED), everyone(NOT_FOUND))),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

@@ -192,6 +192,8 @@ def write_post(
     if post.is_public(now):
         # Tell whoever listens (the feeds' WebSub ping) once the post is really there.
         transaction.on_commit(partial(hooks.published, post.blog_id))
+    if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+        transaction.on_commit(partial(hooks.post_published, post.pk))
     return post
 
 

@@ -25,3 +25,22 @@ def on_published(hook: PublishedHook) -> PublishedHook:
 def published(blog_id: int) -> None:
     for hook in _on_published:
         hook(blog_id)
+
+
+# Per post, for those that need the post itself (subscribers mail it). Called for a post that
+# is public or scheduled: a scheduled post later becomes public with no write at all, so the
+# hook must see it now to queue work for its publish time.
+_on_post_published: list[PublishedHook] = []
+
+
+def on_post_published(hook: PublishedHook) -> PublishedHook:
+    """Call `hook(post_id)` after each commit that leaves a post public or scheduled (usable as
+    a decorator). It may be called again for the same post (every edit): hooks are idempotent."""
+    if hook not in _on_post_published:
+        _on_post_published.append(hook)
+    return hook
+
+
+def post_published(post_id: int) -> None:
+    for hook in _on_post_published:
+        hook(post_id)

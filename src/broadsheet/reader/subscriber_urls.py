@@ -1,0 +1,16 @@
+"""Follow by Email's public addresses, mounted at the site root before the reader's own."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from broadsheet.reader import subscriber_views as views
+
+app_name = "subscribers"
+
+urlpatterns = [
+    path("follow-by-email", views.subscribe, name="subscribe"),
+    path("follow-by-email/confirm/<str:token>", views.confirm, name="confirm"),
+    path("follow-by-email/unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
+    path("follow-by-email/bounces", views.bounce_webhook, name="bounce-webhook"),
+]

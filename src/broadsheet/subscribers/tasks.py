@@ -1,0 +1,46 @@
+"""Background work for subscribers (django-tasks): every mail of the newsletter."""
+
+from __future__ import annotations
+
+from django.core.mail import get_connection
+from django.utils import timezone
+from django_tasks import task
+
+from broadsheet.subscribers import actions, digest, mailing, sending
+from broadsheet.subscribers.models import Subscriber
+
+
+@task()
+def ask_to_confirm(subscriber_id: int) -> int:
+    """Mail the confirmation link (at most once a day per address, never once confirmed)."""
+    if not actions.claim_confirmation(subscriber_id, timezone.now()):
+        return 0
+    subscriber = Subscriber.objects.select_related("blog").get(pk=subscriber_id)
+    return mailing.confirmation(subscriber).send()
+
+
+@task()
+def start_post_send(post_id: int) -> int | None:
+    """Make the send of a newly public post (once ever) and queue its first batch."""
+    return sending.start_post_send(post_id)
+
+
+@task()
+def send_batch(send_id: int) -> int:
+    """Mail the next batch of a send, paced to BROADSHEET_NEWSLETTER_RATE."""
+    return sending.send_batch(send_id)
+
+
+@task()
+def weekly_digest() -> int:
+    """Make this week's digests, then queue itself for next week."""
+    return digest.run_weekly()
+
+
+@task()
+def send_test(send_kind: str, blog_id: int, to: str) -> int:
+    """The studio's "send me a test": the next mail, to the admin who asked."""
+    message = digest.test_message(send_kind, blog_id, to)
+    if message is None:
+        return 0
+    return get_connection().send_messages([message]) or 0
