@@ -79,9 +79,14 @@ def cast(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cast]:
 # --- requests and what they did ------------------------------------------------------------
 
 
-# Tables a refused request may still write: the session (a signed-in client's own) and
-# django-axes' records of sign-in attempts.
-HOUSEKEEPING = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "?(django_session|axes_)', re.I)
+# What a refused request may still write: the session (a signed-in client's own), django-axes'
+# records of sign-in attempts, and rate-limit counters (a refused request still counts against
+# its sender's limits: core.ratelimit keeps them in the cache under one prefix).
+HOUSEKEEPING = re.compile(
+    r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "?(django_session|axes_)'
+    r'|^\s*(INSERT INTO|UPDATE|DELETE FROM) "?broadsheet_cache"?\b.*\'(:\d+:)?ratelimit:',
+    re.I | re.S,
+)
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
 
 

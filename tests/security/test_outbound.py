@@ -20,7 +20,13 @@ OUTBOUND = re.compile(
     re.MULTILINE,
 )
 # Mail goes out through Django's email backend to the operator's own SMTP server.
-KNOWN: dict[str, str] = {}
+# Each exception names the exact lines it may hold, and why.
+KNOWN: dict[str, set[str]] = {
+    # Sends newsletters through Django's email backend (`get_connection`), and imports smtplib
+    # only for the exception classes that say how the operator's SMTP server answered (a 4xx
+    # pauses the send, a 5xx fails one delivery); it opens no connection of its own.
+    "subscribers/sending.py": {"import smtplib"},
+}
 
 
 def offenders() -> dict[str, list[str]]:
@@ -31,8 +37,9 @@ def offenders() -> dict[str, list[str]]:
         text = path.read_text(encoding="utf-8")
         hits = [match.group(0).strip() for match in OUTBOUND.finditer(text)]
         name = path.relative_to(SRC).as_posix()
-        if hits and name not in KNOWN:
-            found[name] = hits
+        unexpected = [hit for hit in hits if hit not in KNOWN.get(name, set())]
+        if unexpected:
+            found[name] = unexpected
     return found
 
 

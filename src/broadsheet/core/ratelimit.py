@@ -23,6 +23,9 @@ class Limit:
     seconds: int
 
 
+PREFIX = "ratelimit:"
+
+
 def client_key(address: str) -> str:
     """IPv6 users get a whole /64 each, so one address is counted per /64, not per host."""
     try:
@@ -64,7 +67,8 @@ def retry_after(limit: Limit, now: float) -> int:
 
 
 def _name(key: str, limit: Limit, now: float) -> str:
-    return f"{key}:{limit.seconds}:{int(now // limit.seconds)}"
+    # Every counter under one prefix, so it is known for what it is: a count, not content.
+    return f"{PREFIX}{key}:{limit.seconds}:{int(now // limit.seconds)}"
 
 
 def _add(name: str, limit: Limit, amount: int) -> int:
