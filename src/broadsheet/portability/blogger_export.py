@@ -25,6 +25,7 @@ from lxml import etree
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.core import embeds
 from broadsheet.portability.blogger import (
     APP,
     ATOM,
@@ -114,7 +115,7 @@ class _BloggerWriter:
         for label in post.labels.all():
             _sub(entry, ATOM, "category", scheme=LABEL_SCHEME, term=label.name)
         _sub(entry, ATOM, "title", post.title, type="text")
-        _sub(entry, ATOM, "content", post.body_html, type="html")
+        _sub(entry, ATOM, "content", embeds.as_iframes(post.body_html), type="html")
         if post.permalink:
             _link(entry, "alternate", self.base + post.permalink, "text/html", title=post.title)
         _author(entry, post.display_author)
@@ -130,7 +131,7 @@ class _BloggerWriter:
         entry = self._entry("page", tag_uri(self.blog, self.base, f"page-{page.pk}"))
         _times(entry, self.blog, page.published_at or page.updated_at, page.updated_at)
         _sub(entry, ATOM, "title", page.title, type="text")
-        _sub(entry, ATOM, "content", page.body_html, type="html")
+        _sub(entry, ATOM, "content", embeds.as_iframes(page.body_html), type="html")
         _link(entry, "alternate", self.base + page.get_absolute_url(), "text/html")
         self._state(entry, page.status, getattr(page, "trashed_at", None))
         return entry
