@@ -253,30 +253,49 @@ def is_frame_url(value: str) -> bool:
     return embed is not None and embed.frame_url == value
 
 
-PosterFinder = Callable[[str], str | None]
+# (scope, key) -> the local URL of the stored poster, or None. The scope is the blog's id:
+# posters are media of one blog, like its other images.
+PosterFinder = Callable[[int, str], str | None]
 _poster_finders: list[PosterFinder] = []
 
 
 def on_poster(finder: PosterFinder) -> PosterFinder:
     """Register where stored posters are found (the media app does, at start-up): core knows
-    no model, so it asks `finder(key)` for the local URL of an embed's poster, or None."""
+    no model, so it asks `finder(scope, key)` for the local URL of an embed's poster."""
     if finder not in _poster_finders:
         _poster_finders.append(finder)
     return finder
 
 
-def poster_for(key: str) -> str | None:
+def poster_for(scope: int | None, key: str) -> str | None:
+    if scope is None or not PROVIDERS[key.partition(":")[0]].poster:
+        return None
     for finder in _poster_finders:
-        found = finder(key)
+        found = finder(scope, key)
         if found:
             return found
     return None
 
 
-def facade(embed: Embed) -> str:
+def poster_source(embed: Embed) -> str:
+    """Where the poster task fetches from: an image, or (`provider.oembed`) an oEmbed answer
+    naming one. Never shown to readers: the poster they see is the stored copy."""
+    return embed.provider.poster.format(id=embed.ident)
+
+
+_KEY_IN_HTML = re.compile(r'<figure class="embed[^"]*" data-embed="([^"]*)"')
+
+
+def poster_keys(rendered: str) -> list[str]:
+    """Keys of the embeds in rendered HTML whose provider has posters to fetch."""
+    keys = [html_lib.unescape(key) for key in _KEY_IN_HTML.findall(rendered)]
+    return [key for key in dict.fromkeys(keys) if (e := from_key(key)) and e.provider.poster]
+
+
+def facade(embed: Embed, scope: int | None = None) -> str:
     """The canonical figure for `embed`: a link to the provider's page, its poster if stored."""
     esc = html_lib.escape
-    poster = poster_for(embed.key)
+    poster = poster_for(scope, embed.key)
     image = f'<img class="embed-poster" src="{esc(poster)}" alt="">' if poster else ""
     return (
         f'<figure class="embed embed-{embed.provider.key}" data-embed="{esc(embed.key)}"'
@@ -329,13 +348,18 @@ _LONE_URL = re.compile(
 
 
 def canonicalise(
-    markup: str, found: list[str] | None = None, *, in_paragraphs: bool = False
+    markup: str,
+    found: list[str] | None = None,
+    *,
+    in_paragraphs: bool = False,
+    scope: int | None = None,
 ) -> str:
     """Author HTML with every embed in its canonical form (see the module docstring).
 
     `found`, when given, collects the hosts of embeds that are not shown. `in_paragraphs`
     says every line sits in a paragraph (Markdown's output), so a video address on a line of
-    its own inside one splits it in two around the figure.
+    its own inside one splits it in two around the figure. `scope` (the blog's id) says whose
+    stored posters the facades show.
     """
     out: list[str] = []
     position = 0
@@ -343,10 +367,13 @@ def canonicalise(
         if match.start() < position:
             continue  # inside an object already replaced
         end = _element_end(markup, match)
-        out += [markup[position : match.start()], _replace(markup[match.start() : end], found)]
+        out += [
+            markup[position : match.start()],
+            _replace(markup[match.start() : end], found, scope),
+        ]
         position = end
     out.append(markup[position:])
-    return _LONE_URL.sub(partial(_lone_url, in_paragraphs), "".join(out))
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), "".join(out))
 
 
 def _element_end(markup: str, match: re.Match[str]) -> int:
@@ -358,7 +385,7 @@ def _element_end(markup: str, match: re.Match[str]) -> int:
     return close.end() if close else len(markup)
 
 
-def _replace(element: str, found: list[str] | None) -> str:
+def _replace(element: str, found: list[str] | None, scope: int | None) -> str:
     tags = _tags(element)
     title = tags[0][1].get("title", "") if tags else ""
     sources = [_source(tag, attrs) for tag, attrs in tags]
@@ -366,7 +393,7 @@ def _replace(element: str, found: list[str] | None) -> str:
     for url in urls:
         embed = recognise(url, title)
         if embed is not None:
-            return facade(embed)
+            return facade(embed, scope)
     host = host_of(urls[0]) if urls else ""
     if found is not None:
         found.append(host or "(no address)")
@@ -383,7 +410,7 @@ def _source(tag: str, attrs: dict[str, str]) -> str:
     return ""
 
 
-def _lone_url(in_paragraphs: bool, match: re.Match[str]) -> str:
+def _lone_url(in_paragraphs: bool, scope: int | None, match: re.Match[str]) -> str:
     opened, href, text, bare, closed = match.groups()
     if bare is None and html_lib.unescape(href) != html_lib.unescape(text):
         return match.group(0)  # a link with words of its own stays a link
@@ -393,7 +420,7 @@ def _lone_url(in_paragraphs: bool, match: re.Match[str]) -> str:
     # A figure cannot sit in a <p>: end the paragraph before it and reopen it after.
     before = "</p>" if in_paragraphs and not opened else ""
     after = "<p>" if in_paragraphs and closed != "</p>" else ""
-    return before + facade(embed) + after
+    return before + facade(embed, scope) + after
 
 
 def unknown_hosts(markup: str) -> list[str]:

@@ -92,11 +92,12 @@ _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
 _XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
 
-def render(source: str, fmt: str, *, doc_id: str = "") -> str:
+def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = None) -> str:
     """Markdown or author HTML -> sanitised HTML, safe to output as-is.
 
     `doc_id` goes into Markdown footnote ids (`fn-ID-1`), so two posts with footnotes can
-    share a listing page without duplicate ids.
+    share a listing page without duplicate ids. `blog_id` lets embed facades show the posters
+    that blog has stored (core/embeds.py).
     """
     if fmt == MARKDOWN:
         html = _markdown().render(source, {"docId": doc_id} if doc_id else None)
@@ -107,7 +108,9 @@ def render(source: str, fmt: str, *, doc_id: str = "") -> str:
         raise ValueError(f"unknown markup format {fmt!r}")
     # Embeds and presentation are recognised in the author's markup, before the sanitiser
     # would drop the iframes and style attributes they live in (issue 13).
-    html = presentation.styles_to_classes(embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN))
+    html = presentation.styles_to_classes(
+        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id)
+    )
     return sanitize(_JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1))
 
 
