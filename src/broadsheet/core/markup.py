@@ -12,6 +12,12 @@ The jump break: Blogger authors put `<!--more-->` where the home page should sto
 break, so a "Read more" link to `POST_URL#more` lands where Blogger's did. `split_jump` finds
 either form: the comment in source, the span in rendered HTML.
 
+Embeds and presentation (issue 13): before sanitising, `embeds.canonicalise` turns iframes,
+Flash objects and lone provider addresses into the click-to-load facade (docs/embeds.md), and
+`presentation.styles_to_classes` maps the few allowed style declarations to theme classes;
+the sanitiser then keeps the facade's two data attributes only when `core.embeds` vouches for
+them.
+
 Markdown is CommonMark plus tables, strikethrough, footnotes and bare-URL links. Raw HTML in
 Markdown is allowed and meets the same sanitiser. Table column alignment becomes a class
 (`align-left`, `align-center`, `align-right`) because no `style` attribute survives.
