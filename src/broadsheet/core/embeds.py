@@ -29,6 +29,8 @@ from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
+from broadsheet.core.tags import Tag, start_tags
+
 
 @dataclass(frozen=True)
 class Provider:
@@ -337,9 +339,8 @@ def _tags(markup: str) -> list[tuple[str, dict[str, str]]]:
     return parser.tags
 
 
-# One start tag of a frame-like element; quoted values may hold ">". Each alternative starts
-# with a different character, so matching stays linear.
-_OPEN = re.compile(r"""<(iframe|object|embed)\b(?:[^"'>]|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
+_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE)
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("iframe", "object")}
 _LONE_URL = re.compile(
     r"""^[ \t]*(<p>[ \t]*)?(?:<a\ href="([^"<>]*)"[^<>]*>([^<>]*)</a>|(https?://[^\s<>"']+))"""
     r"[ \t]*(</p>|<br\s*/?>)?[ \t]*$",
@@ -363,24 +364,20 @@ def canonicalise(
     """
     out: list[str] = []
     position = 0
-    for match in _OPEN.finditer(markup):
-        if match.start() < position:
+    for tag in start_tags(markup, _OPEN):
+        if tag.start < position:
             continue  # inside an object already replaced
-        end = _element_end(markup, match)
-        out += [
-            markup[position : match.start()],
-            _replace(markup[match.start() : end], found, scope),
-        ]
+        end = _element_end(markup, tag)
+        out += [markup[position : tag.start], _replace(markup[tag.start : end], found, scope)]
         position = end
     out.append(markup[position:])
     return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), "".join(out))
 
 
-def _element_end(markup: str, match: re.Match[str]) -> int:
-    tag = match.group(1).lower()
-    if tag == "embed":
-        return match.end()
-    close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(markup, match.end())
+def _element_end(markup: str, tag: Tag) -> int:
+    if tag.name == "embed":
+        return tag.end
+    close = _CLOSE[tag.name].search(markup, tag.end)
     # An unclosed iframe swallows the rest of the document in a browser too.
     return close.end() if close else len(markup)
 

@@ -18,6 +18,8 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 
+from broadsheet.core.tags import start_tags
+
 _ALIGN = {"left", "right", "center", "justify"}
 _CLASS_OF = {
     **{("text-align", v): f"align-{v}" for v in _ALIGN},
@@ -36,15 +38,19 @@ CLASSES = frozenset(
 )
 _PIXELS = re.compile(r"(\d{1,4})(?:\.\d+)?(?:px)?")
 _PERCENT = re.compile(r"(\d{1,3})(?:\.\d+)?%")
-# A start tag holding a style or align attribute; quoted values may hold ">". Each
-# alternative begins with a different character, so matching stays linear.
-_TAG = re.compile(r"""<([a-zA-Z][a-zA-Z0-9]*)\b((?:[^"'>]|"[^"]*"|'[^']*')*)>""")
 _HAS_PRESENTATION = re.compile(r"\b(?:style|align)\s*=", re.IGNORECASE)
 
 
 def styles_to_classes(markup: str) -> str:
     """`markup` with each style and align attribute replaced by the classes it maps to."""
-    return _TAG.sub(_rewrite, markup)
+    out: list[str] = []
+    position = 0
+    for tag in start_tags(markup):
+        if _HAS_PRESENTATION.search(tag.text):
+            out += [markup[position : tag.start], _rewrite(tag.text)]
+            position = tag.end
+    out.append(markup[position:])
+    return "".join(out)
 
 
 def classes_for(tag: str, style: str, align: str = "") -> list[str]:
@@ -60,12 +66,10 @@ def classes_for(tag: str, style: str, align: str = "") -> list[str]:
     return [name for name in dict.fromkeys(classes) if name]
 
 
-def _rewrite(match: re.Match[str]) -> str:
-    if not _HAS_PRESENTATION.search(match.group(2)):
-        return match.group(0)
-    parsed = _parse_tag(match.group(0))
+def _rewrite(text: str) -> str:
+    parsed = _parse_tag(text)
     if parsed is None:
-        return match.group(0)
+        return text
     tag, attrs = parsed
     style, align = attrs.pop("style", ""), attrs.pop("align", "")
     classes = attrs.get("class", "").split() + classes_for(tag, style, align)
@@ -73,7 +77,7 @@ def _rewrite(match: re.Match[str]) -> str:
         attrs["class"] = " ".join(dict.fromkeys(classes))
     if tag == "img":
         _sizes_to_attributes(attrs, _declarations(style))
-    closing = "/>" if match.group(0).endswith("/>") else ">"
+    closing = "/>" if text.endswith("/>") else ">"
     body = "".join(f' {name}="{html_lib.escape(value)}"' for name, value in attrs.items())
     return f"<{tag}{body}{closing}"
 
