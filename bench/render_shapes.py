@@ -140,6 +140,13 @@ SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
     "many www links": (repeat("www.example.org "), (MD,)),
     "many footnotes": (footnotes, (MD,)),
     "run of <!--": (repeat("<!--"), (HTML,)),
+    # Issue 13's rewrites before the sanitiser: tags that never close, embeds, styles.
+    '<iframe " unclosed run': (repeat('<iframe "'), (HTML,)),
+    "<object> never closed": (repeat("<object data=x>"), (HTML,)),
+    '<p style="x unclosed run': (repeat('<p style="x '), (HTML,)),
+    "many YouTube iframes": (repeat('<iframe src="https://youtu.be/dQw4w9WgXcQ"></iframe>'), (HTML,)),
+    "many video lines": (repeat("https://youtu.be/dQw4w9WgXcQ\n\n"), (MD,)),
+    "many styled paragraphs": (repeat('<p style="text-align:center;float:left">x</p>'), (HTML,)),
 }  # fmt: skip
 
 

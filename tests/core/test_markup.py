@@ -166,7 +166,9 @@ def test_relative_and_mailto_links_survive() -> None:
 
 
 def test_iframe_is_removed_with_its_content() -> None:
-    assert render('<iframe src="https://example.org">fallback</iframe>ok', HTML) == "ok"
+    # An unknown host's frame goes with its fallback text; a note says what is not shown.
+    out = render('<iframe src="https://example.org">fallback</iframe>ok', HTML)
+    assert out == '<p class="embed-unknown">An embedded item from example.org is not shown.</p>ok'
 
 
 def test_leading_newlines_in_pre_survive_repeated_sanitising() -> None:

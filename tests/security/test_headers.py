@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from broadsheet.core.embeds import FRAME_HOSTS
 from tests.conftest import MakePost
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,8 @@ def test_security_headers_on_every_kind_of_response(
     assert directives["script-src"] == "'self'"  # no 'unsafe-inline', no 'unsafe-eval'
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
+    # Frames only from the embed providers' players (core/embeds.py), never 'self' or *.
+    assert directives["frame-src"].split() == [f"https://{h}" for h in FRAME_HOSTS]
     assert directives["base-uri"] == "'none'"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"

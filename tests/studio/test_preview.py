@@ -16,6 +16,16 @@ def test_preview_renders_markdown_and_sanitises(blog, author, signed_in):
     assert b"onerror" not in response.content
 
 
+def test_a_video_address_pasted_on_its_own_line_previews_as_an_embed(blog, author, signed_in):
+    source = "My talk:\n\nhttps://youtu.be/dQw4w9WgXcQ\n\nThanks for coming."
+    response = signed_in(author).post(
+        url("preview", blog.slug), {"source": source, "source_format": "markdown"}
+    )
+    html = response.content.decode()
+    assert 'data-embed="youtube:dQw4w9WgXcQ"' in html
+    assert 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in html and "<iframe" not in html
+
+
 def test_preview_of_html(blog, author, signed_in):
     response = signed_in(author).post(
         url("preview", blog.slug), {"source": "<p>a<br>b</p>", "source_format": "html"}

@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from broadsheet.core.embeds import FRAME_HOSTS
+
 # No inline script anywhere: reader pages need no JavaScript at all, and whatever slips past
 # the sanitiser cannot run. Images may come from anywhere over HTTPS (posts link them).
+# Frames only from the embed providers' iframe hosts (core/embeds.py), loaded on a click.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -15,6 +18,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' https: http:",
         "font-src 'self'",
+        "frame-src " + " ".join(f"https://{host}" for host in FRAME_HOSTS),
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -12,6 +12,12 @@ The jump break: Blogger authors put `<!--more-->` where the home page should sto
 break, so a "Read more" link to `POST_URL#more` lands where Blogger's did. `split_jump` finds
 either form: the comment in source, the span in rendered HTML.
 
+Embeds and presentation (issue 13): before sanitising, `embeds.canonicalise` turns iframes,
+Flash objects and lone provider addresses into the click-to-load facade (docs/embeds.md), and
+`presentation.styles_to_classes` maps the few allowed style declarations to theme classes;
+the sanitiser then keeps the facade's two data attributes only when `core.embeds` vouches for
+them.
+
 Markdown is CommonMark plus tables, strikethrough, footnotes and bare-URL links. Raw HTML in
 Markdown is allowed and meets the same sanitiser. Table column alignment becomes a class
 (`align-left`, `align-center`, `align-right`) because no `style` attribute survives.
@@ -30,7 +36,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
 
-from broadsheet.core import markdown_rules
+from broadsheet.core import embeds, markdown_rules, presentation
 from broadsheet.core.nesting import bound_depth, split_sanitised_references
 
 MARKDOWN = "markdown"
@@ -58,6 +64,8 @@ _DROP_WITH_CONTENT = {
 _ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
     "a": {"href"},
+    # The canonical embed facade (core/embeds.py); both values are re-checked in the filter.
+    "figure": {"data-embed", "data-embed-src"},
     "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading"},
     "video": {"src", "poster", "controls", "width", "height", "loop", "muted", "playsinline"},
     "audio": {"src", "controls", "loop", "muted"},
@@ -90,11 +98,12 @@ _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
 _XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
 
-def render(source: str, fmt: str, *, doc_id: str = "") -> str:
+def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = None) -> str:
     """Markdown or author HTML -> sanitised HTML, safe to output as-is.
 
     `doc_id` goes into Markdown footnote ids (`fn-ID-1`), so two posts with footnotes can
-    share a listing page without duplicate ids.
+    share a listing page without duplicate ids. `blog_id` lets embed facades show the posters
+    that blog has stored (core/embeds.py).
     """
     if fmt == MARKDOWN:
         html = _markdown().render(source, {"docId": doc_id} if doc_id else None)
@@ -103,6 +112,11 @@ def render(source: str, fmt: str, *, doc_id: str = "") -> str:
         html = source
     else:
         raise ValueError(f"unknown markup format {fmt!r}")
+    # Embeds and presentation are recognised in the author's markup, before the sanitiser
+    # would drop the iframes and style attributes they live in (issue 13).
+    html = presentation.styles_to_classes(
+        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id)
+    )
     return sanitize(_JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1))
 
 
@@ -196,6 +210,10 @@ def _cleaner() -> nh3.Cleaner:
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     # ammonia vets href and src only, and allows one scheme list for every tag; srcset and
     # poster are URLs too, and images must not point at mailto:.
+    if name == "data-embed":
+        return value if embeds.from_key(value) else None
+    if name == "data-embed-src":
+        return value if embeds.is_frame_url(value) else None
     if name not in _URL_ATTRIBUTES:
         return value
     allowed = _LINK_SCHEMES if tag == "a" else _MEDIA_SCHEMES

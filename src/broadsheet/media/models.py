@@ -68,3 +68,21 @@ class UploadedImage(models.Model):
             variant["height"],
             self.alt,
         )
+
+
+class EmbedPoster(models.Model):
+    """The poster image of an embed (`core.embeds`), fetched once per blog and stored as one of
+    its images, so the facade shows a picture without the reader's browser asking the video
+    provider for anything. `image` is empty when the fetch failed: the facade goes without."""
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)  # "youtube:ID"; only providers with posters
+    image = models.ForeignKey(UploadedImage, null=True, on_delete=models.SET_NULL, related_name="+")
+    failure = models.CharField(max_length=300, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blog", "key"], name="poster_blog_key")]
+
+    def __str__(self) -> str:
+        return self.key

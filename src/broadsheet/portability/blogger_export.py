@@ -26,6 +26,7 @@ from lxml import etree
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.core import embeds
 from broadsheet.portability.blogger import (
     APP,
     ATOM,
@@ -116,7 +117,13 @@ class _BloggerWriter:
         for label in post.labels.all():
             _sub(entry, ATOM, "category", scheme=LABEL_SCHEME, term=label.name)
         _sub(entry, ATOM, "title", post.title, type="text")
-        _sub(entry, ATOM, "content", absolute_media(post.body_html, self.base), type="html")
+        _sub(
+            entry,
+            ATOM,
+            "content",
+            absolute_media(embeds.as_iframes(post.body_html), self.base),
+            type="html",
+        )
         if post.permalink:
             _link(entry, "alternate", self.base + post.permalink, "text/html", title=post.title)
         _author(entry, post.display_author)
@@ -132,7 +139,13 @@ class _BloggerWriter:
         entry = self._entry("page", tag_uri(self.blog, self.base, f"page-{page.pk}"))
         _times(entry, self.blog, page.published_at or page.updated_at, page.updated_at)
         _sub(entry, ATOM, "title", page.title, type="text")
-        _sub(entry, ATOM, "content", absolute_media(page.body_html, self.base), type="html")
+        _sub(
+            entry,
+            ATOM,
+            "content",
+            absolute_media(embeds.as_iframes(page.body_html), self.base),
+            type="html",
+        )
         _link(entry, "alternate", self.base + page.get_absolute_url(), "text/html")
         self._state(entry, page.status, getattr(page, "trashed_at", None))
         return entry

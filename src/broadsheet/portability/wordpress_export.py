@@ -26,7 +26,7 @@ from lxml import etree
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
-from broadsheet.core import slugs
+from broadsheet.core import embeds, slugs
 from broadsheet.media.models import UploadedImage
 from broadsheet.portability.export_media import Uploads
 from broadsheet.portability.text import xml_text as _xml_text
@@ -112,7 +112,9 @@ class _WxrWriter:
 
     def post(self, post: Post) -> etree._Element:
         when = post.published_at or post.created_at
-        item = self._item(post.title, post.permalink, post.body_html, when, post.updated_at)
+        item = self._item(
+            post.title, post.permalink, embeds.as_iframes(post.body_html), when, post.updated_at
+        )
         _sub(item, f"{{{DC}}}creator", _login(post.display_author))
         _sub(item, f"{{{EXCERPT}}}encoded", post.search_description)
         self._fields(item, "post", _POST_STATUS.get(post.status, "draft"), post.slug, 0)
@@ -128,7 +130,9 @@ class _WxrWriter:
     def page(self, page: Page) -> etree._Element:
         when = page.published_at or page.updated_at
         path = page.get_absolute_url()
-        item = self._item(page.title, path, page.body_html, when, page.updated_at)
+        item = self._item(
+            page.title, path, embeds.as_iframes(page.body_html), when, page.updated_at
+        )
         status = _POST_STATUS.get(page.status, "draft")
         self._fields(item, "page", status, page.slug, page.position)
         _sub(item, f"{{{WP}}}comment_status", "closed")

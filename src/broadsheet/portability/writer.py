@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.core import embeds
 from broadsheet.portability.addresses import PageSlugs, Permalinks, redirect_paths
 from broadsheet.portability.errors import ImportFileError
 from broadsheet.portability.models import MAX_EXTERNAL_ID, MAX_ORIGIN, ImportedItem, Redirect
@@ -37,6 +38,8 @@ LABELS_DROPPED = (
 )
 # The report names the posts that lost labels up to this many notes; the count covers them all.
 MAX_LABEL_NOTES = 50
+UNKNOWN_EMBEDS = "embeds from hosts not on the embed allowlist (kept in the source, not shown)"
+MAX_EMBED_NOTES = 50
 _TAIL_NUMBER = re.compile(r"(\d+)\s*$")
 Kind = ImportedItem.Kind
 
@@ -143,6 +146,7 @@ class Writer:
     def __init__(self, blog: Blog, info: SourceInfo, now: dt.datetime) -> None:
         self.blog, self.info, self.now = blog, info, now
         self.report = ImportReport(source=info.source)
+        self.embed_notes = 0
         self._known: KnownItems | None = None
         self.permalinks = Permalinks(blog)
         self.page_slugs = PageSlugs(blog)
@@ -239,7 +243,21 @@ class Writer:
                 self.report.warnings.append(f"“{title}” kept {len(kept)} labels; dropped: {shown}")
         return kept
 
+    def note_unknown_embeds(self, record: ItemRecord) -> None:
+        """Name each embed the pipeline will not show (docs/embeds.md), so the writer knows
+        which posts lost a player on the page; the source keeps it unchanged."""
+        hosts = embeds.unknown_hosts(record.html)
+        if not hosts:
+            return
+        self.report.skipped[UNKNOWN_EMBEDS] += len(hosts)
+        if self.embed_notes < MAX_EMBED_NOTES:
+            self.embed_notes += 1
+            title = record.title[:80] or record.key
+            shown = ", ".join(dict.fromkeys(hosts))
+            self.report.warnings.append(f"“{title}” has embeds that are not shown, from: {shown}")
+
     def fill_post(self, post: Post, record: ItemRecord) -> None:
+        self.note_unknown_embeds(record)
         status, published_at = self.status(record)
         fresh = post.pk is None or not post.body_html
         post.title = record.title[:500]
@@ -296,6 +314,7 @@ class Writer:
         self.remember(Kind.PAGE, records, pages, existing)
 
     def fill_page(self, page: Page, record: ItemRecord) -> None:
+        self.note_unknown_embeds(record)
         published = record.status != Post.Status.DRAFT and record.published_at is not None
         page.title = record.title[:500] or "(untitled)"
         page.source, page.source_format = record.html, SourceFormat.HTML

@@ -27,7 +27,7 @@ from broadsheet.blogs.access import require
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.blogs.quotas import Quota, charge
-from broadsheet.core import markup, slugs
+from broadsheet.core import embeds, markup, slugs
 from broadsheet.posts import hooks
 from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Label, Page, Post, Revision, SourceFormat
@@ -39,12 +39,18 @@ def render_into(obj: Post | Page) -> None:
     """Render the source through the one pipeline and keep the derived fields in step.
 
     The slug goes into footnote anchors, so two posts with footnotes on one listing page do not
-    repeat each other's ids.
+    repeat each other's ids. Embeds with posters not yet stored are announced to the hooks,
+    which queue their fetch (`portability.posters`).
     """
-    obj.body_html = markup.render(obj.source, obj.source_format, doc_id=obj.slug)
+    obj.body_html = markup.render(
+        obj.source, obj.source_format, doc_id=obj.slug, blog_id=obj.blog_id
+    )
     if isinstance(obj, Post):
         obj.text = markup.plain_text(obj.body_html)
         obj.snippet = markup.snippet(obj.body_html)
+    keys = embeds.poster_keys(obj.body_html)
+    if keys and obj.blog_id is not None:
+        hooks.rendered_embeds(obj.blog_id, keys)
 
 
 def month_permalink(

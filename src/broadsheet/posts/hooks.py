@@ -44,3 +44,20 @@ def on_post_published(hook: PublishedHook) -> PublishedHook:
 def post_published(post_id: int) -> None:
     for hook in _on_post_published:
         hook(post_id)
+
+
+EmbedsHook = Callable[[int, list[str]], object]  # what it returns is ignored
+_on_embeds: list[EmbedsHook] = []
+
+
+def on_embeds(hook: EmbedsHook) -> EmbedsHook:
+    """Call `hook(blog_id, keys)` when a post or page is rendered with embeds whose posters can
+    be fetched (`core.embeds.poster_keys`); the hook queues the fetch for after the commit."""
+    if hook not in _on_embeds:
+        _on_embeds.append(hook)
+    return hook
+
+
+def rendered_embeds(blog_id: int, keys: list[str]) -> None:
+    for hook in _on_embeds:
+        hook(blog_id, keys)

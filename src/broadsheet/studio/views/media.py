@@ -29,7 +29,9 @@ def preview(request: HttpRequest, member: Membership) -> HttpResponse:
     form = PreviewForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Unknown format.", status=400, content_type="text/plain")
-    html = markup.render(form.cleaned_data["source"], form.cleaned_data["source_format"])
+    data = form.cleaned_data
+    # The blog's id lets a pasted video show the poster the blog already stored.
+    html = markup.render(data["source"], data["source_format"], blog_id=member.blog_id)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

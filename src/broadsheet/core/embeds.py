@@ -1,0 +1,444 @@
+"""Embeds from a short list of providers, kept in one canonical, safe form (issue 13).
+
+A writer moving from Blogger has videos in her posts as iframes, as Flash-era
+`<object>/<embed>` markup, or as a bare video address on a line of its own. `canonicalise` runs
+on the author's HTML before the sanitiser and turns each one it recognises into a figure the
+sanitiser keeps:
+
+    <figure class="embed embed-youtube" data-embed="youtube:ID" data-embed-src="FRAME URL">
+      <a class="embed-link" href="PROVIDER PAGE">[poster] title · provider</a></figure>
+
+The reader sees that click-to-load facade; nothing on the provider's side is contacted until
+she clicks, and without JavaScript the link takes her to the provider's own page.
+`reader/embeds.js` swaps the figure for a sandboxed iframe on `data-embed-src`, which is built
+here from the recognised provider and id only (on the privacy-preserving host where there is
+one), never copied from what the author wrote, and which the sanitiser re-checks
+(`is_frame_url`). The CSP's `frame-src` names exactly `FRAME_HOSTS`.
+
+An iframe or object from any other host is replaced by a short note naming the host; the
+post's source keeps it, and imports report it (`unknown_hosts`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from html.parser import HTMLParser
+from urllib.parse import SplitResult, parse_qs, urlsplit
+
+from broadsheet.core.tags import Tag, start_tags
+
+
+@dataclass(frozen=True)
+class Provider:
+    key: str
+    name: str
+    frame: str  # the iframe URL, "{id}" filled in
+    page: str  # the provider's own page for the item, where readers without JavaScript go
+    ident: re.Pattern[str]
+    # Where the task fetches a poster: an image URL, or an oEmbed URL answering thumbnail_url.
+    poster: str = ""
+    oembed: bool = False
+
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+PROVIDERS = {
+    p.key: p
+    for p in (
+        Provider(
+            "youtube",
+            "YouTube",
+            "https://www.youtube-nocookie.com/embed/{id}",
+            "https://www.youtube.com/watch?v={id}",
+            _YOUTUBE_ID,
+            poster="https://i.ytimg.com/vi/{id}/hqdefault.jpg",
+        ),
+        Provider(
+            "vimeo",
+            "Vimeo",
+            "https://player.vimeo.com/video/{id}?dnt=1",
+            "https://vimeo.com/{id}",
+            re.compile(r"[0-9]{1,12}"),
+            poster="https://vimeo.com/api/oembed.json?url=https%3A//vimeo.com/{id}",
+            oembed=True,
+        ),
+        Provider(
+            "dailymotion",
+            "Dailymotion",
+            "https://www.dailymotion.com/embed/video/{id}",
+            "https://www.dailymotion.com/video/{id}",
+            re.compile(r"x[a-z0-9]{2,12}"),
+            poster="https://www.dailymotion.com/thumbnail/video/{id}",
+        ),
+        Provider(
+            "blogger",
+            "Blogger",
+            "https://www.blogger.com/video.g?token={id}",
+            "https://www.blogger.com/video.g?token={id}",
+            re.compile(r"[A-Za-z0-9_-]{8,400}"),
+        ),
+        Provider(
+            "maps",
+            "Google Maps",
+            "https://www.google.com/maps/embed?pb={id}",
+            "https://www.google.com/maps/embed?pb={id}",
+            re.compile(r"[A-Za-z0-9!._:%+-]{4,2000}"),
+        ),
+        Provider(
+            "soundcloud",
+            "SoundCloud",
+            "https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/{id}",
+            "https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/{id}",
+            re.compile(r"(?:tracks|playlists|users)/[0-9]{1,15}"),
+        ),
+        Provider(
+            "spotify",
+            "Spotify",
+            "https://open.spotify.com/embed/{id}",
+            "https://open.spotify.com/{id}",
+            re.compile(r"(?:track|album|playlist|episode|show|artist)/[A-Za-z0-9]{22}"),
+        ),
+    )
+}
+# The hosts iframes may load from: the CSP's frame-src, and nothing else.
+FRAME_HOSTS = tuple(sorted({urlsplit(p.frame).netloc for p in PROVIDERS.values()}))
+
+
+@dataclass(frozen=True)
+class Embed:
+    provider: Provider
+    ident: str
+    title: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.provider.key}:{self.ident}"
+
+    @property
+    def frame_url(self) -> str:
+        return self.provider.frame.format(id=self.ident)
+
+    @property
+    def page_url(self) -> str:
+        return self.provider.page.format(id=self.ident)
+
+    @property
+    def label(self) -> str:
+        return self.title or f"{self.provider.name} {_KIND.get(self.provider.key, 'item')}"
+
+
+_KIND = {"youtube": "video", "vimeo": "video", "dailymotion": "video", "blogger": "video"}
+_KIND |= {"maps": "map", "soundcloud": "audio", "spotify": "audio"}
+
+
+def _youtube(url: SplitResult) -> str:
+    if url.hostname == "youtu.be":
+        return url.path[1:]
+    if url.path == "/watch":
+        return _query(url, "v")
+    # Flash-era players put their options in the path: /v/ID&hl=en&fs=1.
+    match = re.fullmatch(r"/(?:embed|shorts|v|live|e)/([^/?&]+)(?:[&;].*)?", url.path)
+    return match.group(1) if match else ""
+
+
+def _vimeo(url: SplitResult) -> str:
+    pattern = r"/video/([0-9]+)/?" if url.hostname == "player.vimeo.com" else r"/([0-9]+)/?"
+    match = re.fullmatch(pattern, url.path)
+    return match.group(1) if match else ""
+
+
+def _dailymotion(url: SplitResult) -> str:
+    if url.hostname == "dai.ly":
+        return url.path[1:]
+    if url.path == "/player.html":  # geo.dailymotion.com, the current player
+        return _query(url, "video")
+    match = re.fullmatch(r"(?:/embed)?/video/(x[a-z0-9]+)(?:_[^/]*)?/?", url.path)
+    return match.group(1) if match else ""
+
+
+def _blogger(url: SplitResult) -> str:
+    return _query(url, "token") if url.path == "/video.g" else ""
+
+
+def _maps(url: SplitResult) -> str:
+    return _query(url, "pb") if url.path == "/maps/embed" else ""
+
+
+def _soundcloud(url: SplitResult) -> str:
+    if url.path.rstrip("/") != "/player":
+        return ""
+    inner = urlsplit(_query(url, "url"))
+    return inner.path[1:] if inner.hostname == "api.soundcloud.com" else ""
+
+
+def _spotify(url: SplitResult) -> str:
+    return url.path.removeprefix("/embed").strip("/")
+
+
+_Finder = Callable[[SplitResult], str]
+_HOSTS: dict[str, tuple[str, _Finder]] = {
+    **{h: ("youtube", _youtube) for h in ("youtube.com", "www.youtube.com", "m.youtube.com")},
+    **{h: ("youtube", _youtube) for h in ("youtu.be", "www.youtube-nocookie.com")},
+    "youtube-nocookie.com": ("youtube", _youtube),
+    **{h: ("vimeo", _vimeo) for h in ("vimeo.com", "www.vimeo.com", "player.vimeo.com")},
+    **{h: ("dailymotion", _dailymotion) for h in ("dailymotion.com", "www.dailymotion.com")},
+    **{h: ("dailymotion", _dailymotion) for h in ("dai.ly", "geo.dailymotion.com")},
+    **{h: ("blogger", _blogger) for h in ("www.blogger.com", "draft.blogger.com")},
+    **{h: ("maps", _maps) for h in ("www.google.com", "maps.google.com")},
+    "w.soundcloud.com": ("soundcloud", _soundcloud),
+    "open.spotify.com": ("spotify", _spotify),
+}
+
+
+def _query(url: SplitResult, name: str) -> str:
+    values = parse_qs(url.query).get(name, [])
+    return values[0] if len(values) == 1 else ""
+
+
+def recognise(url: str, title: str = "") -> Embed | None:
+    """The embed an address stands for, or None when it is not one of ours.
+
+    Only the host decides, matched whole ("youtube.com.evil.com" is not YouTube), and only an
+    id of the provider's own shape is taken; everything else in the address is dropped.
+    """
+    parts = _split(url)
+    found = _HOSTS.get(parts.hostname or "") if parts else None
+    if parts is None or found is None:
+        return None
+    provider = PROVIDERS[found[0]]
+    ident = found[1](parts)
+    if not provider.ident.fullmatch(ident):
+        return None
+    return Embed(provider, ident, " ".join(title.split())[:200])
+
+
+def _split(url: str) -> SplitResult | None:
+    url = url.strip()
+    if url.startswith("//"):  # protocol-relative, common in old Blogger embeds
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        return None
+    # user:pass@ is how "https://www.youtube.com@evil.com/" hides its real host.
+    if parts.scheme not in {"http", "https"} or "@" in parts.netloc or parts.port:
+        return None
+    return parts
+
+
+def host_of(url: str) -> str:
+    """The host an unrecognised embed points at, for the note and the import report."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host if re.fullmatch(r"[a-z0-9.-]{1,253}", host) else ""
+
+
+def from_key(key: str) -> Embed | None:
+    """The embed a `data-embed` value names, when it names one validly."""
+    provider_key, _, ident = key.partition(":")
+    provider = PROVIDERS.get(provider_key)
+    if provider is None or not provider.ident.fullmatch(ident):
+        return None
+    return Embed(provider, ident)
+
+
+def is_frame_url(value: str) -> bool:
+    """Whether `value` is exactly the iframe URL we build for some embed (the sanitiser keeps
+    `data-embed-src` only then, so a hand-written figure cannot aim the script elsewhere)."""
+    embed = recognise(value)
+    return embed is not None and embed.frame_url == value
+
+
+# (scope, key) -> the local URL of the stored poster, or None. The scope is the blog's id:
+# posters are media of one blog, like its other images.
+PosterFinder = Callable[[int, str], str | None]
+_poster_finders: list[PosterFinder] = []
+
+
+def on_poster(finder: PosterFinder) -> PosterFinder:
+    """Register where stored posters are found (the media app does, at start-up): core knows
+    no model, so it asks `finder(scope, key)` for the local URL of an embed's poster."""
+    if finder not in _poster_finders:
+        _poster_finders.append(finder)
+    return finder
+
+
+def poster_for(scope: int | None, key: str) -> str | None:
+    if scope is None or not PROVIDERS[key.partition(":")[0]].poster:
+        return None
+    for finder in _poster_finders:
+        found = finder(scope, key)
+        if found:
+            return found
+    return None
+
+
+def poster_source(embed: Embed) -> str:
+    """Where the poster task fetches from: an image, or (`provider.oembed`) an oEmbed answer
+    naming one. Never shown to readers: the poster they see is the stored copy."""
+    return embed.provider.poster.format(id=embed.ident)
+
+
+_KEY_IN_HTML = re.compile(r'<figure class="embed[^"]*" data-embed="([^"]*)"')
+
+
+def poster_keys(rendered: str) -> list[str]:
+    """Keys of the embeds in rendered HTML whose provider has posters to fetch."""
+    keys = [html_lib.unescape(key) for key in _KEY_IN_HTML.findall(rendered)]
+    return [key for key in dict.fromkeys(keys) if (e := from_key(key)) and e.provider.poster]
+
+
+def facade(embed: Embed, scope: int | None = None) -> str:
+    """The canonical figure for `embed`: a link to the provider's page, its poster if stored."""
+    esc = html_lib.escape
+    poster = poster_for(scope, embed.key)
+    image = f'<img class="embed-poster" src="{esc(poster)}" alt="">' if poster else ""
+    return (
+        f'<figure class="embed embed-{embed.provider.key}" data-embed="{esc(embed.key)}"'
+        f' data-embed-src="{esc(embed.frame_url)}"><a class="embed-link"'
+        f' href="{esc(embed.page_url)}">{image}<span class="embed-title">{esc(embed.label)}</span>'
+        f' <span class="embed-provider">Play on {esc(embed.provider.name)}</span></a></figure>'
+    )
+
+
+def iframe(embed: Embed) -> str:
+    """The plain iframe form, for exports: what Blogger and WordPress understand."""
+    esc = html_lib.escape
+    return (
+        f'<iframe src="{esc(embed.frame_url)}" title="{esc(embed.label)}" width="560"'
+        ' height="315" frameborder="0" allowfullscreen></iframe>'
+    )
+
+
+def unknown_note(host: str) -> str:
+    where = f" from {host}" if host else ""
+    return f'<p class="embed-unknown">An embedded item{where} is not shown.</p>'
+
+
+class _Attributes(HTMLParser):
+    """The attributes of start tags, with entities decoded as a browser would."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+
+def _tags(markup: str) -> list[tuple[str, dict[str, str]]]:
+    parser = _Attributes()
+    parser.feed(markup)
+    parser.close()
+    return parser.tags
+
+
+_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE)
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("iframe", "object")}
+_LONE_URL = re.compile(
+    r"""^[ \t]*(<p>[ \t]*)?(?:<a\ href="([^"<>]*)"[^<>]*>([^<>]*)</a>|(https?://[^\s<>"']+))"""
+    r"[ \t]*(</p>|<br\s*/?>)?[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def canonicalise(
+    markup: str,
+    found: list[str] | None = None,
+    *,
+    in_paragraphs: bool = False,
+    scope: int | None = None,
+) -> str:
+    """Author HTML with every embed in its canonical form (see the module docstring).
+
+    `found`, when given, collects the hosts of embeds that are not shown. `in_paragraphs`
+    says every line sits in a paragraph (Markdown's output), so a video address on a line of
+    its own inside one splits it in two around the figure. `scope` (the blog's id) says whose
+    stored posters the facades show.
+    """
+    out: list[str] = []
+    position = 0
+    for tag in start_tags(markup, _OPEN):
+        if tag.start < position:
+            continue  # inside an object already replaced
+        end = _element_end(markup, tag)
+        out += [markup[position : tag.start], _replace(markup[tag.start : end], found, scope)]
+        position = end
+    out.append(markup[position:])
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), "".join(out))
+
+
+def _element_end(markup: str, tag: Tag) -> int:
+    if tag.name == "embed":
+        return tag.end
+    close = _CLOSE[tag.name].search(markup, tag.end)
+    # An unclosed iframe swallows the rest of the document in a browser too.
+    return close.end() if close else len(markup)
+
+
+def _replace(element: str, found: list[str] | None, scope: int | None) -> str:
+    tags = _tags(element)
+    title = tags[0][1].get("title", "") if tags else ""
+    sources = [_source(tag, attrs) for tag, attrs in tags]
+    urls = [url for url in sources if url]
+    for url in urls:
+        embed = recognise(url, title)
+        if embed is not None:
+            return facade(embed, scope)
+    host = host_of(urls[0]) if urls else ""
+    if found is not None:
+        found.append(host or "(no address)")
+    return unknown_note(host)
+
+
+def _source(tag: str, attrs: dict[str, str]) -> str:
+    if tag in {"iframe", "embed"}:
+        return attrs.get("src", "")
+    if tag == "object":
+        return attrs.get("data", "")
+    if tag == "param" and attrs.get("name", "").lower() in {"movie", "src"}:
+        return attrs.get("value", "")
+    return ""
+
+
+def _lone_url(in_paragraphs: bool, scope: int | None, match: re.Match[str]) -> str:
+    opened, href, text, bare, closed = match.groups()
+    if bare is None and html_lib.unescape(href) != html_lib.unescape(text):
+        return match.group(0)  # a link with words of its own stays a link
+    embed = recognise(html_lib.unescape(bare or href))
+    if embed is None:
+        return match.group(0)
+    # A figure cannot sit in a <p>: end the paragraph before it and reopen it after.
+    before = "</p>" if in_paragraphs and not opened else ""
+    after = "<p>" if in_paragraphs and closed != "</p>" else ""
+    return before + facade(embed, scope) + after
+
+
+def unknown_hosts(markup: str) -> list[str]:
+    """Hosts of the embeds in `markup` that are kept in the source but not shown."""
+    found: list[str] = []
+    canonicalise(markup, found)
+    return found
+
+
+_FIGURE = re.compile(r'<figure class="embed[^"]*" data-embed="([^"]*)"[^>]*>.*?</figure>', re.S)
+
+
+def as_iframes(markup: str) -> str:
+    """Rendered HTML with each facade turned back into an iframe, for exports."""
+
+    def swap(match: re.Match[str]) -> str:
+        embed = from_key(html_lib.unescape(match.group(1)))
+        title = re.search(r'<span class="embed-title">([^<]*)</span>', match.group(0))
+        if embed is None:
+            return match.group(0)
+        label = html_lib.unescape(title.group(1)) if title else ""
+        return iframe(Embed(embed.provider, embed.ident, label))
+
+    return _FIGURE.sub(swap, markup)
