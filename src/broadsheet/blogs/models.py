@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zoneinfo
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,27 @@ if TYPE_CHECKING:
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a time zone name such as Europe/Paris.")
+
+
+ROBOTS_TXT_LIMIT = 10_000
+# A robots.txt line: a comment, or `Field: value` (RFC 9309 §2.2). Anything else (pasted HTML,
+# a sentence) would be ignored by crawlers without a word, so it is refused where it is typed.
+_ROBOTS_LINE = re.compile(r"^\s*(?:#.*|[A-Za-z][A-Za-z-]*\s*:.*)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_robots_txt(value: str) -> None:
+    """A custom robots.txt must be one crawlers read as the writer meant: plain text, at
+    most ROBOTS_TXT_LIMIT characters, no control characters, every line a rule or a comment."""
+    if len(value) > ROBOTS_TXT_LIMIT:
+        raise ValidationError(f"A robots.txt can be at most {ROBOTS_TXT_LIMIT:,} characters.")
+    if _CONTROL.search(value):
+        raise ValidationError("A robots.txt cannot contain control characters.")
+    for number, line in enumerate(value.splitlines(), start=1):
+        if not _ROBOTS_LINE.match(line):
+            raise ValidationError(
+                f"Line {number} is not a rule such as “Disallow: /search” nor a # comment."
+            )
 
 
 # A blog's slug is also its host name label (`<slug>.<base domain>`), so it follows DNS rules.
@@ -87,6 +109,8 @@ class Blog(models.Model):
     feed_redirect_url = models.URLField(max_length=500, blank=True)
     is_private = models.BooleanField(default=False, help_text="Only members can read it.")
     hide_from_search_engines = models.BooleanField(default=False)
+    # Blogger's "Custom robots.txt": served in place of the generated one when not empty.
+    custom_robots_txt = models.TextField(blank=True, validators=[validate_robots_txt])
     # Bumped by every write that changes what readers see; page caches key on it.
     content_version = models.PositiveBigIntegerField(default=1)
     # The content version at which the sidebar (Featured Post, Pages, Blog Archive, Labels)
