@@ -151,3 +151,22 @@ def test_a_robots_txt_that_is_not_rules_is_explained_and_kept(blog, admin, signe
     assert "Line 1 is not a rule" in page and "&lt;p&gt;No robots please&lt;/p&gt;" in page
     blog.refresh_from_db()
     assert blog.custom_robots_txt == ""
+
+
+def test_admin_sets_a_not_found_message_and_readers_see_it(blog, admin, signed_in, client):
+    version = blog.content_version
+    message = "Nothing here; try the <em>archive</em>."
+    signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"not_found_message": message}
+    )
+    blog.refresh_from_db()
+    assert blog.not_found_message == message and blog.content_version > version
+    assert message in client.get("/no/such/page").content.decode()
+
+
+def test_a_not_found_message_past_its_limit_is_explained(blog, admin, signed_in):
+    response = signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"not_found_message": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert 'id="id_not_found_message_error"' in response.content.decode()

@@ -407,6 +407,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "is_private",
             "hide_from_search_engines",
             "custom_robots_txt",
+            "not_found_message",
             "is_default",
         ]
         labels = {
@@ -426,6 +427,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "is_private": "Private: only members can read it",
             "hide_from_search_engines": "Ask search engines not to list it",
             "custom_robots_txt": "Custom robots.txt",
+            "not_found_message": "Custom page-not-found message",
             "is_default": "Default blog of this site",
         }
         help_texts = {
@@ -441,6 +443,8 @@ class BlogForm(PlainInput, forms.ModelForm):
             "featured_post": "Shown in the Featured Post gadget. Empty: the newest post.",
             "is_default": "Served at the site's own domain and at its IP addresses.",
             "is_private": "",
+            "not_found_message": "Shown to readers who follow a broken link, above the search"
+            " box. Plain text, or HTML (cleaned like a post's). Empty: the standard message.",
             "custom_robots_txt": "Served at /robots.txt in place of the generated rules."
             " Empty: the generated ones. A private or hidden blog always asks crawlers to"
             " stay out.",
@@ -449,6 +453,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "comment_form_message": forms.Textarea(attrs={"rows": 3}),
             "custom_robots_txt": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+            "not_found_message": forms.Textarea(attrs={"rows": 3}),
             "who_can_comment": forms.RadioSelect,
             "moderation": forms.RadioSelect,
             "feed_content": forms.RadioSelect,
