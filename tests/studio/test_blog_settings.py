@@ -170,3 +170,12 @@ def test_a_not_found_message_past_its_limit_is_explained(blog, admin, signed_in)
     )
     assert response.status_code == 400
     assert 'id="id_not_found_message_error"' in response.content.decode()
+
+
+def test_admin_turns_share_links_off(blog, admin, signed_in, client):
+    post = write(blog, admin, "Shared", status=Post.Status.PUBLISHED, published_at=NOON)
+    assert 'class="share-links"' in client.get(post.permalink).content.decode()
+    signed_in(admin).post(url("blog-settings", blog.slug), SETTINGS_PUBLIC)  # unticked
+    blog.refresh_from_db()
+    assert blog.share_links is False
+    assert 'class="share-links"' not in client.get(post.permalink).content.decode()

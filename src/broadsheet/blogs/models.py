@@ -118,6 +118,8 @@ class Blog(models.Model):
     hide_from_search_engines = models.BooleanField(default=False)
     # Blogger's "Custom 404": plain text, or HTML through the post sanitiser (`not_found_html`).
     not_found_message = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    # Share links under each post (reader.share): plain links, off for blogs that want none.
+    share_links = models.BooleanField(default=True)
     # Blogger's "Custom robots.txt": served in place of the generated one when not empty.
     custom_robots_txt = models.TextField(blank=True, validators=[validate_robots_txt])
     # Bumped by every write that changes what readers see; page caches key on it.

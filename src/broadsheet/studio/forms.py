@@ -408,6 +408,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "hide_from_search_engines",
             "custom_robots_txt",
             "not_found_message",
+            "share_links",
             "is_default",
         ]
         labels = {
@@ -428,6 +429,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "hide_from_search_engines": "Ask search engines not to list it",
             "custom_robots_txt": "Custom robots.txt",
             "not_found_message": "Custom page-not-found message",
+            "share_links": "Show share links under posts",
             "is_default": "Default blog of this site",
         }
         help_texts = {
@@ -443,6 +445,8 @@ class BlogForm(PlainInput, forms.ModelForm):
             "featured_post": "Shown in the Featured Post gadget. Empty: the newest post.",
             "is_default": "Served at the site's own domain and at its IP addresses.",
             "is_private": "",
+            "share_links": "Email, Mastodon, Bluesky, Facebook, X, LinkedIn and Reddit: plain"
+            " links, so no service learns of a reader who does not click.",
             "not_found_message": "Shown to readers who follow a broken link, above the search"
             " box. Plain text, or HTML (cleaned like a post's). Empty: the standard message.",
             "custom_robots_txt": "Served at /robots.txt in place of the generated rules."
