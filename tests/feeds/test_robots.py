@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
@@ -60,3 +61,40 @@ def test_unknown_host_has_no_robots_txt(client: Client) -> None:
 
 def test_robots_answers_get_and_head_only(client: Client, blog: Blog) -> None:
     assert client.post("/robots.txt").status_code == 405
+
+
+CUSTOM = "User-agent: *\r\nDisallow: /2024/\r\n# keep the archive crawlable\r\nAllow: /\r\n"
+
+
+def test_a_custom_robots_txt_is_served_as_written(client: Client, blog: Blog) -> None:
+    blog.custom_robots_txt = CUSTOM
+    blog.save()
+    parser = robots(client)
+    assert not parser.can_fetch("Googlebot", ORIGIN + "/2024/10/frost.html")
+    assert parser.can_fetch("Googlebot", ORIGIN + "/search")
+    text = client.get("/robots.txt").content.decode()
+    assert text == CUSTOM.replace("\r\n", "\n")
+
+
+def test_a_custom_robots_txt_cannot_open_a_hidden_blog(client: Client, blog: Blog) -> None:
+    blog.custom_robots_txt, blog.hide_from_search_engines = "User-agent: *\nAllow: /\n", True
+    blog.save()
+    assert not robots(client).can_fetch("Googlebot", ORIGIN + "/")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("<html><body>Allow</body></html>", "Line 1 is not a rule"),
+        ("User-agent: *\nplease do not crawl", "Line 2 is not a rule"),
+        ("User-agent: *\x1b[0m\nAllow: /", "control characters"),
+        ("# x\n" * 3000, "at most 10,000 characters"),
+    ],
+)
+def test_a_custom_robots_txt_that_crawlers_would_misread_is_refused(
+    blog: Blog, text: str, problem: str
+) -> None:
+    blog.custom_robots_txt = text
+    with pytest.raises(ValidationError) as refused:
+        blog.full_clean()
+    assert problem in str(refused.value.message_dict["custom_robots_txt"])

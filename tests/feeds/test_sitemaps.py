@@ -111,3 +111,14 @@ def test_private_blog_has_no_public_sitemap(
 def test_sitemaps_answer_get_and_head_only(client: Client, blog: Blog) -> None:
     assert client.post("/sitemap.xml").status_code == 405
     assert client.head("/sitemap.xml").status_code == 200
+
+
+@pytest.mark.parametrize("robots", ["noindex", "noindex, nofollow"])
+def test_posts_that_ask_not_to_be_indexed_stay_out(
+    client: Client, make_post: MakePost, robots: str
+) -> None:
+    make_post("Listed", robots="nofollow")
+    make_post("Unlisted", robots=robots)
+    assert [loc for loc, _ in read(client, "/sitemap.xml?page=1", "urlset")] == [
+        f"{ORIGIN}/2024/10/listed.html"
+    ]

@@ -425,6 +425,7 @@ RULES: dict[str, Rule] = {
         lambda c: {"year": post_path(c)["year"], "month": post_path(c)["month"], "day": "20"}
     ),
     "reader:page": read_only(lambda c: {"slug": c.page.slug}),
+    "reader:share-mastodon": read_only(lambda c: {"pk": c.post.pk}),
 }
 
 # The Django admin: every pattern is the operator's, except its own sign-in and sign-out pages.

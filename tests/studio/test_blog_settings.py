@@ -30,6 +30,12 @@ SETTINGS = {
     "is_private": "on",
     "hide_from_search_engines": "on",
 }
+# The same settings on a blog readers and crawlers can see.
+SETTINGS_PUBLIC = {
+    key: value
+    for key, value in SETTINGS.items()
+    if key not in {"is_private", "hide_from_search_engines", "custom_domain", "slug"}
+} | {"slug": "notes"}
 
 
 def test_every_setting_is_on_the_page(blog, admin, signed_in):
@@ -125,3 +131,51 @@ def test_date_example_survives_nonsense(blog, admin, signed_in):
 def test_date_example_rules(blog, other_blog, admin, signed_in):
     assert signed_in(admin).get(url("date-example", other_blog.slug)).status_code == 404
     assert signed_in(admin).post(url("date-example", blog.slug)).status_code == 405
+
+
+def test_admin_writes_a_custom_robots_txt(blog, admin, signed_in, client):
+    rules = "User-agent: *\r\nDisallow: /p/\r\n"
+    signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"custom_robots_txt": rules}
+    )
+    assert client.get("/robots.txt").content.decode() == "User-agent: *\nDisallow: /p/\n"
+
+
+def test_a_robots_txt_that_is_not_rules_is_explained_and_kept(blog, admin, signed_in):
+    typed = "<p>No robots please</p>"
+    response = signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"custom_robots_txt": typed}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'id="id_custom_robots_txt_error"' in page
+    assert "Line 1 is not a rule" in page and "&lt;p&gt;No robots please&lt;/p&gt;" in page
+    blog.refresh_from_db()
+    assert blog.custom_robots_txt == ""
+
+
+def test_admin_sets_a_not_found_message_and_readers_see_it(blog, admin, signed_in, client):
+    version = blog.content_version
+    message = "Nothing here; try the <em>archive</em>."
+    signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"not_found_message": message}
+    )
+    blog.refresh_from_db()
+    assert blog.not_found_message == message and blog.content_version > version
+    assert message in client.get("/no/such/page").content.decode()
+
+
+def test_a_not_found_message_past_its_limit_is_explained(blog, admin, signed_in):
+    response = signed_in(admin).post(
+        url("blog-settings", blog.slug), SETTINGS_PUBLIC | {"not_found_message": "x" * 2001}
+    )
+    assert response.status_code == 400
+    assert 'id="id_not_found_message_error"' in response.content.decode()
+
+
+def test_admin_turns_share_links_off(blog, admin, signed_in, client):
+    post = write(blog, admin, "Shared", status=Post.Status.PUBLISHED, published_at=NOON)
+    assert 'class="share-links"' in client.get(post.permalink).content.decode()
+    signed_in(admin).post(url("blog-settings", blog.slug), SETTINGS_PUBLIC)  # unticked
+    blog.refresh_from_db()
+    assert blog.share_links is False
+    assert 'class="share-links"' not in client.get(post.permalink).content.decode()

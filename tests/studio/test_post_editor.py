@@ -164,3 +164,18 @@ def test_editor_method_and_csrf(blog, author, signed_in):
     assert strict.post(url("post-new", "notes"), editor_data()).status_code == 403
     post.refresh_from_db()
     assert post.title == "Rhubarb notes" and Post.objects.count() == 1
+
+
+def test_robots_tags_are_saved_and_shown_again(author, signed_in):
+    client = signed_in(author)
+    post_new(client, robots="noindex, nofollow")
+    post = Post.objects.get()
+    assert post.robots == "noindex, nofollow"
+    page = client.get(url("post-edit", "notes", post.pk)).content.decode()
+    assert '<option value="noindex, nofollow" selected>' in page
+
+
+def test_an_unknown_robots_tag_is_explained(author, signed_in):
+    response = post_new(signed_in(author), robots="index-everything-twice")
+    assert response.status_code == 400 and 'id="id_robots_error"' in response.content.decode()
+    assert not Post.objects.exists()

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.blogs.domains import normalise_domain, validate_custom_domain
+from broadsheet.core import markup
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -24,6 +31,28 @@ if TYPE_CHECKING:
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"{value!r} is not a time zone name such as Europe/Paris.")
+
+
+ROBOTS_TXT_LIMIT = 10_000
+# A robots.txt line: a comment, or `Field: value` (RFC 9309 §2.2). Anything else (pasted HTML,
+# a sentence) would be ignored by crawlers without a word, so it is refused where it is typed.
+_ROBOTS_LINE = re.compile(r"^\s*(?:#.*|[A-Za-z][A-Za-z-]*\s*:.*)?$")
+_LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_robots_txt(value: str) -> None:
+    """A custom robots.txt must be one crawlers read as the writer meant: plain text, at
+    most ROBOTS_TXT_LIMIT characters, no control characters, every line a rule or a comment."""
+    if len(value) > ROBOTS_TXT_LIMIT:
+        raise ValidationError(f"A robots.txt can be at most {ROBOTS_TXT_LIMIT:,} characters.")
+    if _CONTROL.search(value):
+        raise ValidationError("A robots.txt cannot contain control characters.")
+    for number, line in enumerate(value.splitlines(), start=1):
+        if not _ROBOTS_LINE.match(line):
+            raise ValidationError(
+                f"Line {number} is not a rule such as “Disallow: /search” nor a # comment."
+            )
 
 
 # A blog's slug is also its host name label (`<slug>.<base domain>`), so it follows DNS rules.
@@ -87,6 +116,12 @@ class Blog(models.Model):
     feed_redirect_url = models.URLField(max_length=500, blank=True)
     is_private = models.BooleanField(default=False, help_text="Only members can read it.")
     hide_from_search_engines = models.BooleanField(default=False)
+    # Blogger's "Custom 404": plain text, or HTML through the post sanitiser (`not_found_html`).
+    not_found_message = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    # Share links under each post (reader.share): plain links, off for blogs that want none.
+    share_links = models.BooleanField(default=True)
+    # Blogger's "Custom robots.txt": served in place of the generated one when not empty.
+    custom_robots_txt = models.TextField(blank=True, validators=[validate_robots_txt])
     # Bumped by every write that changes what readers see; page caches key on it.
     content_version = models.PositiveBigIntegerField(default=1)
     # The content version at which the sidebar (Featured Post, Pages, Blog Archive, Labels)
@@ -135,6 +170,15 @@ class Blog(models.Model):
         if host and Blog.objects.exclude(pk=self.pk).filter(same).exists():
             raise ValidationError({"custom_domain": f"{host} is already another blog's domain."})
         self.custom_domain = host
+
+    @property
+    def not_found_html(self) -> str:
+        """The custom 404 message as safe HTML: sanitised when it is HTML, else its paragraphs
+        and links kept as in a comment, so a writer can paste either (Blogger takes both)."""
+        message = self.not_found_message.strip()
+        if _LOOKS_LIKE_HTML.search(message):
+            return markup.sanitize(message)
+        return markup.comment_html(message) if message else ""
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -8,6 +8,10 @@ that matches, so the most specific rules come first and both readings agree.
 
 A private blog, or one hidden from search engines, disallows everything. A missing robots.txt
 would mean "crawl anything", so a private blog answers this file even to outsiders.
+
+A public blog's admin may write their own (Blogger's "Custom robots.txt"); it is served as
+written, but never for a private or hidden blog: a custom file must not open what the
+privacy settings close.
 """
 
 from __future__ import annotations
@@ -27,4 +31,7 @@ CLOSED_RULES = ("User-agent: *", "Disallow: /")
 def robots_txt(blog: Blog, origin: str) -> str:
     if blog.is_private or blog.hide_from_search_engines:
         return "\n".join(CLOSED_RULES) + "\n"
+    if blog.custom_robots_txt.strip():
+        # Typed in a textarea, so CRLF; crawlers take either, one style reads better.
+        return "\n".join(blog.custom_robots_txt.rstrip().splitlines()) + "\n"
     return "\n".join([*PUBLIC_RULES, "", f"Sitemap: {origin}/sitemap.xml"]) + "\n"

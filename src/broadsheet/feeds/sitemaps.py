@@ -21,11 +21,12 @@ from django.db.models import Max, QuerySet
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Label, Page, Post
+from broadsheet.posts.models import Label, Page, Post, Robots
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS_PER_SITEMAP = 150
 MAX_SITEMAPS = 50_000
+NOINDEX = (Robots.NOINDEX, Robots.NONE)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ class PostSitemap(BlogSitemap):
     limit = POSTS_PER_SITEMAP
 
     def items(self) -> QuerySet[Post]:
-        return self.public_posts().only("permalink", "updated_at", "published_at")
+        # A post whose robots tag says noindex asked to stay out of search engines; listing
+        # it here would invite the crawl it declines.
+        listed = self.public_posts().exclude(robots__in=NOINDEX)
+        return listed.only("permalink", "updated_at", "published_at")
 
     def location(self, item: Post) -> str:
         return item.permalink

@@ -153,6 +153,7 @@ class Content:
     permalink: str = ""
     search_description: str = ""
     comments_allowed: bool = True
+    robots: str = ""
     publish_at: dt.datetime | None = None
 
 
@@ -188,6 +189,7 @@ def write_post(
     post.source_format = content.source_format
     post.search_description = content.search_description
     post.comments_allowed = content.comments_allowed
+    post.robots = content.robots
     _place_in_time(post, content, intent, seen, now)
     if not seen:
         _place_at_address(post, content.permalink)

@@ -150,6 +150,20 @@ class PostQuerySet(models.QuerySet["Post"]):
         return mine if member.is_admin else mine.filter(author=member.user)
 
 
+class Robots(models.TextChoices):
+    """Blogger's "Custom robots tags" for a post, as the `<meta name="robots">` content
+    (all: no tag at all). Posts that say noindex are also left out of the sitemap."""
+
+    ALL = "", "all (the default: index and follow)"
+    NOINDEX = "noindex", "noindex"
+    NOFOLLOW = "nofollow", "nofollow"
+    NONE = "noindex, nofollow", "none (noindex and nofollow)"
+    NOARCHIVE = "noarchive", "noarchive"
+    NOSNIPPET = "nosnippet", "nosnippet"
+    NOIMAGEINDEX = "noimageindex", "noimageindex"
+    NOTRANSLATE = "notranslate", "notranslate"
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -196,6 +210,10 @@ class Post(models.Model):
     # (posts.identity), so subscribers see nothing new. Nullable for the same reason as
     # `trashed_at`.
     source_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    # Nullable (null: all) for the same reason as `trashed_at`.
+    robots = models.CharField(  # noqa: DJ001
+        max_length=32, choices=Robots.choices, null=True, blank=True
+    )
 
     objects = PostQuerySet.as_manager()
 

@@ -67,6 +67,9 @@ def head(request: HttpRequest, blog: Blog, context: Mapping[str, Any]) -> Head:
     if isinstance(post, Post):
         result.properties += article_properties(post)
         result.json_ld = json_ld(blogposting(blog, post, canonical, subject))
+        # A hidden blog's base template already says noindex, nofollow for every page.
+        if post.robots and not blog.hide_from_search_engines:
+            result.names.append(("robots", post.robots))
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from broadsheet.reader import views
+from broadsheet.reader import share_views, views
 
 app_name = "reader"
 
@@ -24,4 +24,5 @@ urlpatterns = [
         name="legacy-archive",
     ),
     path("p/<str:slug>.html", views.page_detail, name="page"),
+    path("share/mastodon/<int:pk>", share_views.mastodon, name="share-mastodon"),
 ]

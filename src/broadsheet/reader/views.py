@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
+from broadsheet.blogs import hosts
 from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
@@ -24,6 +25,7 @@ from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import sidebar_html
 from broadsheet.reader.popular import popular_html
+from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
 
 
@@ -161,6 +163,7 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
     context = postpage.context(blog, post)
     context["comment_thread"] = thread_html(context["comments"], post, blog)
+    context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
     return blog_render(request, blog, "reader/post.html", context)
 
 

@@ -19,7 +19,7 @@ from broadsheet.core import markup, slugs
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
-from broadsheet.posts.models import Autosave, Page, Post, SourceFormat
+from broadsheet.posts.models import Autosave, Page, Post, Robots, SourceFormat
 
 PERMALINK_HELP = (
     "Letters, digits, and _ - . only; .html is added. Leave empty to make one from the title."
@@ -89,6 +89,13 @@ class PostForm(PlainInput, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     comments_allowed = forms.BooleanField(label="Allow comments", required=False, initial=True)
+    robots = forms.ChoiceField(
+        label="Custom robots tags",
+        choices=Robots.choices,
+        required=False,
+        help_text="What search engines may do with this post. noindex and none also leave it"
+        " out of the sitemap.",
+    )
 
     def __init__(self, *args: Any, blog: Blog, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +130,7 @@ class PostForm(PlainInput, forms.Form):
             permalink=data["permalink"],
             search_description=data["search_description"],
             comments_allowed=data["comments_allowed"],
+            robots=data["robots"],
             publish_at=data["publish_at"],
         )
 
@@ -217,6 +225,7 @@ def post_initial(post: Post, autosaved: Autosave | None) -> dict[str, Any]:
         "permalink": "" if post.permalink else post.slug,
         "search_description": post.search_description,
         "comments_allowed": post.comments_allowed,
+        "robots": post.robots or "",
         "publish_at": post.published_at,
     }
     return initial | autosave_initial(autosaved)
@@ -397,6 +406,9 @@ class BlogForm(PlainInput, forms.ModelForm):
             "feed_redirect_url",
             "is_private",
             "hide_from_search_engines",
+            "custom_robots_txt",
+            "not_found_message",
+            "share_links",
             "is_default",
         ]
         labels = {
@@ -415,6 +427,9 @@ class BlogForm(PlainInput, forms.ModelForm):
             "feed_content": "Feed content",
             "is_private": "Private: only members can read it",
             "hide_from_search_engines": "Ask search engines not to list it",
+            "custom_robots_txt": "Custom robots.txt",
+            "not_found_message": "Custom page-not-found message",
+            "share_links": "Show share links under posts",
             "is_default": "Default blog of this site",
         }
         help_texts = {
@@ -430,10 +445,19 @@ class BlogForm(PlainInput, forms.ModelForm):
             "featured_post": "Shown in the Featured Post gadget. Empty: the newest post.",
             "is_default": "Served at the site's own domain and at its IP addresses.",
             "is_private": "",
+            "share_links": "Email, Mastodon, Bluesky, Facebook, X, LinkedIn and Reddit: plain"
+            " links, so no service learns of a reader who does not click.",
+            "not_found_message": "Shown to readers who follow a broken link, above the search"
+            " box. Plain text, or HTML (cleaned like a post's). Empty: the standard message.",
+            "custom_robots_txt": "Served at /robots.txt in place of the generated rules."
+            " Empty: the generated ones. A private or hidden blog always asks crawlers to"
+            " stay out.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "comment_form_message": forms.Textarea(attrs={"rows": 3}),
+            "custom_robots_txt": forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+            "not_found_message": forms.Textarea(attrs={"rows": 3}),
             "who_can_comment": forms.RadioSelect,
             "moderation": forms.RadioSelect,
             "feed_content": forms.RadioSelect,
