@@ -144,17 +144,17 @@ def make_comment() -> MakeComment:
 @pytest.fixture(autouse=True)
 def fresh_cache(
     request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
-) -> Iterator[None]:
-    # Rate limits and spent tokens live in the cache: no test may inherit another's counts.
-    # The cache is a table of the test database, cleared around each test that reaches the
-    # database (outside its transaction: this fixture may run before the test's `db`).
+) -> None:
+    """Rate limits and spent tokens live in the cache: no test may inherit another's counts.
+
+    The cache is a table of the test database, cleared before each test that reaches the
+    database (outside its transaction: this fixture may run before the test's `db`). Before,
+    not after: a test may leave its connection closed (a worker run, a streamed download on
+    PostgreSQL), and what a transactional test committed is gone before the next one starts.
+    """
     uses_database = request.node.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     )
-    if uses_database:
-        with django_db_blocker.unblock():
-            cache.clear()
-    yield
     if uses_database:
         with django_db_blocker.unblock():
             cache.clear()

@@ -115,7 +115,7 @@ def test_a_post_composed_survives_html_and_back_and_reaches_readers(
 
     page.goto(base + post.permalink)
     expect(page.get_by_role("heading", level=2, name="Layers")).to_be_visible()
-    expect(page.locator("main li")).to_have_text(["Greens", "Browns"])
+    expect(page.locator(".post-body li")).to_have_text(["Greens", "Browns"])
     expect(page.get_by_role("img", name="A steaming heap")).to_be_visible()
     expect(page.locator("figure.image-right figcaption")).to_have_text("In March")
 

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 PER_PAGE = 400
 SAMPLE = 10
-OUR_SCRIPTS = ["/static/comments/form.js"]
+# What our own templates load on a post page: the embeds facade (every reader page) and the
+# comment form.
+OUR_SCRIPTS = ["/static/reader/embeds.js", "/static/comments/form.js"]
 
 
 def cleaned(payload: str, n: int) -> Submission | None:

@@ -18,7 +18,9 @@ from broadsheet.subscribers.models import Delivery, Send, Subscriber, Suppressio
 from tests.subscribers.conftest import Inbox, run_queue
 from tests.subscribers.publishing import publish
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_queue")]
+# The worker closes its database connection between tasks, as a worker process must; inside a
+# test's transaction that would leave PostgreSQL's connection unusable, so these tests commit.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_queue")]
 COUNT = 30
 
 
