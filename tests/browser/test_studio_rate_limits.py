@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from broadsheet.comments.defences import Limit
+from broadsheet.core.ratelimit import Limit
 from broadsheet.posts.models import Autosave
 from broadsheet.studio import throttle
 from tests.studio.browser_steps import sign_in, with_password
@@ -21,9 +21,11 @@ def test_limited_preview_and_autosave_keep_the_text_and_say_why(
     author: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One of each a minute (the live server runs in this process, so it sees the change).
-    monkeypatch.setitem(throttle.LIMITS, "preview", (Limit(1, 60),))
-    monkeypatch.setitem(throttle.LIMITS, "autosave", (Limit(1, 60),))
+    # One of each per window (the live server runs in this process, so it sees the change).
+    # Windows are aligned to the clock: one of about 30 years, so the test never straddles two.
+    window = 10**9
+    monkeypatch.setitem(throttle.LIMITS, "preview", (Limit(1, window),))
+    monkeypatch.setitem(throttle.LIMITS, "autosave", (Limit(1, window),))
     with_password(author)
     sign_in(page, live_server.url, "ada")
     page.goto(live_server.url + "/studio/notes/posts/new/")

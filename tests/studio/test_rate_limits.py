@@ -4,21 +4,28 @@ anyone else."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from collections.abc import Iterator
 
-from broadsheet.comments.defences import Limit
+import pytest
+import time_machine
+
+from broadsheet.core.ratelimit import Limit
 from broadsheet.posts.models import Autosave
 from broadsheet.studio import throttle
-from tests.studio.conftest import url, write
+from tests.studio.conftest import NOON, url, write
 
 REAL_LIMITS = dict(throttle.LIMITS)  # before the fixture below narrows them
 
 
 @pytest.fixture(autouse=True)
-def three_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+def three_a_minute(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # The real limits are in the hundreds; three keeps each test to a handful of requests.
     for scope in ("preview", "autosave"):
         monkeypatch.setitem(throttle.LIMITS, scope, (Limit(3, 60),))
+    # Windows are aligned to the clock: a stopped clock keeps a test inside one minute.
+    with time_machine.travel(NOON + dt.timedelta(seconds=20), tick=False):
+        yield
 
 
 def preview(client, blog):
