@@ -185,11 +185,7 @@ def write_post(
     require(intent == Intent.DRAFT or member.can_publish, CONTRIBUTORS_DRAFT)
     _check_labels(content.labels)
     was_new, seen = post.pk is None, post.has_been_public(now)
-    post.title, post.source = content.title, content.source
-    post.source_format = content.source_format
-    post.search_description = content.search_description
-    post.comments_allowed = content.comments_allowed
-    post.robots = content.robots
+    _take_content(post, content)
     _place_in_time(post, content, intent, seen, now)
     if not seen:
         _place_at_address(post, content.permalink)
@@ -197,12 +193,25 @@ def write_post(
     save_post(post, labels=content.labels, now=now)
     _keep_revision(post, member, _NOTES[intent], now)
     _drop_autosave(member, post, was_new)
+    _announce(post, now)
+    return post
+
+
+def _take_content(post: Post, content: Content) -> None:
+    post.title, post.source = content.title, content.source
+    post.source_format = content.source_format
+    post.search_description = content.search_description
+    post.comments_allowed = content.comments_allowed
+    post.robots = content.robots
+
+
+def _announce(post: Post, now: dt.datetime) -> None:
+    """Tell whoever listens, once the write commits: the blog's feeds changed (the WebSub
+    ping) when the post is public; the post itself (subscribers) when public or scheduled."""
     if post.is_public(now):
-        # Tell whoever listens (the feeds' WebSub ping) once the post is really there.
         transaction.on_commit(partial(hooks.published, post.blog_id))
     if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
         transaction.on_commit(partial(hooks.post_published, post.pk))
-    return post
 
 
 def _check_labels(names: Iterable[str]) -> None:
@@ -417,15 +426,8 @@ def autosave(
         "fields": dict(fields or {}),
         "saved_at": now or timezone.now(),
     }
-    keys: dict[str, Any] = {
-        "user": member.user,
-        "blog": member.blog,
-        "kind": kind,
-        "post": None,
-        "page": None,
-    }
-    if item is not None:
-        keys[kind] = item
+    keys: dict[str, Any] = {"user": member.user, "blog": member.blog, "kind": kind}
+    keys |= {"post": None, "page": None} | ({kind: item} if item is not None else {})
     try:
         with transaction.atomic():
             return Autosave.objects.update_or_create(**keys, defaults=values)[0]
