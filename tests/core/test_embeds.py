@@ -35,6 +35,8 @@ FORMS = [
     ("https://www.dailymotion.com/video/x8abcd1", "dailymotion:x8abcd1"),
     ("https://www.dailymotion.com/embed/video/x8abcd1?autoplay=1", "dailymotion:x8abcd1"),
     ("https://geo.dailymotion.com/player.html?video=x8abcd1", "dailymotion:x8abcd1"),
+    ("http://www.dailymotion.com/swf/x8abcd1", "dailymotion:x8abcd1"),
+    ("http://www.dailymotion.com/swf/video/x8abcd1&related=0", "dailymotion:x8abcd1"),
     ("https://www.blogger.com/video.g?token=AD6v5dz_Qk-abc123", "blogger:AD6v5dz_Qk-abc123"),
     (f"https://www.google.com/maps/embed?pb={MAPS_PB}", f"maps:{MAPS_PB}"),
     (

@@ -155,7 +155,9 @@ def _dailymotion(url: SplitResult) -> str:
         return url.path[1:]
     if url.path == "/player.html":  # geo.dailymotion.com, the current player
         return _query(url, "video")
-    match = re.fullmatch(r"(?:/embed)?/video/(x[a-z0-9]+)(?:_[^/]*)?/?", url.path)
+    # The Flash-era player was /swf/ID (or /swf/video/ID), options after `&` as YouTube's.
+    path = url.path.split("&", 1)[0]
+    match = re.fullmatch(r"(?:(?:/embed)?/video|/swf(?:/video)?)/(x[a-z0-9]+)(?:_[^/]*)?/?", path)
     return match.group(1) if match else ""
 
 
