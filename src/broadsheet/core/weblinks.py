@@ -1,10 +1,16 @@
-"""Links that people give us (a commenter's site, an imported author's page), made safe to show."""
+"""Links that people give us (a commenter's site, an imported author's page), made safe to
+show; and HTML whose links must work away from the site (feeds, mail)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from broadsheet.core import markup
 
 MAX_LENGTH = 500
+_URL_ATTRIBUTES = ("href", "src", "poster")
 
 
 def web_url(value: str) -> str:
@@ -16,3 +22,32 @@ def web_url(value: str) -> str:
     except ValueError:
         return ""
     return value if scheme in ("http", "https") and len(value) <= MAX_LENGTH else ""
+
+
+def absolute_html(html: str, base: str, *, srcset: bool = True) -> str:
+    """Sanitised HTML with every link and media URL made absolute against `base`, for feeds
+    and mail, which are read away from the site. `srcset=False` drops each `srcset` instead
+    (mail: `src` is enough there)."""
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter():
+        for name in _URL_ATTRIBUTES:
+            value = element.get(name)
+            if value is not None:
+                element.set(name, urljoin(base, value.strip()))
+        candidates = element.get("srcset")
+        if candidates is not None and srcset:
+            element.set("srcset", _absolute_srcset(candidates, base))
+        elif candidates is not None:
+            del element.attrib["srcset"]
+    inner = lxml.html.tostring(root, encoding="unicode")
+    return markup.sanitize(inner.removeprefix("<div>").removesuffix("</div>"))
+
+
+def _absolute_srcset(value: str, base: str) -> str:
+    candidates = []
+    for candidate in value.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        candidates.append(f"{urljoin(base, url)} {descriptor}".strip())
+    return ", ".join(candidates)

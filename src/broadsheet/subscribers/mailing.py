@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
-from urllib.parse import urljoin
 
-import lxml.html
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -21,11 +19,10 @@ from django.urls import reverse
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
+from broadsheet.core.weblinks import absolute_html
 from broadsheet.posts.models import Post
 from broadsheet.subscribers import tokens
 from broadsheet.subscribers.models import NewsletterSettings, Send, Subscriber
-
-_URL_ATTRIBUTES = ("href", "src", "poster")
 
 
 @dataclass(frozen=True)
@@ -50,23 +47,6 @@ def sender(blog: Blog) -> str:
     return formataddr((line(blog.title), address))
 
 
-def absolute_html(html: str, base: str) -> str:
-    """Sanitised HTML with every link and image URL absolute against `base` (the feeds do
-    the same in `feeds.content`, a layer above, so the few lines are repeated here)."""
-    if not html.strip():
-        return html
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
-    for element in root.iter():
-        for name in _URL_ATTRIBUTES:
-            value = element.get(name)
-            if value is not None:
-                element.set(name, urljoin(base, value.strip()))
-        if element.get("srcset") is not None:
-            del element.attrib["srcset"]  # relative candidates; `src` is enough in mail
-    inner = lxml.html.tostring(root, encoding="unicode")
-    return markup.sanitize(inner.removeprefix("<div>").removesuffix("</div>"))
-
-
 def full_posts(blog: Blog) -> bool:
     found = NewsletterSettings.objects.filter(blog=blog).values_list("full_posts", flat=True)
     return next(iter(found), True)
@@ -79,7 +59,12 @@ def post_content(post: Post, send_id: int) -> Content:
     html, cut = post.body_html, False
     if not full_posts(blog):
         html, cut = markup.split_jump(html)
-    context = {"blog": blog, "post": post, "url": url, "body": absolute_html(html, url)}
+    context = {
+        "blog": blog,
+        "post": post,
+        "url": url,
+        "body": absolute_html(html, url, srcset=False),
+    }
     context |= {"cut": cut, "text": markup.plain_text(html)}
     return Content(
         blog=blog,
