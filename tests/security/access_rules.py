@@ -248,6 +248,11 @@ RULES: dict[str, Rule] = {
     ),
     # The studio.
     "studio:profile": rule(Case(signed_in(), signed_in())),
+    # App passwords are the signed-in person's own; revoking another's pk changes nothing.
+    "studio:app-passwords": rule(
+        Case(signed_in(), signed_in(), data=lambda c: {"name": "Editor", "access": "read"})
+    ),
+    "studio:app-password-revoke": rule(post_only(signed_in(), lambda c: {"pk": c.app_password.pk})),
     "studio:home": rule(get_only(signed_in())),
     "studio:blog-new": rule(
         Case(

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from broadsheet.blogs import app_passwords
 from broadsheet.blogs.models import Blog, Invitation, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.comments.notifications import UNSUBSCRIBE_SALT, confirm_token
@@ -99,6 +100,7 @@ def build_cast() -> Cast:
     )
     media = default_storage.save("images/access-test/pixel.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
     extra = {
+        "app_password": app_passwords.create(owner, "Editor", ["read"])[0],
         "post": post,
         "trashed_post": trashed,
         "page": page,

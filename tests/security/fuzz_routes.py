@@ -173,6 +173,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
     "studio:profile": (studio_forms.ProfileForm,),
+    "studio:app-passwords": (studio_forms.AppPasswordForm,),
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),

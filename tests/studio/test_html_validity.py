@@ -47,6 +47,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
             url("backup", "notes"),
             url("password-change"),
             url("profile"),
+            url("app-passwords"),
         ]
     }
     pages["editor with errors"] = client.post(
@@ -60,6 +61,9 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
     ).content
     pages["profile with errors"] = client.post(
         url("profile"), {"display_name": "a@b.example", "link": "javascript:x"}
+    ).content
+    pages["app passwords, a new one shown"] = client.post(
+        url("app-passwords"), {"name": "Phone", "access": "write", "blog": ""}
     ).content
     pages["login"] = Client().get(url("login")).content
     failures = {

@@ -309,3 +309,47 @@ class Profile(models.Model):
     @property
     def avatar_url(self) -> str:
         return default_storage.url(self.avatar) if self.avatar else ""
+
+
+class AppPassword(models.Model):
+    """A secret a person gives one program (a desktop editor, a script) instead of their
+    password: named, limited to reading or to reading and writing, optionally to one blog, and
+    revocable on its own. The workflows are in `blogs.app_passwords`.
+
+    Only a SHA-256 of the secret is kept: the secret is 32 random bytes, so a fast hash is as
+    safe as a slow one (there is nothing to guess), and it keeps every API request cheap.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords"
+    )
+    name = models.CharField(max_length=100)
+    # "read", or "read write": a space-separated list, as OAuth scopes are written.
+    scopes = models.CharField(max_length=64, default=Scope.READ)
+    blog = models.ForeignKey(
+        Blog, null=True, blank=True, on_delete=models.CASCADE, related_name="app_passwords"
+    )
+    secret_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the secret, shown in the studio so a person can tell them apart.
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())

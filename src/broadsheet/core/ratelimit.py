@@ -61,6 +61,13 @@ def give_back(key: str, limit: Limit, now: float, amount: int) -> None:
         cache.decr(_name(key, limit, now), amount)
 
 
+def spent(key: str, limit: Limit, now: float) -> int:
+    """What `key` has counted in the current window, without counting anything: for limits
+    on failures, which must refuse before the attempt is judged."""
+    found = cache.get(_name(key, limit, now), 0)
+    return int(found) if isinstance(found, int) else 0
+
+
 def retry_after(limit: Limit, now: float) -> int:
     """Seconds until the current window ends."""
     return int(limit.seconds - now % limit.seconds) or 1

@@ -534,3 +534,27 @@ class JoinForm(PlainInput, _UserCreationForm):
         model = User
         fields = ("username", "first_name", "last_name")
         labels = {"first_name": "First name", "last_name": "Last name"}
+
+
+class AppPasswordForm(PlainInput, forms.Form):
+    """A new app password: its name, what it may do, and optionally the one blog it reaches.
+    `blogs` are the (slug, title) pairs of the person's blogs."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Which program it is for, so you know which to revoke: “MarsEdit on my laptop”.",
+    )
+    access = forms.ChoiceField(
+        label="It may",
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        initial="write",
+        widget=forms.RadioSelect,
+    )
+    blog = forms.ChoiceField(label="Blog", required=False)
+
+    def __init__(self, *args: Any, blogs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["blog"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every blog I write on"), *blogs]

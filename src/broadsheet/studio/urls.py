@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth
 from django.urls import path, register_converter, reverse_lazy
 
 from broadsheet.studio.views import (
+    app_passwords,
     blogs,
     items,
     media,
@@ -83,6 +84,12 @@ accounts = [
     ),
     path("invitations/<str:token>/", members.accept, name="accept-invitation"),
     path("profile/", profile.profile, name="profile"),
+    path("account/app-passwords/", app_passwords.app_password_list, name="app-passwords"),
+    path(
+        "account/app-passwords/<int:pk>/revoke/",
+        app_passwords.app_password_revoke,
+        name="app-password-revoke",
+    ),
 ]
 
 blog = "<slug:blog>/"
