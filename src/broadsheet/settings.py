@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",
+    "broadsheet.api",
     "broadsheet.portability",
     "broadsheet.ops",
 ]

@@ -132,6 +132,9 @@ class Case:
     data: Args = lambda cast: {}
     query: str = ""
     label: str = ""
+    # Sent as the API is called: the role's app password as a Bearer token (no session
+    # cookie), and POST data as JSON.
+    bearer: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,29 @@ def get_only(expected: Expect, args: Args = lambda cast: {}) -> Case:
 
 def post_only(expected: Expect, args: Args = lambda cast: {}, data: Args = lambda cast: {}) -> Case:
     return Case(everyone(NOT_ALLOWED), expected, args, data)
+
+
+def api_members() -> Expect:
+    """The API, to the blog's members: no app password is a 401; to a signed-in outsider the
+    blog's ids do not exist."""
+    return expect(OK, anonymous=UNAUTHORIZED, reader=NOT_FOUND, other_admin=NOT_FOUND)
+
+
+def api_post_owner() -> Expect:
+    """A write on the owner's live post: any member reads it, only its author and the admins
+    change it; the others are told why not."""
+    refused = dict.fromkeys(("contributor", "other_author"), FORBIDDEN)
+    return {**api_members(), **refused}
+
+
+def api_get(args: Args, query: str = "", expected: Expect | None = None) -> Rule:
+    return rule(
+        Case(expected or api_members(), everyone(NOT_ALLOWED), args, query=query, bearer=True)
+    )
+
+
+def api_post(expected: Expect, args: Args, data: Args = lambda cast: {}) -> Rule:
+    return rule(Case(everyone(NOT_ALLOWED), expected, args, data, bearer=True))
 
 
 # --- URL arguments and POST data, from the cast ------------------------------------------
@@ -213,6 +239,18 @@ def settings_data(cast: Any) -> dict[str, Any]:
         "comment_form_message": "",
         "feed_content": blog.feed_content,
     }
+
+
+def api_blog(cast: Any) -> dict[str, Any]:
+    return {"blog_id": str(cast.blog.pk)}
+
+
+def api_post_ids(cast: Any) -> dict[str, Any]:
+    return {"blog_id": str(cast.blog.pk), "post_id": str(cast.post.pk)}
+
+
+def api_comment_ids(cast: Any) -> dict[str, Any]:
+    return {**api_post_ids(cast), "comment_id": str(cast.comment.pk)}
 
 
 def post_path(cast: Any) -> dict[str, Any]:
@@ -431,6 +469,40 @@ RULES: dict[str, Rule] = {
     ),
     "reader:page": read_only(lambda c: {"slug": c.page.slug}),
     "reader:share-mastodon": read_only(lambda c: {"pk": c.post.pk}),
+    # The API (app passwords only: a session cookie is no one there). Its descriptions are
+    # public; anything else under /blogger/ is a JSON 404.
+    "api:openapi": rule(Case(everyone(), everyone(NOT_ALLOWED))),
+    "api:discovery": rule(Case(everyone(), everyone(NOT_ALLOWED))),
+    "api:missing": rule(Case(everyone(NOT_FOUND), everyone(NOT_FOUND), lambda c: {"rest": "x"})),
+    "api:blog-byurl": api_get(lambda c: {}, "url=http://localhost/"),
+    "api:user": api_get(lambda c: {"user_id": "self"}, expected=signed_in(UNAUTHORIZED)),
+    "api:user-blogs": api_get(lambda c: {"user_id": "self"}, expected=signed_in(UNAUTHORIZED)),
+    "api:blog": api_get(api_blog),
+    "api:posts": rule(
+        Case(
+            api_members(),
+            {**api_members(), "contributor": FORBIDDEN},
+            api_blog,
+            lambda c: {"title": "Direct", "content": "<p>By hand.</p>"},
+            bearer=True,
+        )
+    ),
+    "api:post-bypath": api_get(api_blog, "path=/2024/10/a-day-in-garden.html"),
+    "api:post-search": api_get(api_blog, "q=garden"),
+    "api:post": api_get(api_post_ids),
+    "api:post-publish": api_post(api_post_owner(), api_post_ids),
+    "api:post-revert": api_post(api_post_owner(), api_post_ids),
+    "api:comments": api_get(api_post_ids),
+    "api:comment": api_get(api_comment_ids),
+    "api:comment-moderate": api_post(
+        api_post_owner(), lambda c: {**api_comment_ids(c), "verb": "spam"}
+    ),
+    "api:blog-comments": api_get(api_blog),
+    "api:pages": api_get(api_blog),
+    "api:page": api_get(lambda c: {**api_blog(c), "page_id": str(c.page.pk)}),
+    "api:labels": api_get(api_blog),
+    # A JSON body is no image (415): past the access checks.
+    "api:media": api_post(api_members(), api_blog, lambda c: {"alt": "x"}),
 }
 
 # The Django admin: every pattern is the operator's, except its own sign-in and sign-out pages.

@@ -126,6 +126,12 @@ def build_cast() -> Cast:
             status=ImportJob.Status.DONE,
         ),
     }
+    # Each role's app password, read and write, for the API's rows of the table.
+    extra["tokens"] = {
+        role: app_passwords.create(user, "Access test", ["write"])[1]
+        for role, user in users.items()
+        if user is not None
+    }
     cast = Cast(blog=blog, other_blog=other_blog, users=users, extra=extra)
     for role, user in users.items():
         if user is not None:

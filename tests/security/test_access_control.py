@@ -10,6 +10,7 @@ the database at all.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -80,10 +81,11 @@ def cast(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cast]:
 
 
 # What a refused request may still write: the session (a signed-in client's own), django-axes'
-# records of sign-in attempts, and rate-limit counters (a refused request still counts against
-# its sender's limits: core.ratelimit keeps them in the cache under one prefix).
+# records of sign-in attempts, an app password's last use, and rate-limit counters (a refused
+# request still counts against its sender's limits: core.ratelimit keeps them in the cache
+# under one prefix).
 HOUSEKEEPING = re.compile(
-    r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "?(django_session|axes_)'
+    r'^\s*(INSERT INTO|UPDATE|DELETE FROM) "?(django_session|axes_|blogs_apppassword)'
     r'|^\s*(INSERT INTO|UPDATE|DELETE FROM) "?broadsheet_cache"?\b.*\'(:\d+:)?ratelimit:',
     re.I | re.S,
 )
@@ -123,7 +125,11 @@ def outcome(response: HttpResponse) -> str:
     }.get(code, rules.OK if code < 500 else str(code))
 
 
-def request(cast: Cast, role: str, method: str, path: str, data: dict[str, Any]) -> HttpResponse:
+def request(
+    cast: Cast, role: str, method: str, path: str, data: dict[str, Any], *, bearer: bool = False
+) -> HttpResponse:
+    if bearer:
+        return api_request(cast, role, method, path, data)
     # A fresh client with only the role's session cookie: whatever an earlier request set (a
     # CSRF cookie, messages, a signed-out session) is forgotten, like the database changes.
     client = Client()
@@ -132,6 +138,17 @@ def request(cast: Cast, role: str, method: str, path: str, data: dict[str, Any])
     if method == "GET":
         return client.get(path)
     return client.post(path, data)
+
+
+def api_request(
+    cast: Cast, role: str, method: str, path: str, data: dict[str, Any]
+) -> HttpResponse:
+    """As an API client calls: the role's app password, no cookie, JSON."""
+    client, token = Client(), cast.tokens.get(role)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if method == "GET":
+        return client.get(path, **headers)
+    return client.post(path, json.dumps(data), content_type="application/json", **headers)
 
 
 def arguments(pattern: Pattern, case: rules.Case, cast: Cast) -> dict[str, Any]:
@@ -151,7 +168,9 @@ def check(pattern: Pattern, cast: Cast) -> list[str]:
         for method, expected in (("GET", case.get), ("POST", case.post)):
             for role in rules.ROLES:
                 with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-                    response = request(cast, role, method, path, case.data(cast))
+                    response = request(
+                        cast, role, method, path, case.data(cast), bearer=case.bearer
+                    )
                     got = outcome(response)
                     if not rules.matches(got, expected[role]):
                         wrong.append(f"{method} {path} as {role}: {got}, expected {expected[role]}")

@@ -4,7 +4,8 @@ The URLs come from the access rule table (every pattern a role may POST to), so 
 state-changing view is covered the day its rule is written. Three views check by other means,
 on purpose, and are held to that instead: the comment form (a failed check hands the comment
 back on a confirm page, stored nowhere) and the unsubscribe and reply-confirmation links
-(their signed token is the credential; mail clients post the first with no cookie).
+(their signed token is the credential; mail clients post the first with no cookie). The API
+(`/blogger/v3/`) takes no cookie at all: a POST carrying only a session is answered 401.
 """
 
 from __future__ import annotations
@@ -94,6 +95,11 @@ def test_a_post_without_a_csrf_token_is_refused(
         assert response.status_code == 200  # the signed token is the credential
     elif pattern.key in SIGNED_OR_HARMLESS:
         assert response.status_code in (200, 429)
+    elif case.bearer:
+        # The API takes no cookie, which is its CSRF defence: the signed-in browser a forged
+        # cross-site POST rides on is nobody there.
+        assert response.status_code == 401, (path, role, response.status_code)
+        assert not changed, changed
     else:
         assert response.status_code == 403, (path, role, response.status_code)
         assert not changed, changed

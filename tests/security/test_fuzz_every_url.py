@@ -6,7 +6,8 @@ the real objects of the cast and the demo blog, and hostile ones), adds query pa
 name the views read, Blogger's, unknown ones; repeated, empty, broken), picks a Host header
 ALLOWED_HOSTS accepts or refuses, and sends GET, HEAD or a POST whose body is a valid form
 with hostile values in some of its fields (form-encoded or JSON). Anonymous readers walk every
-pattern; the blog's admin walks the studio's again. The answer may be anything but a 5xx.
+pattern; the blog's admin walks the studio's again, and the API's with an app password. The
+answer may be anything but a 5xx.
 
 Each request runs in a savepoint that is rolled back, on the cast of `test_access_control.py`
 plus the demo blog. The budget is fixed (`derandomize=True`, no example database), so a run is
@@ -197,6 +198,10 @@ def requests(draw: st.DrawFn, route: Route, world: World, read: list[str]) -> Re
 
 def client_for(world: World, role: str) -> Client:
     # Anything the view raises comes out of the client with its traceback: a 500 found.
+    if role == "api-admin":
+        # The API's clients: the admin's app password, no cookie.
+        token = world.cast.tokens["admin"]
+        return Client(raise_request_exception=True, HTTP_AUTHORIZATION=f"Bearer {token}")
     client = Client(raise_request_exception=True)
     if role in world.cast.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.cast.sessions[role]
@@ -268,6 +273,7 @@ def sweep(route: Route, role: str, world: World, read: list[str], fields: list[s
 FORM = "application/x-www-form-urlencoded"
 CASES = [(route, "anonymous") for route in ROUTES]
 CASES += [(route, "admin") for route in ROUTES if route.is_studio]
+CASES += [(route, "api-admin") for route in ROUTES if route.template.startswith("/blogger/")]
 
 
 @pytest.mark.parametrize(

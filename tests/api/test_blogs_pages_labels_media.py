@@ -1,0 +1,78 @@
+"""The blogs, users, pages and labels resources, and image uploads."""
+
+from __future__ import annotations
+
+import base64
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from broadsheet.media.models import UploadedImage
+from broadsheet.posts.actions import save_page
+from broadsheet.posts.models import Page
+from tests.api.conftest import reason
+from tests.studio.images import photo
+
+
+def test_a_blog_by_id_by_url_and_the_callers_blogs(blog, other_blog, author, api_for):
+    api = api_for(author)
+    found = api.get(f"blogs/{blog.pk}").json()
+    assert found["kind"] == "blogger#blog" and found["name"] == "Field Notes"
+    assert api.get("blogs/byurl?url=http://localhost/").json()["id"] == str(blog.pk)
+    # Another Blog exists, but Ada does not write on it: no such blog, for her.
+    assert api.get("blogs/byurl?url=http://other.localhost/").status_code == 404
+    assert reason(api.get("blogs/byurl?url=not a url")) == "invalid"
+    mine = api.get("users/self/blogs").json()["items"]
+    assert [b["id"] for b in mine] == [str(blog.pk)]
+    assert api.get("users/self").json()["displayName"] == "Ada Byron"
+    assert api.get("users/12").status_code == 404
+
+
+def test_basic_authentication_works_for_simple_clients(blog, author, api_for):
+    from broadsheet.blogs import app_passwords
+
+    _, secret = app_passwords.create(author, "curl", ["read"])
+    header = "Basic " + base64.b64encode(f"ada:{secret}".encode()).decode()
+    api = api_for(author)
+    answer = api.client.get(f"/blogger/v3/blogs/{blog.pk}", HTTP_AUTHORIZATION=header)
+    assert answer.status_code == 200
+
+
+def test_pages_live_to_members_drafts_to_admins(blog, admin, author, api_for):
+    live = save_page(Page(blog=blog, title="About", source="Us.", status=Page.Status.PUBLISHED))
+    save_page(Page(blog=blog, title="Soon", source="x"))
+    listed = api_for(author).get(f"blogs/{blog.pk}/pages?status=live,draft").json()["items"]
+    assert [p["title"] for p in listed] == ["About"]
+    everything = api_for(admin).get(f"blogs/{blog.pk}/pages?status=live,draft").json()["items"]
+    assert sorted(p["status"] for p in everything) == ["DRAFT", "LIVE"]
+    one = api_for(author).get(f"blogs/{blog.pk}/pages/{live.pk}").json()
+    assert one["kind"] == "blogger#page" and one["content"].strip() == "<p>Us.</p>"
+
+
+def test_labels_count_live_posts(blog, author, make_post, api_for):
+    make_post("One", labels=("garden",))
+    make_post("Two", labels=("garden", "leeks"), status="draft", published_at=None)
+    items = api_for(author).get(f"blogs/{blog.pk}/labels").json()["items"]
+    assert {i["name"]: i["totalItems"] for i in items} == {"garden": 1, "leeks": 0}
+
+
+def test_an_image_upload_is_stored_as_the_studio_stores_it(blog, author, api_for):
+    api = api_for(author)
+    upload = SimpleUploadedFile("leeks.jpg", photo(800, 600), "image/jpeg")
+    answer = api.client.post(
+        f"/blogger/v3/blogs/{blog.pk}/media", {"image": upload, "alt": "Leeks"}, **api.auth
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["width"] == 800 and UploadedImage.objects.get().alt == "Leeks"
+    raw = api.client.post(
+        f"/blogger/v3/blogs/{blog.pk}/media?name=x.jpg",
+        photo(300, 200),
+        content_type="image/jpeg",
+        **api.auth,
+    )
+    assert raw.status_code == 200
+    bad = api.client.post(
+        f"/blogger/v3/blogs/{blog.pk}/media", b"not an image", content_type="image/png", **api.auth
+    )
+    assert bad.status_code == 400 and reason(bad) == "invalid"
+    text = api.send("POST", f"blogs/{blog.pk}/media", {"image": "x"})
+    assert text.status_code == 415
