@@ -3,7 +3,9 @@ and the role rules that hold for every API."""
 
 from __future__ import annotations
 
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.posts.models import Post
 from tests.api.conftest import ROOT, Api, reason
@@ -169,3 +171,17 @@ def test_guessing_app_passwords_is_answered_429(blog, author, api_for):
     assert [wrong.get(f"blogs/{blog.pk}").status_code for _ in range(2)] == [401, 401]
     throttled = wrong.get(f"blogs/{blog.pk}")
     assert throttled.status_code == 429 and reason(throttled) == "rateLimitExceeded"
+
+
+def test_a_list_takes_as_many_queries_for_ten_posts_as_for_one(blog, author, make_post, api_for):
+    api = api_for(author)
+    make_post("First", labels=("a",))
+    api.get(f"blogs/{blog.pk}/posts")  # the app password's last use is written once
+    with CaptureQueriesContext(connection) as one:
+        api.get(f"blogs/{blog.pk}/posts")
+    for number in range(9):
+        make_post(f"Post {number}", labels=("a", f"l{number}"))
+    with CaptureQueriesContext(connection) as ten:
+        answer = api.get(f"blogs/{blog.pk}/posts")
+    assert len(answer.json()["items"]) == 10
+    assert len(ten.captured_queries) == len(one.captured_queries)
