@@ -123,7 +123,7 @@ def report(rows: list[tuple[str, float]], args: argparse.Namespace) -> str:
         f"{args.posts} posts, median of {args.repeat}, {platform.python_version()}, "
         f"{os.cpu_count()} cores, {dt.date.today()}",
         "",
-        "| request | median ms | × home page |",
+        "| request | median ms | x home page |",
         "| --- | ---: | ---: |",
     ]
     lines += [f"| {name} | {ms:.1f} | {ms / base:.2f} |" for name, ms in rows]
