@@ -76,3 +76,23 @@ def test_an_image_upload_is_stored_as_the_studio_stores_it(blog, author, api_for
     assert bad.status_code == 400 and reason(bad) == "invalid"
     text = api.send("POST", f"blogs/{blog.pk}/media", {"image": "x"})
     assert text.status_code == 415
+
+
+def test_admins_write_pages_and_authors_are_refused(blog, admin, author, api_for):
+    grace = api_for(admin)
+    made = grace.send(
+        "POST",
+        f"blogs/{blog.pk}/pages?isDraft=true",
+        {"title": "Contact", "content": "<p>Write.</p>"},
+    )
+    assert made.status_code == 200 and made.json()["status"] == "DRAFT"
+    pk = made.json()["id"]
+    assert grace.send("POST", f"blogs/{blog.pk}/pages/{pk}/publish").json()["status"] == "LIVE"
+    patched = grace.send("PATCH", f"blogs/{blog.pk}/pages/{pk}", {"title": "Contact us"})
+    assert patched.json()["title"] == "Contact us" and patched.json()["status"] == "LIVE"
+    refused = api_for(author).send("PATCH", f"blogs/{blog.pk}/pages/{pk}", {"title": "Mine"})
+    assert refused.status_code == 403 and reason(refused) == "forbidden"
+    assert api_for(author).send("POST", f"blogs/{blog.pk}/pages", {"title": "X"}).status_code == 403
+    assert grace.send("POST", f"blogs/{blog.pk}/pages/{pk}/revert").json()["status"] == "DRAFT"
+    assert grace.send("DELETE", f"blogs/{blog.pk}/pages/{pk}").status_code == 204
+    assert Page.objects.get(pk=pk).status == Page.Status.TRASH

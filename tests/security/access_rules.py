@@ -175,6 +175,12 @@ def api_post_owner() -> Expect:
     return {**api_members(), **refused}
 
 
+def api_admins() -> Expect:
+    """A write the blog's admins alone may make; other members are told why not."""
+    refused = dict.fromkeys(("contributor", "other_author", "owner"), FORBIDDEN)
+    return {**api_members(), **refused}
+
+
 def api_get(args: Args, query: str = "", expected: Expect | None = None) -> Rule:
     return rule(
         Case(expected or api_members(), everyone(NOT_ALLOWED), args, query=query, bearer=True)
@@ -251,6 +257,10 @@ def api_post_ids(cast: Any) -> dict[str, Any]:
 
 def api_comment_ids(cast: Any) -> dict[str, Any]:
     return {**api_post_ids(cast), "comment_id": str(cast.comment.pk)}
+
+
+def api_page_ids(cast: Any) -> dict[str, Any]:
+    return {"blog_id": str(cast.blog.pk), "page_id": str(cast.page.pk)}
 
 
 def post_path(cast: Any) -> dict[str, Any]:
@@ -498,8 +508,19 @@ RULES: dict[str, Rule] = {
         api_post_owner(), lambda c: {**api_comment_ids(c), "verb": "spam"}
     ),
     "api:blog-comments": api_get(api_blog),
-    "api:pages": api_get(api_blog),
-    "api:page": api_get(lambda c: {**api_blog(c), "page_id": str(c.page.pk)}),
+    # Pages: every member reads the live ones; only the blog's admins write them.
+    "api:pages": rule(
+        Case(
+            api_members(),
+            api_admins(),
+            api_blog,
+            lambda c: {"title": "Direct", "content": "<p>By hand.</p>"},
+            bearer=True,
+        )
+    ),
+    "api:page": api_get(api_page_ids),
+    "api:page-publish": api_post(api_admins(), api_page_ids),
+    "api:page-revert": api_post(api_admins(), api_page_ids),
     "api:labels": api_get(api_blog),
     # A JSON body is no image (415): past the access checks.
     "api:media": api_post(api_members(), api_blog, lambda c: {"alt": "x"}),

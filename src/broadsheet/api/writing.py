@@ -18,7 +18,7 @@ from django.utils import timezone
 from broadsheet.api.errors import ApiError
 from broadsheet.api.params import moment
 from broadsheet.posts.actions import Content, Intent
-from broadsheet.posts.models import Post, SourceFormat
+from broadsheet.posts.models import Page, Post, SourceFormat
 
 MOST_CONTENT = 1_000_000  # characters: a book chapter is a tenth of it
 
@@ -83,3 +83,20 @@ def intent_to_publish(at: dt.datetime | None) -> Intent:
 
 def _at(asked: Content, when: dt.datetime | None) -> Content:
     return replace(asked, publish_at=when)
+
+
+def page_content(data: dict[str, Any], page: Page | None, *, fresh: bool = False) -> Content:
+    """The editor's fields for a static page: title and content (HTML); its address follows
+    the title until it is first published, as in the studio."""
+    kept = page if page is not None and not fresh else None
+    html = "content" in data or kept is None or kept.source_format == SourceFormat.HTML
+    return Content(
+        title=text(data, "title", kept.title if kept else "", 500),
+        source=text(data, "content", kept.source if kept else "", MOST_CONTENT),
+        source_format=SourceFormat.HTML if html else SourceFormat.MARKDOWN,
+    )
+
+
+def page_intent(page: Page) -> Intent:
+    """A patch leaves a page live or a draft as it was."""
+    return Intent.PUBLISH if page.status == Page.Status.PUBLISHED else Intent.DRAFT
