@@ -6,8 +6,8 @@ the real objects of the cast and the demo blog, and hostile ones), adds query pa
 name the views read, Blogger's, unknown ones; repeated, empty, broken), picks a Host header
 ALLOWED_HOSTS accepts or refuses, and sends GET, HEAD or a POST whose body is a valid form
 with hostile values in some of its fields (form-encoded or JSON). Anonymous readers walk every
-pattern; the blog's admin walks the studio's again, and the API's with an app password. The
-answer may be anything but a 5xx.
+pattern but the API's, which the blog's admin walks with an app password; the admin walks the
+studio's again. The answer may be anything but a 5xx.
 
 Each request runs in a savepoint that is rolled back, on the cast of `test_access_control.py`
 plus the demo blog. The budget is fixed (`derandomize=True`, no example database), so a run is
@@ -271,9 +271,13 @@ def sweep(route: Route, role: str, world: World, read: list[str], fields: list[s
 
 
 FORM = "application/x-www-form-urlencoded"
-CASES = [(route, "anonymous") for route in ROUTES]
+API = "/blogger/"
+# The API answers an anonymous request 401 before it reads anything else, so its routes are
+# walked with the admin's app password instead, which goes through every check an anonymous
+# request meets and on into the views: walking them twice would double their cost for nothing.
+CASES = [(route, "anonymous") for route in ROUTES if not route.template.startswith(API)]
 CASES += [(route, "admin") for route in ROUTES if route.is_studio]
-CASES += [(route, "api-admin") for route in ROUTES if route.template.startswith("/blogger/")]
+CASES += [(route, "api-admin") for route in ROUTES if route.template.startswith(API)]
 
 
 @pytest.mark.parametrize(

@@ -59,3 +59,9 @@ def test_revoking_needs_a_post_with_a_csrf_token(author, signed_in):
     forged = signed_in(author, csrf=True).post(url("app-password-revoke", mine.pk))
     assert forged.status_code == 403
     assert app_passwords.listed(author) == [mine]
+
+
+def test_an_empty_post_names_what_is_missing(author, signed_in):
+    response = signed_in(author).post(url("app-passwords"), {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]

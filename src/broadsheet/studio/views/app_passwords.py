@@ -23,9 +23,10 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
     if not isinstance(request.user, User):
         return signed_out(request)
     blogs = _blogs(request.user)
-    form = AppPasswordForm(request.POST or None, blogs=[(b.slug, b.title) for b in blogs])
+    choices = [(b.slug, b.title) for b in blogs]
     if request.method != "POST":
-        return _page(request, form)
+        return _page(request, AppPasswordForm(blogs=choices))
+    form = AppPasswordForm(request.POST, blogs=choices)
     if not form.is_valid():
         return _page(request, form, status=400)
     try:
@@ -33,8 +34,7 @@ def app_password_list(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return _page(request, form, status=400)
-    fresh = AppPasswordForm(blogs=[(b.slug, b.title) for b in blogs])
-    return _page(request, fresh, secret=secret, made=row.name)
+    return _page(request, AppPasswordForm(blogs=choices), secret=secret, made=row.name)
 
 
 def _blogs(user: User) -> list[Blog]:
