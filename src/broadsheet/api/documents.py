@@ -171,7 +171,6 @@ def discovery(site: str) -> Json:
         "rootUrl": site,
         "servicePath": "blogger/v3/",
         "baseUrl": site + "blogger/v3/",
-        "batchPath": "batch",
         "parameters": {},
         "auth": {
             "oauth2": {"scopes": {name: {"description": text} for name, text in SCOPES.items()}}
