@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
+from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
@@ -173,6 +174,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
     "studio:profile": (studio_forms.ProfileForm,),
+    "studio:theme": (ThemeForm,),
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),
