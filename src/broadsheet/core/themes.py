@@ -71,7 +71,6 @@ class Theme:
     heading_font: str = "system-serif"
     listing: str = ""  # a template name; "" for the reader's own list of posts
     listing_file: Path | None = None  # an operator theme's own list template
-    shows_images: bool = False  # its lists show each post's first image
 
 
 class ThemeError(ValueError):
@@ -136,7 +135,7 @@ def from_folder(folder: Path) -> Theme:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ThemeError(f"{where}: {error}") from None
     stylesheet = str(meta.get("stylesheet", "theme.css"))
-    if not (folder / "static" / stylesheet).is_file() or ".." in stylesheet:
+    if ".." in stylesheet or not (folder / "static" / stylesheet).is_file():
         raise ThemeError(f"{where}: static/{stylesheet} is not in the theme's folder.")
     return Theme(
         name=folder.name,
@@ -148,7 +147,6 @@ def from_folder(folder: Path) -> Theme:
         text_font=_font(meta, "text_font", where),
         heading_font=_font(meta, "heading_font", where),
         listing_file=_listing(folder, meta, where),
-        shows_images=bool(meta.get("shows_images", False)),
     )
 
 

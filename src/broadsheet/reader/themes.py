@@ -44,7 +44,6 @@ MAGAZINE = Theme(
     text_font="source-serif-4",
     heading_font="fraunces",
     listing="reader/themes/magazine_listing.html",
-    shows_images=True,
 )
 GALLERY = Theme(
     name="gallery",
@@ -56,7 +55,6 @@ GALLERY = Theme(
     text_font="inter",
     heading_font="inter",
     listing="reader/themes/gallery_listing.html",
-    shows_images=True,
 )
 BUILT_IN = (COLUMN, MAGAZINE, GALLERY)
 
