@@ -27,7 +27,20 @@ $(COMPOSE_JS): node_modules/.installed $(wildcard src/broadsheet/studio/assets/*
 	node_modules/.bin/esbuild src/broadsheet/studio/assets/compose.js --bundle --minify \
 		--format=iife --target=es2020 --legal-comments=eof --log-level=warning --outfile=$@
 
-assets: $(COMPOSE_JS)
+# The reader's self-hosted fonts (the Theme page's shortlist, core/themes.py FONTS): the latin,
+# variable-weight woff2 files of npm's @fontsource-variable packages, copied on every machine,
+# never committed (docs/themes.md).
+FONTS := literata source-serif-4 fraunces inter atkinson-hyperlegible-next
+FONT_DIR := src/broadsheet/reader/static/reader/build/fonts
+FONT_FILES := $(foreach f,$(FONTS),$(FONT_DIR)/$(f)-normal.woff2 $(FONT_DIR)/$(f)-italic.woff2)
+$(FONT_DIR)/%-normal.woff2: node_modules/.installed
+	@mkdir -p $(@D)
+	cp node_modules/@fontsource-variable/$*/files/$*-latin-wght-normal.woff2 $@
+$(FONT_DIR)/%-italic.woff2: node_modules/.installed
+	@mkdir -p $(@D)
+	cp node_modules/@fontsource-variable/$*/files/$*-latin-wght-italic.woff2 $@
+
+assets: $(COMPOSE_JS) $(FONT_FILES)
 
 # Links in mail name the port it serves on, unless told otherwise (docs/configuration.md).
 run: install assets
@@ -59,4 +72,4 @@ bench: install
 	$(BIN)/python bench/run.py --make
 
 clean:
-	rm -rf $(VENV) node_modules $(dir $(COMPOSE_JS)) var test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules $(dir $(COMPOSE_JS)) $(FONT_DIR) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

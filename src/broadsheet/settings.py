@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from broadsheet.core import themes
 from broadsheet.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -279,6 +280,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("BROADSHEET_STATIC_FROM_SOURCE", False)
+# Themes the operator adds (docs/themes.md): a folder of theme folders; each one's `static/`
+# is served at /static/themes/<name>/ once `broadsheet setup` has collected it.
+THEMES_DIR = env_str("BROADSHEET_THEMES_DIR", "")
+STATICFILES_DIRS = themes.static_dirs(THEMES_DIR)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 # The app serves MEDIA_ROOT itself (embedded mode); turn off when nginx or a CDN serves it.

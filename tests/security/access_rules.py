@@ -225,6 +225,14 @@ def editor_data(cast: Any) -> dict[str, Any]:
     }
 
 
+def theme_data(cast: Any) -> dict[str, Any]:
+    return {"theme": "gallery", "theme_accent": "#0b5a86", "theme_width": "wide"} | {
+        "theme_scheme": "dark",
+        "theme_text_font": "",
+        "theme_heading_font": "",
+    }
+
+
 def settings_data(cast: Any) -> dict[str, Any]:
     blog = cast.blog
     return {
@@ -311,6 +319,7 @@ RULES: dict[str, Rule] = {
     "studio:dashboard": rule(get_only(members(), blog)),
     "studio:blog-settings": rule(Case(admins(), admins(), blog, settings_data)),
     "studio:date-example": rule(get_only(admins(UNAUTHORIZED), blog)),
+    "studio:theme": rule(Case(admins(), admins(), blog, theme_data)),
     "studio:members": rule(get_only(admins(), blog)),
     "studio:invite": rule(
         post_only(admins(), blog, lambda cast: {"email": "new@example.com", "role": "admin"})
@@ -524,6 +533,7 @@ RULES: dict[str, Rule] = {
     "api:labels": api_get(api_blog),
     # A JSON body is no image (415): past the access checks.
     "api:media": api_post(api_members(), api_blog, lambda c: {"alt": "x"}),
+    "reader:theme-css": read_only(),
 }
 
 # The Django admin: every pattern is the operator's, except its own sign-in and sign-out pages.

@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
+from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
@@ -174,6 +175,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "studio:backup": (BackupForm,),
     "studio:profile": (studio_forms.ProfileForm,),
     "studio:app-passwords": (studio_forms.AppPasswordForm,),
+    "studio:theme": (ThemeForm,),
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),

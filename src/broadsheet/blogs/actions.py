@@ -75,6 +75,22 @@ def save_blog_settings(member: Membership, blog: Blog) -> Blog:
     return blog
 
 
+THEME_FIELDS = (
+    *("theme", "theme_accent", "theme_text_font", "theme_heading_font"),
+    *("theme_width", "theme_scheme", "favicon"),
+)
+
+
+@transaction.atomic
+def save_theme(member: Membership, blog: Blog) -> Blog:
+    """Store a blog's theme and its options. Every cached page names the old stylesheet and
+    favicon, so the content version moves (the sidebar's HTML, which holds neither, stays)."""
+    require(member.is_admin and member.blog_id == blog.pk, "Only the blog's admins change it.")
+    blog.save(update_fields=[*THEME_FIELDS, "updated_at"])
+    bump_content_version(blog, sidebar=False)
+    return blog
+
+
 @transaction.atomic
 def save_profile(profile: Profile) -> Profile:
     """Store how a person appears to readers. Every blog they write on shows them (bylines,

@@ -79,6 +79,16 @@ class Blog(models.Model):
         SUMMARY = "summary", "Until the jump break"
         NONE = "none", "None"
 
+    class Width(models.TextChoices):
+        NARROW = "narrow", "Narrow"
+        MEDIUM = "medium", "Medium"
+        WIDE = "wide", "Wide"
+
+    class Scheme(models.TextChoices):
+        AUTO = "auto", "As the reader's device is set (light or dark)"
+        LIGHT = "light", "Always light"
+        DARK = "dark", "Always dark"
+
     slug = models.CharField(max_length=63, unique=True, validators=[slug_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -122,6 +132,18 @@ class Blog(models.Model):
     share_links = models.BooleanField(default=True)
     # Blogger's "Custom robots.txt": served in place of the generated one when not empty.
     custom_robots_txt = models.TextField(blank=True, validators=[validate_robots_txt])
+    # The look (reader.themes, docs/themes.md): a theme by name and the writer's choices on it.
+    # "" for an accent or a font is "the theme's own".
+    theme = models.CharField(max_length=40, default="column")
+    theme_accent = models.CharField(
+        max_length=7, blank=True, validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$")]
+    )
+    theme_text_font = models.CharField(max_length=40, blank=True)
+    theme_heading_font = models.CharField(max_length=40, blank=True)
+    theme_width = models.CharField(max_length=8, choices=Width.choices, default=Width.MEDIUM)
+    theme_scheme = models.CharField(max_length=8, choices=Scheme.choices, default=Scheme.AUTO)
+    # A small square image in the default storage (`media.actions.store_favicon`); "" is ours.
+    favicon = models.CharField(max_length=255, blank=True)
     # Bumped by every write that changes what readers see; page caches key on it.
     content_version = models.PositiveBigIntegerField(default=1)
     # The content version at which the sidebar (Featured Post, Pages, Blog Archive, Labels)
@@ -179,6 +201,10 @@ class Blog(models.Model):
         if _LOOKS_LIKE_HTML.search(message):
             return markup.sanitize(message)
         return markup.comment_html(message) if message else ""
+
+    @property
+    def favicon_url(self) -> str:
+        return default_storage.url(self.favicon) if self.favicon else ""
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -14,8 +14,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.text import slugify
 
-from broadsheet.blogs.actions import save_profile
-from broadsheet.blogs.models import Membership, Profile
+from broadsheet.blogs.actions import save_profile, save_theme
+from broadsheet.blogs.models import Blog, Membership, Profile
 from broadsheet.blogs.quotas import Quota, charge, refund
 from broadsheet.media import images
 from broadsheet.media.models import UploadedImage
@@ -95,3 +95,25 @@ def store_avatar(upload: IO[bytes]) -> str:
         raise ValidationError({"avatar": error.messages}) from None
     name = f"avatars/{uuid.uuid4().hex[:16]}.{variant.extension}"
     return default_storage.save(name, ContentFile(variant.data))
+
+
+# Browsers draw a tab's icon at 16-32 CSS pixels; 64 keeps it sharp on high-density screens.
+FAVICON_SIDE = 64
+
+
+def update_theme(
+    member: Membership, blog: Blog, upload: IO[bytes] | None, *, remove_favicon: bool
+) -> Blog:
+    """Store a blog's theme and options (`blogs.actions.save_theme`) with a new favicon when one
+    was uploaded (re-encoded as a small square, as avatars are), or Broadsheet's when asked.
+    ValidationError (keyed `favicon`) for a refused file, before anything is saved."""
+    if upload is not None:
+        try:
+            variant = images.square(upload, FAVICON_SIDE)
+        except ValidationError as error:
+            raise ValidationError({"favicon": error.messages}) from None
+        name = f"favicons/{uuid.uuid4().hex[:16]}.{variant.extension}"
+        blog.favicon = default_storage.save(name, ContentFile(variant.data))
+    elif remove_favicon:
+        blog.favicon = ""
+    return save_theme(member, blog)

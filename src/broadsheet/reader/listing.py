@@ -14,6 +14,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Post
+from broadsheet.reader.popular import thumbnail
 
 
 @dataclass
@@ -36,10 +37,12 @@ def group_by_day(posts: list[Post], blog: Blog) -> list[Day]:
 
 
 def prepare(posts: list[Post]) -> list[Post]:
-    """Labels in one query, and the teaser up to the jump break for listings."""
+    """Labels in one query, the teaser up to the jump break for listings, and the first image
+    for themes whose lists show one (Magazine, Gallery)."""
     prefetch_related_objects(posts, "labels")
     for post in posts:
         post.teaser_html, post.has_jump = markup.split_jump(post.body_html)  # type: ignore[attr-defined]
+        post.feature_image = thumbnail(post)  # type: ignore[attr-defined]
     return posts
 
 

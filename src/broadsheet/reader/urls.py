@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from broadsheet.reader import share_views, views
+from broadsheet.reader import share_views, theme_css, views
 
 app_name = "reader"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     ),
     path("p/<str:slug>.html", views.page_detail, name="page"),
     path("share/mastodon/<int:pk>", share_views.mastodon, name="share-mastodon"),
+    # The blog's theme options as CSS (reader.theme_css); not a Blogger address, none clashes.
+    path("theme.css", theme_css.theme_css, name="theme-css"),
 ]

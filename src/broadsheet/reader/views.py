@@ -22,7 +22,7 @@ from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import listing, postpage
+from broadsheet.reader import listing, postpage, themes
 from broadsheet.reader.gadgets import sidebar_html
 from broadsheet.reader.popular import popular_html
 from broadsheet.reader.share import share_links
@@ -30,12 +30,14 @@ from broadsheet.reader.thread import thread_html
 
 
 def blog_render(
-    request: HttpRequest, blog: Blog, template: str, context: dict[str, Any], status: int = 200
+    request: HttpRequest, blog: Blog, template: Any, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
     with translation.override(blog.language):
         sidebar = {"sidebar_html": sidebar_html(blog, now), "popular_html": popular_html(blog, now)}
         full = {"blog": blog, "now": now, **sidebar, **context}
+        if not isinstance(template, str):  # an operator theme's own template (reader.themes)
+            return HttpResponse(template.render(full, request), status=status)
         return render(request, template, full, status=status)
 
 
@@ -65,7 +67,8 @@ def listing_page(
         raise Http404("That page of posts does not exist.")
     links = listing.pager_links(blog, page, older_path, size, extra_params or {})
     days = listing.group_by_day(listing.prepare(page.posts), blog)
-    return blog_render(request, blog, "reader/listing.html", {"days": days, **links, **context})
+    template = themes.listing_template(themes.of(blog, request))
+    return blog_render(request, blog, template, {"days": days, **links, **context})
 
 
 @require_safe

@@ -16,6 +16,7 @@ from broadsheet.studio.views import (
     posts,
     profile,
     stats,
+    theme,
 )
 from broadsheet.studio.views.backup import backup
 
@@ -102,6 +103,7 @@ urlpatterns = [
     path(blog, blogs.dashboard, name="dashboard"),
     path(blog + "settings/", blogs.blog_settings, name="blog-settings"),
     path(blog + "settings/date-example/", blogs.date_example, name="date-example"),
+    path(blog + "theme/", theme.theme, name="theme"),
     path(blog + "backup/", backup, name="backup"),
     path(blog + "members/", members.members, name="members"),
     path(blog + "members/invite/", members.invite, name="invite"),
