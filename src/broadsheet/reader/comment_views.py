@@ -54,6 +54,10 @@ def form_token(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     blog = reader_blog(request)
+    if request.method == "POST":
+        shown = access.public_post(blog, post_id)
+        if not access.comments_open(shown):
+            return closed_page(request, shown)
     post = access.commentable_post(blog, post_id)
     refused = access.refusal(blog, request.user)
     if refused is access.Refusal.SIGN_IN or (refused and not request.user.is_authenticated):
@@ -90,11 +94,21 @@ def store(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return form_page(request, post, form, status=400)
+    except actions.NotAllowed:  # closed (or the rule changed) between the page and the post
+        return closed_page(request, post)
     except actions.RateLimited:
         return form_page(request, post, form, notice=TOO_MANY, status=429)
     if comment.status == Comment.Status.PUBLISHED:
         return redirect(comment_url(comment))
     return redirect(held_url(post))
+
+
+def closed_page(request: HttpRequest, post: Post) -> HttpResponse:
+    """Comments were closed after the reader opened the page: say so, and hand back what they
+    wrote (as text, to copy) instead of throwing it away. Nothing is stored."""
+    body = str(request.POST.get("body", ""))[: defences.MAX_BODY * 2]
+    context = {"post": post, "closed": access.CLOSED, "typed": body, "page_title": access.CLOSED}
+    return blog_render(request, post.blog, "comments/form_page.html", context, status=403)
 
 
 def csrf_passes(request: HttpRequest) -> bool:

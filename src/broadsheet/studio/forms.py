@@ -19,7 +19,7 @@ from broadsheet.core import markup, slugs
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
-from broadsheet.posts.models import Autosave, Page, Post, Robots, SourceFormat
+from broadsheet.posts.models import Autosave, Page, Post, ReaderComments, Robots, SourceFormat
 
 PERMALINK_HELP = (
     "Letters, digits, and _ - . only; .html is added. Leave empty to make one from the title."
@@ -88,7 +88,13 @@ class PostForm(PlainInput, forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    comments_allowed = forms.BooleanField(label="Allow comments", required=False, initial=True)
+    reader_comments = forms.ChoiceField(
+        label="Reader comments",
+        choices=ReaderComments.choices,
+        initial=ReaderComments.ALLOW,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     robots = forms.ChoiceField(
         label="Custom robots tags",
         choices=Robots.choices,
@@ -120,6 +126,15 @@ class PostForm(PlainInput, forms.Form):
     def clean_permalink(self) -> str:
         return clean_custom_permalink(self.cleaned_data["permalink"])
 
+    def clean_reader_comments(self) -> str:
+        # Before the three options the editor had an "Allow comments" checkbox; a script or an
+        # autosave from then still sends it, and means what it meant.
+        chosen = self.cleaned_data["reader_comments"]
+        if chosen:
+            return str(chosen)
+        legacy = self.data.get("comments_allowed")
+        return ReaderComments.ALLOW if legacy == "on" else ReaderComments.STOP
+
     def content(self) -> Content:
         data = self.cleaned_data
         return Content(
@@ -129,7 +144,8 @@ class PostForm(PlainInput, forms.Form):
             labels=data["labels"],
             permalink=data["permalink"],
             search_description=data["search_description"],
-            comments_allowed=data["comments_allowed"],
+            comments_allowed=data["reader_comments"] == ReaderComments.ALLOW,
+            comments_hidden=data["reader_comments"] == ReaderComments.HIDE,
             robots=data["robots"],
             publish_at=data["publish_at"],
         )
@@ -224,7 +240,7 @@ def post_initial(post: Post, autosaved: Autosave | None) -> dict[str, Any]:
         "labels": ", ".join(label.name for label in post.labels.all()),
         "permalink": "" if post.permalink else post.slug,
         "search_description": post.search_description,
-        "comments_allowed": post.comments_allowed,
+        "reader_comments": post.reader_comments,
         "robots": post.robots or "",
         "publish_at": post.published_at,
     }
