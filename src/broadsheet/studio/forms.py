@@ -399,6 +399,15 @@ class BlogForm(PlainInput, forms.ModelForm):
         help_text="As on Blogger: readers of the posts feed are sent there (FeedBurner, say)."
         " Members, and requests with ?redirect=false, still get the feed.",
     )
+    # Not required: a client that does not know the setting (an older script) leaves it be.
+    comment_challenge = forms.ChoiceField(
+        label="Ask commenters a question",
+        choices=Blog.CommentChallenge.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A small sum in words (“What is three plus four?”) answered before a"
+        " comment is taken: no outside service, no image, no cookie, and no JavaScript needed.",
+    )
 
     class Meta:
         model = Blog
@@ -418,6 +427,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "moderation",
             "moderation_after_days",
             "comment_form_message",
+            "comment_challenge",
             "feed_content",
             "feed_redirect_url",
             "is_private",
@@ -496,6 +506,9 @@ class BlogForm(PlainInput, forms.ModelForm):
 
     def clean_slug(self) -> str:
         return clean_blog_slug(self.cleaned_data["slug"])
+
+    def clean_comment_challenge(self) -> str:
+        return self.cleaned_data["comment_challenge"] or self.instance.comment_challenge
 
     def _get_validation_exclusions(self) -> set[str]:
         # The one-default-blog constraint is kept by save_blog_settings, which takes the place
