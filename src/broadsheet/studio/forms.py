@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -20,6 +18,7 @@ from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Page, Post, ReaderComments, Robots, SourceFormat
+from broadsheet.studio.timezones import TimeZoneField, describe
 
 PERMALINK_HELP = (
     "Letters, digits, and _ - . only; .html is added. Leave empty to make one from the title."
@@ -382,12 +381,6 @@ def clean_blog_slug(slug: str) -> str:
     return slug
 
 
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-    return [(name, name.replace("_", " ")) for name in names]
-
-
 class BlogForm(PlainInput, forms.ModelForm):
     """Every setting a blog has. The featured post is chosen among its published posts."""
 
@@ -491,9 +484,8 @@ class BlogForm(PlainInput, forms.ModelForm):
 
     def __init__(self, *args: Any, may_set_default: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = forms.ChoiceField(
-            label="Time zone", choices=time_zone_choices(), initial="UTC"
-        )
+        zone = self.instance.time_zone if self.instance.pk else "UTC"
+        self.fields["time_zone"] = TimeZoneField(initial="UTC", help_text=describe(zone))
         featured = self.fields["featured_post"]
         featured.queryset = (  # type: ignore[attr-defined]
             Post.objects.public(self.instance).select_related(None).only("title", "published_at")
@@ -526,11 +518,7 @@ class NewBlogForm(PlainInput, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = forms.ChoiceField(
-            label="Time zone",
-            choices=time_zone_choices(),
-            initial=timezone.get_default_timezone_name(),
-        )
+        self.fields["time_zone"] = TimeZoneField(initial=timezone.get_default_timezone_name())
 
     def clean_slug(self) -> str:
         return clean_blog_slug(self.cleaned_data["slug"])
