@@ -112,8 +112,6 @@ def store(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return form_page(request, post, form, status=400)
-    except actions.NotAllowed:  # closed (or the rule changed) between the page and the post
-        return closed_page(request, post)
     except actions.RateLimited:
         return form_page(request, post, form, notice=TOO_MANY, status=429)
     if comment.status == Comment.Status.PUBLISHED:
