@@ -211,11 +211,12 @@ def test_another_blogs_post_or_a_draft_is_not_found(
 
 
 def test_closed_comments_take_none(blog: Blog, post: Post, make_post: MakePost) -> None:
+    # Refused with a message and the text handed back (tests/reader/test_reader_comments.py).
     closed = make_post("Closed", comments_allowed=False)
-    assert Client().post(f"/comments/post/{closed.pk}", comment_data(closed)).status_code == 404
+    assert Client().post(f"/comments/post/{closed.pk}", comment_data(closed)).status_code == 403
     blog.comments_enabled = False
     blog.save()
-    assert Client().post(f"/comments/post/{post.pk}", comment_data(post)).status_code == 404
+    assert Client().post(f"/comments/post/{post.pk}", comment_data(post)).status_code == 403
     assert not Comment.objects.exists()
 
 

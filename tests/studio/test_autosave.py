@@ -85,14 +85,14 @@ def test_every_field_of_the_editor_comes_back_from_an_autosave(blog, author, sig
         "permalink": "slug-hunt",
         "search_description": "Where the slugs go after dark.",
         "publish_at": "2031-05-04T09:30",
-        "comments_allowed": "",
+        "reader_comments": "hide",
     }
     assert client.post(url("autosave-new", blog.slug, "posts"), typed).status_code == 200
     page = client.get(url("post-new", blog.slug)).content.decode()
     assert "Where the slugs go after dark.</textarea>" in page
     assert 'value="slug-hunt"' in page and 'value="2031-05-04T09:30"' in page
-    checkbox = re.search(r'<input[^>]*name="comments_allowed"[^>]*>', page)
-    assert checkbox is not None and "checked" not in checkbox.group()
+    hide = re.search(r'<input[^>]*name="reader_comments" value="hide"[^>]*>', page)
+    assert hide is not None and "checked" in hide.group()
 
 
 def test_an_oversized_other_field_is_left_out_of_the_autosave(blog, author, signed_in):

@@ -26,10 +26,9 @@ def test_editor_has_labelled_fields(author, signed_in):
         "Custom permalink",
         "Search description",
         "Publish date and time",
-        "Allow comments",
     ]:
         assert f">{label}</label>" in page, label
-    assert "<legend>Format</legend>" in page
+    assert "<legend>Format</legend>" in page and "<legend>Reader comments</legend>" in page
     assert (
         'src="/static/studio/editor.js"' in page and "<script>" not in page and "style=" not in page
     )

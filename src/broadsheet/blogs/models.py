@@ -74,6 +74,11 @@ class Blog(models.Model):
         ALWAYS = "always", "Always"
         OLDER = "older", "On posts older than a number of days"
 
+    class CommentChallenge(models.TextChoices):
+        OFF = "off", "Off"
+        ANONYMOUS = "anonymous", "For commenters who are not signed in"
+        EVERYONE = "everyone", "For everyone"
+
     class FeedContent(models.TextChoices):
         FULL = "full", "Full"
         SUMMARY = "summary", "Until the jump break"
@@ -118,6 +123,10 @@ class Blog(models.Model):
     )
     moderation_after_days = models.PositiveIntegerField(default=14)
     comment_form_message = models.TextField(blank=True)
+    # A question in words the commenter answers (comments.challenge), asked of whom it says.
+    comment_challenge = models.CharField(
+        max_length=16, choices=CommentChallenge.choices, default=CommentChallenge.OFF
+    )
     feed_content = models.CharField(
         max_length=16, choices=FeedContent.choices, default=FeedContent.FULL
     )

@@ -19,6 +19,7 @@ from broadsheet.posts.models import Post
 
 MEMBERS_ONLY = "Only a member of this blog may post a comment."
 USERS_ONLY = "Only signed-in users may post a comment."
+CLOSED = "Comments are closed for this post."
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -34,8 +35,17 @@ def comments_open(post: Post) -> bool:
 
 def commentable_post(blog: Blog, post_id: int) -> Post:
     """The blog's public post with comments open, or 404."""
+    post = public_post(blog, post_id)
+    if not comments_open(post):
+        raise Http404("No post here takes comments.")
+    return post
+
+
+def public_post(blog: Blog, post_id: int) -> Post:
+    """The blog's public post, whatever its comment setting, or 404: a comment sent to a post
+    whose comments were closed since its page was read is answered, not lost."""
     post = Post.objects.public(blog).filter(pk=post_id).first()
-    if post is None or not comments_open(post):
+    if post is None:
         raise Http404("No post here takes comments.")
     post.blog = blog
     return post

@@ -89,7 +89,7 @@ def post_comment(
     """
     now = now or timezone.now()
     blog = post.blog
-    require(access.comments_open(post), "Comments are closed for this post.")
+    require(access.comments_open(post), access.CLOSED)
     refused = access.refusal(blog, user)
     require(refused is None, refused.value if refused else "")
     comment = _build(post, submission, user, now)

@@ -48,6 +48,9 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     # The honeypot: hidden from people by CSS, filled in by form-filling robots.
     website = forms.CharField(required=False)
+    # The blog's question, when it asks one (comments.challenge): its token and the answer.
+    challenge = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    answer = forms.CharField(required=False, max_length=40)
 
     def __init__(self, *args: Any, name_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,7 @@ class CommentsFeed(BlogFeed):
     """Every published comment on the blog's public posts, newest first."""
 
     def queryset(self) -> QuerySet[Comment]:
-        public = Post.objects.public(self.blog, self.now).order_by().values("pk")
+        public = shown(Post.objects.public(self.blog, self.now)).order_by().values("pk")
         comments = Comment.objects.filter(status=Comment.Status.PUBLISHED, post__in=public)
         return with_parent_id(comments.select_related("post")).order_by("-created_at", "-id")
 
@@ -100,8 +100,8 @@ class PostCommentsFeed(CommentsFeed):
 
     def queryset(self) -> QuerySet[Comment]:
         post = Post.objects.public(self.blog, self.now).filter(pk=self.post_id).first()
-        if post is None:
-            raise Http404("No such post.")
+        if post is None or not post.comments_shown:
+            raise Http404("No such post, or its comments are hidden.")
         self.post = post
         comments = post.comments.filter(status=Comment.Status.PUBLISHED)
         return with_parent_id(comments).order_by("-created_at", "-id")
@@ -118,6 +118,12 @@ class PostCommentsFeed(CommentsFeed):
 
     def link(self) -> str:
         return self.url(self.post.permalink)
+
+
+def shown(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Leave out the posts whose comments are hidden (Blogger's "Don't allow, hide
+    existing"): their comments are in no feed, as on no page."""
+    return posts.exclude(comments_hidden=True, comments_allowed=False)
 
 
 def with_parent_id(comments: QuerySet[Comment]) -> QuerySet[Comment]:

@@ -100,8 +100,8 @@ class PostsFeed(BlogFeed):
     def item_categories(self, item: Post) -> list[str]:
         return [label.name for label in item.labels.all()]
 
-    def item_comments(self, item: Post) -> str:
-        return self.url(item.permalink + "#comments")
+    def item_comments(self, item: Post) -> str | None:
+        return self.url(item.permalink + "#comments") if item.comments_shown else None
 
     def item_extra_kwargs(self, item: Post) -> dict[str, Any]:
         link = self.url(item.permalink)
@@ -109,12 +109,15 @@ class PostsFeed(BlogFeed):
         return {
             **super().item_extra_kwargs(item),
             "body": entry_body(item.body_html, item.snippet, mode, link),
-            "replies": Replies(
-                item.comment_count,
-                self.url(f"/feeds/{item.pk}/comments/default"),
-                link + "#comments",
-            ),
+            "replies": self.replies(item, link),
         }
+
+    def replies(self, item: Post, link: str) -> Replies | None:
+        # A post whose comments are hidden has no count and no comment feed to point at.
+        if not item.comments_shown:
+            return None
+        feed_url = self.url(f"/feeds/{item.pk}/comments/default")
+        return Replies(item.comment_count, feed_url, link + "#comments")
 
 
 class PagesFeed(BlogFeed):

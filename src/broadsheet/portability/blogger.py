@@ -16,7 +16,9 @@ Blogger has written two shapes of Atom over the years, both handled here:
   (POST, PAGE, COMMENT), `blogger:status` (LIVE, DRAFT, SCHEDULED; PENDING or SPAM on
   comments), `blogger:filename` (the path, `/2024/10/slug.html`), `blogger:created`,
   `blogger:metaDescription`, `blogger:trashed` (a time when the item is in the trash),
-  `blogger:parent` (a comment's post) and `blogger:inReplyTo` (the comment it answers);
+  `blogger:parent` (a comment's post) and `blogger:inReplyTo` (the comment it answers),
+  `blogger:readerComments` (a post's comment option, in the values of Blogger's API: ALLOW,
+  DONT_ALLOW_SHOW_EXISTING, DONT_ALLOW_HIDE_EXISTING; absent means ALLOW);
   labels are categories in a `tag:blogger.com,1999:blog-ID` scheme.
 
 Times keep their offsets (`2008-04-15T09:28:00.000-07:00`) and are stored as the instants they
@@ -56,6 +58,7 @@ BLOGGER_2008 = "http://schemas.google.com/blogger/2008"
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
 LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
+CLOSED_OPTIONS = ("DONT_ALLOW_SHOW_EXISTING", "DONT_ALLOW_HIDE_EXISTING")
 
 # Prefixes Blogger has been seen to use without declaring them.
 UNDECLARED_PREFIXES = {"app": APP}
@@ -133,6 +136,7 @@ class BloggerReader:
     def item(self, entry: etree._Element, is_page: bool) -> ItemRecord:
         published = _time(entry, ATOM, "published")
         key = _child_text(entry, ATOM, "id")
+        option = _blogger(entry, "readerComments").upper()
         return ItemRecord(
             key=key,
             is_page=is_page,
@@ -147,6 +151,9 @@ class BloggerReader:
             old_path=self.path(entry),
             search_description=_blogger(entry, "metaDescription"),
             extra=_blogger_id(key),
+            # Blogger has no fourth option: anything else is its default, allow.
+            comments_allowed=option not in CLOSED_OPTIONS,
+            comments_hidden=option == "DONT_ALLOW_HIDE_EXISTING",
         )
 
     def path(self, entry: etree._Element) -> str:

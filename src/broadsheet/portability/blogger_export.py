@@ -42,8 +42,14 @@ from broadsheet.portability.links import local_iso, tag_uri
 from broadsheet.portability.text import text_to_html
 from broadsheet.portability.text import xml_text as _xml_text
 from broadsheet.posts import identity
-from broadsheet.posts.models import Page, Post
+from broadsheet.posts.models import Page, Post, ReaderComments
 
+# A post's comment option in Blogger's words (its API's `readerComments` values).
+BLOGGER_OPTIONS = {
+    ReaderComments.ALLOW: "ALLOW",
+    ReaderComments.STOP: "DONT_ALLOW_SHOW_EXISTING",
+    ReaderComments.HIDE: "DONT_ALLOW_HIDE_EXISTING",
+}
 NSMAP = {None: ATOM, "gd": GDATA, "thr": THREAD, "app": APP, "blogger": BLOGGER_2018}
 CHUNK = 500
 _TAIL_NUMBER = re.compile(r"(\d+)\s*$")
@@ -132,7 +138,10 @@ class _BloggerWriter:
             _sub(entry, BLOGGER_2018, "status", "SCHEDULED")
         if post.search_description:
             _sub(entry, BLOGGER_2018, "metaDescription", post.search_description)
-        _sub(entry, THREAD, "total", str(post.comment_count))
+        if not post.comments_allowed:
+            _sub(entry, BLOGGER_2018, "readerComments", BLOGGER_OPTIONS[post.reader_comments])
+        if post.comments_shown:  # a hidden thread has no count to tell
+            _sub(entry, THREAD, "total", str(post.comment_count))
         return entry
 
     def page(self, page: Page) -> etree._Element:

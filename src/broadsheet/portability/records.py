@@ -32,6 +32,7 @@ class ItemRecord:
     other_paths: list[str] = field(default_factory=list)
     slug_hint: str = ""
     comments_allowed: bool = True
+    comments_hidden: bool = False  # with comments_allowed off: Blogger's "hide existing"
     search_description: str = ""
     position: int = 0
     # Per-item data with no Broadsheet field (WordPress post meta, Blogger's numeric id).

@@ -75,6 +75,7 @@ BLOG_SETTINGS = (
     "moderation",
     "moderation_after_days",
     "comment_form_message",
+    "comment_challenge",
     "feed_content",
     "is_private",
     "hide_from_search_engines",

@@ -46,7 +46,7 @@ Kind = ImportedItem.Kind
 POST_FIELDS = [
     *("title", "source", "source_format", "body_html", "text", "snippet", "status"),
     *("published_at", "created_at", "updated_at", "author_name", "comments_allowed"),
-    *("search_description", "permalink", "slug", "source_id"),
+    *("search_description", "permalink", "slug", "source_id", "comments_hidden"),
 ]
 PAGE_FIELDS = [
     *("title", "source", "source_format", "body_html", "status", "position"),
@@ -269,6 +269,7 @@ class Writer:
         post.updated_at = record.updated_at or published_at or post.created_at
         post.author_name = record.author_name[:200]
         post.comments_allowed = record.comments_allowed
+        post.comments_hidden = record.comments_hidden and not record.comments_allowed
         post.search_description = record.search_description[:300]
         post.source_id = kept_id(record.key) or post.source_id
         if not post.permalink:

@@ -153,6 +153,7 @@ class Content:
     permalink: str = ""
     search_description: str = ""
     comments_allowed: bool = True
+    comments_hidden: bool = False  # only with comments_allowed off (Post.set_reader_comments)
     robots: str = ""
     publish_at: dt.datetime | None = None
 
@@ -202,6 +203,7 @@ def _take_content(post: Post, content: Content) -> None:
     post.source_format = content.source_format
     post.search_description = content.search_description
     post.comments_allowed = content.comments_allowed
+    post.comments_hidden = content.comments_hidden and not content.comments_allowed
     post.robots = content.robots
 
 

@@ -164,6 +164,14 @@ class Robots(models.TextChoices):
     NOTRANSLATE = "notranslate", "notranslate"
 
 
+class ReaderComments(models.TextChoices):
+    """Blogger's per-post "Reader comments" options (its API's `readerComments`)."""
+
+    ALLOW = "allow", "Allow"
+    STOP = "stop", "Don't allow, show existing"
+    HIDE = "hide", "Don't allow, hide existing"
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -198,7 +206,12 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     labels = models.ManyToManyField(Label, blank=True, related_name="posts")
+    # New comments are taken (Blogger's "Allow").
     comments_allowed = models.BooleanField(default=True)
+    # The comments already there are hidden too (Blogger's "Don't allow, hide existing"):
+    # readers see no thread, count or comment feed. Null is False; nullable for the same
+    # reason as `trashed_at` below.
+    comments_hidden = models.BooleanField(null=True, blank=True)
     search_description = models.CharField(max_length=300, blank=True)
     # Approved comments, kept by the comment actions so listings need no COUNT per post.
     comment_count = models.PositiveIntegerField(default=0)
@@ -261,6 +274,22 @@ class Post(models.Model):
             and self.published_at is not None
             and (self.published_at <= (now or timezone.now()))
         )
+
+    @property
+    def reader_comments(self) -> ReaderComments:
+        if self.comments_allowed:
+            return ReaderComments.ALLOW
+        return ReaderComments.HIDE if self.comments_hidden else ReaderComments.STOP
+
+    def set_reader_comments(self, option: str) -> None:
+        """One of Blogger's three options onto the two fields (hiding only ever comes with
+        closing, so an open post never hides its thread)."""
+        self.comments_allowed = option == ReaderComments.ALLOW
+        self.comments_hidden = option == ReaderComments.HIDE
+
+    @property
+    def comments_shown(self) -> bool:
+        return not (self.comments_hidden and not self.comments_allowed)
 
     @property
     def is_scheduled(self) -> bool:

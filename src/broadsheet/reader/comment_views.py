@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from broadsheet.blogs.access import reader_blog
 from broadsheet.blogs.models import Blog
-from broadsheet.comments import access, actions, defences
+from broadsheet.comments import access, actions, challenge, defences
 from broadsheet.comments.forms import CommentForm
 from broadsheet.comments.models import Comment
 from broadsheet.comments.notifications import CONFIRM_DAYS, CONFIRM_SALT, UNSUBSCRIBE_SALT
@@ -44,7 +44,11 @@ def form_token(request: HttpRequest, post_id: int) -> HttpResponse:
     """The two tokens the form needs: Django's CSRF token (its cookie is set with it) and our
     signed, time-stamped form token. Never cached: each reader gets their own."""
     post = access.commentable_post(reader_blog(request), post_id)
-    return JsonResponse({"csrf": get_token(request), "token": defences.issue_token(post.pk)})
+    tokens = {"csrf": get_token(request), "token": defences.issue_token(post.pk)}
+    if challenge.required(post.blog, request.user):
+        asked = challenge.issue(post.pk)
+        tokens |= {"question": asked.question, "challenge": asked.token}
+    return JsonResponse(tokens)
 
 
 # Checked by hand below (csrf_passes): a failed check hands the comment back on the confirm
@@ -54,6 +58,10 @@ def form_token(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request: HttpRequest, post_id: int) -> HttpResponse:
     blog = reader_blog(request)
+    if request.method == "POST":
+        shown = access.public_post(blog, post_id)
+        if not access.comments_open(shown):
+            return closed_page(request, shown)
     post = access.commentable_post(blog, post_id)
     refused = access.refusal(blog, request.user)
     if refused is access.Refusal.SIGN_IN or (refused and not request.user.is_authenticated):
@@ -78,7 +86,21 @@ def take_comment(request: HttpRequest, post: Post) -> HttpResponse:
         return form_page(request, post, form, notice=CONFIRM)
     if not defences.spend_token(token):
         return form_page(request, post, form, notice=CONFIRM)
+    if not challenge_passed(request, post, form):
+        return form_page(request, post, form, status=400)
     return store(request, post, form)
+
+
+def challenge_passed(request: HttpRequest, post: Post, form: CommentForm) -> bool:
+    """The blog's question, when it asks this visitor one; a wrong answer is a message beside
+    the field (and a new question), with everything else the reader typed kept."""
+    if not challenge.required(post.blog, request.user):
+        return True
+    data = form.cleaned_data
+    verdict = challenge.check(data["challenge"], data["answer"], post.pk)
+    if verdict is not challenge.Verdict.OK:
+        form.add_error("answer", challenge.MESSAGES[verdict])
+    return verdict is challenge.Verdict.OK
 
 
 def store(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
@@ -95,6 +117,14 @@ def store(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
     if comment.status == Comment.Status.PUBLISHED:
         return redirect(comment_url(comment))
     return redirect(held_url(post))
+
+
+def closed_page(request: HttpRequest, post: Post) -> HttpResponse:
+    """Comments were closed after the reader opened the page: say so, and hand back what they
+    wrote (as text, to copy) instead of throwing it away. Nothing is stored."""
+    body = str(request.POST.get("body", ""))[: defences.MAX_BODY * 2]
+    context = {"post": post, "closed": access.CLOSED, "typed": body, "page_title": access.CLOSED}
+    return blog_render(request, post.blog, "comments/form_page.html", context, status=403)
 
 
 def csrf_passes(request: HttpRequest) -> bool:
@@ -144,6 +174,9 @@ def form_page(
         "refusal": refusal,
         "parent_comment": parent,
         "form_token": defences.issue_token(post.pk),
+        "challenge": (
+            challenge.issue(post.pk) if challenge.required(post.blog, request.user) else None
+        ),
         "comment_form_page": True,
         "page_title": f"Comment on {post.title or '(untitled)'}",
     }

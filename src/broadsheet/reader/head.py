@@ -88,7 +88,7 @@ def feed_links(blog: Blog, origin: str, post: Any, labels: list[str]) -> list[Fe
         title = f"{blog.title} - {', '.join(labels)} - Atom"
         href = f"{origin}/feeds/posts/default/-/{path}"
         links.append(FeedLink("application/atom+xml", title, href))
-    if isinstance(post, Post):
+    if isinstance(post, Post) and post.comments_shown:
         title = f"{blog.title} - {post.title or '(untitled)'} - Comments"
         href = f"{origin}/feeds/{post.pk}/comments/default"
         links.append(FeedLink("application/atom+xml", title, href))

@@ -123,7 +123,8 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
     )
     return {
         "post": post,
-        "comments": comment_tree(post),
+        # "Don't allow, hide existing": no thread at all, and no query for it.
+        "comments": comment_tree(post) if post.comments_shown else [],
         "newer_post": newer,
         "older_post": older,
         "page_title": post.title,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -19,7 +17,8 @@ from broadsheet.core import markup, slugs
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
-from broadsheet.posts.models import Autosave, Page, Post, Robots, SourceFormat
+from broadsheet.posts.models import Autosave, Page, Post, ReaderComments, Robots, SourceFormat
+from broadsheet.studio.timezones import TimeZoneField, describe
 
 PERMALINK_HELP = (
     "Letters, digits, and _ - . only; .html is added. Leave empty to make one from the title."
@@ -88,7 +87,13 @@ class PostForm(PlainInput, forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    comments_allowed = forms.BooleanField(label="Allow comments", required=False, initial=True)
+    reader_comments = forms.ChoiceField(
+        label="Reader comments",
+        choices=ReaderComments.choices,
+        initial=ReaderComments.ALLOW,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     robots = forms.ChoiceField(
         label="Custom robots tags",
         choices=Robots.choices,
@@ -120,6 +125,15 @@ class PostForm(PlainInput, forms.Form):
     def clean_permalink(self) -> str:
         return clean_custom_permalink(self.cleaned_data["permalink"])
 
+    def clean_reader_comments(self) -> str:
+        # Before the three options the editor had an "Allow comments" checkbox; a script or an
+        # autosave from then still sends it, and means what it meant.
+        chosen = self.cleaned_data["reader_comments"]
+        if chosen:
+            return str(chosen)
+        legacy = self.data.get("comments_allowed")
+        return ReaderComments.ALLOW if legacy == "on" else ReaderComments.STOP
+
     def content(self) -> Content:
         data = self.cleaned_data
         return Content(
@@ -129,7 +143,8 @@ class PostForm(PlainInput, forms.Form):
             labels=data["labels"],
             permalink=data["permalink"],
             search_description=data["search_description"],
-            comments_allowed=data["comments_allowed"],
+            comments_allowed=data["reader_comments"] == ReaderComments.ALLOW,
+            comments_hidden=data["reader_comments"] == ReaderComments.HIDE,
             robots=data["robots"],
             publish_at=data["publish_at"],
         )
@@ -224,7 +239,7 @@ def post_initial(post: Post, autosaved: Autosave | None) -> dict[str, Any]:
         "labels": ", ".join(label.name for label in post.labels.all()),
         "permalink": "" if post.permalink else post.slug,
         "search_description": post.search_description,
-        "comments_allowed": post.comments_allowed,
+        "reader_comments": post.reader_comments,
         "robots": post.robots or "",
         "publish_at": post.published_at,
     }
@@ -366,12 +381,6 @@ def clean_blog_slug(slug: str) -> str:
     return slug
 
 
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-    return [(name, name.replace("_", " ")) for name in names]
-
-
 class BlogForm(PlainInput, forms.ModelForm):
     """Every setting a blog has. The featured post is chosen among its published posts."""
 
@@ -382,6 +391,15 @@ class BlogForm(PlainInput, forms.ModelForm):
         assume_scheme="https",
         help_text="As on Blogger: readers of the posts feed are sent there (FeedBurner, say)."
         " Members, and requests with ?redirect=false, still get the feed.",
+    )
+    # Not required: a client that does not know the setting (an older script) leaves it be.
+    comment_challenge = forms.ChoiceField(
+        label="Ask commenters a question",
+        choices=Blog.CommentChallenge.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A small sum in words (“What is three plus four?”) answered before a"
+        " comment is taken: no outside service, no image, no cookie, and no JavaScript needed.",
     )
 
     class Meta:
@@ -402,6 +420,7 @@ class BlogForm(PlainInput, forms.ModelForm):
             "moderation",
             "moderation_after_days",
             "comment_form_message",
+            "comment_challenge",
             "feed_content",
             "feed_redirect_url",
             "is_private",
@@ -465,9 +484,8 @@ class BlogForm(PlainInput, forms.ModelForm):
 
     def __init__(self, *args: Any, may_set_default: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = forms.ChoiceField(
-            label="Time zone", choices=time_zone_choices(), initial="UTC"
-        )
+        zone = self.instance.time_zone if self.instance.pk else "UTC"
+        self.fields["time_zone"] = TimeZoneField(initial="UTC", help_text=describe(zone))
         featured = self.fields["featured_post"]
         featured.queryset = (  # type: ignore[attr-defined]
             Post.objects.public(self.instance).select_related(None).only("title", "published_at")
@@ -480,6 +498,9 @@ class BlogForm(PlainInput, forms.ModelForm):
 
     def clean_slug(self) -> str:
         return clean_blog_slug(self.cleaned_data["slug"])
+
+    def clean_comment_challenge(self) -> str:
+        return self.cleaned_data["comment_challenge"] or self.instance.comment_challenge
 
     def _get_validation_exclusions(self) -> set[str]:
         # The one-default-blog constraint is kept by save_blog_settings, which takes the place
@@ -497,11 +518,7 @@ class NewBlogForm(PlainInput, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"] = forms.ChoiceField(
-            label="Time zone",
-            choices=time_zone_choices(),
-            initial=timezone.get_default_timezone_name(),
-        )
+        self.fields["time_zone"] = TimeZoneField(initial=timezone.get_default_timezone_name())
 
     def clean_slug(self) -> str:
         return clean_blog_slug(self.cleaned_data["slug"])

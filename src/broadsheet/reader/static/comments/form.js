@@ -17,12 +17,23 @@
         .then((data) => {
           csrf.value = data.csrf;
           token.value = data.token;
+          if (data.question) askQuestion(data.question, data.challenge);
         })
         .catch(() => {
           pending = null; // the confirm page will hand out tokens instead
         });
     }
     return pending;
+  }
+
+  // The blog's question (its setting): each reader gets their own, so it comes with the tokens.
+  function askQuestion(question, challengeToken) {
+    const area = form.querySelector(".comment-challenge");
+    if (!area) return;
+    area.querySelector(".comment-question").textContent = question;
+    form.elements.namedItem("challenge").value = challengeToken;
+    form.elements.namedItem("answer").required = true;
+    area.hidden = false;
   }
 
   form.addEventListener("focusin", fetchTokens, { once: true });
