@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blogs", "0011_share_links"),
+        ("blogs", "0013_theme"),
     ]
 
     operations = [
