@@ -79,6 +79,17 @@ BLOG_SETTINGS = (
     "feed_content",
     "is_private",
     "hide_from_search_engines",
+    "feed_redirect_url",
+    "custom_robots_txt",
+    "not_found_message",
+    "share_links",
+    # The look, but not the favicon: a file path, and files come back only as images.
+    "theme",
+    "theme_accent",
+    "theme_text_font",
+    "theme_heading_font",
+    "theme_width",
+    "theme_scheme",
 )
 # The blog fields that are the site operator's; a blog admin's restore leaves them alone.
 OPERATOR_SETTINGS = ("custom_domain", "is_default")
