@@ -167,7 +167,7 @@ def main() -> None:
         shell(env, START)
         started = time.monotonic()
         worker = subprocess.Popen(
-            [*BROADSHEET, "worker", "--interval", "0.1"],
+            [*BROADSHEET, "worker", "--interval", "0.1", "--nice", "10"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
