@@ -192,10 +192,17 @@ class Pace:
         self.gap, self.start = gap, time.monotonic()
 
     def wait(self, sent: int) -> None:
-        if sent == 0:
-            self.start = time.monotonic()
-        elif self.gap >= MIN_GAP:
-            time.sleep(max(0.0, self.start + sent * self.gap - time.monotonic()))
+        now = time.monotonic()
+        if sent == 0 or self.gap < MIN_GAP:
+            self.start = now
+            return
+        due = self.start + sent * self.gap
+        if due < now - self.gap:
+            # Behind by more than a mail (a slow server, a stalled worker): carry on from
+            # here at the pace, rather than catch up in the very burst this avoids.
+            self.start = now - sent * self.gap
+            return
+        time.sleep(max(0.0, due - now))
 
 
 def _content(send: Send) -> mailing.Content:
