@@ -63,7 +63,7 @@ def hot_page(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             with bench.running(argv, env, port, folder / f"serve-{state}.log"):
                 bench.fetch(port, path)  # the miss that fills the cache
                 runs[state].append(wrk(port, path, args.duration, args.connections))
-    return {
+    summary: dict[str, Any] = {
         state: {
             "rps": statistics.median(load.rps for load in loads),
             "p99_ms": statistics.median(load.p99_ms for load in loads),
@@ -71,6 +71,14 @@ def hot_page(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
         }
         for state, loads in runs.items()
     }
+    # Each round's on against the off just before it, a few seconds apart: on a shared
+    # machine the neighbours' load moves both alike, so the ratios vary less than the medians.
+    pairs = list(zip(runs["off"], runs["on"], strict=True))
+    summary["on/off"] = {
+        "rps": statistics.median(on.rps / off.rps for off, on in pairs),
+        "p99": statistics.median(on.p99_ms / off.p99_ms for off, on in pairs),
+    }
+    return summary
 
 
 def spool_views(folder: Path, views: int) -> None:
