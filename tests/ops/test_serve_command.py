@@ -46,3 +46,4 @@ def test_the_supervised_worker_is_broadsheet_worker_without_reloader() -> None:
     argv = worker_argv()
     assert argv[1:4] == ["-m", "broadsheet", "worker"]
     assert "--no-reload" in argv and "--exit-with-parent" in argv
+    assert argv[-2:] == ["--nice", "10"]  # the web comes first when the CPU is short

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import redis
 
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 30
@@ -267,3 +268,62 @@ def test_a_post_published_elsewhere_reaches_both_caches(cluster: Cluster) -> Non
     for port in [*cluster.apps, cluster.front, cluster.front]:
         page = fetch(port, "/")
         assert page.status == 200 and "Published elsewhere" in page.text
+
+
+# --- Stats: reads counted by both processes into one Redis list, folded once ---------------
+
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+# What a browser sends when a person follows a link to the page (docs/stats.md).
+READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
+AGGREGATE = """
+import json, sys, django
+django.setup()
+from django.db.models import Sum
+from broadsheet.stats import actions
+from broadsheet.stats.models import DailyViews, RecentViews
+post = int(sys.argv[1])
+counted = actions.aggregate()
+again = actions.aggregate()  # nothing is counted twice
+daily = DailyViews.objects.filter(post_id=post).aggregate(n=Sum("views"))["n"]
+recent = RecentViews.objects.filter(post_id=post).aggregate(n=Sum("views"))["n"]
+print(json.dumps({"counted": counted, "again": again, "daily": daily, "recent": recent}))
+"""
+
+
+def spooled_views(redis_url: str, expected: int) -> int:
+    """How many views wait in Redis once each process has written its buffer out (within a
+    second of its last view): polled, so the test waits no longer than the processes do."""
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 10
+    while (waiting := int(client.llen("stats:views"))) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return waiting
+
+
+def aggregate(cluster: Cluster) -> dict[str, int]:
+    argv = [sys.executable, "-c", AGGREGATE, str(cluster.facts["post"])]
+    done = subprocess.run(argv, env=cluster.env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_reads_on_both_processes_are_counted_once_through_redis(
+    cluster: Cluster, redis_url: str
+) -> None:
+    first, second = cluster.apps
+    permalink = str(cluster.facts["permalink"])
+    redis.Redis.from_url(redis_url).delete("stats:views")  # nothing from the other tests
+    for _ in range(3):
+        assert fetch(first, permalink, **READER).status == 200
+    assert spooled_views(redis_url, 3) == 3
+    for _ in range(4):
+        assert fetch(second, permalink, **READER).status == 200
+    assert fetch(second, permalink, **{**READER, "DNT": "1"}).status == 200  # not counted
+    assert fetch(first, permalink, **{**READER, "Sec_Purpose": "prefetch"}).status == 200
+    assert fetch(first, permalink, User_Agent="curl/8.5.0").status == 200  # not a browser
+    assert spooled_views(redis_url, 7) == 7
+    assert aggregate(cluster) == {"counted": 7, "again": 0, "daily": 7, "recent": 7}
+    assert not (Path(cluster.env["BROADSHEET_DATA_DIR"]) / "stats" / "spool").exists()

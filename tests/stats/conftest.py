@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from broadsheet.stats import actions, fold, spool
+from broadsheet.stats import actions, spool
 from broadsheet.stats.models import DailyViews
 from tests.core.pagecache.conftest import empty_page_cache, front  # noqa: F401 - fixtures
 
@@ -58,4 +58,4 @@ def spooled(
 
 def fold_in(lines: list[str]) -> int:
     """Add these lines' views to the tables, as a run of the worker would."""
-    return actions.write(fold.tally(lines))
+    return actions.write(actions.tally(lines, timezone.now()))

@@ -10,13 +10,14 @@ only after that transaction commits: a run that dies leaves them to be read agai
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
@@ -25,19 +26,19 @@ from broadsheet.stats import fold, spool
 from broadsheet.stats.models import Aggregation, DailySource, DailyViews, RecentViews
 
 Target = tuple[int | None, int | None]  # (post id, page id); (None, None) is the home page
-SLOT_MINUTES = 10
 RECENT_DAYS = 2
 PAGE_PREFIX, PAGE_SUFFIX = "/p/", ".html"
+SLOT_MINUTES = fold.SLOT_MINUTES  # the "now" period's slots (queries)
 
 
 def aggregate(now: dt.datetime | None = None) -> int:
     """Fold every settled view into the daily tables, prune, and return how many were counted."""
     now = now or timezone.now()
     claim = Claim.take(now)
-    counted = fold.tally(claim.lines())
+    counted = tally(claim.lines(), now)
     with transaction.atomic():
         state = _take_turn()
-        views = write(counted, now)
+        views = write(counted)
         prune(now)
         Aggregation.objects.filter(pk=state.pk).update(
             finished_at=now, views=models.F("views") + views
@@ -78,40 +79,51 @@ def _take_turn() -> Aggregation:
     return state
 
 
-def write(counted: fold.Tally, now: dt.datetime | None = None) -> int:
-    """Add the tally to the tables; views of pages no longer public are dropped, and views
-    older than two days (a worker that was stopped) go to the days only."""
-    recent_from = int((now or timezone.now()).timestamp() // 60) - RECENT_DAYS * 24 * 60
-    zones = {blog.pk: blog.tzinfo for blog in Blog.objects.filter(pk__in=_blogs(counted))}
-    targets = resolve({(b, path) for b, path, _ in counted.views if b in zones})
+def tally(lines: Iterable[str], now: dt.datetime) -> fold.Tally:
+    """Count spool lines on the blogs' calendars; the last two days also by slot."""
+    zones = {
+        pk: zoneinfo.ZoneInfo(name) for pk, name in Blog.objects.values_list("pk", "time_zone")
+    }
+    recent_from = int(now.timestamp() // 60) - RECENT_DAYS * 24 * 60
+    return fold.tally(lines, Calendar(zones).day, recent_from)
+
+
+def write(counted: fold.Tally) -> int:
+    """Add the tally to the tables; views of pages no longer public are dropped."""
+    targets = resolve({(blog_id, path) for blog_id, path, _ in counted.daily})
     daily: Counter[tuple[Any, ...]] = Counter()
+    for (blog_id, path, day), n in counted.daily.items():
+        if (target := targets.get((blog_id, path))) is not None:
+            daily[blog_id, day, *target] += n
     recent: Counter[tuple[Any, ...]] = Counter()
-    for (blog_id, path, minute), n in counted.views.items():
-        target = targets.get((blog_id, path))
-        if target is not None:
-            daily[(blog_id, _day(minute, zones[blog_id]), *target)] += n
-            if minute >= recent_from:
-                recent[(blog_id, _slot(minute), *target)] += n
+    for (blog_id, path, minute), n in counted.recent.items():
+        if (target := targets.get((blog_id, path))) is not None:
+            recent[blog_id, dt.datetime.fromtimestamp(minute * 60, tz=dt.UTC), *target] += n
     sources: Counter[tuple[Any, ...]] = Counter()
-    for (blog_id, minute, kind, value), n in counted.sources.items():
-        if blog_id in zones:
-            sources[blog_id, _day(minute, zones[blog_id]), kind, value[:200]] += n
+    for (blog_id, day, kind, value), n in counted.sources.items():
+        sources[blog_id, day, kind, value[:200]] += n
     add_counts(DailyViews, ("blog_id", "day", "post_id", "page_id"), daily)
     add_counts(RecentViews, ("blog_id", "slot", "post_id", "page_id"), recent)
     add_counts(DailySource, ("blog_id", "day", "kind", "value"), sources)
     return sum(daily.values())
 
 
-def _blogs(counted: fold.Tally) -> set[int]:
-    return {blog_id for blog_id, _, _ in counted.views}
+class Calendar:
+    """Each minute's day on a blog's calendar, worked out once: a time zone conversion costs
+    more than the rest of a view's counting, and a run folds up to a view a minute."""
 
+    def __init__(self, zones: Mapping[int, dt.tzinfo]) -> None:
+        self.zones = zones
+        self.days: dict[tuple[int, int], dt.date | None] = {}
 
-def _day(minute: int, zone: dt.tzinfo) -> dt.date:
-    return dt.datetime.fromtimestamp(minute * 60, tz=zone).date()
-
-
-def _slot(minute: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(minute // SLOT_MINUTES * SLOT_MINUTES * 60, tz=dt.UTC)
+    def day(self, blog_id: int, minute: int) -> dt.date | None:
+        """None for a blog that is gone."""
+        key = (blog_id, minute)
+        if key not in self.days:
+            zone = self.zones.get(blog_id)
+            when = dt.datetime.fromtimestamp(minute * 60, tz=zone) if zone else None
+            self.days[key] = when.date() if when else None
+        return self.days[key]
 
 
 def resolve(paths: set[tuple[int, str]]) -> dict[tuple[int, str], Target]:
@@ -152,25 +164,60 @@ def add_counts(
 ) -> None:
     """Add each count to its row (one per key of `names`), making the rows that are missing.
 
-    Reads the rows of the blogs and days (or slots) at hand in one query and writes in bulk,
-    so a run costs a few queries however many views it folds."""
+    Reads the ids of the rows of the blogs and days (or slots) at hand in one query, then
+    writes with two `executemany` of plain SQL: a run adds to tens of thousands of rows, and
+    building and compiling a model instance for each (`bulk_create`) cost half of a
+    million-view run (bench/RESULTS.md)."""
     if not counts:
         return
     when = names[1]
     scope = {"blog_id__in": {key[0] for key in counts}, f"{when}__in": {key[1] for key in counts}}
-    rows = {
-        tuple(getattr(row, n) for n in names): row for row in model._default_manager.filter(**scope)
-    }
+    found = model._default_manager.filter(**scope).values_list(*names, "pk")
+    ids = {tuple(row[:-1]): row[-1] for row in found}
+    prepared = _prepared(model, when, {key[1] for key in counts})
     changed, created = [], []
     for key, n in counts.items():
-        row = rows.get(key)
-        if row is None:
-            created.append(model(**dict(zip(names, key, strict=True)), views=n))
+        pk = ids.get(key)
+        if pk is None:
+            created.append((key[0], prepared[key[1]], *key[2:], n))
         else:
-            row.views += n  # type: ignore[attr-defined]
-            changed.append(row)
-    model._default_manager.bulk_update(changed, ["views"], batch_size=500)
-    model._default_manager.bulk_create(created, batch_size=500)
+            changed.append((n, pk))
+    _write_rows(model, names, changed, created)
+
+
+def _prepared(model: type[models.Model], name: str, values: set[Any]) -> dict[Any, Any]:
+    """Each day or slot as the database takes it (a handful per run)."""
+    field = _field(model, name)
+    return {value: field.get_db_prep_save(value, connection) for value in values}
+
+
+def _write_rows(
+    model: type[models.Model],
+    names: tuple[str, ...],
+    changed: list[tuple[Any, ...]],
+    created: list[tuple[Any, ...]],
+) -> None:
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_column(model, name) for name in names)
+    places = ", ".join(["%s"] * (len(names) + 1))
+    with connection.cursor() as cursor:
+        if changed:
+            update = f"UPDATE {table} SET views = views + %s WHERE id = %s"  # noqa: S608
+            cursor.executemany(update, changed)
+        if created:
+            insert = f"INSERT INTO {table} ({columns}, views) VALUES ({places})"  # noqa: S608
+            cursor.executemany(insert, created)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    return connection.ops.quote_name(_field(model, name).column)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def prune(now: dt.datetime) -> None:

@@ -65,9 +65,20 @@ def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
     path = read_path(environ)
     if path is None:
         return
+    get = environ.get
+    line = f"{int(now)}\t{blog_id}\t{path}\t{get('HTTP_REFERER', '')}\t{get('HTTP_HOST', '')}"
+    line = f"{line}\t{get('HTTP_USER_AGENT', '')}"
+    # Nearly every line is short and clean: checked whole, in three scans, rather than field
+    # by field (a tenth of what counting costs a hot page); the rest are cut and cleaned.
+    if len(line) > MAX_FIELD or line.count("\t") != 5 or "\n" in line or "\r" in line:
+        line = _careful(environ, blog_id, now, path)
+    spool.append(line + "\n")
+
+
+def _careful(environ: WSGIEnvironment, blog_id: int, now: float, path: str) -> str:
     referer = _clean(environ.get("HTTP_REFERER", ""))
     host, agent = _clean(environ.get("HTTP_HOST", "")), _clean(environ.get("HTTP_USER_AGENT", ""))
-    spool.append(f"{int(now)}\t{blog_id}\t{_clean(path)}\t{referer}\t{host}\t{agent}\n")
+    return f"{int(now)}\t{blog_id}\t{_clean(path)}\t{referer}\t{host}\t{agent}"
 
 
 def _clean(value: str) -> str:

@@ -1,9 +1,13 @@
 """The weekly digest, and the studio's preview and test mail of what goes out next.
 
-The digest task queues itself for the next Monday once it has run. Nothing else holds the
-chain up, so whoever might need it (a reader confirming a weekly subscription, the task
-itself) calls `ensure_scheduled`, which queues one run if none waits; a second chain would
-do no harm either, as a blog gets one digest a week (`Send` is unique per blog and week).
+Each digest belongs to one Monday 07:00 UTC (its ISO week, `Send.period`, unique per blog)
+and carries the posts published between the blog's previous digest and that Monday, so a run
+that comes late (the worker was down on Monday) or twice (two chains, a retried task) sends
+the same digest once, and a week whose run never came is folded into the next one: no post
+is skipped or mailed twice. The task queues its successor *before* it works, so a run that
+dies leaves the chain in place; and since a worker killed mid-task leaves no waiting run,
+whoever might need the chain (a reader confirming a weekly subscription, every post's send,
+`broadsheet setup`) calls `ensure_scheduled`, which queues one run if none waits.
 """
 
 from __future__ import annotations
@@ -20,13 +24,35 @@ from broadsheet.subscribers import mailing, sending
 from broadsheet.subscribers.models import Send, Subscriber
 
 WEEK = dt.timedelta(days=7)
+# A digest reaches back at most this far, however long the chain was broken: older posts
+# are not news.
+CATCH_UP = dt.timedelta(weeks=4)
+DIGEST_HOUR = dt.time(7)
 TASK_PATH = "broadsheet.subscribers.tasks.weekly_digest"
 
 
 def next_monday(now: dt.datetime) -> dt.datetime:
     """Monday 07:00 UTC after `now`: the digest's hour."""
-    day = (now + dt.timedelta(days=7 - now.weekday())).date()
-    return dt.datetime.combine(day, dt.time(7), tzinfo=dt.UTC)
+    return due_monday(now) + WEEK
+
+
+def due_monday(now: dt.datetime) -> dt.datetime:
+    """The latest Monday 07:00 UTC at or before `now`: the digest a run owes."""
+    moment = now.astimezone(dt.UTC)
+    day = (moment - dt.timedelta(days=moment.weekday())).date()
+    monday = dt.datetime.combine(day, DIGEST_HOUR, tzinfo=dt.UTC)
+    return monday if monday <= moment else monday - WEEK
+
+
+def period(monday: dt.datetime) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def monday_of(week: str) -> dt.datetime:
+    """The Monday 07:00 UTC of a period such as "2025-W07"."""
+    day = dt.datetime.strptime(f"{week}-1", "%G-W%V-%u").date()
+    return dt.datetime.combine(day, DIGEST_HOUR, tzinfo=dt.UTC)
 
 
 def ensure_scheduled(now: dt.datetime | None = None) -> None:
@@ -42,29 +68,36 @@ def ensure_scheduled(now: dt.datetime | None = None) -> None:
         sending.enqueue_at(tasks.weekly_digest, next_monday(now or timezone.now()))
 
 
-def week_posts(blog: Blog, now: dt.datetime) -> QuerySet[Post]:
-    return Post.objects.public(blog, now).filter(published_at__gt=now - WEEK)
-
-
 def run_weekly(now: dt.datetime | None = None) -> int:
-    """Make each blog's digest of the week's posts for its weekly subscribers; how many."""
+    """Make each blog's digest owed for the latest Monday (once) for its weekly subscribers;
+    how many were made. The next run is queued first: a run that fails keeps the chain."""
     now = now or timezone.now()
+    ensure_scheduled(now)  # this run is no longer waiting, so this queues next Monday's
     made = 0
     weekly = Subscriber.objects.mailable().filter(frequency=Subscriber.Frequency.WEEKLY)
     for blog in Blog.objects.filter(pk__in=weekly.values("blog"), is_private=False):
         made += make_digest(blog, now) is not None
-    ensure_scheduled(now + dt.timedelta(minutes=1))
     return made
 
 
+def digest_posts(blog: Blog, monday: dt.datetime, now: dt.datetime) -> QuerySet[Post]:
+    """The posts the digest of `monday` carries: published since the blog's previous digest
+    (a week back if there is none, at most `CATCH_UP`), up to that Monday."""
+    earlier = Send.objects.filter(blog=blog, kind=Send.Kind.DIGEST, period__lt=period(monday))
+    last = earlier.order_by("-period").values_list("period", flat=True).first()
+    since = max(monday_of(last), monday - CATCH_UP) if last else monday - WEEK
+    public = Post.objects.public(blog, now)
+    return public.filter(published_at__gt=since, published_at__lte=monday)
+
+
 def make_digest(blog: Blog, now: dt.datetime) -> int | None:
-    """The blog's digest for this ISO week (once), if the week had posts."""
-    ids = list(week_posts(blog, now).values_list("pk", flat=True))
+    """The blog's digest owed for the latest Monday (once), if there are posts to carry."""
+    monday = due_monday(now)
+    ids = list(digest_posts(blog, monday, now).values_list("pk", flat=True))
     if not ids:
         return None
-    year, week, _ = now.isocalendar()
     subject = mailing.line(f"[{blog.title}] This week: {len(ids)} new post{'s'[: len(ids) > 1]}")
-    send = Send(blog=blog, kind=Send.Kind.DIGEST, period=f"{year}-W{week:02d}")
+    send = Send(blog=blog, kind=Send.Kind.DIGEST, period=period(monday))
     send.post_ids, send.subject, send.created_at = ids, subject, now
     weekly = Subscriber.objects.mailable().filter(blog=blog, frequency=Subscriber.Frequency.WEEKLY)
     return sending._create(send, weekly.values_list("pk", flat=True), now)
@@ -73,7 +106,7 @@ def make_digest(blog: Blog, now: dt.datetime) -> int | None:
 def next_content(kind: str, blog: Blog, now: dt.datetime) -> mailing.Content | None:
     """What the next mail of this kind would hold: the latest post, or this week's digest."""
     if kind == Send.Kind.DIGEST:
-        ids = list(week_posts(blog, now).values_list("pk", flat=True))
+        ids = list(digest_posts(blog, next_monday(now), now).values_list("pk", flat=True))
         subject = mailing.line(f"[{blog.title}] This week")
         send = Send(pk=0, blog=blog, kind=kind, post_ids=ids, subject=subject)
         return mailing.digest_content(send) if ids else None

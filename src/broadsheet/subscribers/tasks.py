@@ -22,6 +22,9 @@ def ask_to_confirm(subscriber_id: int) -> int:
 @task()
 def start_post_send(post_id: int) -> int | None:
     """Make the send of a newly public post (once ever) and queue its first batch."""
+    # A publish is what gives a digest something to carry: it also mends a weekly chain
+    # that a killed worker broke.
+    digest.ensure_scheduled()
     return sending.start_post_send(post_id)
 
 
@@ -33,7 +36,7 @@ def send_batch(send_id: int) -> int:
 
 @task()
 def weekly_digest() -> int:
-    """Make this week's digests, then queue itself for next week."""
+    """Queue next Monday's run, then make the digests owed for the latest Monday."""
     return digest.run_weekly()
 
 

@@ -47,7 +47,10 @@ def granian_argv(host: str, port: int, workers: int, threads: int, access_log: b
 
 def worker_argv() -> list[str]:
     # No reloader (a supervised worker is restarted by us); leaves if serve is SIGKILLed.
-    return [sys.executable, "-m", "broadsheet", "worker", "--no-reload", "--exit-with-parent"]
+    # Niced: a newsletter, an import or an aggregation takes the CPU the web leaves over,
+    # and a reader's page never waits behind them (bench/RESULTS.md, "Newsletter send").
+    argv = [sys.executable, "-m", "broadsheet", "worker", "--no-reload", "--exit-with-parent"]
+    return [*argv, "--nice", "10"]
 
 
 def workers_elsewhere(no_worker: bool) -> bool:

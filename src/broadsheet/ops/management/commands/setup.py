@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 from broadsheet.blogs.models import Blog
 from broadsheet.stats import tasks as stats_tasks
+from broadsheet.subscribers import digest
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         self.ensure_admin()
         # Counting reads needs the aggregation's chain of tasks: start it (once).
         stats_tasks.schedule(dt.timedelta(seconds=settings.STATS_EVERY_SECONDS))
+        digest.ensure_scheduled()  # and the weekly digest's, mended if a crash broke it
 
     def ensure_admin(self) -> None:
         users = get_user_model()._default_manager

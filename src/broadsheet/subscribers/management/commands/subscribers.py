@@ -1,7 +1,7 @@
 """`broadsheet subscribers`: the operator's side of Follow by Email.
 
     broadsheet subscribers bounces --mbox FILE
-    broadsheet subscribers bounces --imap HOST --user NAME --password-env VAR [--folder F]
+    broadsheet subscribers bounces --imap HOST[:PORT] --user NAME --password-env VAR [--folder F]
     broadsheet subscribers import BLOG FILE.csv
     broadsheet subscribers export BLOG [--output FILE.csv]
     broadsheet subscribers count BLOG
@@ -13,6 +13,7 @@ address that bounced hard or complained (docs/subscribers.md).
 from __future__ import annotations
 
 import csv
+import imaplib
 import os
 import sys
 from argparse import ArgumentParser
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         commands = parser.add_subparsers(dest="action", required=True)
         read = commands.add_parser("bounces", help="suppress hard bounces and complaints")
         read.add_argument("--mbox", help="a mailbox file (mbox) of bounce messages")
-        read.add_argument("--imap", metavar="HOST", help="an IMAP server (TLS, port 993)")
+        read.add_argument(
+            "--imap", metavar="HOST[:PORT]", help="an IMAP server (TLS, port 993 by default)"
+        )
         read.add_argument("--user", help="the IMAP user name")
         read.add_argument("--password-env", metavar="VAR", help="the variable holding the password")
         read.add_argument("--folder", default="INBOX")
@@ -69,7 +72,10 @@ class Command(BaseCommand):
             messages = bounces.from_imap(
                 options["imap"], options.get("user") or "", _password(options), options["folder"]
             )
-        read, new = bounces.suppress_all(messages)
+        try:
+            read, new = bounces.suppress_all(messages)
+        except (OSError, imaplib.IMAP4.error) as error:  # refused, untrusted, wrong password
+            raise CommandError(f"Could not read {options['imap']}: {error}") from error
         self.stdout.write(f"Read {read} messages; suppressed {new} new addresses.")
 
     def take(self, blog: Blog, name: str) -> None:

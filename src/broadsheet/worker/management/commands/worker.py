@@ -30,6 +30,12 @@ class Command(DatabaseWorkerCommand):
             help="seconds between heartbeats (default: 5; the studio waits 60 before it warns)",
         )
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=0,
+            help="lower this process's CPU priority by this much (broadsheet serve: 10)",
+        )
+        parser.add_argument(
             "--exit-with-parent",
             action="store_true",
             help="stop (gracefully) when the process that started this one dies",
@@ -37,6 +43,8 @@ class Command(DatabaseWorkerCommand):
 
     def handle(self, **options: Any) -> None:
         beat_every = options.pop("beat_every")
+        if nice := options.pop("nice"):
+            os.nice(nice)
         if options.pop("exit_with_parent"):
             exit_with_parent()
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
