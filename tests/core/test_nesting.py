@@ -4,6 +4,7 @@ bench/render_shapes.py, not here: a timing in a test fails on a busy machine, no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadsheet.core import nesting
 from broadsheet.core.markup import HTML, MARKDOWN, plain_text, render, sanitize
 from broadsheet.core.nesting import MAX_ATTRIBUTES, MAX_DEPTH, bound_depth
 
@@ -213,3 +215,32 @@ def test_nesting_behind_raw_text_and_foreign_elements_is_bounded(steps: list[str
 def test_the_bound_is_a_no_op_on_its_own_output() -> None:
     out = sanitize(HTML_SHAPES["ul li"](500) + HTML_SHAPES["span div misnested"](500))
     assert bound_depth(out) == out
+
+
+class _TagByTag(nesting._Bounder):
+    """The bound without its shortcut for runs of sibling leaves, one tag at a time."""
+
+    def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
+        return 0
+
+
+LEAVES = ["<p>w1</p>", "<li>w2</li>\n", "<td>w3</td>", "<tr>\n<td>w4</td><th>w5</th>\n</tr>\n"]
+leaf_step = st.one_of(
+    step, st.sampled_from(LEAVES), st.sampled_from(LEAVES).map(lambda leaf: leaf * 5)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(leaf_step, min_size=50, max_size=400), st.integers(3, MAX_DEPTH))
+def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "".join(steps)
+    assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+
+
+def test_a_wide_table_deep_inside_nesting_stays_bounded() -> None:
+    rows = "<table><tbody>" + "<tr><td>a</td><td>b</td></tr>" * 300 + "</tbody></table>"
+    out = sanitize("<div>" * (MAX_DEPTH - 5) + rows + "<p>x</p>" * 300)
+    assert depth(out) <= MAX_DEPTH
+    assert (out.count("<td>"), out.count("<p>")) == (600, 300)

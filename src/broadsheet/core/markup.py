@@ -139,7 +139,10 @@ def sanitize(html: str) -> str:
 
 
 def _clean_once(html: str) -> str:
-    return xml_safe(_TAG_THEN_NEWLINE.sub(_keep_pre_newline, _cleaner().clean(html)))
+    cleaned = _cleaner().clean(html)
+    if "<pre" in cleaned:  # the tag-by-tag pass costs a Python call per tag (issue 12)
+        cleaned = _TAG_THEN_NEWLINE.sub(_keep_pre_newline, cleaned)
+    return xml_safe(cleaned)
 
 
 def xml_safe(text: str) -> str:
