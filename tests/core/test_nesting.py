@@ -131,7 +131,8 @@ def test_a_long_blogger_post_of_unclosed_paragraphs_and_list_items_is_not_flatte
 
 @pytest.mark.parametrize(
     ("source", "text"),
-    [("&" * 5000, "&" * 5000), ("&amp;" * 5000, "&" * 5000), ("a & b &copy &x; " * 500, "a & b © &x; " * 500)],
+    [("&" * 5000, "&" * 5000), ("&amp;" * 5000, "&" * 5000), ("a & b &copy &x; " * 500, "a & b © &x; " * 500),
+     ("<&" * 3000, "<&" * 3000), ("&lt;&amp;a&lt;/&amp;#" * 500, "<&a</&#" * 500)],
 )  # fmt: skip
 def test_runs_of_ampersands_come_out_as_the_same_text(source: str, text: str) -> None:
     out = render(source, HTML)
