@@ -110,6 +110,19 @@ def test_text_after_a_too_deep_markdown_block_is_kept() -> None:
     assert plain_text(out).split()[-2:] == ["deep", "after"]
 
 
+def test_quote_and_list_markers_past_the_limit_stay_as_text() -> None:
+    out = render(">" * 500 + " deep", MARKDOWN)
+    assert depth(out) <= MAX_DEPTH
+    assert plain_text(out) == ">" * 400 + " deep"
+    listed = render("1. " * 300 + "x", MARKDOWN)
+    assert depth(listed) <= MAX_DEPTH
+    assert plain_text(listed).endswith("1. " * 150 + "x")
+
+
+def test_a_thematic_break_of_any_length_stays_a_line() -> None:
+    assert render("- " * 500, MARKDOWN) == "<hr>\n"
+
+
 def test_a_stray_svg_tag_in_a_sentence_loses_nothing_after_it() -> None:
     out = render("Use the <svg> element.\n\nNext paragraph.", MARKDOWN)
     assert plain_text(out) == "Use the element. Next paragraph."
