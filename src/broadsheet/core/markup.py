@@ -95,6 +95,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # apart, as `plain_text` keeps them; the others show nothing and go.
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
 _XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
+_XML_SPACE_CHARS = re.compile(r"[\x0b\x0c\x1c-\x1f]")
 
 
 def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = None) -> str:
@@ -146,7 +147,11 @@ def _clean_once(html: str) -> str:
 
 def xml_safe(text: str) -> str:
     """`text` with the characters XML 1.0 cannot carry made spaces or dropped (see above)."""
-    return _XML_FORBIDDEN.sub("", text.translate(_XML_SPACES))
+    # str.translate looks every character up in a dict once the text is not all ASCII
+    # (a footnote's back-arrow is enough); most texts hold none of these spaces.
+    if _XML_SPACE_CHARS.search(text):
+        text = text.translate(_XML_SPACES)
+    return _XML_FORBIDDEN.sub("", text)
 
 
 def plain_text(html: str) -> str:
