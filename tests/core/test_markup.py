@@ -73,8 +73,8 @@ def test_markdown_table_renders_with_alignment_as_class() -> None:
 def test_markdown_footnote_keeps_its_links_and_ids() -> None:
     out = render("Claim[^1].\n\n[^1]: Source.\n", MARKDOWN)
     assert 'class="footnote-ref"' in out
-    assert 'href="#fn1"' in out
-    assert 'id="fn1"' in out
+    assert 'href="#fn-1"' in out
+    assert 'id="fn-1"' in out
     assert 'class="footnotes"' in out
 
 
@@ -85,7 +85,8 @@ def test_footnote_ids_carry_the_document_id_when_given() -> None:
 
 
 def test_markdown_strikethrough_renders() -> None:
-    assert "<s>gone</s>" in render("~~gone~~", MARKDOWN)
+    assert "<del>gone</del>" in render("~~gone~~", MARKDOWN)
+    assert render("~kept~", MARKDOWN) == "<p>~kept~</p>\n"
 
 
 def test_bare_url_becomes_a_link_with_noopener() -> None:

@@ -4,6 +4,7 @@ bench/render_shapes.py, not here: a timing in a test fails on a busy machine, no
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadsheet.core import nesting
 from broadsheet.core.markup import HTML, MARKDOWN, plain_text, render, sanitize
 from broadsheet.core.nesting import MAX_ATTRIBUTES, MAX_DEPTH, bound_depth
 
@@ -108,6 +110,19 @@ def test_text_after_a_too_deep_markdown_block_is_kept() -> None:
     assert plain_text(out).split()[-2:] == ["deep", "after"]
 
 
+def test_quote_and_list_markers_past_the_limit_stay_as_text() -> None:
+    out = render(">" * 500 + " deep", MARKDOWN)
+    assert depth(out) <= MAX_DEPTH
+    assert plain_text(out) == ">" * 400 + " deep"
+    listed = render("1. " * 300 + "x", MARKDOWN)
+    assert depth(listed) <= MAX_DEPTH
+    assert plain_text(listed).endswith("1. " * 150 + "x")
+
+
+def test_a_thematic_break_of_any_length_stays_a_line() -> None:
+    assert render("- " * 500, MARKDOWN) == "<hr>\n"
+
+
 def test_a_stray_svg_tag_in_a_sentence_loses_nothing_after_it() -> None:
     out = render("Use the <svg> element.\n\nNext paragraph.", MARKDOWN)
     assert plain_text(out) == "Use the element. Next paragraph."
@@ -129,7 +144,8 @@ def test_a_long_blogger_post_of_unclosed_paragraphs_and_list_items_is_not_flatte
 
 @pytest.mark.parametrize(
     ("source", "text"),
-    [("&" * 5000, "&" * 5000), ("&amp;" * 5000, "&" * 5000), ("a & b &copy &x; " * 500, "a & b © &x; " * 500)],
+    [("&" * 5000, "&" * 5000), ("&amp;" * 5000, "&" * 5000), ("a & b &copy &x; " * 500, "a & b © &x; " * 500),
+     ("<&" * 3000, "<&" * 3000), ("&lt;&amp;a&lt;/&amp;#" * 500, "<&a</&#" * 500)],
 )  # fmt: skip
 def test_runs_of_ampersands_come_out_as_the_same_text(source: str, text: str) -> None:
     out = render(source, HTML)
@@ -213,3 +229,32 @@ def test_nesting_behind_raw_text_and_foreign_elements_is_bounded(steps: list[str
 def test_the_bound_is_a_no_op_on_its_own_output() -> None:
     out = sanitize(HTML_SHAPES["ul li"](500) + HTML_SHAPES["span div misnested"](500))
     assert bound_depth(out) == out
+
+
+class _TagByTag(nesting._Bounder):
+    """The bound without its shortcut for runs of sibling leaves, one tag at a time."""
+
+    def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
+        return 0
+
+
+LEAVES = ["<p>w1</p>", "<li>w2</li>\n", "<td>w3</td>", "<tr>\n<td>w4</td><th>w5</th>\n</tr>\n"]
+leaf_step = st.one_of(
+    step, st.sampled_from(LEAVES), st.sampled_from(LEAVES).map(lambda leaf: leaf * 5)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(leaf_step, min_size=50, max_size=400), st.integers(3, MAX_DEPTH))
+def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "".join(steps)
+    assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+
+
+def test_a_wide_table_deep_inside_nesting_stays_bounded() -> None:
+    rows = "<table><tbody>" + "<tr><td>a</td><td>b</td></tr>" * 300 + "</tbody></table>"
+    out = sanitize("<div>" * (MAX_DEPTH - 5) + rows + "<p>x</p>" * 300)
+    assert depth(out) <= MAX_DEPTH
+    assert (out.count("<td>"), out.count("<p>")) == (600, 300)

@@ -1,91 +1,72 @@
-"""markdown-it rules that keep rendering linear in the shape of the source (issue 12).
+"""Markdown to HTML with cmark-gfm, GitHub's C implementation of CommonMark (issue 12).
 
-markdown-it-py tries every inline rule at every character that could start one ("[", "&",
-"<", ">"...), and a link label is searched for from every "[": a line of 100,000 "[" took
-half a minute. `plain_run` takes, in one step, a run of characters that no rule can start at
-that place; what it takes is plain text either way, so the output is unchanged. `deep_as_text`
-keeps the text of blocks nested past markdown-it's limit, which markdown-it drops.
+The parser is linear in the shape of the source (cmark's design goal, and what its
+pathological-input tests hold it to), where markdown-it-py, in pure Python, spent tens of
+microseconds on every token: a megabyte of one-character paragraphs, emphasis runs or table
+rows took 20 to 50 seconds. What we ask of it: CommonMark, with raw HTML passed on (the
+sanitiser judges it), tables, `~~strikethrough~~`, footnotes and bare-URL links (GFM's
+autolink extension: http(s), www. and e-mail addresses). Two things are ours:
+
+- `bound_containers`: cmark nests block quotes and lists as deep as the source asks, and a
+  line of 500,000 ">" would become 500,000 nested quotes for the nesting pass to flatten.
+  Past `MAX_CONTAINERS` container markers at the start of a line, the next marker is escaped,
+  so the rest of the line is text and no marker or word is lost.
+- `footnote_ids`: cmark names footnotes `fn-LABEL` and `fnref-LABEL`; the document id goes in
+  between, so that two posts with footnotes can share a listing page without duplicate ids.
 """
 
 from __future__ import annotations
 
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_inline import StateInline
+import cmarkgfm
+from cmarkgfm.cmark import Options
 
-# markdown-it's CommonMark default. Its link parsing costs grow with it, so it stays; blocks
-# nested deeper are kept as text by `deep_as_text`.
-MARKDOWN_NESTING = 20
+# As deep as the sanitiser lets HTML nest (nesting.MAX_DEPTH); no real post comes near.
+MAX_CONTAINERS = 100
 
-# Characters that stop markdown-it's text rule although no inline rule we use starts with
-# them (bare-URL links start at ":"; www. and e-mail links are found after inline parsing).
-_INERT = re.compile(r"[#$%+\-=>@\]{}]++")
-# "&" that starts no entity, "<" that starts no autolink, e-mail autolink or inline HTML.
-_BARE_AMPERSANDS = re.compile(r"(?:&(?![A-Za-z0-9#]))++")
-_BARE_ANGLES = re.compile(r"(?:<(?![A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]))++")
-_OPEN_BRACKETS = re.compile(r"\[++")
-
-
-def use(md: MarkdownIt) -> None:
-    """Install both rules on `md`, ahead of the rules whose work they save."""
-    md.block.ruler.before("table", "deep_as_text", deep_as_text)
-    md.inline.ruler.before("text", "plain_run", plain_run)
+_OPTIONS = (
+    Options.CMARK_OPT_UNSAFE  # raw HTML goes on to the sanitiser, which decides what stays
+    | Options.CMARK_OPT_FOOTNOTES
+    | Options.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE  # "~" alone is a tilde, as before
+)
+_EXTENSIONS = ["table", "autolink", "strikethrough"]
+_MARKER = r"[ \t]*+(?:>|(?:[-+*]|[0-9]{1,9}[.)])(?=[ \t]))"
+# MAX_CONTAINERS markers, then the spaces and digits before the next marker's punctuation.
+_TOO_DEEP = re.compile(rf"^(?:{_MARKER}){{{MAX_CONTAINERS}}}[ \t]*+[0-9]{{0,9}}(?=[>+*.)-])", re.M)
+# A line of "-", "*" or "_" alone (spaces allowed) is a thematic break, however long.
+_THEMATIC_BREAK = re.compile(r"[ \t]*+([-*_])(?:[ \t]*+\1)*+[ \t]*+$", re.M)
+_FOOTNOTE_ID = re.compile(r'(href="#|id=")(fnref|fn)-')
 
 
-def plain_run(state: StateInline, silent: bool) -> bool:
-    """Take a run of characters no inline rule can start with as text."""
-    found = _run_at(state)
-    if found is None:
-        return False
-    if not silent:
-        _append_pending(state, found.group(0))
-    state.pos = found.end()
-    return True
+def to_html(source: str, doc_id: str = "") -> str:
+    """`source` (CommonMark with our extensions) as unsanitised HTML."""
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        bound_containers(source), options=_OPTIONS, extensions=_EXTENSIONS
+    )
+    return footnote_ids(html, doc_id)
 
 
-def _append_pending(state: StateInline, text: str) -> None:
-    # markdown-it-py 4 buffers pending text; "+=" on it would copy the whole run each time.
-    append = getattr(state, "append_pending", None)
-    if append is None:
-        state.pending += text
-    else:
-        append(text)
+def bound_containers(source: str) -> str:
+    """`source` with a backslash before the container marker that would open the
+    (MAX_CONTAINERS + 1)-th level on a line: it and the rest of the line stay as text."""
+    return _TOO_DEEP.sub(_escape_next_marker, source)
 
 
-def _run_at(state: StateInline) -> re.Match[str] | None:
-    start, end, char = state.pos, state.posMax, state.src[state.pos]
-    if char == "&":
-        return _BARE_AMPERSANDS.match(state.src, start, end)
-    if char == "<":
-        return _BARE_ANGLES.match(state.src, start, end)
-    if char == "[" and _last_closing_bracket(state) < start:
-        return _OPEN_BRACKETS.match(state.src, start, end)  # no label can end: no link
-    return _INERT.match(state.src, start, end)
+def _escape_next_marker(match: re.Match[str]) -> str:
+    if _THEMATIC_BREAK.match(match.string, match.start()):
+        return match.group()  # "- - - ..." draws a line; escaping would make it a list
+    return match.group() + "\\"
 
 
-def _last_closing_bracket(state: StateInline) -> int:
-    # Kept on the state, which lives for one inline run: one search per run, not per "[".
-    last: int | None = getattr(state, "_broadsheet_last_bracket", None)
-    if last is None:
-        last = state.src.rfind("]", 0, state.posMax)
-        setattr(state, "_broadsheet_last_bracket", last)  # noqa: B010 - not a declared field
-    return last
+def footnote_ids(html: str, doc_id: str) -> str:
+    """cmark's footnote anchors with `doc_id` in them: `fn-DOC-1`, `fnref-DOC-1`."""
+    if not doc_id:
+        return html
+    return _FOOTNOTE_ID.sub(rf"\g<1>\g<2>-{_escaped(doc_id)}-", html)
 
 
-def deep_as_text(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """Past its nesting limit markdown-it drops the rest of a block without a word; a
-    writer's text must not vanish, so the deep rest becomes one paragraph, markers shown."""
-    # Two below the limit: a list opens two levels (list, item) before reading its item.
-    if state.level < MARKDOWN_NESTING - 2:
-        return False
-    if not silent:
-        state.push("paragraph_open", "p", 1).map = [start, end]
-        inline = state.push("inline", "", 0)
-        inline.content = state.getLines(start, end, state.blkIndent, False).strip()
-        inline.map = [start, end]
-        inline.children = []
-        state.push("paragraph_close", "p", -1)
-    state.line = end
-    return True
+def _escaped(doc_id: str) -> str:
+    # Callers pass a slug; anything else must not break out of the attribute it lands in,
+    # nor be read as a group reference by re.sub.
+    return re.sub(r"[^\w.:-]", "-", doc_id)

@@ -18,9 +18,10 @@ Flash objects and lone provider addresses into the click-to-load facade (docs/em
 the sanitiser then keeps the facade's two data attributes only when `core.embeds` vouches for
 them.
 
-Markdown is CommonMark plus tables, strikethrough, footnotes and bare-URL links. Raw HTML in
-Markdown is allowed and meets the same sanitiser. Table column alignment becomes a class
-(`align-left`, `align-center`, `align-right`) because no `style` attribute survives.
+Markdown is CommonMark plus tables, strikethrough, footnotes and bare-URL links, parsed by
+cmark-gfm (`markdown_rules`). Raw HTML in Markdown is allowed and meets the same sanitiser.
+Table column alignment (cmark writes `align="right"`) becomes a class (`align-left`,
+`align-center`, `align-right`) in `presentation`, because no `style` or `align` survives.
 """
 
 from __future__ import annotations
@@ -32,9 +33,6 @@ from functools import cache
 from html.parser import HTMLParser
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from mdit_py_plugins.footnote import footnote_plugin
 
 from broadsheet.core import embeds, markdown_rules, presentation
 from broadsheet.core.nesting import bound_depth, split_sanitised_references
@@ -80,6 +78,7 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _MEDIA_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
+_BEFORE_PATH = re.compile(r"[^/?#]*")
 _MAX_PASSES = 4
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
@@ -96,6 +95,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 # apart, as `plain_text` keeps them; the others show nothing and go.
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
 _XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
+_XML_SPACE_CHARS = re.compile(r"[\x0b\x0c\x1c-\x1f]")
 
 
 def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = None) -> str:
@@ -106,7 +106,7 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
     that blog has stored (core/embeds.py).
     """
     if fmt == MARKDOWN:
-        html = _markdown().render(source, {"docId": doc_id} if doc_id else None)
+        html = markdown_rules.to_html(source, doc_id)
     elif fmt == HTML:
         # Blogger bodies rely on <br> and bare line breaks: they go through untouched.
         html = source
@@ -139,12 +139,19 @@ def sanitize(html: str) -> str:
 
 
 def _clean_once(html: str) -> str:
-    return xml_safe(_TAG_THEN_NEWLINE.sub(_keep_pre_newline, _cleaner().clean(html)))
+    cleaned = _cleaner().clean(html)
+    if "<pre" in cleaned:  # the tag-by-tag pass costs a Python call per tag (issue 12)
+        cleaned = _TAG_THEN_NEWLINE.sub(_keep_pre_newline, cleaned)
+    return xml_safe(cleaned)
 
 
 def xml_safe(text: str) -> str:
     """`text` with the characters XML 1.0 cannot carry made spaces or dropped (see above)."""
-    return _XML_FORBIDDEN.sub("", text.translate(_XML_SPACES))
+    # str.translate looks every character up in a dict once the text is not all ASCII
+    # (a footnote's back-arrow is enough); most texts hold none of these spaces.
+    if _XML_SPACE_CHARS.search(text):
+        text = text.translate(_XML_SPACES)
+    return _XML_FORBIDDEN.sub("", text)
 
 
 def plain_text(html: str) -> str:
@@ -227,34 +234,24 @@ def _url_allowed(url: str, allowed: frozenset[str]) -> bool:
     # Browsers ignore tabs, newlines and leading controls inside a scheme ("jav\tascript:"),
     # and a value may carry one more layer of entities than the parser removed. Judge the
     # squeezed, case-folded form of both readings; a relative URL has no scheme at all.
+    # A scheme ends before the first "/", "?" or "#", so only what comes before is read
+    # character by character (a page of links cost a Python call per character, issue 12).
     for reading in (url, html_lib.unescape(url)):
-        squeezed = "".join(ch for ch in reading if not _is_invisible(ch)).casefold()
-        match = _SCHEME.match(squeezed)
+        head = _BEFORE_PATH.match(reading).group()  # type: ignore[union-attr]
+        match = _SCHEME.match(_squeezed(head).casefold())
         if match and match.group(1) not in allowed:
             return False
     return True
 
 
+def _squeezed(text: str) -> str:
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text  # nothing invisible: skip the walk character by character
+    return "".join(ch for ch in text if not _is_invisible(ch))
+
+
 def _is_invisible(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in {"Cc", "Cf"}
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": True})
-    md.enable(["table", "strikethrough", "linkify"])
-    md.use(footnote_plugin)
-    markdown_rules.use(md)
-    md.core.ruler.push("align_to_class", _alignment_to_class)
-    return md
-
-
-def _alignment_to_class(state: StateCore) -> None:
-    # The table rule writes style="text-align:right"; style never survives the sanitiser.
-    for token in state.tokens:
-        style = token.attrs.pop("style", None) if token.type in {"th_open", "td_open"} else None
-        if isinstance(style, str) and style.startswith("text-align:"):
-            token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
 _BLOCKS = {

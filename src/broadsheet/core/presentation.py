@@ -43,6 +43,10 @@ _HAS_PRESENTATION = re.compile(r"\b(?:style|align)\s*=", re.IGNORECASE)
 
 def styles_to_classes(markup: str) -> str:
     """`markup` with each style and align attribute replaced by the classes it maps to."""
+    lowered = markup.lower()
+    # Plain substring scans first: a regex starting at a word boundary tries every position.
+    if "style" not in lowered and "align" not in lowered:
+        return markup  # most posts have no style at all (issue 12)
     out: list[str] = []
     position = 0
     for tag in start_tags(markup):
