@@ -309,3 +309,8 @@ class Profile(models.Model):
     @property
     def avatar_url(self) -> str:
         return default_storage.url(self.avatar) if self.avatar else ""
+
+
+# The layout's model lives with its rules (blogs.layout); Django finds models through this
+# module, so it is imported here, after Blog, which it refers to.
+from broadsheet.blogs.layout import Gadget  # noqa: E402, F401
