@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
+from broadsheet.studio import layout_forms
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
@@ -173,6 +174,14 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
     "studio:profile": (studio_forms.ProfileForm,),
+    "studio:gadget-add": (layout_forms.AddGadgetForm,),
+    "studio:gadget-move": (layout_forms.MoveForm,),
+    # The gadget page shows the form of the gadget's kind: every kind's fields are tried.
+    "studio:gadget": tuple(
+        dict.fromkeys(
+            [layout_forms.GadgetForm, layout_forms.PictureForm, *layout_forms.FORMS.values()]
+        )
+    ),
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),

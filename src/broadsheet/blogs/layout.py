@@ -112,17 +112,27 @@ def _links(value: Any) -> list[dict[str, str]]:
 
 
 def _image_src(value: Any) -> str:
-    """An uploaded image's address on this site (the studio stores it), or none yet."""
-    if not isinstance(value, str) or (value and not value.startswith("/")) or "//" in value:
+    """An uploaded image's address (the studio stores it through `media`): on this site, or
+    on the object storage's http(s) host; none yet is "". Never a `javascript:` or `data:`."""
+    local = isinstance(value, str) and value.startswith("/") and not value.startswith("//")
+    if value != "" and not local and not web_url(str(value)):
         raise ValidationError("The image must be one uploaded to this blog.")
-    return value[:500]
+    return str(value)[:500]
+
+
+def _optional_link(value: Any) -> str:
+    if value == "":
+        return ""
+    if not isinstance(value, str) or not web_url(value):
+        raise ValidationError("Give an address that starts with http:// or https://.")
+    return web_url(value)
 
 
 OPTIONS: dict[str, dict[str, Option]] = {
     Kind.HEADER: {
         "show_description": Option(True),
         "image": Option("", check=_image_src),
-        "image_alt": Option("", max_length=300),
+        "alt": Option("", max_length=300),
     },
     Kind.ATTRIBUTION: {"text": Option("", max_length=500)},
     Kind.FEATURED: {"show_snippet": Option(True)},
@@ -145,7 +155,7 @@ OPTIONS: dict[str, dict[str, Option]] = {
         "image": Option("", check=_image_src),
         "alt": Option("", max_length=300),
         "caption": Option("", max_length=300),
-        "link": Option("", max_length=500),
+        "link": Option("", check=_optional_link),
     },
     Kind.LINKS: {"links": Option([], check=_links)},
     Kind.SUBSCRIBE: {"comments": Option(True)},

@@ -9,7 +9,7 @@ from django.db import migrations, models
 # blogs.layout.DEFAULT_LAYOUT as it was when layouts came, with each kind's default options:
 # frozen here, since a later change to the default must not rewrite what this step made.
 DEFAULT = [
-    ("header", "header", {"show_description": True, "image": "", "image_alt": ""}),
+    ("header", "header", {"show_description": True, "image": "", "alt": ""}),
     ("sidebar", "featured", {"show_snippet": True}),
     ("sidebar", "search", {}),
     ("sidebar", "popular", {"count": 5, "days": 30, "thumbnails": True, "snippets": True}),
