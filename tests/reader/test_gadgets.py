@@ -17,6 +17,7 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.actions import save_page
 from broadsheet.posts.models import Page
 from tests.conftest import NOON, MakePost
+from tests.tools.vnu import VnuService, format_messages
 
 
 @pytest.fixture
@@ -159,3 +160,23 @@ def test_header_footer_and_subscribe_options(grace: Membership) -> None:
     assert "© Grace, all rights reserved" in html and "Powered by" not in html
     feeds = section(html, "w-subscribe")
     assert 'href="/feeds/posts/default"' in feeds and "/feeds/comments/" not in feeds
+
+
+def test_a_page_with_every_kind_of_gadget_is_valid_html(
+    grace: Membership, labelled: None, vnu: VnuService
+) -> None:
+    samples = {
+        "text": {"text": "Seeds are in."},
+        "html": {"html": "<p>Grown <em>here</em>.</p><table><tr><td>1</td></tr></table>"},
+        "image": {"image": "/media/x.png", "alt": "A leek", "link": "https://example.org/"},
+        "links": {"links": [{"text": "Club", "url": "https://example.org/?a=1&b=2"}]},
+        "subscribe": {"comments": True},
+    }
+    for kind, config in samples.items():
+        added = layout_actions.add_gadget(grace, "footer", kind)
+        layout_actions.configure_gadget(grace, added, "", config)
+    configure(grace, "labels", display="cloud")
+    configure(grace, "archive", style="menu")
+    configure(grace, "header", image="/media/h.png", alt="Hills")
+    errors = vnu.validate(Client().get("/").content)
+    assert not errors, format_messages(errors)

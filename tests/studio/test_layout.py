@@ -13,6 +13,7 @@ from broadsheet.blogs.models import Blog
 from tests.conftest import SignIn
 from tests.studio.conftest import url
 from tests.studio.images import photo
+from tests.tools.vnu import VnuService, format_messages
 
 
 def sidebar(blog: Blog) -> list[str]:
@@ -140,3 +141,25 @@ def test_wrong_method_and_missing_csrf_token(blog: Blog, admin: User, signed_in:
     strict = signed_in(admin, csrf=True)
     assert strict.post(url("gadget-remove", blog.slug, search.pk)).status_code == 403
     assert "search" in sidebar(blog)
+
+
+def test_the_layout_pages_are_valid_html(
+    blog: Blog, admin: User, signed_in: SignIn, vnu: VnuService
+) -> None:
+    client = signed_in(admin)
+    for kind in ("text", "html", "image", "links", "subscribe"):
+        client.post(url("gadget-add", blog.slug), {"kind": kind, "area": "footer"})
+    pages = {"layout": client.get(url("layout", blog.slug)).content}
+    for gadget in stored_layout(blog):
+        pages[gadget.kind] = client.get(url("gadget", blog.slug, gadget.pk)).content
+    links = row(blog, "links")
+    bad = {"title": "x", "links": "no address"}
+    pages["links with errors"] = client.post(url("gadget", blog.slug, links.pk), bad).content
+    bad = {"kind": "nothing", "area": "sidebar"}
+    pages["add with errors"] = client.post(url("gadget-add", blog.slug), bad).content
+    failures = {
+        name: format_messages(errors)
+        for name, html in pages.items()
+        if (errors := vnu.validate(html))
+    }
+    assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())
