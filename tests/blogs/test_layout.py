@@ -3,6 +3,7 @@ that place, move, remove and configure gadgets (admins only, each moving the ver
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -11,7 +12,13 @@ from django.core.exceptions import ValidationError
 
 from broadsheet.blogs import actions, layout_actions
 from broadsheet.blogs.access import NotAllowed
-from broadsheet.blogs.layout import DEFAULT_LAYOUT, Gadget, clean_config, gadgets_of
+from broadsheet.blogs.layout import (
+    DEFAULT_LAYOUT,
+    Gadget,
+    clean_config,
+    default_gadgets,
+    gadgets_of,
+)
 from broadsheet.blogs.models import Blog, Membership
 
 
@@ -127,3 +134,18 @@ def test_only_admins_change_the_layout(blog: Blog, author: User, contributor: Us
         with pytest.raises(NotAllowed):
             layout_actions.add_gadget(member, "sidebar", "text")
     assert not Gadget.objects.filter(blog=blog).exists()
+
+
+def test_the_migration_gives_existing_blogs_the_layout_they_showed(
+    blog: Blog, other_blog: Blog
+) -> None:
+    """Run on today's models: its frozen copy of the default must be the default, options
+    and all, or a migrated blog would look different from a new one."""
+    from django.apps import apps
+
+    step = importlib.import_module("broadsheet.blogs.migrations.0012_layout")
+    step.give_default_layouts(apps, None)
+    for each in (blog, other_blog):
+        rows = Gadget.objects.filter(blog=each).order_by("position")
+        stored = [(g.area, g.kind, g.config) for g in rows]
+        assert stored == [(g.area, g.kind, g.config) for g in default_gadgets(each)]
