@@ -3,6 +3,8 @@ explained beside its field with what was typed kept; nobody else gets in."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -163,3 +165,18 @@ def test_the_layout_pages_are_valid_html(
         if (errors := vnu.validate(html))
     }
     assert not failures, "\n\n".join(f"{name}:\n{text}" for name, text in failures.items())
+
+
+def test_the_header_sets_the_blogs_title_and_description_and_its_image(
+    blog: Blog, admin: User, signed_in: SignIn
+) -> None:
+    client, header = signed_in(admin), row(blog, "header")
+    data = {"blog_title": "", "blog_description": "Now with leeks.", "alt": "Hills"}
+    response = client.post(url("gadget", blog.slug, header.pk), data)
+    assert response.status_code == 400 and "Now with leeks.</textarea>" in response.content.decode()
+    data["blog_title"] = "Leek Notes"
+    data["upload"] = SimpleUploadedFile("hills.jpg", photo(1200, 300), "image/jpeg")
+    assert client.post(url("gadget", blog.slug, header.pk), data).status_code == 302
+    html = Client().get("/").content.decode()
+    assert '<a href="/">Leek Notes</a>' in html and 'class="blog-description"' not in html
+    assert re.search(r'<img class="header-image" src="/media/images/[^"]+" alt="Hills">', html)

@@ -104,3 +104,16 @@ def configure_gadget(member: Membership, gadget: Gadget, title: str, config: Any
     gadget.save(update_fields=["title", "config"])
     bump_content_version(blog)
     return gadget
+
+
+@transaction.atomic
+def configure_header(
+    member: Membership, gadget: Gadget, config: Any, title: str, description: str
+) -> Gadget:
+    """The header's options, with the blog's title and description that it shows: the same
+    two settings the Settings page edits, so either page may change them."""
+    blog = _lock(member)
+    if not title.strip():
+        raise ValidationError({"blog_title": "A blog needs a title."})
+    Blog.objects.filter(pk=blog.pk).update(title=title.strip()[:200], description=description)
+    return configure_gadget(member, gadget, "", config)

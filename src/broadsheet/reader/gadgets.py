@@ -4,7 +4,7 @@ gadget drawn with its options, in a fixed number of queries whatever the blog's 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from broadsheet.blogs import people
-from broadsheet.blogs.layout import Area, Gadget, Kind, gadgets_of, in_area
+from broadsheet.blogs.layout import REPEATABLE, Area, Gadget, Kind, gadgets_of, in_area
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.core.weblinks import web_url
@@ -252,11 +252,7 @@ class Piece:
 def dom_id(gadget: Gadget) -> str:
     """The element id of a gadget's heading: `w-<kind>` for the kinds a blog has one of (as
     before layouts), with the row's number for the kinds it may have several of."""
-    short = {Kind.FEATURED: "featured", Kind.FOLLOW: "follow"}.get(Kind(gadget.kind), gadget.kind)
-    return f"w-{short}" if gadget.kind not in REPEATED else f"w-{short}-{gadget.pk or 0}"
-
-
-REPEATED = frozenset({Kind.TEXT, Kind.HTML, Kind.IMAGE, Kind.LINKS})
+    return f"w-{gadget.kind}-{gadget.pk or 0}" if gadget.kind in REPEATABLE else f"w-{gadget.kind}"
 
 
 def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str]) -> dict[str, Any]:
@@ -278,7 +274,7 @@ def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:
         return kept
     shown = {**context, **_shown(gadget.kind, options, context), "gadget": kept}
     html = render_to_string(f"reader/gadgets/{gadget.kind}.html", shown)
-    return Piece(kept.kind, kept.dom_id, kept.heading, options, gadget.title, html)
+    return replace(kept, html=html)
 
 
 def _shown(kind: str, options: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:

@@ -139,4 +139,5 @@ def gadget_for(member: Membership, pk: int) -> Gadget:
     gadget = Gadget.objects.filter(pk=pk, blog=member.blog).first()
     if gadget is None or not member.is_admin:
         raise Http404("No such gadget.")
+    gadget.blog = member.blog
     return gadget

@@ -115,6 +115,7 @@ class SubscribeForm(GadgetForm):
 
 
 class AttributionForm(GadgetForm):
+    title = None  # type: ignore[assignment]  # a line of text, with no heading
     text = forms.CharField(
         label="Footer text",
         max_length=500,
@@ -202,7 +203,22 @@ class ImageForm(PictureForm):
 
 
 class HeaderForm(PictureForm):
-    show_description = _check("Show the blog's description under its title")
+    """The header shows the blog's title and description (the same fields as Settings), and
+    an image if the admin gives one; the header itself has no heading to title."""
+
+    title = None  # type: ignore[assignment]
+    blog_title = forms.CharField(label="Blog title", max_length=200)
+    blog_description = forms.CharField(
+        label="Description",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_description = _check("Show the description under the title")
+
+    def config(self) -> dict[str, Any]:
+        config = super().config()
+        return {k: v for k, v in config.items() if not k.startswith("blog_")}
 
 
 class PagesForm(GadgetForm):

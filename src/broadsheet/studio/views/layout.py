@@ -25,6 +25,7 @@ from broadsheet.studio.access import blog_view, gadget_for
 from broadsheet.studio.layout_forms import (
     AddGadgetForm,
     GadgetForm,
+    HeaderForm,
     MoveForm,
     PagesForm,
     PictureForm,
@@ -102,7 +103,9 @@ def gadget(request: HttpRequest, member: Membership, pk: int) -> HttpResponse:
 
 def _form(gadget: Gadget, data: Any, files: Any) -> GadgetForm:
     cls = form_class(gadget.kind)
+    blog = gadget.blog
     initial = {"title": gadget.title, **gadget.options}
+    initial.update(blog_title=blog.title, blog_description=blog.description)
     if gadget.kind == Kind.LINKS:
         initial["links"] = links_text(initial["links"])
     extra: dict[str, Any] = {}
@@ -128,11 +131,20 @@ def _saved(member: Membership, gadget: Gadget, form: GadgetForm) -> bool:
         config = form.config()
         if isinstance(form, PictureForm):
             config["image"] = _picture(member, form)
-        layout_actions.configure_gadget(member, gadget, form.cleaned_data["title"], config)
+        _configure(member, gadget, form, config)
     except ValidationError as error:
         _keyed_errors(form, error)
         return False
     return True
+
+
+def _configure(member: Membership, gadget: Gadget, form: GadgetForm, config: Any) -> None:
+    data = form.cleaned_data
+    if isinstance(form, HeaderForm):
+        title, description = data["blog_title"], data["blog_description"]
+        layout_actions.configure_header(member, gadget, config, title, description)
+    else:
+        layout_actions.configure_gadget(member, gadget, data.get("title", ""), config)
 
 
 def _picture(member: Membership, form: PictureForm) -> str:
