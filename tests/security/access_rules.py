@@ -284,6 +284,14 @@ def subscriber_token(cast: Any, *, confirm: bool) -> str:
     return tokens.confirm_token(row) if confirm else tokens.unsubscribe_token(row)
 
 
+def layout_gadget(cast: Any) -> dict[str, Any]:
+    """The blog's Featured Post gadget (a removable one), its layout stored first."""
+    from broadsheet.blogs.layout_actions import stored_layout
+
+    found = next(g for g in stored_layout(cast.blog) if g.kind == "featured")
+    return {"blog": cast.blog.slug, "pk": found.pk}
+
+
 # --- the table -----------------------------------------------------------------------------
 
 RULES: dict[str, Rule] = {
@@ -321,6 +329,16 @@ RULES: dict[str, Rule] = {
     "studio:date-example": rule(get_only(admins(UNAUTHORIZED), blog)),
     "studio:theme": rule(Case(admins(), admins(), blog, theme_data)),
     "studio:members": rule(get_only(admins(), blog)),
+    # Layout: the blog's admins only.
+    "studio:layout": rule(get_only(admins(), blog)),
+    "studio:gadget-add": rule(
+        post_only(admins(), blog, lambda c: {"kind": "text", "area": "sidebar"})
+    ),
+    "studio:gadget": rule(
+        Case(admins(), admins(), layout_gadget, lambda c: {"title": "Taken over"})
+    ),
+    "studio:gadget-move": rule(post_only(admins(), layout_gadget, lambda c: {"direction": "down"})),
+    "studio:gadget-remove": rule(post_only(admins(), layout_gadget)),
     "studio:invite": rule(
         post_only(admins(), blog, lambda cast: {"email": "new@example.com", "role": "admin"})
     ),

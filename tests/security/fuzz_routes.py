@@ -25,6 +25,7 @@ import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
 from broadsheet.studio.theme_forms import ThemeForm
+from broadsheet.studio import layout_forms
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
@@ -176,6 +177,14 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "studio:profile": (studio_forms.ProfileForm,),
     "studio:app-passwords": (studio_forms.AppPasswordForm,),
     "studio:theme": (ThemeForm,),
+    "studio:gadget-add": (layout_forms.AddGadgetForm,),
+    "studio:gadget-move": (layout_forms.MoveForm,),
+    # The gadget page shows the form of the gadget's kind: every kind's fields are tried.
+    "studio:gadget": tuple(
+        dict.fromkeys(
+            [layout_forms.GadgetForm, layout_forms.PictureForm, *layout_forms.FORMS.values()]
+        )
+    ),
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from broadsheet.blogs import tasks
+from broadsheet.blogs import layout, tasks
 from broadsheet.blogs.access import NotAllowed, require
 from broadsheet.blogs.models import Blog, Invitation, Membership, Profile
 from broadsheet.core.pagecache import announce_version
@@ -58,6 +58,7 @@ def create_blog(user: User, blog: Blog) -> Blog:
     blog.is_default = blog.is_default or not Blog.objects.filter(is_default=True).exists()
     blog.save()
     Membership.objects.create(blog=blog, user=user, role=Membership.Role.ADMIN)
+    layout.install_default(blog)
     return blog
 
 

@@ -1,10 +1,11 @@
-"""The sidebar gadgets: Featured Post, Blog Archive, Labels, Pages, Profile (a fixed number of
-queries)."""
+"""The gadgets of a blog's layout (`blogs.layout`): the header, the sidebar and the footer, each
+gadget drawn with its options, in a fixed number of queries whatever the blog's size."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -12,14 +13,17 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from broadsheet.blogs import people
+from broadsheet.blogs.layout import REPEATABLE, Area, Gadget, Kind, gadgets_of, in_area
 from broadsheet.blogs.models import Blog
+from broadsheet.core import markup
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing
 from broadsheet.reader.pagecache import remember
+from broadsheet.reader.popular import popular_html
 
 
 @dataclass
@@ -226,31 +230,115 @@ def _author(person: AbstractBaseUser) -> Author:
     return Author(people.display_name(person), profile.bio, link, profile.avatar_url)
 
 
-def sidebar(blog: Blog, now: dt.datetime) -> dict[str, object]:
-    return {
-        "featured": Post.objects.featured(blog),
-        "archive_years": archive(blog, now),
-        "label_counts": label_counts(blog, now),
-        "pages": published_pages(blog),
-        "authors": authors(blog, now),
+# --- the layout, drawn ------------------------------------------------------------------------
+
+# Drawn with each page rather than kept with the rest: the search box shows the reader's
+# query, and Popular Posts moves with reads (reader.popular keeps it an hour).
+LIVE = frozenset({Kind.SEARCH, Kind.POPULAR})
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One gadget of a page as kept in the cache: its HTML, or what a live one needs."""
+
+    kind: str
+    dom_id: str
+    heading: str
+    options: dict[str, Any]
+    title: str = ""  # the admin's own title, if any (the Profile gadget has two defaults)
+    html: str = ""
+
+
+def dom_id(gadget: Gadget) -> str:
+    """The element id of a gadget's heading: `w-<kind>` for the kinds a blog has one of (as
+    before layouts), with the row's number for the kinds it may have several of."""
+    return f"w-{gadget.kind}-{gadget.pk or 0}" if gadget.kind in REPEATABLE else f"w-{gadget.kind}"
+
+
+def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str]) -> dict[str, Any]:
+    """What the placed gadgets show, each read only when its gadget is on the layout."""
+    readers = {
+        Kind.FEATURED: ("featured", lambda: Post.objects.featured(blog)),
+        Kind.ARCHIVE: ("archive_years", lambda: archive(blog, now)),
+        Kind.LABELS: ("label_counts", lambda: label_counts(blog, now)),
+        Kind.PAGES: ("pages", lambda: published_pages(blog)),
+        Kind.PROFILE: ("authors", lambda: authors(blog, now)),
     }
+    return {name: read() for kind, (name, read) in readers.items() if kind in kinds}
 
 
-def sidebar_html(blog: Blog, now: dt.datetime) -> dict[str, SafeString]:
-    """The sidebar's gadgets as HTML, rendered once per sidebar version of the blog.
+def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:
+    options = gadget.options
+    kept = Piece(gadget.kind, dom_id(gadget), gadget.heading, options, gadget.title)
+    if gadget.kind in LIVE:
+        return kept
+    shown = {**context, **_shown(gadget.kind, options, context), "gadget": kept}
+    html = render_to_string(f"reader/gadgets/{gadget.kind}.html", shown)
+    return replace(kept, html=html)
+
+
+def _shown(kind: str, options: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    """The kind's data as its options ask for it."""
+    if kind == Kind.LABELS:
+        return {"label_counts": sorted_labels(context["label_counts"], options)}
+    if kind == Kind.PAGES:
+        return {"pages": ordered_pages(context["pages"], options["order"])}
+    if kind == Kind.HTML:
+        return {"html": mark_safe(markup.sanitize(options["html"]))}  # noqa: S308 - sanitised
+    return {}
+
+
+CLOUD_SIZES = 5
+
+
+def sorted_labels(labels: list[Label], options: dict[str, Any]) -> list[Label]:
+    """By name regardless of case, or most used first; each with `.size` (1 to 5) for the
+    cloud, in proportion to its count between the least and the most used."""
+    by_name = sorted(labels, key=lambda label: (label.name.casefold(), label.name))
+    if options["sort"] == "frequency":
+        by_name.sort(key=lambda label: -label.n)  # type: ignore[attr-defined]
+    counts = [label.n for label in labels]  # type: ignore[attr-defined]
+    low, high = min(counts, default=0), max(counts, default=0)
+    for label in by_name:
+        share = (label.n - low) / (high - low) if high > low else 0  # type: ignore[attr-defined]
+        label.size = 1 + round(share * (CLOUD_SIZES - 1))  # type: ignore[attr-defined]
+    return by_name
+
+
+def ordered_pages(pages: list[Page], order: list[int]) -> list[Page]:
+    """The pages the admin chose, in their order; every published page when none is chosen."""
+    if not order:
+        return pages
+    by_id = {page.pk: page for page in pages}
+    return [by_id[pk] for pk in order if pk in by_id]
+
+
+def layout_html(blog: Blog, now: dt.datetime) -> dict[str, Any]:
+    """The blog's header options and its sidebar and footer gadgets, drawn once per sidebar
+    version of the blog.
 
     Counting a blog's posts by month and by label reads every post: at 100,000 posts that is
-    most of a page's render. The counts change only when a post, a page or the settings do (or
-    a scheduled post's time comes, when the fragment expires), never with a comment, so the
-    HTML is kept in the shared cache under `Blog.sidebar_version`. Only the search box, which
-    shows the reader's query, is rendered with each page.
+    most of a page's render. The counts change only when a post, a page, the settings or the
+    layout do (or a scheduled post's time comes, when the part expires), never with a comment,
+    so the HTML is kept in the shared cache under `Blog.sidebar_version`. The live gadgets
+    (`LIVE`) are drawn with each page from what is kept.
     """
 
-    def render() -> dict[str, SafeString]:
-        context = {"blog": blog, **sidebar(blog, now)}
-        return {
-            part: mark_safe(render_to_string(f"reader/_sidebar_{part}.html", context))  # noqa: S308
-            for part in ("top", "bottom")
-        }
+    def render() -> dict[str, Any]:
+        gadgets = gadgets_of(blog)
+        context = {"blog": blog, **gadget_data(blog, now, {g.kind for g in gadgets})}
+        header = next((g.options for g in in_area(gadgets, Area.HEADER)), {})
+        sidebar = [piece(g, context) for g in in_area(gadgets, Area.SIDEBAR)]
+        footer = [piece(g, context) for g in in_area(gadgets, Area.FOOTER)]
+        return {"header": header, "sidebar": sidebar, "footer": footer}
 
-    return remember(blog, "sidebar", render, now, version=blog.sidebar_version)
+    return remember(blog, "layout", render, now, version=blog.sidebar_version)
+
+
+def page_parts(blog: Blog, now: dt.datetime) -> dict[str, Any]:
+    """The layout's parts for a page's context: `sidebar_html` (header, sidebar, footer) and
+    Popular Posts' HTML when the layout shows it."""
+    layout = layout_html(blog, now)
+    placed = [part for part in layout["sidebar"] + layout["footer"] if part.kind == Kind.POPULAR]
+    popular = popular_html(blog, now, placed[0].options, placed[0].heading) if placed else ""
+    return {"sidebar_html": layout, "popular_html": popular}

@@ -9,7 +9,10 @@ under `Blog.sidebar_version` too, so a post retitled or taken down leaves it at 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -23,14 +26,30 @@ from broadsheet.stats.queries import popular
 POPULAR_DAYS = 30  # Blogger's gadget offers 7 days, 30 days and all time; 30 is its default
 POPULAR_COUNT = 5
 POPULAR_SECONDS = 3600
+DEFAULT_OPTIONS: dict[str, Any] = {
+    "count": POPULAR_COUNT,
+    "days": POPULAR_DAYS,
+    "thumbnails": True,
+    "snippets": True,
+}
 # The sanitiser (core.markup) writes every attribute double-quoted.
 FIRST_IMAGE = re.compile(r'<img\b[^>]*?\bsrc="([^"]+)"')
 
 
-def popular_html(blog: Blog, now: dt.datetime) -> SafeString:
-    """The gadget's HTML (empty until some post has been read)."""
+def popular_html(
+    blog: Blog,
+    now: dt.datetime,
+    options: Mapping[str, Any] | None = None,
+    heading: str = "Popular Posts",
+) -> SafeString:
+    """The gadget's HTML (empty until some post has been read), with the layout's options
+    (`blogs.layout.OPTIONS`: count, days, thumbnails, snippets)."""
+    shown = {**DEFAULT_OPTIONS, **(options or {}), "heading": heading}
     born = int(blog.created_at.timestamp() * 1_000_000)
-    key = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{POPULAR_DAYS}"
+    # Options change only with the layout, which moves the sidebar version; they are in the
+    # key all the same, so that two pieces of code asking differently never share an entry.
+    wanted = hashlib.blake2b(repr(sorted(shown.items())).encode(), digest_size=8).hexdigest()
+    key = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{wanted}"
     try:
         kept = store.shared().get(key)
     except Exception:  # an unreadable cache means computing, not an error page
@@ -38,7 +57,7 @@ def popular_html(blog: Blog, now: dt.datetime) -> SafeString:
         kept = None
     if isinstance(kept, str):
         return mark_safe(kept)  # noqa: S308 - our own template's output, kept as it was made
-    html = render(blog, now)
+    html = render(blog, now, shown)
     try:
         # Until a post has been read the gadget is empty: ask again after the next aggregation
         # rather than an hour later.
@@ -49,11 +68,12 @@ def popular_html(blog: Blog, now: dt.datetime) -> SafeString:
     return html
 
 
-def render(blog: Blog, now: dt.datetime) -> SafeString:
-    posts = popular(blog, now, POPULAR_DAYS, POPULAR_COUNT)
+def render(blog: Blog, now: dt.datetime, options: Mapping[str, Any] | None = None) -> SafeString:
+    shown = {**DEFAULT_OPTIONS, "heading": "Popular Posts", **(options or {})}
+    posts = popular(blog, now, shown["days"] or None, shown["count"])
     for post in posts:
-        post.thumbnail = thumbnail(post)  # type: ignore[attr-defined]
-    context = {"blog": blog, "posts": posts, "days": POPULAR_DAYS}
+        post.thumbnail = thumbnail(post) if shown["thumbnails"] else ""  # type: ignore[attr-defined]
+    context = {"blog": blog, "posts": posts, "days": shown["days"], "options": shown}
     return mark_safe(render_to_string("reader/_popular.html", context))  # noqa: S308
 
 

@@ -23,8 +23,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage, themes
-from broadsheet.reader.gadgets import sidebar_html
-from broadsheet.reader.popular import popular_html
+from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
 
@@ -34,8 +33,7 @@ def blog_render(
 ) -> HttpResponse:
     now = timezone.now()
     with translation.override(blog.language):
-        sidebar = {"sidebar_html": sidebar_html(blog, now), "popular_html": popular_html(blog, now)}
-        full = {"blog": blog, "now": now, **sidebar, **context}
+        full = {"blog": blog, "now": now, **page_parts(blog, now), **context}
         if not isinstance(template, str):  # an operator theme's own template (reader.themes)
             return HttpResponse(template.render(full, request), status=status)
         return render(request, template, full, status=status)

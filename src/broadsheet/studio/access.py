@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from broadsheet.blogs.access import NotAllowed, require
+from broadsheet.blogs.layout import Gadget
 from broadsheet.blogs.models import Blog, Invitation, Membership
 from broadsheet.portability.models import ImportJob
 from broadsheet.posts.models import Page, Post, Revision
@@ -132,3 +133,11 @@ def membership_for(member: Membership, pk: int) -> Membership:
     if found is None or not member.is_admin:
         raise Http404("No such member.")
     return found
+
+
+def gadget_for(member: Membership, pk: int) -> Gadget:
+    gadget = Gadget.objects.filter(pk=pk, blog=member.blog).first()
+    if gadget is None or not member.is_admin:
+        raise Http404("No such gadget.")
+    gadget.blog = member.blog
+    return gadget
