@@ -143,7 +143,7 @@ def test_the_migration_gives_existing_blogs_the_layout_they_showed(
     and all, or a migrated blog would look different from a new one."""
     from django.apps import apps
 
-    step = importlib.import_module("broadsheet.blogs.migrations.0012_layout")
+    step = importlib.import_module("broadsheet.blogs.migrations.0015_layout")
     step.give_default_layouts(apps, None)
     for each in (blog, other_blog):
         rows = Gadget.objects.filter(blog=each).order_by("position")
