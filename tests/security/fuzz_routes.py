@@ -24,8 +24,8 @@ from django.utils.datastructures import MultiValueDict
 import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
-from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio import layout_forms
+from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
