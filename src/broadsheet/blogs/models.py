@@ -388,6 +388,8 @@ class AppPassword(models.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+
 # The layout's model lives with its rules (blogs.layout); Django finds models through this
 # module, so it is imported here, after Blog, which it refers to.
 from broadsheet.blogs.layout import Gadget  # noqa: E402, F401
