@@ -481,6 +481,11 @@ RULES: dict[str, Rule] = {
     "reader:share-mastodon": read_only(lambda c: {"pk": c.post.pk}),
     # The API (app passwords only: a session cookie is no one there). Its descriptions are
     # public; anything else under /blogger/ is a JSON 404.
+    # XML-RPC: the user name and app password travel in the call itself, so every POST gets
+    # a 200 methodResponse (a fault for anyone the call does not sign in); GET is refused.
+    "api:xmlrpc-php": rule(Case(everyone(NOT_ALLOWED), everyone())),
+    "api:xmlrpc": rule(Case(everyone(NOT_ALLOWED), everyone())),
+    "api:rsd": read_only(),
     "api:openapi": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:discovery": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:missing": rule(Case(everyone(NOT_FOUND), everyone(NOT_FOUND), lambda c: {"rest": "x"})),
