@@ -486,6 +486,15 @@ RULES: dict[str, Rule] = {
     "api:xmlrpc-php": rule(Case(everyone(NOT_ALLOWED), everyone())),
     "api:xmlrpc": rule(Case(everyone(NOT_ALLOWED), everyone())),
     "api:rsd": read_only(),
+    # Micropub: the blog is the host's (the cast's blog here); publishing, which a create
+    # without post-status asks for, is refused to a contributor.
+    "api:micropub": rule(
+        Case(api_members(), {**api_members(), "contributor": FORBIDDEN}, bearer=True)
+    ),
+    "api:micropub-media": api_post(api_members(), lambda c: {}),
+    # IndieAuth's token endpoint: GET describes the caller's own token; a POST names the
+    # token it asks about in its body (none here: "not active").
+    "api:token": rule(Case(expect(OK, anonymous=UNAUTHORIZED), everyone(), bearer=True)),
     "api:openapi": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:discovery": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:missing": rule(Case(everyone(NOT_FOUND), everyone(NOT_FOUND), lambda c: {"rest": "x"})),

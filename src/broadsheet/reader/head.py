@@ -85,7 +85,11 @@ def _view_name(request: HttpRequest) -> str:
 
 def services(origin: str) -> list[tuple[str, str, str]]:
     """The writing doors of the `api` app (named by address: this layer does not import it)."""
-    return [("EditURI", "application/rsd+xml", origin + "/rsd.xml")]
+    return [
+        ("EditURI", "application/rsd+xml", origin + "/rsd.xml"),
+        ("micropub", "", origin + "/micropub"),
+        ("token_endpoint", "", origin + "/token"),
+    ]
 
 
 def feed_links(blog: Blog, origin: str, post: Any, labels: list[str]) -> list[FeedLink]:
