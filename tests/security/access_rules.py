@@ -391,6 +391,7 @@ RULES: dict[str, Rule] = {
         get_only(admins(UNAUTHORIZED), lambda c: {"blog_slug": c.blog.slug, "pk": c.import_job.pk})
     ),
     # Backing up: the page, and a POST of its form answers with the file (admins only).
+    "studio:post-by-email": rule(Case(admins(), admins(), blog, lambda cast: {"publish": "0"})),
     "studio:backup": rule(Case(admins(), admins(), blog, lambda cast: {"format": "blogger"})),
     # Moderation.
     "comments-studio:list": rule(get_only(publishers(), blog)),

@@ -26,6 +26,7 @@ from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
+from broadsheet.studio.views.post_by_email import PostByEmailForm
 from tests.security.fuzz_values import group_regex
 
 
@@ -172,6 +173,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "studio:images": (studio_forms.ImageUploadForm,),
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
+    "studio:post-by-email": (PostByEmailForm,),
     "studio:profile": (studio_forms.ProfileForm,),
     "studio:app-passwords": (studio_forms.AppPasswordForm,),
     "comments-studio:bulk": (comment_forms.BulkForm,),

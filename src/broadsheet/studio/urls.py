@@ -18,6 +18,7 @@ from broadsheet.studio.views import (
     stats,
 )
 from broadsheet.studio.views.backup import backup
+from broadsheet.studio.views.post_by_email import post_by_email
 
 app_name = "studio"
 
@@ -102,6 +103,7 @@ urlpatterns = [
     path(blog, blogs.dashboard, name="dashboard"),
     path(blog + "settings/", blogs.blog_settings, name="blog-settings"),
     path(blog + "settings/date-example/", blogs.date_example, name="date-example"),
+    path(blog + "settings/post-by-email/", post_by_email, name="post-by-email"),
     path(blog + "backup/", backup, name="backup"),
     path(blog + "members/", members.members, name="members"),
     path(blog + "members/invite/", members.invite, name="invite"),
