@@ -10,22 +10,27 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import connection
 
 from broadsheet.api import mail_in
 
 
 def _known(address: str) -> bool:
-    close_old_connections()
-    return mail_in.mailbox_for(address) is not None
+    try:
+        return mail_in.mailbox_for(address) is not None
+    finally:
+        connection.close()
 
 
 def _post(raw: bytes, recipients: list[str]) -> str:
-    close_old_connections()
+    # Each message on a fresh connection, closed after: the worker threads outlive it, and a
+    # connection held between messages would be one the database may have dropped.
     try:
         made = mail_in.receive(raw, recipients)
     except mail_in.Refused as refused:
         return f"550 {refused}"
+    finally:
+        connection.close()
     return f"250 Posted ({len(made)})"
 
 
