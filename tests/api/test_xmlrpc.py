@@ -4,16 +4,21 @@ the blog advertises the door (RSD)."""
 
 from __future__ import annotations
 
+import inspect
 import xmlrpc.client
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from broadsheet.api.rpc.server import TABLE
+from broadsheet.api.rpc.server import answer as answer_call
+from broadsheet.api.rpc.shapes import Context
 from broadsheet.blogs import app_passwords
 from broadsheet.posts.models import Post
 
 pytestmark = pytest.mark.django_db
+CONTEXT = Context(client="127.0.0.1", root="http://localhost/blogger/v3/")
 
 
 def call(method: str, *params: Any, encoding: str = "utf-8") -> xmlrpc.client.Fault | Any:
@@ -101,3 +106,41 @@ def test_the_home_page_and_rsd_name_the_door(blog: Any, post: Any) -> None:
     rsd = Client().get("/rsd.xml", HTTP_HOST="localhost")
     assert rsd["Content-Type"].startswith("application/rsd+xml")
     assert f'blogID="{blog.pk}"' in rsd.content.decode() and b"/xmlrpc.php" in rsd.content
+
+
+ODD = [None, "x" * 5000, -1, 1.5, [1, "a"], {"a": {"b": []}}]
+
+
+def test_every_method_answers_odd_values_with_a_fault_of_the_callers(
+    blog: Any, author: Any, post: Any
+) -> None:
+    """Each parameter in turn, with the others sensible, takes every odd value: the answer
+    is a result or a fault the caller caused, never the server's own (-32500)."""
+    secret = app_passwords.create(author, "x", ["write"])[1]
+    for name, method in TABLE.items():
+        names = list(inspect.signature(method).parameters)[1:]
+        sensible = [sane(each, blog, post, secret) for each in names]
+        for place, value in [(p, v) for p in range(len(names)) for v in ODD]:
+            if names[place] in ("user", "password"):
+                continue
+            params = [*sensible[:place], value, *sensible[place + 1 :]]
+            found = direct(name, params)
+            assert not (isinstance(found, xmlrpc.client.Fault) and found.faultCode == -32500), (
+                name,
+                names[place],
+                value,
+            )
+
+
+def direct(name: str, params: list[Any]) -> Any:
+    # Past the HTTP layer (the tests above cover it), straight to the reading and dispatch.
+    body = xmlrpc.client.dumps(tuple(params), name, allow_none=True).encode()
+    try:
+        return xmlrpc.client.loads(answer_call(body, CONTEXT), use_builtin_types=True)[0][0]
+    except xmlrpc.client.Fault as fault:
+        return fault
+
+
+def sane(name: str, blog: Any, post: Any, secret: str) -> Any:
+    known = {"user": "ada", "password": secret, "blog_id": str(blog.pk), "post_id": str(post.pk)}
+    return known.get(name, {} if name in ("data", "wanted") else "1")
