@@ -165,6 +165,21 @@ def test_405_an_operation_that_is_not_an_object_of_arrays_is_refused(
     assert "Hardy" in post.body_html
 
 
+def test_odd_json_is_refused_with_a_reason(ada: Micropub, live: tuple[Post, str]) -> None:
+    _post, url = live
+    for data in (
+        {"action": ["update"], "url": url},
+        {"action": "update", "url": ["x"]},
+        {"type": "h-entry"},
+        {"type": ["h-entry"], "properties": {"published": [5]}},
+        {"type": ["h-entry"], "properties": {"photo": [{"value": 5}]}},
+        {"action": "update", "url": url, "delete": "content"},
+    ):
+        answer = ada.json(data)
+        assert answer.status_code in (400, 404), (data, answer.status_code)
+        assert answer.json()["error"] in ("invalid_request", "not_found")
+
+
 # --- deleting -------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from broadsheet.api import mail_in
 from broadsheet.api.mail_server import controller
 from broadsheet.blogs import actions
 from broadsheet.blogs.access import NotAllowed
@@ -115,3 +116,15 @@ def test_an_unknown_or_rotated_address_is_refused_at_once(
 def test_only_admins_set_it_up(blog: Any, author: Any) -> None:
     with pytest.raises(NotAllowed):
         actions.set_post_by_email(Membership.of(author, blog), publish=True)  # type: ignore[arg-type]
+
+
+def test_a_message_fetched_from_a_mailbox_finds_its_blog_by_its_headers(
+    box: PostByEmail, author: Any
+) -> None:
+    # What `postbyemail fetch` does with each message IMAP hands it: the envelope is gone,
+    # so the recipients come from Delivered-To, To and Cc.
+    mail = message("ada@example.com", "list@example.org")
+    mail["Delivered-To"] = box.address
+    raw = mail.as_bytes()
+    made = mail_in.receive(raw, mail_in.recipients_of(mail_in.read(raw)))
+    assert [post.title for post in made] == ["Leeks"]

@@ -94,7 +94,7 @@ def micropub(request: HttpRequest, grant: Grant) -> HttpResponse:
     if action is None:
         return create(request, member, data)
     verbs = {"update": update, "delete": delete, "undelete": undelete}
-    if action not in verbs:
+    if not isinstance(action, str) or action not in verbs:
         raise ApiError("invalid", "action is update, delete or undelete.")
     return verbs[action](member, data if data is not None else request.POST)
 
