@@ -235,6 +235,13 @@ if EMAIL_USE_SSL and EMAIL_USE_TLS:
     raise ImproperlyConfigured("Set BROADSHEET_SMTP_SSL or BROADSHEET_SMTP_STARTTLS, not both.")
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = env_str("BROADSHEET_EMAIL_FROM", f"Broadsheet <broadsheet@{BASE_DOMAIN}>")
+# Posting by email (off until set): the domain of blogs' secret addresses, whose mail
+# `broadsheet postbyemail serve` receives (or `fetch` collects from an IMAP mailbox).
+POST_BY_EMAIL_DOMAIN = env_str("BROADSHEET_POST_BY_EMAIL_DOMAIN", "").lower()
+POST_BY_EMAIL_IMAP_HOST = env_str("BROADSHEET_POST_BY_EMAIL_IMAP_HOST", "")
+POST_BY_EMAIL_IMAP_PORT = env_int("BROADSHEET_POST_BY_EMAIL_IMAP_PORT", 993)
+POST_BY_EMAIL_IMAP_USER = env_str("BROADSHEET_POST_BY_EMAIL_IMAP_USER", "")
+POST_BY_EMAIL_IMAP_PASSWORD = env_str("BROADSHEET_POST_BY_EMAIL_IMAP_PASSWORD", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -9,9 +9,22 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from openapi_spec_validator import validate
 
-from broadsheet.api.views import described, missing
+from broadsheet.api.micropub import views as micropub
+from broadsheet.api.rpc.server import xmlrpc_endpoint
+from broadsheet.api.views import described, missing, rpc
 
-UNDESCRIBED = {described.openapi_document, described.discovery_document, missing.missing}
+# The documents describe the JSON API; XML-RPC and Micropub are described by their own
+# specifications and docs/api.md, and discovered from the blog's home page.
+UNDESCRIBED = {
+    described.openapi_document,
+    described.discovery_document,
+    missing.missing,
+    xmlrpc_endpoint,
+    rpc.rsd,
+    micropub.micropub,
+    micropub.media_endpoint,
+    micropub.token_endpoint,
+}
 
 
 def api_patterns() -> list[tuple[str, URLPattern]]:

@@ -19,8 +19,9 @@ from tests.tools.fixtures import PHONE
 
 
 @pytest.fixture
-def studio(transactional_db: Any, blog: Any) -> dict[str, str]:
+def studio(transactional_db: Any, blog: Any, settings: Any) -> dict[str, str]:
     """Grace runs Field Notes, which has a post with two versions: the studio's addresses."""
+    settings.POST_BY_EMAIL_DOMAIN = "post.example.org"  # so its page shows its form
     grace = with_password(member(blog, "grace", Membership.Role.ADMIN, first_name="Grace"))
     role = Membership.of(grace, blog)
     post = write_post(
@@ -45,6 +46,7 @@ def studio(transactional_db: Any, blog: Any) -> dict[str, str]:
         "images": root + "images/",
         "members": root + "members/",
         "settings": root + "settings/",
+        "posting by email": root + "settings/post-by-email/",
         "password": "/studio/account/password/",
         "profile": "/studio/profile/",
         "app passwords": "/studio/account/app-passwords/",

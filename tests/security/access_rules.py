@@ -418,6 +418,7 @@ RULES: dict[str, Rule] = {
         get_only(admins(UNAUTHORIZED), lambda c: {"blog_slug": c.blog.slug, "pk": c.import_job.pk})
     ),
     # Backing up: the page, and a POST of its form answers with the file (admins only).
+    "studio:post-by-email": rule(Case(admins(), admins(), blog, lambda cast: {"publish": "0"})),
     "studio:backup": rule(Case(admins(), admins(), blog, lambda cast: {"format": "blogger"})),
     # Moderation.
     "comments-studio:list": rule(get_only(publishers(), blog)),
@@ -508,6 +509,20 @@ RULES: dict[str, Rule] = {
     "reader:share-mastodon": read_only(lambda c: {"pk": c.post.pk}),
     # The API (app passwords only: a session cookie is no one there). Its descriptions are
     # public; anything else under /blogger/ is a JSON 404.
+    # XML-RPC: the user name and app password travel in the call itself, so every POST gets
+    # a 200 methodResponse (a fault for anyone the call does not sign in); GET is refused.
+    "api:xmlrpc-php": rule(Case(everyone(NOT_ALLOWED), everyone())),
+    "api:xmlrpc": rule(Case(everyone(NOT_ALLOWED), everyone())),
+    "api:rsd": read_only(),
+    # Micropub: the blog is the host's (the cast's blog here); publishing, which a create
+    # without post-status asks for, is refused to a contributor.
+    "api:micropub": rule(
+        Case(api_members(), {**api_members(), "contributor": FORBIDDEN}, bearer=True)
+    ),
+    "api:micropub-media": api_post(api_members(), lambda c: {}),
+    # IndieAuth's token endpoint: GET describes the caller's own token; a POST names the
+    # token it asks about in its body (none here: "not active").
+    "api:token": rule(Case(expect(OK, anonymous=UNAUTHORIZED), everyone(), bearer=True)),
     "api:openapi": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:discovery": rule(Case(everyone(), everyone(NOT_ALLOWED))),
     "api:missing": rule(Case(everyone(NOT_FOUND), everyone(NOT_FOUND), lambda c: {"rest": "x"})),

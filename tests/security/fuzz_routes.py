@@ -28,6 +28,7 @@ from broadsheet.studio import layout_forms
 from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
+from broadsheet.studio.views.post_by_email import PostByEmailForm
 from tests.security.fuzz_values import group_regex
 
 
@@ -174,6 +175,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "studio:images": (studio_forms.ImageUploadForm,),
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
+    "studio:post-by-email": (PostByEmailForm,),
     "studio:profile": (studio_forms.ProfileForm,),
     "studio:app-passwords": (studio_forms.AppPasswordForm,),
     "studio:theme": (ThemeForm,),

@@ -271,7 +271,9 @@ def sweep(route: Route, role: str, world: World, read: list[str], fields: list[s
 
 
 FORM = "application/x-www-form-urlencoded"
-API = "/blogger/"
+# The doors that sign in with an app password as a Bearer token: the JSON API, Micropub and
+# its token endpoint.
+API = ("/blogger/", "/micropub", "/token")
 # The API answers an anonymous request 401 before it reads anything else, so its routes are
 # walked with the admin's app password instead, which goes through every check an anonymous
 # request meets and on into the views: walking them twice would double their cost for nothing.

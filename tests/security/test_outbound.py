@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "broadsheet"
 FETCHER = SRC / "core" / "fetch.py"
 OUTBOUND = re.compile(
     r"^\s*(import|from)\s+(urllib\.request|urllib3|http\.client|requests|httpx|aiohttp|"
-    r"socket|ftplib|smtplib|telnetlib|xmlrpc\.client|pycurl)\b"
+    r"socket|ftplib|smtplib|imaplib|poplib|telnetlib|xmlrpc\.client|pycurl)\b"
     r"|\b(urlopen|create_connection|socket\.socket|HTTPConnection|HTTPSConnection)\s*\(",
     re.MULTILINE,
 )
@@ -26,6 +26,15 @@ KNOWN: dict[str, set[str]] = {
     # only for the exception classes that say how the operator's SMTP server answered (a 4xx
     # pauses the send, a 5xx fails one delivery); it opens no connection of its own.
     "subscribers/sending.py": {"import smtplib"},
+    # The XML-RPC door reads calls and writes answers with the standard library's marshalling
+    # (`loads`, `dumps`, `Fault`); it is a server and opens no connection.
+    "api/rpc/parsing.py": {"import xmlrpc.client"},
+    "api/rpc/server.py": {"import xmlrpc.client"},
+    # `broadsheet postbyemail fetch` logs in to the operator's own IMAP mailbox, named in the
+    # settings (never by a user or a message), as Django's email backend does to their SMTP.
+    "api/management/commands/postbyemail.py": {"import imaplib"},
+    # Reads bounces from the operator's own IMAP folder, named in the settings (docs/subscribers.md).
+    "subscribers/bounces.py": {"import imaplib"},
 }
 
 

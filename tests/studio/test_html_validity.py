@@ -12,7 +12,8 @@ from tests.studio.conftest import NOON, editor_data, url
 from tests.tools.vnu import format_messages
 
 
-def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
+def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment, settings):
+    settings.POST_BY_EMAIL_DOMAIN = "post.example.org"
     grace = Membership.of(admin, blog)
     post = write_post(
         grace,
@@ -45,6 +46,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
             url("members", "notes"),
             url("blog-settings", "notes"),
             url("backup", "notes"),
+            url("post-by-email", "notes"),
             url("password-change"),
             url("profile"),
             url("app-passwords"),
@@ -58,6 +60,9 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment):
     ).content
     pages["back up content with an error"] = client.post(
         url("backup", "notes"), {"format": "nothing"}
+    ).content
+    pages["posting by email with an error"] = client.post(
+        url("post-by-email", "notes"), {"publish": "maybe"}
     ).content
     pages["profile with errors"] = client.post(
         url("profile"), {"display_name": "a@b.example", "link": "javascript:x"}

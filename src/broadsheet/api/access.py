@@ -39,6 +39,32 @@ def member_for(grant: Grant, blog_id: str) -> Membership:
     return member
 
 
+def blogs_for(grant: Grant) -> list[Blog]:
+    """The blogs the caller writes on and the password reaches, by title."""
+    everyone = getattr(grant.user, "is_superuser", False)
+    blogs = (
+        Blog.objects.all()
+        if everyone
+        else Blog.objects.filter(
+            pk__in=Membership.objects.filter(user_id=grant.user.pk).values("blog_id")
+        )
+    )
+    return [found for found in blogs.order_by("title") if grant.reaches(found)]
+
+
+def post_anywhere(grant: Grant, post_id: str) -> tuple[Membership, Post]:
+    """A post by its id alone, as MetaWeblog and Blogger 1.0 name it when editing: the
+    caller's membership of its blog and the post; 404 alike for a post that does not exist
+    and one on a blog out of reach."""
+    pk = number(post_id, "post")
+    blog_id = Post.objects.filter(pk=pk).values_list("blog_id", flat=True).first()
+    try:
+        member = member_for(grant, str(blog_id or 0))
+    except ApiError:
+        raise ApiError("notFound", "No such post.") from None
+    return member, post_for(member, str(pk))
+
+
 def posts_for(member: Membership) -> PostQuerySet:
     """The posts the member may read: the live ones, and those they see in the studio."""
     posts = Post.objects.filter(blog=member.blog).not_trashed()

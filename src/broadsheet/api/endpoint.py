@@ -73,6 +73,20 @@ def caller(request: HttpRequest) -> Grant:
 
 
 def refusal(error: Exception, allowed: set[str]) -> HttpResponse:
+    found = as_api_error(error)
+    if found is None:
+        raise error
+    response = answer(found)
+    if found.reason == "unauthorized":
+        response["WWW-Authenticate"] = CHALLENGE
+    if found.reason == "methodNotAllowed":
+        response["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+def as_api_error(error: Exception) -> ApiError | None:
+    """The refusal an exception stands for, whatever the door (JSON, XML-RPC, Micropub);
+    None for a fault of our own, which must not be dressed up as the caller's."""
     if isinstance(error, RequestDataTooBig):
         error = ApiError("tooLarge", "The request body is too large.")
     elif isinstance(error, OverQuota):
@@ -83,14 +97,7 @@ def refusal(error: Exception, allowed: set[str]) -> HttpResponse:
         error = ApiError("forbidden", str(error) or "Your role does not allow this.")
     elif isinstance(error, Http404):
         error = ApiError("notFound", "Not found.")
-    if not isinstance(error, ApiError):
-        raise error
-    response = answer(error)
-    if error.reason == "unauthorized":
-        response["WWW-Authenticate"] = CHALLENGE
-    if error.reason == "methodNotAllowed":
-        response["Allow"] = ", ".join(sorted(allowed))
-    return response
+    return error if isinstance(error, ApiError) else None
 
 
 def _messages(error: ValidationError) -> str:

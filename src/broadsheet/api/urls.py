@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 
-from broadsheet.api.views import blogs, comments, described, extras, missing, pages, posts
+from broadsheet.api.micropub import views as micropub
+from broadsheet.api.rpc.server import xmlrpc_endpoint
+from broadsheet.api.views import blogs, comments, described, extras, missing, pages, posts, rpc
 
 app_name = "api"
 
@@ -15,6 +17,13 @@ P = B + "posts/<str:post_id>/"
 C = P + "comments/<str:comment_id>/"
 
 urlpatterns = [
+    # WordPress's address, which editors try first, and a plain one.
+    path("xmlrpc.php", xmlrpc_endpoint, name="xmlrpc-php"),
+    path("xmlrpc", xmlrpc_endpoint, name="xmlrpc"),
+    path("rsd.xml", rpc.rsd, name="rsd"),
+    path("micropub", micropub.micropub, name="micropub"),
+    path("micropub/media", micropub.media_endpoint, name="micropub-media"),
+    path("token", micropub.token_endpoint, name="token"),
     path("api/openapi.json", described.openapi_document, name="openapi"),
     path(
         "api/discovery/v1/apis/blogger/v3/rest",

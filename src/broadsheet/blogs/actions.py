@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from broadsheet.blogs import layout, tasks
 from broadsheet.blogs.access import NotAllowed, require
-from broadsheet.blogs.models import Blog, Invitation, Membership, Profile
+from broadsheet.blogs.models import Blog, Invitation, Membership, PostByEmail, Profile
 from broadsheet.core.pagecache import announce_version
 
 LAST_ADMIN = "A blog needs at least one admin: make someone else an admin first."
@@ -190,3 +190,24 @@ def _other_admins(target: Membership) -> QuerySet[Membership]:
         .filter(blog_id=target.blog_id, role=Membership.Role.ADMIN)
         .exclude(pk=target.pk)
     )
+
+
+@transaction.atomic
+def set_post_by_email(member: Membership, *, publish: bool, rotate: bool = False) -> PostByEmail:
+    """Turn posting by email on for the member's blog (admins only), choose whether mailed posts
+    are published or kept as drafts, and with `rotate` give it a new secret address, which
+    ends the old one at once (a leaked address is fixed by rotating)."""
+    require(member.is_admin, "Only the blog's admins set up posting by email.")
+    found, made = PostByEmail.objects.get_or_create(
+        blog=member.blog, defaults={"secret": _mail_secret(), "publish": publish}
+    )
+    if rotate and not made:
+        found.secret = _mail_secret()
+    found.publish, found.updated_at = publish, timezone.now()
+    found.save()
+    return found
+
+
+def _mail_secret() -> str:
+    # Lower case only: some mail systems fold the local part of an address.
+    return secrets.token_hex(16)

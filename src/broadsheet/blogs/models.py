@@ -390,6 +390,26 @@ class AppPassword(models.Model):
         return frozenset(self.scopes.split())
 
 
+class PostByEmail(models.Model):
+    """A blog's secret address for posting by email (`<secret>@<post-by-email domain>`), and
+    whether what arrives there is published or kept as a draft. Made by an admin; rotating
+    the secret ends the old address at once."""
+
+    blog = models.OneToOneField(Blog, on_delete=models.CASCADE, related_name="post_by_email")
+    # Random and long: the address is the credential, so it must not be guessable.
+    secret = models.CharField(max_length=64, unique=True)
+    publish = models.BooleanField(default=False, help_text="Publish mailed posts at once.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Posting by email to {self.blog}"
+
+    @property
+    def address(self) -> str:
+        domain = settings.POST_BY_EMAIL_DOMAIN
+        return f"{self.secret}@{domain}" if domain else ""
+
+
 # The layout's model lives with its rules (blogs.layout); Django finds models through this
 # module, so it is imported here, after Blog, which it refers to.
 from broadsheet.blogs.layout import Gadget  # noqa: E402, F401

@@ -43,6 +43,9 @@ class Head:
     properties: list[tuple[str, str]] = field(default_factory=list)  # <meta property>
     names: list[tuple[str, str]] = field(default_factory=list)  # <meta name>
     json_ld: SafeString | None = None
+    # (rel, type, href): where programs write to the blog (the home page only, as WordPress
+    # and the IndieWeb clients look there)
+    services: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def head(request: HttpRequest, blog: Blog, context: Mapping[str, Any]) -> Head:
     labels: list[str] = context.get("shown_labels") or []
     canonical = canonical_url(request, origin, context, labels)
     result = Head(feeds=feed_links(blog, origin, post, labels), canonical=canonical)
+    if _view_name(request) == "reader:home":
+        result.services = services(origin)
     subject = describe(blog, origin, context)
     result.properties = open_graph(blog, subject, canonical)
     result.names = twitter_card(subject)
@@ -71,6 +76,20 @@ def head(request: HttpRequest, blog: Blog, context: Mapping[str, Any]) -> Head:
         if post.robots and not blog.hide_from_search_engines:
             result.names.append(("robots", post.robots))
     return result
+
+
+def _view_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return str(match.view_name) if match is not None else ""
+
+
+def services(origin: str) -> list[tuple[str, str, str]]:
+    """The writing doors of the `api` app (named by address: this layer does not import it)."""
+    return [
+        ("EditURI", "application/rsd+xml", origin + "/rsd.xml"),
+        ("micropub", "", origin + "/micropub"),
+        ("token_endpoint", "", origin + "/token"),
+    ]
 
 
 def feed_links(blog: Blog, origin: str, post: Any, labels: list[str]) -> list[FeedLink]:

@@ -20,6 +20,7 @@ from broadsheet.studio.views import (
     theme,
 )
 from broadsheet.studio.views.backup import backup
+from broadsheet.studio.views.post_by_email import post_by_email
 
 app_name = "studio"
 
@@ -105,6 +106,7 @@ urlpatterns = [
     path(blog + "settings/", blogs.blog_settings, name="blog-settings"),
     path(blog + "settings/date-example/", blogs.date_example, name="date-example"),
     path(blog + "theme/", theme.theme, name="theme"),
+    path(blog + "settings/post-by-email/", post_by_email, name="post-by-email"),
     path(blog + "backup/", backup, name="backup"),
     path(blog + "layout/", layout.layout, name="layout"),
     path(blog + "layout/add/", layout.gadget_add, name="gadget-add"),

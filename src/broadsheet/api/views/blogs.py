@@ -12,7 +12,6 @@ from broadsheet.api.errors import ApiError
 from broadsheet.api.resources import api_root, author_json, blog_json, listing
 from broadsheet.blogs.app_passwords import Grant
 from broadsheet.blogs.hosts import blog_for_host
-from broadsheet.blogs.models import Blog, Membership
 
 
 @endpoint("GET")
@@ -44,20 +43,8 @@ def user_blogs(request: HttpRequest, grant: Grant, user_id: str) -> HttpResponse
     """blogs.listByUser for `self`: the blogs the caller writes on (and this password reaches)."""
     _self_only(user_id)
     root = api_root(request)
-    items = [blog_json(found, root) for found in _blogs(grant)]
+    items = [blog_json(found, root) for found in access.blogs_for(grant)]
     return ok(listing("blogger#blogList", items, None))
-
-
-def _blogs(grant: Grant) -> list[Blog]:
-    everyone = getattr(grant.user, "is_superuser", False)
-    blogs = (
-        Blog.objects.all()
-        if everyone
-        else Blog.objects.filter(
-            pk__in=Membership.objects.filter(user_id=grant.user.pk).values("blog_id")
-        )
-    )
-    return [found for found in blogs.order_by("title") if grant.reaches(found)]
 
 
 @endpoint("GET")
