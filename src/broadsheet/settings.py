@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "broadsheet.reader",
     "broadsheet.studio",
     "broadsheet.portability",
+    "broadsheet.publish",
     "broadsheet.ops",
 ]
 

@@ -1,0 +1,83 @@
+"""Rendering the blog's pages in this process, through Django's own WSGI handler.
+
+The static copy must be byte for byte what readers get from the live site, so every page goes
+through the same URL resolver, middleware and views, with no HTTP and no socket: a request
+is a dict handed to the handler. The test `Client` would do the same with more work per page
+(it fires signals and keeps every template context for assertions); bench/static measures
+the handler's share of a page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+
+from broadsheet.blogs.hosts import canonical_host
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    location: str = ""
+
+
+class Renderer:
+    """Answers GETs for one blog's addresses, as its canonical host would."""
+
+    def __init__(self, blog_host: str) -> None:
+        self.host = blog_host
+        self.scheme = "https" if settings.SECURE else "http"
+        self.handler = WSGIHandler()
+
+    def get(self, path: str, query: str = "") -> Answer:
+        seen: dict[str, object] = {}
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], *_: object
+        ) -> Callable[[bytes], object]:
+            seen["status"], seen["headers"] = status, dict(headers)
+            return lambda data: None  # the body comes back as the handler's return value
+
+        response = self.handler(self.environ(path, query), start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            getattr(response, "close", lambda: None)()
+        headers: dict[str, str] = seen["headers"]  # type: ignore[assignment]
+        status = int(str(seen["status"]).split()[0])
+        kind, location = headers.get("Content-Type", ""), headers.get("Location", "")
+        return Answer(status, kind, body, location)
+
+    def environ(self, path: str, query: str) -> dict[str, object]:
+        # WSGI hands the path decoded, as latin-1 text of its bytes (PEP 3333).
+        raw = unquote(path).encode().decode("latin-1")
+        port = "443" if self.scheme == "https" else "80"
+        return {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": raw,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": query,
+            "SERVER_NAME": self.host,
+            "SERVER_PORT": port,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": self.host,
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": self.scheme,
+            "wsgi.input": io.BytesIO(),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "wsgi.version": (1, 0),
+        }
+
+
+def renderer_for(blog: object) -> Renderer:
+    return Renderer(canonical_host(blog))  # type: ignore[arg-type]
