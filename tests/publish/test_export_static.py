@@ -18,8 +18,13 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.demo.loader import load_demo
+from broadsheet.posts.actions import save_post
+from broadsheet.posts.models import Post
+from broadsheet.publish.actions import export_static
+from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import FIXED
 from tests.scale.test_two_processes import free_port, start, stop, wait_for
 
@@ -131,3 +136,40 @@ def test_feeds_and_sitemaps_are_the_live_sites_bytes(nginx: int) -> None:
         status, kind, body = get(nginx, address)
         assert (status, body) == (200, answer.content), address
         assert kind.split(";")[0] == answer["Content-Type"].split(";")[0], address
+
+
+def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
+    demo: Blog, exported: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(
+        blog=demo,
+        author=newest.author,
+        title="First frost on the leeks",
+        source="The leeks stand it; the dahlias did not.",
+        status=Post.Status.PUBLISHED,
+        published_at=LOADED_AT + dt.timedelta(hours=2),
+    )
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post, labels=["Weather"])
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    month = post.permalink.rsplit("/", 1)[0] + "/"
+    changed_feeds = {"/atom.xml", "/rss.xml", "/feed.json", "/feeds/posts/default"}
+    changed_feeds |= {"/feeds/posts/summary", "/sitemap.xml", "/sitemap-labels.xml"}
+    assert (
+        set(report.written)
+        == {
+            post.permalink,
+            f"/feeds/{post.pk}/comments/default",
+            newest.permalink,  # its "Newer Post" link
+            "/",
+            "/search/label/Weather",
+            month,
+            month[:6],  # the year
+            *changed_feeds,
+        }
+    )
+    assert report.removed == 0 and report.missing == []
+    assert "First frost on the leeks" in (exported / "index.html").read_text()

@@ -45,7 +45,7 @@ FOUND = "found"  # the key of an address only a link led to: a style sheet, an i
 
 @dataclass
 class Report:
-    written: int = 0
+    written: list[str] = field(default_factory=list)  # the addresses whose files were written
     unchanged: int = 0
     removed: int = 0
     missing: list[str] = field(default_factory=list)  # linked addresses the site did not answer
@@ -53,7 +53,7 @@ class Report:
 
     def summary(self) -> str:
         return (
-            f"{self.written} files written, {self.unchanged} unchanged, {self.removed} removed"
+            f"{len(self.written)} files written, {self.unchanged} unchanged, {self.removed} removed"
             f" in {self.seconds:.2f} s"
             + (f"; {len(self.missing)} links lead nowhere" if self.missing else "")
         )
@@ -165,7 +165,7 @@ class Run:
         if not same or not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             write_file(target, body)
-            self.report.written += 1
+            self.report.written.append(address)
         else:
             self.report.unchanged += 1
         self.new.entries[address] = manifest.Entry(str(relative), key, digest)
