@@ -55,7 +55,7 @@ def demo(db: Any) -> Blog:
 def exported(demo: Blog, tmp_path: Path) -> Path:
     folder = tmp_path / "site"
     with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
-        call_command("export", "static", "--blog", "demo", "-o", str(folder))
+        call_command("export", "static", "--blog", "demo", "-o", str(folder), "--processes", "1")
     return folder
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
-from broadsheet.publish import links, manifest, paths
+from broadsheet.publish import links, manifest, parallel, paths
 from broadsheet.publish.plan import Job, Plan, plan
 from broadsheet.publish.render import Answer, Renderer, renderer_for
 
@@ -59,13 +59,16 @@ class Report:
         )
 
 
-def export_static(blog: Blog, folder: Path, choices: links.Choices | None = None) -> Report:
-    """Write (or bring up to date) the blog's static copy in `folder`."""
+def export_static(
+    blog: Blog, folder: Path, choices: links.Choices | None = None, processes: int = 1
+) -> Report:
+    """Write (or bring up to date) the blog's static copy in `folder`, rendering in up to
+    `processes` forked processes when there are many pages to render."""
     started = time.perf_counter()
     choices = choices or links.Choices(origin(blog))
     folder.mkdir(parents=True, exist_ok=True)
     run = Run(blog, folder, choices)
-    run.export()
+    run.export(processes)
     run.report.seconds = time.perf_counter() - started
     return run.report
 
@@ -83,7 +86,7 @@ class Run:
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
 
-    def export(self) -> None:
+    def export(self, processes: int) -> None:
         whole = self.old.everything != self.plan.everything
         for address, job in self.plan.jobs.items():
             kept = self.old.entries.get(address)
@@ -92,10 +95,30 @@ class Run:
             else:
                 self.enqueue(address, job)
         self.keep_found_before(whole)
-        while self.queue:
+        if processes > 1 and len(self.queue) >= parallel.WORTH_IT:
+            planned, self.queue = self.queue, []
+            for part in parallel.render_all(self, planned, processes):
+                self.merge(part)
+        while self.queue:  # what links led to (style sheets, images): few, here
             self.render(*self.queue.pop())
         self.remove_gone()
         manifest.save(self.folder, self.new)
+
+    def render_part(self, jobs: list[tuple[str, Job]]) -> parallel.Part:
+        """Render `jobs` afresh (in a forked process) and say what came of them."""
+        self.report, self.new.entries, self.queue = Report(), {}, []
+        for address, job in jobs:
+            self.render(address, job)
+        found = [address for address, _ in self.queue]
+        return parallel.Part(self.report, self.new.entries, found)
+
+    def merge(self, part: parallel.Part) -> None:
+        self.report.written += part.report.written
+        self.report.unchanged += part.report.unchanged
+        self.report.missing += part.report.missing
+        self.new.entries.update(part.entries)
+        for address in part.found:
+            self.enqueue(address, Job(address, "", FOUND))
 
     def keep(self, address: str, entry: manifest.Entry) -> None:
         self.seen.add(address)

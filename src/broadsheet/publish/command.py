@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ def add_arguments(parser: CommandParser) -> None:
     parser.add_argument(
         "--origin", default="", help="the live site's address (default: the blog's own)"
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="render in this many processes (default: one per core)",
+    )
 
 
 def run(blog: Any, options: dict[str, Any]) -> str:
@@ -39,7 +46,8 @@ def run(blog: Any, options: dict[str, Any]) -> str:
         raise CommandError(f"{folder} is a file, not a folder to write into.")
     live = (options.get("origin") or origin(blog)).rstrip("/")
     choices = Choices(live, options.get("comments", "live"), options.get("search", "live"))
-    report = export_static(blog, folder, choices)
+    processes = max(1, int(options.get("processes") or 1))
+    report = export_static(blog, folder, choices, processes)
     return f"Wrote {folder}: {report.summary()}."
 
 
