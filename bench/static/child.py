@@ -64,15 +64,19 @@ def export(out: Path, processes: int) -> None:
     wall = time.perf_counter() - started
     post.delete()
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    print(json.dumps({
-        "export_seconds": round(first.seconds, 1),
-        "export_files": files,
-        "export_missing": len(first.missing),
-        "unchanged_seconds": round(again.seconds, 2),
-        "unchanged_written": len(again.written),
-        "one_post_seconds": round(wall, 2),
-        "one_post_written": len(after_post.written),
-    }))
+    print(
+        json.dumps(
+            {
+                "export_seconds": round(first.seconds, 1),
+                "export_files": files,
+                "export_missing": len(first.missing),
+                "unchanged_seconds": round(again.seconds, 2),
+                "unchanged_written": len(again.written),
+                "one_post_seconds": round(wall, 2),
+                "one_post_written": len(after_post.written),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -45,7 +45,8 @@ def main() -> None:
     env = {**os.environ, "BROADSHEET_DATA_DIR": str(data), "PYTHONPATH": str(ROOT / "src")}
     if not (data / "bench.json").exists():
         generate = [PYTHON, str(ROOT / "bench" / "generate.py"), "--posts", str(args.posts)]
-        subprocess.run([*generate, "--comments", "3000", "--data-dir", str(data)], env=env, check=True)
+        generate += ["--comments", "3000", "--data-dir", str(data)]
+        subprocess.run(generate, env=env, check=True)
         manage(env, "collectstatic", "--noinput", "-v0")
     site = data / "hugo"
     python(env, "markdown", str(site))
@@ -72,7 +73,8 @@ def python(env: dict[str, str], *argv: str) -> str:
 def time_hugo(site: Path, out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run(["hugo", "--quiet", "--source", str(site), "--destination", str(out)], check=True)
+    argv = ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
+    subprocess.run(argv, check=True)
     return time.perf_counter() - started
 
 
