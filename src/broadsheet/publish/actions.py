@@ -30,7 +30,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.publish import links, manifest, parallel, paths
 from broadsheet.publish.plan import Job, Plan, plan
-from broadsheet.publish.render import Answer, Renderer, renderer_for
+from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
 SHARED_SIDEBAR = (
     '<aside class="sidebar" aria-label="About this blog" data-sidebar-from="/">'
@@ -68,7 +68,8 @@ def export_static(
     choices = choices or links.Choices(origin(blog))
     folder.mkdir(parents=True, exist_ok=True)
     run = Run(blog, folder, choices)
-    run.export(processes)
+    with one_connection():
+        run.export(processes)
     run.report.seconds = time.perf_counter() - started
     return run.report
 

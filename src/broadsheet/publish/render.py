@@ -9,15 +9,32 @@ the handler's share of a page.
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from broadsheet.blogs.hosts import canonical_host
+
+
+@contextlib.contextmanager
+def one_connection() -> Iterator[None]:
+    """Keep the database connection from page to page, as the test client does: Django closes
+    it at the end of every request, which here would mean a new connection per page (and, in
+    a transaction, losing it)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @dataclass(frozen=True)
