@@ -120,12 +120,22 @@ def crawl(port: int) -> tuple[set[str], dict[str, int]]:
     return seen, broken
 
 
-def test_every_link_of_the_exported_demo_blog_works_under_nginx(nginx: int) -> None:
+def test_every_link_of_the_exported_demo_blog_works_under_nginx(demo: Blog, nginx: int) -> None:
     seen, broken = crawl(nginx)
     assert broken == {}
     assert {"/", "/p/about.html", "/search/page/1.html", "/static/reader/theme.css"} <= seen
     assert any(re.fullmatch(r"/\d{4}/\d{2}/[^/]+\.html", address) for address in seen)
     assert any(address.startswith("/search/label/") for address in seen)
+
+
+def test_older_posts_on_the_home_page_leads_to_a_page_of_the_next_older_post(
+    demo: Blog, nginx: int
+) -> None:
+    home = get(nginx, "/")[2].decode()
+    found = re.search(r'class="older-link" href="([^"]+)"', home)
+    assert found is not None and re.fullmatch(r"/search/page/\d+\.html", found.group(1))
+    next_older = Post.objects.public(demo, LOADED_AT)[demo.posts_per_page]
+    assert next_older.permalink in get(nginx, found.group(1))[2].decode()
 
 
 def test_feeds_and_sitemaps_are_the_live_sites_bytes(nginx: int) -> None:
