@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from broadsheet.publish.plan import Job
 
 WORTH_IT = 200  # fewer pages than this render faster than processes start
+BATCH = 100  # pages a child renders per hand-out: small enough to even out, few round trips
 _run: Run | None = None
 
 
@@ -32,12 +33,13 @@ class Part:
 
 
 def render_all(run: Run, jobs: list[tuple[str, Job]], processes: int) -> Iterator[Part]:
-    """The jobs rendered by `processes` children, dealt out in turn (neighbouring posts cost
-    about the same, so each child gets a like share)."""
+    """The jobs rendered by `processes` children, handed out in small batches as each child
+    is free: pages differ in cost (a post's page is several times its comment feed), so
+    fixed shares left one child idle while the other still had half the work."""
     global _run
     _run = run
     connections.close_all()  # a connection must not be shared across a fork
-    shares = [jobs[index::processes] for index in range(processes)]
+    shares = [jobs[start : start + BATCH] for start in range(0, len(jobs), BATCH)]
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(processes) as pool:

@@ -3,7 +3,7 @@
 The static copy must be byte for byte what readers get from the live site, so every page goes
 through the same URL resolver, middleware and views, with no HTTP and no socket: a request
 is a dict handed to the handler. Against the test `Client` (300 post pages of the 10,000-post
-bench, three rounds each, on a loaded machine) the two were within the noise, 135–180 ms a
+bench, three rounds each, on a loaded machine) the two were within the noise, 135 to 180 ms a
 page either way: nearly all of a page is the view, its queries and its templates. The bare
 handler is used since it is the production path, without the test machinery's signals.
 """
