@@ -141,7 +141,7 @@ class Run:
             self.queue.append((address, job))
 
     def render(self, address: str, job: Job) -> None:
-        answer = self.renderer.get(job.path, job.query)
+        answer = self.renderer.get(job.path, job.query or self.page_query(job))
         if answer.status in (301, 302, 307, 308) and answer.location.startswith("/"):
             answer = redirect_page(answer.location)
         if answer.status != 200 and not (address == NOT_FOUND and answer.status == 404):
@@ -170,6 +170,12 @@ class Run:
             return  # a live query (`?alt=rss`): nginx serves the path's file for it
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def page_query(self, job: Job) -> str:
+        if not job.page:
+            return ""
+        listing = self.plan.listings[unquote(job.path)]
+        return listing.query(job.page, self.blog.posts_per_page, self.blog)
 
     def pager(self, path: str, params: dict[str, str]) -> str | None:
         listing = self.plan.listings.get(unquote(path))

@@ -15,9 +15,9 @@ from importlib import metadata
 from django.forms.models import model_to_dict
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Page, Post
+from broadsheet.posts.models import Page
 from broadsheet.publish.links import Choices
-from broadsheet.publish.listings import Listing, listings
+from broadsheet.publish.listings import Listing, listings, public_rows
 
 # Files every blog has: feeds, sitemaps, robots.txt. They follow every change of the blog.
 FIXED = (
@@ -43,6 +43,7 @@ class Job:
     path: str
     query: str
     key: str
+    page: int = 0  # a numbered page of the listing at `path`: its query is made when rendered
 
 
 @dataclass
@@ -54,11 +55,13 @@ class Plan:
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     """Every address of the blog's copy that the database names, with its key."""
-    found = Plan(everything=_everything(blog, choices), listings=listings(blog, now))
+    rows = public_rows(blog, now)
+    found = Plan(everything=_everything(blog, choices))
+    found.listings = listings(blog, [row[:4] for row in rows])
     version = str(blog.content_version)
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
-    _posts(blog, found, now)
+    _posts(found, rows)
     for slug, updated in Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED).values_list(
         "slug", "updated_at"
     ):
@@ -76,14 +79,11 @@ def _everything(blog: Blog, choices: Choices) -> str:
     return _digest(repr((sorted(shown.items()), choices, code)))
 
 
-def _posts(blog: Blog, found: Plan, now: dt.datetime) -> None:
+def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str]]) -> None:
     """A post's page shows itself, its comments and links to the posts either side of it."""
-    rows = list(
-        Post.objects.public(blog, now).values_list("pk", "permalink", "updated_at", "comment_count")
-    )
-    for index, (pk, permalink, updated, comments) in enumerate(rows):
-        newer = rows[index - 1][1] if index else ""
-        older = rows[index + 1][1] if index + 1 < len(rows) else ""
+    for index, (pk, _, updated, comments, permalink) in enumerate(rows):
+        newer = rows[index - 1][4] if index else ""
+        older = rows[index + 1][4] if index + 1 < len(rows) else ""
         own = f"{updated.isoformat()} {comments}"
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"
@@ -99,15 +99,17 @@ def _listing_jobs(blog: Blog, listing: Listing, found: Plan) -> None:
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)
-        query = listing.query(number, size, blog)
-        found.jobs[address] = Job(listing.older, query, _shown(listing, number, size, total))
+        key = _shown(listing, number, size, total)
+        found.jobs[address] = Job(listing.older, "", key, page=number)
 
 
 def _shown(listing: Listing, number: int, size: int, total: int) -> str:
     # The posts on the page and where its pager leads (the newest page's "Newer" may move).
     # The first page's "Older posts" leads to the newest numbered page, whose number moves.
-    rows = listing.shown(number, size)
-    return _digest(repr((rows, number == total, total if number == 0 else None)))
+    shown = ",".join(
+        f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in listing.shown(number, size)
+    )
+    return f"{shown};{number == total};{total if number == 0 else ''}"
 
 
 def _digest(text: str) -> str:
