@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "broadsheet.studio",
     "broadsheet.api",
     "broadsheet.portability",
+    "broadsheet.publish",
     "broadsheet.ops",
 ]
 

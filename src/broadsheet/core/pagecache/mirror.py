@@ -55,7 +55,7 @@ def write(blog_id: int, version: int, host: str, path: str, body: bytes) -> None
     target = base / "blogs" / str(blog_id) / f"v{version}" / relative
     if not target.exists():  # one version's page is the same page, whoever wrote it
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-        _replace(target, body)
+        write_file(target, body)
     _link_if_absent(base / "hosts" / host, Path("..") / "blogs" / str(blog_id) / "current")
 
 
@@ -103,8 +103,9 @@ def _current_version(blog: Path) -> int | None:
     return None
 
 
-def _replace(target: Path, body: bytes) -> None:
-    """Write beside the target, then rename over it: nginx never sees half a page."""
+def write_file(target: Path, body: bytes) -> None:
+    """Write beside the target, then rename over it: nginx never sees half a page. The static
+    export (`publish`) writes its files through this too: one writer for both folders."""
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
     partial.write_bytes(body)
     partial.chmod(0o644)

@@ -1,4 +1,5 @@
-"""`broadsheet export blogger|wordpress|broadsheet --blog SLUG -o FILE`."""
+"""`broadsheet export blogger|wordpress|broadsheet --blog SLUG -o FILE`, and the formats apps
+above add (`portability.formats`: `broadsheet export static --blog SLUG -o DIR`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from broadsheet.blogs.models import Blog
+from broadsheet.portability import formats
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.blogger_export import export_blogger
 from broadsheet.portability.links import base_url
@@ -22,14 +24,19 @@ FORMATS = {
 }
 
 
+def formats_parser(formats_sub: Any, name: str, description: str) -> CommandParser:
+    sub: CommandParser = formats_sub.add_parser(name, help=description, description=description)
+    sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to export")
+    return sub
+
+
 class Command(BaseCommand):
     help = "Export a blog as a Blogger backup, a WordPress export or a Broadsheet backup."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        formats = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
+        formats_sub = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
         for name, description in FORMATS.items():
-            sub = formats.add_parser(name, help=description, description=description)
-            sub.add_argument("--blog", required=True, metavar="SLUG", help="the blog to export")
+            sub = formats_parser(formats_sub, name, description)
             sub.add_argument("-o", "--output", required=True, metavar="FILE")
             if name != "broadsheet":
                 sub.add_argument(
@@ -37,11 +44,18 @@ class Command(BaseCommand):
                     default="",
                     help="the blog's address for absolute links (default: where it is served)",
                 )
+        for name, added in formats.registered().items():
+            sub = formats_parser(formats_sub, name, added.description)
+            added.add_arguments(sub)
 
     def handle(self, *args: Any, **options: Any) -> None:
         blog = Blog.objects.filter(slug=options["blog"]).first()
         if blog is None:
             raise CommandError(f"There is no blog with the slug {options['blog']!r}.")
+        added = formats.registered().get(options["format"])
+        if added is not None:
+            self.stdout.write(added.run(blog, options))
+            return
         target = Path(options["output"])
         if not target.parent.is_dir():
             raise CommandError(f"There is no folder {target.parent} to write into.")

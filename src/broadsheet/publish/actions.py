@@ -1,0 +1,228 @@
+"""`export_static`: the blog as a folder of files that any static server serves whole.
+
+Contract: every public address of the blog (pages, posts, listings and their pages, archives,
+feeds, sitemaps, robots.txt, and the style sheets, scripts and images they use) is rendered
+in this process by the live site's own views (`render`) and written under the folder at the
+file `paths.file_for` names, so that nginx with the snippet in docs/static-export.md answers
+every link. The pages are the live pages but for their links (`links.rewrite`: paging by
+time becomes numbered pages, commenting and searching go to the live site) and, away from the
+home page, the sidebar, which they borrow from the home page (so a new post does not rewrite
+every page of the blog).
+
+A second export into the same folder renders only the addresses whose key in `plan` moved
+since the manifest it left (`manifest`), and deletes the files of addresses that are gone.
+Reads only; the blog is not changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.utils import timezone
+
+from broadsheet.blogs.hosts import origin
+from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache.mirror import write_file
+from broadsheet.publish import links, manifest, parallel, paths
+from broadsheet.publish.plan import Job, Plan, plan
+from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
+
+SHARED_SIDEBAR = (
+    '<aside class="sidebar" aria-label="About this blog" data-sidebar-from="/">'
+    '<p class="sidebar-elsewhere"><a href="/">Archive, labels and search: see the home page'
+    "</a></p></aside>"
+)
+SIDEBAR_SCRIPT = '<script src="/static/publish/sidebar.js" defer></script>\n</head>'
+HTML = "text/html"
+NOT_FOUND = "/404.html"  # no post has that address: the app answers its themed 404 page
+FOUND = "found"  # the key of an address only a link led to: a style sheet, an image
+
+
+@dataclass
+class Report:
+    written: list[str] = field(default_factory=list)  # the addresses whose files were written
+    unchanged: int = 0
+    removed: int = 0
+    missing: list[str] = field(default_factory=list)  # linked addresses the site did not answer
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.written)} files written, {self.unchanged} unchanged, {self.removed} removed"
+            f" in {self.seconds:.2f} s"
+            + (f"; {len(self.missing)} links lead nowhere" if self.missing else "")
+        )
+
+
+def export_static(
+    blog: Blog, folder: Path, choices: links.Choices | None = None, processes: int = 1
+) -> Report:
+    """Write (or bring up to date) the blog's static copy in `folder`, rendering in up to
+    `processes` forked processes when there are many pages to render."""
+    started = time.perf_counter()
+    choices = choices or links.Choices(origin(blog))
+    folder.mkdir(parents=True, exist_ok=True)
+    run = Run(blog, folder, choices)
+    with one_connection():
+        run.export(processes)
+    run.report.seconds = time.perf_counter() - started
+    return run.report
+
+
+class Run:
+    """One export: the plan, what the last one left, and the queue of addresses to render."""
+
+    def __init__(self, blog: Blog, folder: Path, choices: links.Choices) -> None:
+        self.blog, self.folder, self.choices = blog, folder, choices
+        self.plan: Plan = plan(blog, choices, timezone.now())
+        self.old = manifest.load(folder, blog.pk)
+        self.new = manifest.Manifest(blog.pk, self.plan.everything)
+        self.renderer: Renderer = renderer_for(blog)
+        self.report = Report()
+        self.queue: list[tuple[str, Job]] = []
+        self.seen: set[str] = set()
+
+    def export(self, processes: int) -> None:
+        whole = self.old.everything != self.plan.everything
+        for address, job in self.plan.jobs.items():
+            kept = self.old.entries.get(address)
+            if not whole and kept is not None and kept.key == job.key:
+                self.keep(address, kept)
+            else:
+                self.enqueue(address, job)
+        self.keep_found_before(whole)
+        if processes > 1 and len(self.queue) >= parallel.WORTH_IT:
+            planned, self.queue = self.queue, []
+            for part in parallel.render_all(self, planned, processes):
+                self.merge(part)
+        while self.queue:  # what links led to (style sheets, images): few, here
+            self.render(*self.queue.pop())
+        self.remove_gone()
+        manifest.save(self.folder, self.new)
+
+    def render_part(self, jobs: list[tuple[str, Job]]) -> parallel.Part:
+        """Render `jobs` afresh (in a forked process) and say what came of them."""
+        self.report, self.new.entries, self.queue = Report(), {}, []
+        for address, job in jobs:
+            self.render(address, job)
+        found = [address for address, _ in self.queue]
+        return parallel.Part(self.report, self.new.entries, found)
+
+    def merge(self, part: parallel.Part) -> None:
+        self.report.written += part.report.written
+        self.report.unchanged += part.report.unchanged
+        self.report.missing += part.report.missing
+        self.new.entries.update(part.entries)
+        for address in part.found:
+            self.enqueue(address, Job(address, "", FOUND))
+
+    def keep(self, address: str, entry: manifest.Entry) -> None:
+        self.seen.add(address)
+        self.new.entries[address] = entry
+        self.report.unchanged += 1
+
+    def keep_found_before(self, whole: bool) -> None:
+        """Addresses found by following links (style sheets, images…) stay while their files
+        do; on a whole export they are found again from the pages that use them."""
+        for address, entry in self.old.entries.items():
+            if address in self.plan.jobs or address in self.seen:
+                continue
+            if not whole and entry.key == FOUND:
+                self.keep(address, entry)
+
+    def enqueue(self, address: str, job: Job) -> None:
+        if address not in self.seen:
+            self.seen.add(address)
+            self.queue.append((address, job))
+
+    def render(self, address: str, job: Job) -> None:
+        answer = self.renderer.get(job.path, job.query or self.page_query(job))
+        if answer.status in (301, 302, 307, 308) and answer.location.startswith("/"):
+            answer = redirect_page(answer.location)
+        if answer.status != 200 and not (address == NOT_FOUND and answer.status == 404):
+            self.report.missing.append(address)
+            return
+        body = self.finish(address, answer)
+        self.store(address, job.key, answer.content_type, body)
+
+    def finish(self, address: str, answer: Answer) -> bytes:
+        """The page's links rewritten; the links it holds queued if not seen yet."""
+        kind = answer.content_type.split(";")[0].strip()
+        if kind not in (HTML, "text/css"):
+            return answer.body
+        text = answer.body.decode()
+        if kind == HTML:
+            text = links.rewrite(text, self.pager, self.choices)
+            if address != "/":
+                text = borrow_sidebar(text)
+        for link in links.local_links(text):
+            self.follow(link)
+        return text.encode()
+
+    def follow(self, link: str) -> None:
+        parts = urlsplit(link)
+        if parts.query or not parts.path or parts.path.startswith(links.LIVE_PREFIXES):
+            return  # a live query (`?alt=rss`): nginx serves the path's file for it
+        if parts.path not in self.seen:
+            self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def page_query(self, job: Job) -> str:
+        if not job.page:
+            return ""
+        listing = self.plan.listings[unquote(job.path)]
+        return listing.query(job.page, self.blog.posts_per_page, self.blog)
+
+    def pager(self, path: str, params: dict[str, str]) -> str | None:
+        listing = self.plan.listings.get(unquote(path))
+        if listing is None:
+            return None
+        return listing.target(params, self.blog.posts_per_page, self.blog)
+
+    def store(self, address: str, key: str, content_type: str, body: bytes) -> None:
+        relative = paths.file_for(address, content_type)
+        if relative is None:
+            self.report.missing.append(address)
+            return
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        kept = self.old.entries.get(address)
+        target = self.folder / relative
+        same = kept is not None and (kept.digest, kept.file) == (digest, str(relative))
+        if not same or not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, body)
+            self.report.written.append(address)
+        else:
+            self.report.unchanged += 1
+        self.new.entries[address] = manifest.Entry(str(relative), key, digest)
+
+    def remove_gone(self) -> None:
+        for address, entry in self.old.entries.items():
+            if address not in self.new.entries:
+                (self.folder / entry.file).unlink(missing_ok=True)
+                self.report.removed += 1
+
+
+def borrow_sidebar(text: str) -> str:
+    start = text.find(links.SIDEBAR)
+    end = text.rfind("</aside>")
+    if start < 0 or end < start:
+        return text
+    text = text[:start] + SHARED_SIDEBAR + text[end + len("</aside>") :]
+    return text.replace("</head>", SIDEBAR_SCRIPT, 1)
+
+
+def redirect_page(location: str) -> Answer:
+    """A moved address as a file: a page that sends the reader on (a static host has no 301)."""
+    escaped = html.escape(location)
+    body = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved</title>'
+        f'<meta http-equiv="refresh" content="0; url={escaped}">'
+        f'<link rel="canonical" href="{escaped}"></head>'
+        f'<body><p>This page has moved to <a href="{escaped}">{escaped}</a>.</p></body></html>\n'
+    )
+    return Answer(200, "text/html; charset=utf-8", body.encode())

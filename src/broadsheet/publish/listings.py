@@ -1,0 +1,120 @@
+"""The pages of a listing (home, a label, a month, a year) as files that stay put.
+
+Blogger pages a listing by time: "Older posts" is `?updated-max=<the oldest post shown>`, so
+each new post shifts every page of the chain by one, and a copy that followed the live links
+would write a whole new chain after every post. The export instead cuts each listing into
+pages counted from its OLDEST post: page 1 holds the oldest `posts_per_page` posts, and a new
+post never moves a page but the newest. Each page is still the live site's own page for its
+time (`?updated-max=<the post just newer than the page>`), and the live pager links on it
+are rewritten to the page that holds the post they lead to (`target`).
+
+The first page of a listing (`/`, `/search/label/NAME`, `/2024/10/`) shows its newest posts
+as the live one does, so its "Older posts" leads to a page that may repeat a few of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlencode
+
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+from broadsheet.reader.listing import parse_timestamp, timestamp
+
+Row = tuple[int, dt.datetime, dt.datetime, int]  # id, published at, updated at, comments
+
+
+@dataclass
+class Listing:
+    first: str  # the listing's own address: "/", "/search/label/Travel", "/2024/10/"
+    older: str  # the path its live pager links to: "/search" for the home page
+    rows: list[Row] = field(default_factory=list)  # newest first, as the reader lists them
+
+    @property
+    def folder(self) -> str:
+        return self.older if self.older.endswith("/") else self.older + "/"
+
+    def page_count(self, size: int) -> int:
+        """How many numbered pages: enough to reach the oldest post from the first page."""
+        beyond_first = len(self.rows) - size
+        return (beyond_first - 1) // size + 1 if beyond_first > 0 else 0
+
+    def address(self, number: int) -> str:
+        return f"{self.folder}page/{number}.html"
+
+    def query(self, number: int, size: int, blog: Blog) -> str:
+        """The live site's query for page `number`: posts older than the one just above it."""
+        above = self.rows[len(self.rows) - number * size - 1]
+        return urlencode({"updated-max": timestamp(above[1], blog), "max-results": size})
+
+    def shown(self, number: int, size: int) -> list[Row]:
+        """The rows on page `number` (0: the first page)."""
+        if number == 0:
+            return self.rows[:size]
+        end = len(self.rows) - (number - 1) * size
+        return self.rows[max(0, end - size) : end]
+
+    def target(self, params: dict[str, str], size: int, blog: Blog) -> str | None:
+        """The page a live pager link leads to, or None if it leads nowhere we wrote."""
+        ascending = [row[1] for row in reversed(self.rows)]
+        if "updated-max" in params:
+            moment = parse_timestamp(params["updated-max"], blog)
+            if moment is None:
+                return None
+            older = bisect.bisect_left(ascending, moment)  # posts before the moment
+            return self.address((older - 1) // size + 1) if older else None
+        moment = parse_timestamp(params.get("updated-min", ""), blog)
+        if moment is None:
+            return None
+        first_newer = bisect.bisect_right(ascending, moment)
+        if first_newer >= len(ascending) - size:
+            return self.first
+        return self.address(first_newer // size + 1)
+
+
+def listings(blog: Blog, rows: list[Row]) -> dict[str, Listing]:
+    """Every listing the blog has, by the path its pager links to (decoded), from the public
+    posts' rows (newest first) and one query for their labels, however many there are."""
+    found: dict[str, Listing] = {"/search": Listing("/", "/search", rows)}
+    by_label: dict[str, list[Row]] = defaultdict(list)
+    by_id = {row[0]: row for row in rows}
+    through = Post.labels.through.objects.filter(post_id__in=by_id).values_list(
+        "post_id", "label__name"
+    )
+    for post_id, name in through:
+        by_label[name].append(by_id[post_id])
+    for name, labelled in by_label.items():
+        path = "/search/label/" + quote(name, safe="")
+        found[unquote(path)] = Listing(path, path, sorted(labelled, key=_newest_first))
+    for path, dated in _archives(blog, rows).items():
+        found[path] = Listing(path, path, dated)
+    return found
+
+
+def _archives(blog: Blog, rows: list[Row]) -> dict[str, list[Row]]:
+    archives: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        local = timezone.localtime(row[1], blog.tzinfo)
+        archives[f"/{local.year:04d}/"].append(row)
+        archives[f"/{local.year:04d}/{local.month:02d}/"].append(row)
+    return archives
+
+
+def _newest_first(row: Row) -> tuple[float, int]:
+    return (-row[1].timestamp(), -row[0])
+
+
+def public_rows(
+    blog: Blog, now: dt.datetime
+) -> list[tuple[int, dt.datetime, dt.datetime, int, str]]:
+    """The public posts, newest first: id, time, last edit, comment count, permalink. One
+    query serves the listings and the posts' own keys (on SQLite, reading the dates back is
+    most of the plan's time)."""
+    public = Post.objects.public(blog, now).select_related(None)
+    fields = public.values_list("pk", "published_at", "updated_at", "comment_count", "permalink")
+    return [(pk, at, edit, count, link) for pk, at, edit, count, link in fields if at]

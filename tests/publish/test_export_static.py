@@ -1,0 +1,185 @@
+"""`broadsheet export static`: the demo blog exported, served by a real nginx with the block
+docs/static-export.md gives, and crawled from its home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from broadsheet.blogs.hosts import origin
+from broadsheet.blogs.models import Blog
+from broadsheet.demo.loader import load_demo
+from broadsheet.posts.actions import save_post
+from broadsheet.posts.models import Post
+from broadsheet.publish.actions import export_static
+from broadsheet.publish.links import Choices
+from broadsheet.publish.plan import FIXED
+from tests.scale.test_two_processes import free_port, start, stop, wait_for
+
+LOADED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "static-export.md"
+
+pytestmark = pytest.mark.django_db
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.found.append(value)
+
+
+@pytest.fixture
+def demo(db: Any) -> Blog:
+    with time_machine.travel(LOADED_AT, tick=False):
+        return load_demo()
+
+
+@pytest.fixture
+def exported(demo: Blog, tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
+        call_command("export", "static", "--blog", "demo", "-o", str(folder), "--processes", "1")
+    return folder
+
+
+def nginx_block() -> str:
+    found = re.search(r"```nginx\n(.*?)```", DOCS.read_text(), re.S)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.fixture
+def nginx(exported: Path, tmp_path: Path) -> Iterator[int]:
+    """nginx serving the export with the documented server block, on a loopback port."""
+    port = free_port()
+    block = nginx_block().replace("listen 80;", f"listen 127.0.0.1:{port};")
+    block = block.replace("/srv/notes-static", str(exported))
+    temp = "".join(f"  {kind}_temp_path {tmp_path / kind};\n" for kind in ("client_body", "proxy"))
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {tmp_path / 'nginx.pid'};\n"
+        f"error_log {tmp_path / 'error.log'};\nevents {{ worker_connections 64; }}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n{temp}{block}}}\n"
+    )
+    argv = ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")]
+    child = start(argv, {"PATH": os.environ["PATH"]}, tmp_path / "nginx.log")
+    try:
+        wait_for(port, child, tmp_path / "error.log")
+        yield port
+    finally:
+        stop(child)
+
+
+def get(port: int, path: str) -> tuple[int, str, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": "localhost"})
+    response = connection.getresponse()
+    answer = (response.status, response.getheader("Content-Type", ""), response.read())
+    connection.close()
+    return answer
+
+
+def crawl(port: int) -> tuple[set[str], dict[str, int]]:
+    """Every address reachable from `/` by the site's own links, and those that fail."""
+    seen, broken, queue = {"/"}, {}, ["/"]
+    while queue:
+        path = queue.pop()
+        status, kind, body = get(port, path)
+        if status != 200:
+            broken[path] = status
+            continue
+        if not kind.startswith("text/html"):
+            continue
+        parser = Links()
+        parser.feed(body.decode())
+        for link in parser.found:
+            address = urldefrag(link).url
+            if address.startswith("/") and not address.startswith("//"):
+                address = urlsplit(address).path
+                if address not in seen:
+                    seen.add(address)
+                    queue.append(address)
+    return seen, broken
+
+
+def test_every_link_of_the_exported_demo_blog_works_under_nginx(demo: Blog, nginx: int) -> None:
+    seen, broken = crawl(nginx)
+    assert broken == {}
+    assert {"/", "/p/about.html", "/search/page/1.html", "/static/reader/theme.css"} <= seen
+    assert any(re.fullmatch(r"/\d{4}/\d{2}/[^/]+\.html", address) for address in seen)
+    assert any(address.startswith("/search/label/") for address in seen)
+
+
+def test_older_posts_on_the_home_page_leads_to_a_page_of_the_next_older_post(
+    demo: Blog, nginx: int
+) -> None:
+    home = get(nginx, "/")[2].decode()
+    found = re.search(r'class="older-link" href="([^"]+)"', home)
+    assert found is not None and re.fullmatch(r"/search/page/\d+\.html", found.group(1))
+    next_older = Post.objects.public(demo, LOADED_AT)[demo.posts_per_page]
+    assert next_older.permalink in get(nginx, found.group(1))[2].decode()
+
+
+def test_feeds_and_sitemaps_are_the_live_sites_bytes(nginx: int) -> None:
+    client = Client(HTTP_HOST="localhost")
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
+        live = {address: client.get(address) for address in FIXED if address != "/404.html"}
+    for address, answer in live.items():
+        status, kind, body = get(nginx, address)
+        assert (status, body) == (200, answer.content), address
+        assert kind.split(";")[0] == answer["Content-Type"].split(";")[0], address
+
+
+def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
+    demo: Blog, exported: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(
+        blog=demo,
+        author=newest.author,
+        title="First frost on the leeks",
+        source="The leeks stand it; the dahlias did not.",
+        status=Post.Status.PUBLISHED,
+        published_at=LOADED_AT + dt.timedelta(hours=2),
+    )
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post, labels=["Weather"])
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    month = post.permalink.rsplit("/", 1)[0] + "/"
+    changed_feeds = {"/atom.xml", "/rss.xml", "/feed.json", "/feeds/posts/default"}
+    changed_feeds |= {"/feeds/posts/summary", "/sitemap.xml", "/sitemap-labels.xml"}
+    assert (
+        set(report.written)
+        == {
+            post.permalink,
+            f"/feeds/{post.pk}/comments/default",
+            newest.permalink,  # its "Newer Post" link
+            "/",
+            "/search/label/Weather",
+            month,
+            month[:6],  # the year
+            *changed_feeds,
+        }
+    )
+    assert report.removed == 0 and report.missing == []
+    assert "First frost on the leeks" in (exported / "index.html").read_text()
