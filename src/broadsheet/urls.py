@@ -14,6 +14,7 @@ urlpatterns = [
     path("studio/<slug:blog_slug>/import/", include("broadsheet.studio.import_urls")),
     path("studio/", include("broadsheet.studio.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
+    path("", include("broadsheet.federation.urls")),
     path("", include("broadsheet.feeds.urls")),
     path("", include("broadsheet.reader.comment_urls")),
     path("", include("broadsheet.reader.subscriber_urls")),

@@ -215,6 +215,10 @@ def settings_data(cast: Any) -> dict[str, Any]:
     }
 
 
+def fediverse_author(cast: Any) -> dict[str, Any]:
+    return {"username": cast.users["owner"].username}
+
+
 def post_path(cast: Any) -> dict[str, Any]:
     year, month, slug = cast.post.permalink.strip("/").removesuffix(".html").split("/")
     return {"year": year, "month": month, "slug": slug}
@@ -396,6 +400,31 @@ RULES: dict[str, Rule] = {
         Case(everyone(), everyone(), lambda c: {"token": subscriber_token(c, confirm=False)})
     ),
     "subscribers:bounce-webhook": rule(Case(everyone(NOT_ALLOWED), everyone(NOT_FOUND))),
+    # The fediverse's doors: public JSON for everyone (none on a private blog, to anyone);
+    # the inboxes take only POSTs signed by a server, so an unsigned one is a 401.
+    **{
+        f"federation:{name}": rule(Case(everyone(), everyone(NOT_ALLOWED), args, query=query))
+        for name, args, query in (
+            ("webfinger", lambda c: {}, "resource=acct:notes@localhost"),
+            ("nodeinfo-links", lambda c: {}, ""),
+            ("nodeinfo", lambda c: {}, ""),
+            ("blog", lambda c: {}, ""),
+            ("blog-outbox", lambda c: {}, ""),
+            ("blog-followers", lambda c: {}, ""),
+            ("author", fediverse_author, ""),
+            ("author-outbox", fediverse_author, ""),
+            ("author-followers", fediverse_author, ""),
+            ("note", lambda c: {"pk": c.comment.pk}, ""),
+        )
+    },
+    **{
+        f"federation:{name}": rule(Case(everyone(NOT_ALLOWED), everyone(UNAUTHORIZED), args))
+        for name, args in (
+            ("shared-inbox", lambda c: {}),
+            ("blog-inbox", lambda c: {}),
+            ("author-inbox", fediverse_author),
+        )
+    },
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

@@ -1,0 +1,46 @@
+"""Domain and actor blocks: a blocked server or account is neither heard nor delivered to."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.db.models import Q
+
+from broadsheet.blogs.models import Blog
+from broadsheet.federation.models import Block
+
+
+def is_blocked(blog: Blog, uri: str) -> bool:
+    """Whether an actor URI (or a key id, whose fragment is dropped) falls under a block:
+    of the account itself, or of its server or any server above it (`example.social`
+    blocks `eu.example.social`)."""
+    actor = uri.split("#", 1)[0]
+    return Block.objects.filter(Q(blog=blog) & Q(target__in=[actor, *_domains(actor)])).exists()
+
+
+def _domains(uri: str) -> list[str]:
+    host = (urlsplit(uri).hostname or "").lower()
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)] or [host]
+
+
+def blocked_domains(blog: Blog) -> set[str]:
+    """The blocked servers, for skipping whole inboxes during a fan-out."""
+    return {
+        target
+        for target in Block.objects.filter(blog=blog).values_list("target", flat=True)
+        if "/" not in target
+    }
+
+
+def add(blog: Blog, target: str) -> Block:
+    """Block a domain (`bad.example`) or an actor (its https:// URI); idempotent."""
+    value = target.strip()
+    value = value if "/" in value else value.lower().lstrip("@").split("@")[-1]
+    block, _ = Block.objects.get_or_create(blog=blog, target=value)
+    from broadsheet.federation.models import Follower
+
+    Follower.objects.filter(actor__blog=blog).filter(
+        Q(remote__uri=value) | Q(remote__domain=value) | Q(remote__domain__endswith=f".{value}")
+    ).delete()
+    return block
