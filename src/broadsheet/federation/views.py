@@ -18,6 +18,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.federation import actors, documents, inbox, queries, signatures
 from broadsheet.federation.models import LocalActor
+from broadsheet.posts.models import Post
 
 JRD = "application/jrd+json"
 
@@ -46,6 +47,20 @@ def _actor(request: HttpRequest, username: str | None) -> LocalActor | None:
     if blog is None:
         return None
     return actors.blog_actor(blog) if username is None else actors.author_actor(blog, username)
+
+
+def wants_activity(request: HttpRequest) -> bool:
+    """The client asks for ActivityPub JSON rather than the page (a server resolving a link)."""
+    accept = request.headers.get("Accept", "").lower()
+    return "application/activity+json" in accept or "application/ld+json" in accept
+
+
+def article(post: Post) -> HttpResponse:
+    """A public post as its Article, for content negotiation on the post's own address."""
+    doc = documents.article(post, actors.blog_actor(post.blog))
+    response = answer({"@context": documents.CONTEXT, **doc})
+    response["Vary"] = "Accept"
+    return response
 
 
 @require_safe

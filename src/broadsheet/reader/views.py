@@ -15,12 +15,14 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from broadsheet.blogs import hosts
 from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
+from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import sidebar_html
@@ -161,10 +163,14 @@ def legacy_archive(request: HttpRequest, year: str, month: str, day: str) -> Htt
 def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     blog = reader_blog(request)
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
+    if federation_views.wants_activity(request) and not blog.is_private:
+        return federation_views.article(post)  # the permalink is the Article's id
     context = postpage.context(blog, post)
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    return blog_render(request, blog, "reader/post.html", context)
+    response = blog_render(request, blog, "reader/post.html", context)
+    patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
+    return response
 
 
 @require_safe
