@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions as comment_actions
@@ -127,6 +128,8 @@ def test_a_peer_edits_deletes_likes_and_unfollows(
         {"id": f"{peer.id}/like/1", "type": "Like", "object": site + post.permalink},
     )
     assert Reaction.objects.filter(post=post, kind="like").count() == 1
+    page = Client().get(post.permalink).content.decode()
+    assert "On the fediverse: 1 like</p>" in page
 
     undo = {
         "id": f"{peer.id}/undo/1",

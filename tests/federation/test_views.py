@@ -4,6 +4,7 @@ every hostile body with a 4xx and a JSON reason."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -124,7 +125,7 @@ def test_an_oversized_body_is_refused(client: Client, blog: Blog) -> None:
 
 def test_a_signer_we_cannot_fetch_is_refused(client: Client, blog: Blog) -> None:
     body = json.dumps({"type": "Follow", "actor": "http://127.0.0.1:9/actor"}).encode()
-    public, private = signatures.new_key_pair()
+    _, private = signatures.new_key_pair()
     signed = signatures.sign_cavage(
         "POST", "http://testserver/ap/inbox", body, "http://127.0.0.1:9/actor#k", private
     )
@@ -132,10 +133,10 @@ def test_a_signer_we_cannot_fetch_is_refused(client: Client, blog: Blog) -> None
     assert status == 401 and "could not be fetched" in answer["error"]
 
 
-def test_production_settings_never_let_federation_reach_loopback(settings: object) -> None:
+def test_production_settings_never_let_federation_reach_loopback(settings: Any) -> None:
     from broadsheet import settings as production
     from broadsheet.federation import remote
 
     assert not hasattr(production, "FEDERATION_TEST_LOOPBACK")
-    setattr(settings, "FEDERATION_TEST_LOOPBACK", False)
+    settings.FEDERATION_TEST_LOOPBACK = False
     assert remote.fetcher().allowed == ()

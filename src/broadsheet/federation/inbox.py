@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from broadsheet.blogs.access import NotAllowed
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments import actions as comment_actions
@@ -144,7 +145,8 @@ def _undo(blog: Blog, doc: dict[str, Any], signer: RemoteActor) -> str:
         return "unfollowed"
     if follows.filter(follow_id=undone).delete()[0]:
         return "unfollowed"
-    Reaction.objects.filter(activity_id=undone, remote=signer).delete()
+    if Reaction.objects.filter(activity_id=undone, remote=signer).delete()[0]:
+        bump_content_version(blog, sidebar=False)
     return "undone"
 
 
@@ -290,9 +292,11 @@ def _react(kind: str) -> Any:
         post, _ = _replied_to(blog, _id(doc.get("object")))
         if post is None or not _id(doc):
             return "ignored"
-        Reaction.objects.get_or_create(
+        _, made = Reaction.objects.get_or_create(
             activity_id=_id(doc), defaults={"post": post, "kind": kind, "remote": signer}
         )
+        if made:  # the post page shows the counts
+            bump_content_version(blog, sidebar=False)
         return f"{kind} counted"
 
     return handler

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.http import (
@@ -22,10 +23,12 @@ from broadsheet.blogs import hosts
 from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
+from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import sidebar_html
+from broadsheet.reader.pagecache import remember
 from broadsheet.reader.popular import popular_html
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
@@ -168,9 +171,16 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     context = postpage.context(blog, post)
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
+    context["reactions"] = fediverse_reactions(blog, post)
     response = blog_render(request, blog, "reader/post.html", context)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     return response
+
+
+def fediverse_reactions(blog: Blog, post: Post) -> dict[str, int]:
+    """Likes and boosts from the fediverse; kept per content version, which each one moves."""
+    count = partial(federation_queries.reactions, post)
+    return remember(blog, f"reactions:{post.pk}", count, timezone.now())
 
 
 @require_safe
