@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("studio/comments/", include("broadsheet.studio.comment_urls")),
     path("studio/subscribers/", include("broadsheet.studio.subscriber_urls")),
+    path("studio/fediverse/", include("broadsheet.studio.federation_urls")),
     path("studio/<slug:blog_slug>/import/", include("broadsheet.studio.import_urls")),
     path("studio/", include("broadsheet.studio.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),

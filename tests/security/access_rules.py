@@ -215,6 +215,12 @@ def settings_data(cast: Any) -> dict[str, Any]:
     }
 
 
+def fediverse_block(cast: Any) -> Any:
+    from broadsheet.federation.models import Block
+
+    return Block.objects.get_or_create(blog=cast.blog, target="blocked.example")[0]
+
+
 def fediverse_author(cast: Any) -> dict[str, Any]:
     return {"username": cast.users["owner"].username}
 
@@ -425,6 +431,12 @@ RULES: dict[str, Rule] = {
             ("author-inbox", fediverse_author),
         )
     },
+    # The fediverse page of the studio: the blog's admins.
+    "federation-studio:overview": rule(get_only(admins(), blog)),
+    "federation-studio:block": rule(post_only(admins(), blog, lambda c: {"target": "bad.example"})),
+    "federation-studio:unblock": rule(
+        post_only(admins(), with_blog(pk=lambda c: fediverse_block(c).pk))
+    ),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

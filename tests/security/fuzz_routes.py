@@ -24,6 +24,7 @@ from django.utils.datastructures import MultiValueDict
 import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
+from broadsheet.studio.federation_forms import BlockForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from tests.security.fuzz_values import group_regex
@@ -176,6 +177,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),
+    "federation-studio:block": (BlockForm,),
 }
 BY_HAND = ["intent", "client_draft", "discard", "token", "csrfmiddlewaretoken", "shelf"]
 

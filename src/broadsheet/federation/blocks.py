@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.db.models import Q
 
 from broadsheet.blogs.models import Blog
-from broadsheet.federation.models import Block
+from broadsheet.federation.models import Block, Follower
 
 
 def is_blocked(blog: Blog, uri: str) -> bool:
@@ -34,13 +34,17 @@ def blocked_domains(blog: Blog) -> set[str]:
 
 
 def add(blog: Blog, target: str) -> Block:
-    """Block a domain (`bad.example`) or an actor (its https:// URI); idempotent."""
+    """Block a domain (`bad.example`) or an actor (its https:// URI), dropping the follows
+    it had; idempotent."""
     value = target.strip()
     value = value if "/" in value else value.lower().lstrip("@").split("@")[-1]
     block, _ = Block.objects.get_or_create(blog=blog, target=value)
-    from broadsheet.federation.models import Follower
-
     Follower.objects.filter(actor__blog=blog).filter(
         Q(remote__uri=value) | Q(remote__domain=value) | Q(remote__domain__endswith=f".{value}")
     ).delete()
     return block
+
+
+def remove(block: Block) -> None:
+    """Lift a block; the follows it dropped stay dropped (their owners may follow again)."""
+    block.delete()

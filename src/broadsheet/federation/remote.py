@@ -26,7 +26,9 @@ KEEP_FOR = dt.timedelta(days=1)
 MAX_DOCUMENT = 256 * 1024  # an actor or a note; Mastodon's own limit is far below
 TIMEOUT = 10.0
 ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
-TEST_SETTINGS = "broadsheet.test_settings"
+# The settings modules under which `FEDERATION_TEST_LOOPBACK` is honoured: the test suite's,
+# and the fan-out benchmark's (bench/federation), whose inboxes are on this machine too.
+LOOPBACK_SETTINGS = ("broadsheet.test_settings", "bench.federation.bench_settings")
 
 
 class RemoteError(Exception):
@@ -35,7 +37,7 @@ class RemoteError(Exception):
 
 def fetcher() -> Fetcher:
     """The guarded fetcher with federation's limits. Loopback is allowed only under the test
-    settings (`FEDERATION_TEST_LOOPBACK`), where the peers run on this machine."""
+    and benchmark settings (`FEDERATION_TEST_LOOPBACK`), where the peers run on this machine."""
     return Fetcher(timeout=TIMEOUT, max_bytes=MAX_DOCUMENT, allowed=_test_networks())
 
 
@@ -43,7 +45,7 @@ def _test_networks() -> tuple[IPNetwork, ...]:
     # The environment, not `settings.SETTINGS_MODULE`, which override_settings hides.
     if not getattr(settings, "FEDERATION_TEST_LOOPBACK", False):
         return ()
-    if os.environ.get("DJANGO_SETTINGS_MODULE") != TEST_SETTINGS:
+    if os.environ.get("DJANGO_SETTINGS_MODULE") not in LOOPBACK_SETTINGS:
         return ()
     return (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
 
