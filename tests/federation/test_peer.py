@@ -13,6 +13,7 @@ from django.test import Client
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions as comment_actions
 from broadsheet.comments.models import Comment
+from broadsheet.federation import actors, outbound
 from broadsheet.federation.models import Follower, Reaction
 from broadsheet.posts.actions import Content, Intent, trash, write_post
 from broadsheet.posts.models import Post
@@ -138,3 +139,14 @@ def test_a_peer_edits_deletes_likes_and_unfollows(
     }
     assert peer.send(f"{site}/ap/inbox", undo) == (202, {"result": "unfollowed"})
     assert not Follower.objects.exists()
+
+
+def test_moving_out_tells_the_followers_servers(site: str, peer: Peer, blog: Blog) -> None:
+    follow(peer, site)
+    outbound.move_out(actors.blog_actor(blog), "https://new.example/users/notes")
+    move = peer.of_type("Move")[0]
+    assert (move["object"], move["target"]) == (
+        f"{site}/ap/blog",
+        "https://new.example/users/notes",
+    )
+    assert Client().get("/ap/blog").json()["movedTo"] == "https://new.example/users/notes"

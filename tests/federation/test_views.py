@@ -4,10 +4,12 @@ every hostile body with a 4xx and a JSON reason."""
 from __future__ import annotations
 
 import json
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
@@ -140,3 +142,12 @@ def test_production_settings_never_let_federation_reach_loopback(settings: Any) 
     assert not hasattr(production, "FEDERATION_TEST_LOOPBACK")
     settings.FEDERATION_TEST_LOOPBACK = False
     assert remote.fetcher().allowed == ()
+
+
+def test_the_operator_names_the_blogs_other_accounts(client: Client, blog: Blog) -> None:
+    call_command(
+        "fediverse", "aliases", "notes", "https://old.example/users/notes", stdout=StringIO()
+    )
+    assert client.get("/ap/blog").json()["alsoKnownAs"] == ["https://old.example/users/notes"]
+    with pytest.raises(CommandError, match="https://"):
+        call_command("fediverse", "move", "notes", "http://plain.example/u", stdout=StringIO())

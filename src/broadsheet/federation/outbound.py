@@ -136,3 +136,24 @@ def _answers(comment: Comment) -> tuple[str, RemoteActor | None]:
     if theirs is not None:
         return theirs.uri, theirs.remote
     return documents.comment_id(parent), None
+
+
+# --- moving ----------------------------------------------------------------------------------
+
+
+def set_aliases(actor: LocalActor, aliases: list[str]) -> None:
+    """Name the accounts this actor also is (`alsoKnownAs`): a server lets an old account's
+    followers move here only when the new account names the old one."""
+    LocalActor.objects.filter(pk=actor.pk).update(also_known_as=aliases)
+    actor.also_known_as = aliases
+
+
+def move_out(actor: LocalActor, target: str) -> str:
+    """Tell every follower's server that the blog now lives at `target` (an account that
+    names this one in its `alsoKnownAs`): their servers move the follows there."""
+    LocalActor.objects.filter(pk=actor.pk).update(moved_to=target)
+    actor.moved_to = target
+    me = actors.actor_id(actor)
+    move = documents.activity("Move", actor, me, f"{me}#move-{int(timezone.now().timestamp())}")
+    move["target"] = target
+    return delivery.fan_out(actor, move)
