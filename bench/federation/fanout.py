@@ -65,6 +65,19 @@ tasks.announce_post.enqueue(Post.objects.get().pk)
 print("queued")
 """
 
+TIMES = """
+from django.db.models import Max, Min
+from django_tasks_db.models import DBTaskResult
+rows = DBTaskResult.objects.filter(task_path__startswith="broadsheet.federation.tasks.")
+first = rows.aggregate(Min("enqueued_at"))["enqueued_at__min"]
+def span(name):
+    got = rows.filter(task_path__endswith=name).aggregate(Min("started_at"), Max("finished_at"))
+    start, end = got["started_at__min"], got["finished_at__max"]
+    return (start - first).total_seconds(), (end - first).total_seconds()
+a, d = span(".announce_post"), span(".deliver")
+print(f"announce {a[0]:.2f}-{a[1]:.2f} s, deliveries {d[0]:.2f}-{d[1]:.2f} s after queueing")
+"""
+
 
 def environment(data: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -172,6 +185,7 @@ def main() -> None:
         sink.send_signal(signal.SIGTERM)
         received, distinct = sink.communicate(timeout=30)[0].split()
         report(options, took, usage.ru_maxrss / 1024, idle, busy, int(received), int(distinct))
+        print(shell(env, TIMES))
     finally:
         for process in processes:
             if process.poll() is None:

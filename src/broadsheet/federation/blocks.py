@@ -24,15 +24,6 @@ def _domains(uri: str) -> list[str]:
     return [".".join(labels[i:]) for i in range(len(labels) - 1)] or [host]
 
 
-def blocked_domains(blog: Blog) -> set[str]:
-    """The blocked servers, for skipping whole inboxes during a fan-out."""
-    return {
-        target
-        for target in Block.objects.filter(blog=blog).values_list("target", flat=True)
-        if "/" not in target
-    }
-
-
 def add(blog: Blog, target: str) -> Block:
     """Block a domain (`bad.example`) or an actor (its https:// URI), dropping the follows
     it had; idempotent."""

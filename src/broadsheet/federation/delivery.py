@@ -15,9 +15,9 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from broadsheet.core.fetch import FetchFailed, FetchRefused
-from broadsheet.federation import actors, blocks, remote, signatures
+from broadsheet.federation import actors, remote, signatures
 from broadsheet.federation.documents import CONTENT_TYPE
-from broadsheet.federation.models import Follower, Instance, LocalActor, RemoteActor
+from broadsheet.federation.models import Block, Follower, Instance, LocalActor, RemoteActor
 
 PER_SECOND = 20  # deliveries started per second of a fan-out: a big post trickles out
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 480, 1440)]  # then dropped
@@ -43,17 +43,13 @@ def inboxes(
     actor: LocalActor, *more: LocalActor | None, extra: list[RemoteActor] | None = None
 ) -> list[str]:
     """One inbox per server where it has a shared one: the followers of these actors and any
-    addressee, less blocked and dead servers."""
-    followers = Follower.objects.filter(actor__in=[a for a in (actor, *more) if a]).select_related(
-        "remote"
-    )
-    found = [follow.remote for follow in followers] + list(extra or [])
-    blocked = blocks.blocked_domains(actor.blog)
+    addressee, less blocked and dead servers. A fixed number of queries, however many."""
+    followers = Follower.objects.filter(actor__in=[a for a in (actor, *more) if a])
+    found = [follow.remote for follow in followers.select_related("remote")] + list(extra or [])
+    targets = set(Block.objects.filter(blog=actor.blog).values_list("target", flat=True))
     dead = set(Instance.objects.exclude(dead_since=None).values_list("domain", flat=True))
-    wanted = (r for r in found if not _under(r.domain, blocked) and r.domain not in dead)
-    return list(
-        dict.fromkeys(r.delivery_inbox for r in wanted if not blocks.is_blocked(actor.blog, r.uri))
-    )
+    wanted = (r for r in found if r.uri not in targets and not _under(r.domain, targets))
+    return list(dict.fromkeys(r.delivery_inbox for r in wanted if r.domain not in dead))
 
 
 def _under(domain: str, blocked: set[str]) -> bool:
