@@ -83,10 +83,15 @@ def test_replies_two_levels_deep_become_moderated_comments_and_ours_go_back(
     member = Membership.of(author, blog)
     assert member is not None
     comment_actions.approve(member, first)
+    assert "Same here, frost on the kale." in Client().get(post.permalink).content.decode()
+    assert "Same here" in Client().get("/feeds/comments/default").content.decode()
     ours = comment_actions.reply(member, first, "Cover it with fleece tonight.")
     note = peer.of_type("Create")[-1]["object"]
     assert note["type"] == "Note" and note["inReplyTo"] == f"{peer.id}/notes/1"
-    assert "Cover it with fleece" in note["content"]
+    assert (
+        note["content"].startswith("<p>Ada Byron:</p>")
+        and "Cover it with fleece" in note["content"]
+    )
 
     status, answer = reply(peer, site, note["id"], "Thanks, I will!", 2)
     assert status == 202

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import lxml.html
+from django.utils.html import escape
 
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.people import display_name
@@ -144,7 +145,8 @@ def note(
         "type": "Note",
         "attributedTo": actors.actor_id(local),
         "inReplyTo": in_reply_to,
-        "content": comment.body_html,
+        # The blog's actor speaks for every commenter on it: the Note says who wrote it.
+        "content": f"<p>{escape(comment.display_name)}:</p>{comment.shown_body}",
         "url": article_id(comment.post) + f"#{comment.anchor}",
         "published": _when(comment.created_at),
         "to": [PUBLIC],
