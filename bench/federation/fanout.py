@@ -76,6 +76,9 @@ def span(name):
     return (start - first).total_seconds(), (end - first).total_seconds()
 a, d = span(".announce_post"), span(".deliver")
 print(f"announce {a[0]:.2f}-{a[1]:.2f} s, deliveries {d[0]:.2f}-{d[1]:.2f} s after queueing")
+each = sorted((r.finished_at - r.started_at).total_seconds()
+              for r in rows.filter(task_path__endswith=".deliver"))
+print(f"one delivery: median {each[len(each) // 2] * 1000:.0f} ms, max {each[-1] * 1000:.0f} ms")
 """
 
 
@@ -96,6 +99,13 @@ def shell(env: dict[str, str], code: str) -> str:
         [*BROADSHEET, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def shell_all(env: dict[str, str], code: str) -> str:
+    done = subprocess.run(
+        [*BROADSHEET, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
 
 
 def wait_http(url: str, limit: float = 180) -> None:
@@ -185,7 +195,7 @@ def main() -> None:
         sink.send_signal(signal.SIGTERM)
         received, distinct = sink.communicate(timeout=30)[0].split()
         report(options, took, usage.ru_maxrss / 1024, idle, busy, int(received), int(distinct))
-        print(shell(env, TIMES))
+        print(shell_all(env, TIMES))
     finally:
         for process in processes:
             if process.poll() is None:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,8 +49,14 @@ def new_key_pair() -> tuple[str, str]:
     return public.decode(), private.decode()
 
 
+@lru_cache(maxsize=64)
 def _private(pem: str) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    """Our own key, loaded once per process: loading checks an RSA key's consistency, which
+    costs more than signing with it (half a second a delivery on a busy machine). The keys
+    are the ones we generated, so that check is skipped."""
+    key = serialization.load_pem_private_key(
+        pem.encode(), password=None, unsafe_skip_rsa_key_validation=True
+    )
     assert isinstance(key, rsa.RSAPrivateKey)  # we only ever store RSA keys
     return key
 
