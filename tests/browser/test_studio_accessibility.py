@@ -47,6 +47,7 @@ def studio(transactional_db: Any, blog: Any) -> dict[str, str]:
         "settings": root + "settings/",
         "password": "/studio/account/password/",
         "profile": "/studio/profile/",
+        "fediverse": "/studio/fediverse/notes/",
     }
 
 
