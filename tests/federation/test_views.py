@@ -14,9 +14,10 @@ from django.test import Client
 
 from broadsheet.blogs.models import Blog
 from broadsheet.federation import signatures
-from broadsheet.federation.models import LocalActor
+from broadsheet.federation.models import Follower, LocalActor
 from broadsheet.posts.models import Post
 from tests.conftest import MakePost
+from tests.federation.peer import Peer
 
 AP = "application/activity+json"
 
@@ -151,3 +152,31 @@ def test_the_operator_names_the_blogs_other_accounts(client: Client, blog: Blog)
     assert client.get("/ap/blog").json()["alsoKnownAs"] == ["https://old.example/users/notes"]
     with pytest.raises(CommandError, match="https://"):
         call_command("fediverse", "move", "notes", "http://plain.example/u", stdout=StringIO())
+
+
+def _post_signed(client: Client, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    meta = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items() if k != "Host"}
+    response = client.post("/ap/inbox", body, content_type=AP, **meta)
+    return response.status_code, response.json()
+
+
+def _follow_from(peer: Peer) -> bytes:
+    follow = {"id": peer.id + "/f", "type": "Follow", "actor": peer.id}
+    return json.dumps({**follow, "object": "http://localhost/ap/blog"}).encode()
+
+
+def test_an_rfc_9421_signature_is_accepted(client: Client, blog: Blog, peer: Peer) -> None:
+    body = _follow_from(peer)
+    url = "http://testserver/ap/inbox"
+    headers = signatures.sign_rfc9421("POST", url, body, peer.id + "#key", peer.private_pem)
+    assert _post_signed(client, body, headers) == (202, {"result": "followed"})
+
+
+def test_a_signature_by_another_key_is_refused(client: Client, blog: Blog, peer: Peer) -> None:
+    body = _follow_from(peer)
+    _, someone_else = signatures.new_key_pair()
+    url = "http://testserver/ap/inbox"
+    headers = signatures.sign_cavage("POST", url, body, peer.id + "#key", someone_else)
+    status, answer = _post_signed(client, body, headers)
+    assert status == 401 and answer["error"] == "the signature does not match"
+    assert not Follower.objects.exists()

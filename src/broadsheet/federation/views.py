@@ -148,6 +148,7 @@ def receive(request: HttpRequest, username: str | None = None) -> HttpResponse:
 
 def _incoming(request: HttpRequest) -> signatures.Incoming:
     headers = {name.lower(): value for name, value in request.headers.items()}
+    headers.setdefault("host", request.get_host())  # HTTP/1.0 and test clients may send none
     return signatures.Incoming(
         request.method or "POST", request.build_absolute_uri(), headers, request.body
     )
