@@ -29,3 +29,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # here, filled by the tests that need it. Honoured under these settings only
 # (`portability.image_fetch`); the production settings have no such knob.
 TEST_IMAGE_HOSTS: dict[str, str] = {}
+# Federation's peers run on loopback in tests; the guarded fetcher lets it through only under
+# these settings (`federation.remote.fetcher`); the production settings have no such knob.
+FEDERATION_TEST_LOOPBACK = True

@@ -50,6 +50,7 @@ def studio(transactional_db: Any, blog: Any, settings: Any) -> dict[str, str]:
         "password": "/studio/account/password/",
         "profile": "/studio/profile/",
         "app passwords": "/studio/account/app-passwords/",
+        "fediverse": "/studio/fediverse/notes/",
     }
 
 

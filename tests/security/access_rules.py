@@ -269,6 +269,14 @@ def api_comment_ids(cast: Any) -> dict[str, Any]:
 
 def api_page_ids(cast: Any) -> dict[str, Any]:
     return {"blog_id": str(cast.blog.pk), "page_id": str(cast.page.pk)}
+def fediverse_block(cast: Any) -> Any:
+    from broadsheet.federation.models import Block
+
+    return Block.objects.get_or_create(blog=cast.blog, target="blocked.example")[0]
+
+
+def fediverse_author(cast: Any) -> dict[str, Any]:
+    return {"username": cast.users["owner"].username}
 
 
 def post_path(cast: Any) -> dict[str, Any]:
@@ -477,6 +485,37 @@ RULES: dict[str, Rule] = {
         Case(everyone(), everyone(), lambda c: {"token": subscriber_token(c, confirm=False)})
     ),
     "subscribers:bounce-webhook": rule(Case(everyone(NOT_ALLOWED), everyone(NOT_FOUND))),
+    # The fediverse's doors: public JSON for everyone (none on a private blog, to anyone);
+    # the inboxes take only POSTs signed by a server, so an unsigned one is a 401.
+    **{
+        f"federation:{name}": rule(Case(everyone(), everyone(NOT_ALLOWED), args, query=query))
+        for name, args, query in (
+            ("webfinger", lambda c: {}, "resource=acct:notes@localhost"),
+            ("nodeinfo-links", lambda c: {}, ""),
+            ("nodeinfo", lambda c: {}, ""),
+            ("blog", lambda c: {}, ""),
+            ("blog-outbox", lambda c: {}, ""),
+            ("blog-followers", lambda c: {}, ""),
+            ("author", fediverse_author, ""),
+            ("author-outbox", fediverse_author, ""),
+            ("author-followers", fediverse_author, ""),
+            ("note", lambda c: {"pk": c.comment.pk}, ""),
+        )
+    },
+    **{
+        f"federation:{name}": rule(Case(everyone(NOT_ALLOWED), everyone(UNAUTHORIZED), args))
+        for name, args in (
+            ("shared-inbox", lambda c: {}),
+            ("blog-inbox", lambda c: {}),
+            ("author-inbox", fediverse_author),
+        )
+    },
+    # The fediverse page of the studio: the blog's admins.
+    "federation-studio:overview": rule(get_only(admins(), blog)),
+    "federation-studio:block": rule(post_only(admins(), blog, lambda c: {"target": "bad.example"})),
+    "federation-studio:unblock": rule(
+        post_only(admins(), with_blog(pk=lambda c: fediverse_block(c).pk))
+    ),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

@@ -26,6 +26,7 @@ from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
 from broadsheet.studio import layout_forms
 from broadsheet.studio.theme_forms import ThemeForm
+from broadsheet.studio.federation_forms import BlockForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from broadsheet.studio.views.post_by_email import PostByEmailForm
@@ -190,6 +191,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),
+    "federation-studio:block": (BlockForm,),
 }
 BY_HAND = ["intent", "client_draft", "discard", "token", "csrfmiddlewaretoken", "shelf"]
 

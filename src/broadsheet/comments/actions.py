@@ -26,7 +26,7 @@ from broadsheet.blogs.access import NotAllowed, require
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.blogs.people import display_name
-from broadsheet.comments import access, defences, tasks, training
+from broadsheet.comments import access, defences, hooks, tasks, training
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment, ReplyAddress
 from broadsheet.posts.models import Post
@@ -189,6 +189,8 @@ def needs_moderation(post: Post, now: dt.datetime | None = None) -> bool:
 
 
 def _notify_new(comment: Comment) -> None:
+    if comment.status == Status.PUBLISHED:
+        hooks.comment_published(comment.pk)
     if comment.status in (Status.PUBLISHED, Status.PENDING):
         tasks.notify_moderators.enqueue(comment.pk)
     if comment.status == Status.PUBLISHED and comment.parent_id:
@@ -218,6 +220,8 @@ def set_status(member: Membership, comment: Comment, status: str) -> Comment:
     if Status.PUBLISHED in (before, status) or Status.TRASH in (before, status):
         refresh_comment_count(comment.post)
         bump_content_version(comment.post.blog, sidebar=False)
+    if status == Status.PUBLISHED:
+        transaction.on_commit(lambda: hooks.comment_published(comment.pk))
     if status == Status.PUBLISHED and before != Status.TRASH and comment.parent_id:
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(comment.pk))
     if comment.asks_for_replies:  # held or spam until now: no mail went to its address yet
@@ -294,7 +298,39 @@ def reply(member: Membership, parent: Comment, body: str) -> Comment:
         )
         add_comment(answer)
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(answer.pk))
+        transaction.on_commit(lambda: hooks.comment_published(answer.pk))
     return answer
+
+
+@transaction.atomic
+def revise(comment: Comment, body: str) -> Comment:
+    """The commenter changed their text (a fediverse reply edited at its home server, which
+    vouched for who they are): the new text, through the same filter as a new comment."""
+    lock_post(comment.post)
+    comment.body, comment.updated_at = body, timezone.now()
+    if comment.status == Status.PUBLISHED and _is_spam_now(comment):
+        comment.status = Status.SPAM
+    comment.save(update_fields=["body", "status", "updated_at"])
+    refresh_comment_count(comment.post)
+    bump_content_version(comment.post.blog, sidebar=False)
+    return comment
+
+
+def _is_spam_now(comment: Comment) -> bool:
+    score = training.spam_probability(comment)
+    return score is not None and score >= training.SPAM_THRESHOLD
+
+
+def withdraw(comment: Comment) -> Comment:
+    """The commenter deleted their comment at its source: to the trash, as a moderator's
+    delete would (a stub stays where it has replies)."""
+    with transaction.atomic():
+        lock_post(comment.post)
+        comment.status, comment.updated_at = Status.TRASH, timezone.now()
+        comment.save(update_fields=["status", "updated_at"])
+        refresh_comment_count(comment.post)
+        bump_content_version(comment.post.blog, sidebar=False)
+    return comment
 
 
 def confirm_replies(blog: Blog, email: str) -> None:
@@ -329,5 +365,7 @@ __all__ = [
     "refresh_comment_count",
     "reply",
     "restore",
+    "revise",
     "unsubscribe",
+    "withdraw",
 ]

@@ -193,21 +193,26 @@ class Fetcher:
     trusted_hosts: tuple[str, ...] = ()
     user_agent: str = "Broadsheet (+https://example.invalid/broadsheet)"
 
-    def fetch(self, url: str) -> Response:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        """GET `url`, following redirects; `headers` go with every hop (a signed GET's
+        signature names the first URL only, so a redirected one may be refused there)."""
         deadline = time.monotonic() + self.timeout
         for _ in range(self.max_redirects + 1):
-            response = self._fetch_once(url, deadline)
+            response = self._fetch_once(url, deadline, headers=headers)
             location = response.headers.get("location")
             if response.status not in REDIRECTS or not location:
                 return response
             url = urljoin(url, location)
         raise FetchFailed("too many redirects")
 
-    def post(self, url: str, body: bytes, content_type: str) -> Response:
-        """POST `body` once. Redirects are not followed: the answer, 3xx or not, comes back."""
+    def post(
+        self, url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> Response:
+        """POST `body` once. Redirects are not followed: the answer, 3xx or not, comes back.
+        `headers` are added (a signature); the content type and length are ours."""
         deadline = time.monotonic() + self.timeout
-        headers = {"Content-Type": content_type, "Content-Length": str(len(body))}
-        return self._fetch_once(url, deadline, "POST", body, headers)
+        sent = {**(headers or {}), "Content-Type": content_type, "Content-Length": str(len(body))}
+        return self._fetch_once(url, deadline, "POST", body, sent)
 
     def check(self, url: str) -> tuple[Target, str]:
         """The parsed target and the one checked address to connect to; refuses otherwise."""

@@ -214,6 +214,8 @@ def _announce(post: Post, now: dt.datetime) -> None:
         transaction.on_commit(partial(hooks.published, post.blog_id))
     if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
         transaction.on_commit(partial(hooks.post_published, post.pk))
+    else:
+        transaction.on_commit(partial(hooks.post_withdrawn, post.pk))
 
 
 def _check_labels(names: Iterable[str]) -> None:
@@ -329,6 +331,8 @@ def trash(member: Membership, item: Item, *, now: dt.datetime | None = None) -> 
     item.status, item.trashed_at = "trash", now or timezone.now()
     item.save(update_fields=["status", "trashed_at"])
     bump_content_version(item.blog)
+    if isinstance(item, Post):
+        transaction.on_commit(partial(hooks.post_withdrawn, item.pk))
     return item
 
 

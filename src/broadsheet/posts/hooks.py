@@ -61,3 +61,21 @@ def on_embeds(hook: EmbedsHook) -> EmbedsHook:
 def rendered_embeds(blog_id: int, keys: list[str]) -> None:
     for hook in _on_embeds:
         hook(blog_id, keys)
+
+
+# Per post, when a save or the trash takes a post off the site (a draft again, or trashed):
+# federation tells the servers it announced the post to that it is gone.
+_on_post_withdrawn: list[PublishedHook] = []
+
+
+def on_post_withdrawn(hook: PublishedHook) -> PublishedHook:
+    """Call `hook(post_id)` after each commit that leaves a post neither public nor scheduled
+    (usable as a decorator). It may be called for a post that was never public: hooks check."""
+    if hook not in _on_post_withdrawn:
+        _on_post_withdrawn.append(hook)
+    return hook
+
+
+def post_withdrawn(post_id: int) -> None:
+    for hook in _on_post_withdrawn:
+        hook(post_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.http import (
@@ -15,15 +16,19 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from broadsheet.blogs import hosts
 from broadsheet.blogs.access import is_member, reader_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
+from broadsheet.federation import queries as federation_queries
+from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import listing, postpage, themes
 from broadsheet.reader.gadgets import page_parts
+from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
 
@@ -162,10 +167,21 @@ def legacy_archive(request: HttpRequest, year: str, month: str, day: str) -> Htt
 def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     blog = reader_blog(request)
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
+    if federation_views.wants_activity(request) and not blog.is_private:
+        return federation_views.article(post)  # the permalink is the Article's id
     context = postpage.context(blog, post)
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    return blog_render(request, blog, "reader/post.html", context)
+    context["reactions"] = fediverse_reactions(blog, post)
+    response = blog_render(request, blog, "reader/post.html", context)
+    patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
+    return response
+
+
+def fediverse_reactions(blog: Blog, post: Post) -> dict[str, int]:
+    """Likes and boosts from the fediverse; kept per content version, which each one moves."""
+    count = partial(federation_queries.reactions, post)
+    return remember(blog, f"reactions:{post.pk}", count, timezone.now())
 
 
 @require_safe

@@ -40,7 +40,7 @@ def for_request(environ: dict[str, object]) -> RequestKey | None:
     if environ.get("REQUEST_METHOD") not in SAFE_METHODS:
         return None
     path = request_path(environ)
-    if path.startswith(BYPASS_PREFIXES) or _personal(environ):
+    if path.startswith(BYPASS_PREFIXES) or _personal(environ) or _wants_data(environ):
         return None
     query = normal_query(str(environ.get("QUERY_STRING", "")))
     raw = f"{scheme(environ)}://{host(environ)}{path}?{query}"
@@ -61,6 +61,13 @@ def _personal(environ: dict[str, object]) -> bool:
         return True
     cookies = str(environ.get("HTTP_COOKIE", ""))
     return bool(cookies) and f"{settings.SESSION_COOKIE_NAME}=" in cookies
+
+
+def _wants_data(environ: dict[str, object]) -> bool:
+    """A client asking for JSON-LD (a fediverse server fetching a post's Article by its
+    permalink) gets another answer than the page kept under the same address."""
+    accept = str(environ.get("HTTP_ACCEPT", "")).lower()
+    return "activity+json" in accept or "ld+json" in accept
 
 
 def normal_query(raw: str) -> str:

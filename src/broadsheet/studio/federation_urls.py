@@ -1,0 +1,15 @@
+"""The fediverse in the studio, mounted at /studio/fediverse/."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from broadsheet.studio.views import federation as views
+
+app_name = "federation-studio"
+
+urlpatterns = [
+    path("<slug:blog>/", views.overview, name="overview"),
+    path("<slug:blog>/block/", views.block, name="block"),
+    path("<slug:blog>/unblock/<int:pk>/", views.unblock, name="unblock"),
+]
