@@ -269,6 +269,8 @@ def api_comment_ids(cast: Any) -> dict[str, Any]:
 
 def api_page_ids(cast: Any) -> dict[str, Any]:
     return {"blog_id": str(cast.blog.pk), "page_id": str(cast.page.pk)}
+
+
 def fediverse_block(cast: Any) -> Any:
     from broadsheet.federation.models import Block
 

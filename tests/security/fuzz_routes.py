@@ -25,8 +25,8 @@ import broadsheet
 from broadsheet.comments import forms as comment_forms
 from broadsheet.studio import forms as studio_forms
 from broadsheet.studio import layout_forms
-from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.federation_forms import BlockForm
+from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from broadsheet.studio.views.post_by_email import PostByEmailForm
