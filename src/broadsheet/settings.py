@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "broadsheet.search",
     "broadsheet.stats",
     "broadsheet.subscribers",
+    "broadsheet.webmention",
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",

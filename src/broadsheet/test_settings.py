@@ -29,3 +29,5 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # here, filled by the tests that need it. Honoured under these settings only
 # (`portability.image_fetch`); the production settings have no such knob.
 TEST_IMAGE_HOSTS: dict[str, str] = {}
+# Lets `webmention.fetching` reach a test's peers on loopback; refused under other settings.
+TEST_WEBMENTION_LOOPBACK = False

@@ -458,6 +458,14 @@ RULES: dict[str, Rule] = {
         Case(everyone(), everyone(), lambda c: {"token": subscriber_token(c, confirm=False)})
     ),
     "subscribers:bounce-webhook": rule(Case(everyone(NOT_ALLOWED), everyone(NOT_FOUND))),
+    # Webmention: other sites' servers post here, with no session; POST only.
+    "webmention:receive": rule(
+        Case(
+            everyone(NOT_ALLOWED),
+            everyone(),
+            data=lambda c: {"source": "https://elsewhere.example/", "target": "http://x/"},
+        )
+    ),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

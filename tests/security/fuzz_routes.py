@@ -27,6 +27,7 @@ from broadsheet.studio import forms as studio_forms
 from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
+from broadsheet.webmention.forms import WebmentionForm
 from tests.security.fuzz_values import group_regex
 
 
@@ -179,6 +180,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "comments-studio:bulk": (comment_forms.BulkForm,),
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),
+    "webmention:receive": (WebmentionForm,),
 }
 BY_HAND = ["intent", "client_draft", "discard", "token", "csrfmiddlewaretoken", "shelf"]
 

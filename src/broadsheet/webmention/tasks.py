@@ -1,0 +1,13 @@
+"""Webmention's network work, run by the task worker (never in a request)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from broadsheet.webmention import actions
+
+
+@task()
+def verify(source: str, target: str, post_id: int) -> None:
+    """Fetch a received Webmention's source and record, update or remove what it says."""
+    actions.verify(source, target, post_id)
