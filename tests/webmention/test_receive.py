@@ -162,3 +162,18 @@ def test_one_address_is_limited(post: Post) -> None:
         Client().post("/webmention", {"source": "x", "target": "y"}).status_code for _ in range(31)
     ]
     assert answers[-1] == 429 and answers[0] == 400
+
+
+def test_post_pages_name_the_endpoint_even_from_the_page_cache(post: Post) -> None:
+    for _ in range(2):  # a miss that renders, then a hit from the page cache
+        response = Client().get(post.permalink)
+        assert response["Link"] == '<http://localhost/webmention>; rel="webmention"'
+        assert '<link rel="webmention" href="http://localhost/webmention">' in response.text
+
+
+def test_a_private_blog_advertises_no_endpoint(blog: Blog, post: Post, author: User) -> None:
+    blog.is_private = True
+    blog.save(update_fields=["is_private"])
+    response = signed_in(author).get(post.permalink)
+    assert response.status_code == 200 and "Link" not in response
+    assert 'rel="webmention"' not in response.text

@@ -27,6 +27,7 @@ from broadsheet.reader.gadgets import sidebar_html
 from broadsheet.reader.popular import popular_html
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
+from broadsheet.webmention.endpoint import link_header
 
 
 def blog_render(
@@ -167,7 +168,11 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     context = postpage.context(blog, post)
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    return blog_render(request, blog, "reader/post.html", context)
+    response = blog_render(request, blog, "reader/post.html", context)
+    # Kept with the page in the page cache, which replays the headers a view set.
+    if link := link_header(blog, request):
+        response["Link"] = link
+    return response
 
 
 @require_safe
