@@ -40,13 +40,23 @@ def links_in(html: str, base: str) -> set[str]:
     return {normalise(urljoin(base, found)) for found in finder.found}
 
 
+def anchors_in(html: str, base: str) -> set[str]:
+    """The http(s) pages a post links to with <a href> (what we send Webmentions for)."""
+    finder = _LinkFinder({"a": "href"})
+    finder.feed(html)
+    finder.close()
+    found = {normalise(urljoin(base, href)) for href in finder.found}
+    return {url for url in found if is_web_url(url)}
+
+
 class _LinkFinder(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, linking: dict[str, str] = LINKING) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[str] = []
+        self.linking = linking
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = LINKING.get(tag)
+        wanted = self.linking.get(tag)
         value = dict(attrs).get(wanted or "")
         if wanted and value:
             self.found.append(value.strip())

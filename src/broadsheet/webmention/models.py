@@ -42,3 +42,27 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.post} from {self.source}"
+
+
+class Sent(models.Model):
+    """A Webmention we sent for one of our posts to a page it links (or linked) to.
+
+    `fingerprint` is the post's content when it was sent: an edit that leaves it the same
+    sends nothing again, a changed post is sent again (the spec's update), and a link taken
+    out is sent once more so that the other site sees it gone (the spec's delete).
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="webmentions_sent")
+    target = models.URLField(max_length=2000)
+    endpoint = models.URLField(max_length=2000, blank=True)  # "" when the page names none
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # None: not delivered
+    fingerprint = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "target"], name="unique_sent_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} to {self.target}"
