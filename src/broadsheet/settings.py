@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "broadsheet.stats",
     "broadsheet.subscribers",
     "broadsheet.federation",
+    "broadsheet.webmention",
     "broadsheet.feeds",
     "broadsheet.reader",
     "broadsheet.studio",

@@ -32,3 +32,5 @@ TEST_IMAGE_HOSTS: dict[str, str] = {}
 # Federation's peers run on loopback in tests; the guarded fetcher lets it through only under
 # these settings (`federation.remote.fetcher`); the production settings have no such knob.
 FEDERATION_TEST_LOOPBACK = True
+# Lets `webmention.fetching` reach a test's peers on loopback; refused under other settings.
+TEST_WEBMENTION_LOOPBACK = False

@@ -17,6 +17,7 @@ urlpatterns = [
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("broadsheet.api.urls")),
     path("", include("broadsheet.federation.urls")),
+    path("", include("broadsheet.webmention.urls")),
     path("", include("broadsheet.feeds.urls")),
     path("", include("broadsheet.reader.comment_urls")),
     path("", include("broadsheet.reader.subscriber_urls")),

@@ -518,6 +518,14 @@ RULES: dict[str, Rule] = {
     "federation-studio:unblock": rule(
         post_only(admins(), with_blog(pk=lambda c: fediverse_block(c).pk))
     ),
+    # Webmention: other sites' servers post here, with no session; POST only.
+    "webmention:receive": rule(
+        Case(
+            everyone(NOT_ALLOWED),
+            everyone(),
+            data=lambda c: {"source": "https://elsewhere.example/", "target": "http://x/"},
+        )
+    ),
     # Feeds, sitemaps, robots.txt and the reader's pages: GET (and HEAD) only.
     "feeds:posts": read_only(lambda c: {"projection": "default"}),
     "feeds:label-posts": read_only(lambda c: {"projection": "default", "labels": "garden"}),

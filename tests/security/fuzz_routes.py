@@ -30,6 +30,7 @@ from broadsheet.studio.theme_forms import ThemeForm
 from broadsheet.studio.views.backup import BackupForm
 from broadsheet.studio.views.imports import ImportForm
 from broadsheet.studio.views.post_by_email import PostByEmailForm
+from broadsheet.webmention.forms import WebmentionForm
 from tests.security.fuzz_values import group_regex
 
 
@@ -192,6 +193,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "comments-studio:reply": (comment_forms.ReplyForm,),
     "comments:post": (comment_forms.CommentForm,),
     "federation-studio:block": (BlockForm,),
+    "webmention:receive": (WebmentionForm,),
 }
 BY_HAND = ["intent", "client_draft", "discard", "token", "csrfmiddlewaretoken", "shelf"]
 

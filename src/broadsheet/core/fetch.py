@@ -82,6 +82,16 @@ class Response:
     body: bytes
 
 
+def _joined(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-cased name; a repeated one (several `Link:` lines) joined with ", ",
+    which RFC 9110 (5.3) makes mean the same for list-valued fields."""
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
 def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -250,8 +260,7 @@ class Fetcher:
             raise FetchFailed(f"fetching {url} failed: {exc}") from exc
         finally:
             connection.close()
-        headers = {name.lower(): value for name, value in reply.getheaders()}
-        return Response(url, reply.status, headers, body)
+        return Response(url, reply.status, _joined(reply.getheaders()), body)
 
     def _read(self, reply: http.client.HTTPResponse, deadline: float) -> bytes:
         chunks, size = [], 0

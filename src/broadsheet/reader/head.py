@@ -24,6 +24,7 @@ from broadsheet.blogs import hosts
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.posts.models import Label, Page, Post
+from broadsheet.webmention.endpoint import endpoint_url
 
 # Listing views whose path (without query) is their canonical address.
 LISTINGS = {"reader:home", "reader:archive-month", "reader:archive-year"}
@@ -46,6 +47,7 @@ class Head:
     # (rel, type, href): where programs write to the blog (the home page only, as WordPress
     # and the IndieWeb clients look there)
     services: list[tuple[str, str, str]] = field(default_factory=list)
+    webmention: str = ""  # post pages: where other sites send their replies
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def head(request: HttpRequest, blog: Blog, context: Mapping[str, Any]) -> Head:
     if isinstance(post, Post):
         result.properties += article_properties(post)
         result.json_ld = json_ld(blogposting(blog, post, canonical, subject))
+        result.webmention = endpoint_url(blog, request)
         # A hidden blog's base template already says noindex, nofollow for every page.
         if post.robots and not blog.hide_from_search_engines:
             result.names.append(("robots", post.robots))

@@ -31,6 +31,7 @@ from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
+from broadsheet.webmention.endpoint import link_header
 
 
 def blog_render(
@@ -175,6 +176,9 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     context["reactions"] = fediverse_reactions(blog, post)
     response = blog_render(request, blog, "reader/post.html", context)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
+    # Kept with the page in the page cache, which replays the headers a view set.
+    if link := link_header(blog, request):
+        response["Link"] = link
     return response
 
 

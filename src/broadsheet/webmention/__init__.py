@@ -1,0 +1,1 @@
+"""Webmention (W3C Recommendation): mentions received from other sites, and sent to them."""

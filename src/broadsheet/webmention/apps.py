@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class WebmentionConfig(AppConfig):
+    name = "broadsheet.webmention"
+    label = "webmention"
+    verbose_name = "Webmention"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from broadsheet.posts import hooks
+        from broadsheet.webmention import publishing
+
+        # A publish (or an edit, or a schedule) only queues the sending; the worker sends.
+        hooks.on_post_published(publishing.post_published)

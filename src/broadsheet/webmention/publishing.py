@@ -1,0 +1,30 @@
+"""The publish hook: queue the sending of a post's Webmentions for when it is public."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from broadsheet.blogs import hosts
+from broadsheet.posts.models import Post
+from broadsheet.webmention import tasks
+from broadsheet.webmention.models import Sent
+from broadsheet.webmention.sending import targets
+
+
+def post_published(post_id: int) -> None:
+    """Called after the publishing commit (posts.hooks), for every edit too: only queues.
+    A scheduled post is queued for its publish time, where the backend can defer."""
+    post = Post.objects.filter(pk=post_id).select_related("blog").first()
+    if post is None or post.published_at is None or not _has_work(post):
+        return
+    task = tasks.send_for_post
+    if post.published_at <= timezone.now():
+        task.enqueue(post_id)
+    elif task.get_backend().supports_defer:
+        task.using(run_after=post.published_at).enqueue(post_id)
+
+
+def _has_work(post: Post) -> bool:
+    # Most posts link nowhere else: no task at all for them (nothing to tell, nobody to wait).
+    source = hosts.origin(post.blog) + post.permalink
+    return bool(targets(post, source)) or Sent.objects.filter(post=post).exists()
