@@ -35,6 +35,9 @@ KNOWN: dict[str, set[str]] = {
     "api/management/commands/postbyemail.py": {"import imaplib"},
     # Reads bounces from the operator's own IMAP folder, named in the settings (docs/subscribers.md).
     "subscribers/bounces.py": {"import imaplib"},
+    # `broadsheet subscribers bounces --imap` names imaplib only for its error class, to say
+    # why the operator's mailbox refused; the connection is `subscribers.bounces`'s.
+    "subscribers/management/commands/subscribers.py": {"import imaplib"},
 }
 
 
