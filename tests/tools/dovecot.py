@@ -100,7 +100,9 @@ def configuration(
     conf = folder / "dovecot.conf"
     conf.write_text(
         f"base_dir = {folder}/run\nstate_dir = {folder}/state\nlog_path = {folder}/dovecot.log\n"
-        f"protocols = imap\nlisten = 127.0.0.1\nssl = required\nssl_cert = <{cert}\n"
+        # No pause after a wrong password: the tests try one on purpose.
+        f"protocols = imap\nlisten = 127.0.0.1\nauth_failure_delay = 0\nssl = required\n"
+        f"ssl_cert = <{cert}\n"
         f"ssl_key = <{key}\ndefault_internal_user = {internal}\ndefault_login_user = {login}\n"
         f"first_valid_uid = {owner[0]}\nmail_location = maildir:~/Maildir\n"
         "service imap-login {\n  inet_listener imap {\n    port = 0\n  }\n"
