@@ -132,7 +132,8 @@ def receive(raw: bytes, recipients: list[str]) -> list[Post]:
     """Post a message to each blog whose secret address it was sent to. Refused when it was
     sent to none, or its sender is a member of none of them; nothing is kept then."""
     message = read(raw)
-    boxes = [box for box in map(mailbox_for, recipients) if box is not None]
+    # Once per blog: a fetched message names its address in To and Delivered-To alike.
+    boxes = list({box.pk: box for box in map(mailbox_for, recipients) if box is not None}.values())
     if not boxes:
         raise Refused("No such mailbox.")
     try:
