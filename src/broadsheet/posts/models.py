@@ -475,3 +475,43 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return f"Autosave of {self.title or '(untitled)'} by {self.user}"
+
+
+# --- the sidebar's tallies (posts/tallies.py keeps them) -------------------------------------
+
+
+class DayTally(models.Model):
+    """Public-status posts (published or scheduled, with a time) of a blog per UTC day.
+
+    Kept by database triggers, so every write path (actions, the admin, imports, restores,
+    bulk inserts) moves it in its own transaction. A UTC day, not a month: the blog's months
+    are read from whole days plus the few posts around each month's edge, so a change of the
+    blog's time zone needs no rebuild.
+    """
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blog", "day"], name="daytally_blog_day")]
+
+    def __str__(self) -> str:
+        return f"{self.n} posts on {self.day} (UTC)"
+
+
+class LabelTally(models.Model):
+    """Public-status posts per label, whatever their time (readers subtract the few still to
+    come); kept by the same triggers as `DayTally`."""
+
+    label = models.OneToOneField(
+        Label, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["blog", "-n", "label"], name="labeltally_blog_n")]
+
+    def __str__(self) -> str:
+        return f"{self.n} posts labelled {self.label_id}"

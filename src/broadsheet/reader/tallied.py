@@ -1,0 +1,133 @@
+"""The sidebar's archive and label counts read from the tallies (`posts.tallies`), in a few
+milliseconds whatever the blog's size.
+
+A month of the blog's calendar is its whole UTC days, summed from `DayTally`, plus the posts
+between the month's first instant and the next UTC midnight, and between the last UTC
+midnight and its end: at most a day of posts at each edge, counted on the posts' index. So the
+months are exact in any time zone, and nothing is rebuilt when the zone changes. The current
+month ends at `now`, so a scheduled post counts from its time on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+from broadsheet.reader import listing
+
+Span = tuple[dt.datetime, dt.datetime]
+DAY = dt.timedelta(days=1)
+_WHERE = "p.blog_id = %s AND p.status IN (%s, %s)"
+
+
+def _statuses() -> list[str]:
+    return [str(Post.Status.PUBLISHED), str(Post.Status.SCHEDULED)]
+
+
+def _param(kind: str) -> str:
+    """A placeholder typed for PostgreSQL, whose VALUES lists otherwise hold text."""
+    return f"CAST(%s AS {kind})" if connection.vendor == "postgresql" else "%s"
+
+
+def _moment(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value.astimezone(dt.UTC))
+
+
+def _midnight(moment: dt.datetime, up: bool) -> dt.datetime:
+    """The UTC midnight at or after (`up`) or at or before `moment`."""
+    start = dt.datetime.combine(moment.astimezone(dt.UTC).date(), dt.time(), dt.UTC)
+    return start + DAY if up and start < moment else start
+
+
+def month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, int]]:
+    """Public posts per month of the blog's calendar, oldest first; months with none left out."""
+    first = _first_day(blog)
+    if first is None:
+        return []
+    start = dt.datetime.combine(first, dt.time(), dt.UTC).astimezone(blog.tzinfo).date()
+    spans = _spans(blog, start, now.astimezone(blog.tzinfo).date())
+    spans[-1] = (spans[-1][0], min(spans[-1][1], now + dt.timedelta.resolution))
+    counts = _count(blog, spans)
+    return [(span[0].date(), n) for span, n in zip(spans, counts, strict=True) if n]
+
+
+def _first_day(blog: Blog) -> dt.date | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(day) FROM posts_daytally WHERE blog_id = %s AND n > 0", [blog.pk]
+        )
+        first = cursor.fetchone()[0]
+    return dt.date.fromisoformat(first) if isinstance(first, str) else first
+
+
+def _spans(blog: Blog, first: dt.date, last: dt.date) -> list[Span]:
+    """Each month from `first`'s to `last`'s as the archive page bounds it."""
+    spans = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        span = listing.month_span(blog, year, month)
+        assert span is not None  # years of stored posts are in range
+        spans.append(span)
+        year, month = year + month // 12, month % 12 + 1
+    return spans
+
+
+def _count(blog: Blog, spans: Sequence[Span]) -> list[int]:
+    """Each span's public posts: whole UTC days from the tally, the edges from the posts."""
+    rows, params = [], []
+    stamp, day = _param("timestamptz"), _param("date")
+    for index, (start, end) in enumerate(spans):
+        low, high = _midnight(start, up=True), _midnight(end, up=False)
+        if low > high:  # within one UTC day: no whole day, one edge
+            low = high = end
+        rows.append(f"(%s, {stamp}, {stamp}, {stamp}, {stamp}, {day}, {day})")
+        params += [index, *map(_moment, (start, end, low, high)), str(low.date()), str(high.date())]
+    edge = (
+        f"(SELECT count(*) FROM posts_post AS p WHERE {_WHERE} "  # noqa: S608
+        "AND p.published_at >= {} AND p.published_at < {})"
+    )
+    sql = (
+        f"WITH m(i, a, b, lo, hi, dlo, dhi) AS (VALUES {', '.join(rows)}) "  # noqa: S608
+        "SELECT m.i, (SELECT coalesce(sum(t.n), 0) FROM posts_daytally AS t "
+        "WHERE t.blog_id = %s AND t.day >= m.dlo AND t.day < m.dhi) "
+        f"+ {edge.format('m.a', 'm.lo')} + {edge.format('m.hi', 'm.b')} FROM m ORDER BY m.i"
+    )
+    where: list[Any] = [blog.pk, *_statuses()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, blog.pk, *where, *where])
+        return [int(n) for _, n in cursor.fetchall()]
+
+
+def label_counts(blog: Blog, now: dt.datetime, shown: int) -> dict[int, int]:
+    """Public posts per label id: the `shown` most used (ties to the older label).
+
+    The tally counts scheduled posts whose time is still to come; those few are taken off.
+    Taking off only lowers counts, so the `shown` most used are among the tally's first
+    `shown` plus however many labels the posts to come carry.
+    """
+    to_come = _labels_to_come(blog, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT label_id, n FROM posts_labeltally WHERE blog_id = %s AND n > 0 "
+            "ORDER BY n DESC, label_id LIMIT %s",
+            [blog.pk, shown + len(to_come)],
+        )
+        counts = {pk: n - to_come.get(pk, 0) for pk, n in cursor.fetchall()}
+    kept = sorted((pk for pk in counts if counts[pk] > 0), key=lambda pk: (-counts[pk], pk))
+    return {pk: counts[pk] for pk in kept[:shown]}
+
+
+def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pl.label_id, count(*) FROM posts_post AS p "  # noqa: S608
+            f"JOIN posts_post_labels AS pl ON pl.post_id = p.id WHERE {_WHERE} "
+            f"AND p.published_at > {_param('timestamptz')} GROUP BY pl.label_id",
+            [blog.pk, *_statuses(), _moment(now)],
+        )
+        return dict(cursor.fetchall())
