@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -117,11 +117,12 @@ def authors(blog: Blog, now: dt.datetime) -> list[Author]:
     (`blogs.actions.save_profile`).
     """
     # An imported post's byline is its old author's name, not the account that holds it.
-    bylined = Post.objects.public(blog, now).filter(author_name="")
-    public = bylined.order_by().values("author_id")
+    bylined = Post.objects.public(blog, now).filter(author_name="", author_id=OuterRef("pk"))
+    # One probe of a person's posts each (the author index), not `pk IN (every public post's
+    # author)`, which read all of the blog's posts: 0.5 s at 100,000.
     people = (
         get_user_model()
-        .objects.filter(pk__in=public)
+        .objects.filter(Exists(bylined))
         .select_related("profile")
         .order_by("date_joined", "pk")[:AUTHORS_SHOWN]
     )

@@ -11,7 +11,7 @@ month ends at `now`, so a scheduled post counts from its time on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -34,8 +34,18 @@ def _param(kind: str) -> str:
     return f"CAST(%s AS {kind})" if connection.vendor == "postgresql" else "%s"
 
 
-def _moment(value: dt.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value.astimezone(dt.UTC))
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """A moment as SQLite stores it: Django's text form, in UTC. Written here directly:
+    `adapt_datetimefield_value` cost two thirds of the archive's time."""
+    return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _moments() -> Callable[[dt.datetime], Any]:
+    return _utc_text if connection.vendor == "sqlite" else _utc
 
 
 def _midnight(moment: dt.datetime, up: bool) -> dt.datetime:
@@ -80,16 +90,17 @@ def _spans(blog: Blog, first: dt.date, last: dt.date) -> list[Span]:
 def _count(blog: Blog, spans: Sequence[Span]) -> list[int]:
     """Each span's public posts: whole UTC days from the tally, the edges from the posts."""
     rows, params = [], []
-    stamp, day = _param("timestamptz"), _param("date")
+    stamp, day, moment = _param("timestamptz"), _param("date"), _moments()
     for index, (start, end) in enumerate(spans):
         low, high = _midnight(start, up=True), _midnight(end, up=False)
         if low > high:  # within one UTC day: no whole day, one edge
             low = high = end
         rows.append(f"(%s, {stamp}, {stamp}, {stamp}, {stamp}, {day}, {day})")
-        params += [index, *map(_moment, (start, end, low, high)), str(low.date()), str(high.date())]
+        params += [index, *map(moment, (start, end, low, high)), str(low.date()), str(high.date())]
+    # A month that begins at a UTC midnight (a blog in UTC) has no edges: no lookup then.
     edge = (
-        f"(SELECT count(*) FROM posts_post AS p WHERE {_WHERE} "  # noqa: S608
-        "AND p.published_at >= {} AND p.published_at < {})"
+        "CASE WHEN {0} < {1} THEN (SELECT count(*) FROM posts_post AS p "  # noqa: S608
+        f"WHERE {_WHERE} AND p.published_at >= {{0}} AND p.published_at < {{1}}) ELSE 0 END"
     )
     sql = (
         f"WITH m(i, a, b, lo, hi, dlo, dhi) AS (VALUES {', '.join(rows)}) "  # noqa: S608
@@ -128,6 +139,6 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
             "SELECT pl.label_id, count(*) FROM posts_post AS p "  # noqa: S608
             f"JOIN posts_post_labels AS pl ON pl.post_id = p.id WHERE {_WHERE} "
             f"AND p.published_at > {_param('timestamptz')} GROUP BY pl.label_id",
-            [blog.pk, *_statuses(), _moment(now)],
+            [blog.pk, *_statuses(), _moments()(now)],
         )
         return dict(cursor.fetchall())
