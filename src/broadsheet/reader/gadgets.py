@@ -4,6 +4,7 @@ gadget drawn with its options, in a fixed number of queries whatever the blog's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,7 +13,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs import people
 from broadsheet.blogs.layout import REPEATABLE, Area, Gadget, Kind, gadgets_of, in_area
@@ -30,6 +33,7 @@ class ArchiveYear:
     year: int
     count: int = 0
     months: list[tuple[dt.date, int]] = field(default_factory=list)
+    months_html: str = ""  # the months' list items, made by `archive_shown`
 
 
 def archive(blog: Blog, now: dt.datetime) -> list[ArchiveYear]:
@@ -186,6 +190,8 @@ def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:
 
 def _shown(kind: str, options: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
     """The kind's data as its options ask for it."""
+    if kind == Kind.ARCHIVE:
+        return archive_shown(context["archive_years"])
     if kind == Kind.LABELS:
         return {"label_counts": sorted_labels(context["label_counts"], options)}
     if kind == Kind.PAGES:
@@ -193,6 +199,29 @@ def _shown(kind: str, options: dict[str, Any], context: dict[str, Any]) -> dict[
     if kind == Kind.HTML:
         return {"html": mark_safe(markup.sanitize(options["html"]))}  # noqa: S308 - sanitised
     return {}
+
+
+def archive_shown(years: list[ArchiveYear]) -> dict[str, Any]:
+    """The archive's month links written here rather than in the template: a blog of fifteen
+    years has 180 of them, and the template language took 40 ms to draw them."""
+    # The month names in the active language, as the template's `month_name` gives them.
+    names = [escape(dateformat.format(dt.date(2000, n, 1), "F")) for n in range(1, 13)]
+    shown = [replace(year, months_html=_month_items(year.months, names, "")) for year in years]
+    flat = "".join(_month_items(y.months, names, f" {y.year:04d}") for y in years)
+    return {"archive_years": shown, "archive_flat_html": mark_safe(flat)}  # noqa: S308
+
+
+def _month_items(
+    months: list[tuple[dt.date, int]], names: Sequence[str], suffix: str
+) -> SafeString:
+    """Numbers and escaped names only, so the list is safe to mark as HTML."""
+    return mark_safe(  # noqa: S308
+        "".join(
+            f'<li><a href="/{m.year:04d}/{m.month:02d}/">{names[m.month - 1]}{suffix}</a> '
+            f'<span class="count">({n})</span></li>'
+            for m, n in months
+        )
+    )
 
 
 CLOUD_SIZES = 5
