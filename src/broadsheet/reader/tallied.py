@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import Label, Post
 from broadsheet.reader import listing
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -114,23 +114,28 @@ def _count(blog: Blog, spans: Sequence[Span]) -> list[int]:
         return [int(n) for _, n in cursor.fetchall()]
 
 
-def label_counts(blog: Blog, now: dt.datetime, shown: int) -> dict[int, int]:
-    """Public posts per label id: the `shown` most used (ties to the older label).
+def label_counts(blog: Blog, now: dt.datetime, shown: int) -> list[Label]:
+    """Labels with public posts, each with `.n`: the `shown` most used (ties to the older
+    label), in that order.
 
     The tally counts scheduled posts whose time is still to come; those few are taken off.
     Taking off only lowers counts, so the `shown` most used are among the tally's first
     `shown` plus however many labels the posts to come carry.
     """
     to_come = _labels_to_come(blog, now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT label_id, n FROM posts_labeltally WHERE blog_id = %s AND n > 0 "
-            "ORDER BY n DESC, label_id LIMIT %s",
+    labels = list(
+        Label.objects.raw(
+            "SELECT l.*, t.n AS n FROM posts_labeltally AS t "
+            "JOIN posts_label AS l ON l.id = t.label_id WHERE t.blog_id = %s AND t.n > 0 "
+            "ORDER BY t.n DESC, t.label_id LIMIT %s",
             [blog.pk, shown + len(to_come)],
         )
-        counts = {pk: n - to_come.get(pk, 0) for pk, n in cursor.fetchall()}
-    kept = sorted((pk for pk in counts if counts[pk] > 0), key=lambda pk: (-counts[pk], pk))
-    return {pk: counts[pk] for pk in kept[:shown]}
+    )
+    for label in labels:
+        label.n -= to_come.get(label.pk, 0)  # type: ignore[attr-defined]
+    kept = [label for label in labels if label.n > 0]  # type: ignore[attr-defined]
+    kept.sort(key=lambda label: (-label.n, label.pk))  # type: ignore[attr-defined]
+    return kept[:shown]
 
 
 def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
