@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
@@ -109,8 +110,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         ids: dict[str, list[int]] = {}
         # No ORDER BY: with the model's order by name, SQLite walks the (blog, name) index
         # through every label of the blog instead of seeking the folded one.
-        found = Label.objects.filter(blog=blog, folded__in=wanted, posts__in=self.values("pk"))
-        for folded, pk in found.order_by().distinct().values_list("folded", "pk"):
+        # Carried by one of this set's posts: EXISTS stops at the first, where a join read every
+        # post of the label (90 ms for a common label at 100,000 posts).
+        carried = Exists(self.order_by().filter(labels=OuterRef("pk")))
+        found = Label.objects.filter(carried, blog=blog, folded__in=wanted)
+        for folded, pk in found.order_by().values_list("folded", "pk"):
             ids.setdefault(folded, []).append(pk)
         if not wanted or len(ids) < len(wanted):
             return None
