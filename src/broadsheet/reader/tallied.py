@@ -11,6 +11,7 @@ month ends at `now`, so a scheduled post counts from its time on.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,7 +19,6 @@ from django.db import connection
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Label, Post
-from broadsheet.reader import listing
 
 Span = tuple[dt.datetime, dt.datetime]
 DAY = dt.timedelta(days=1)
@@ -77,26 +77,46 @@ def _first_day(blog: Blog) -> dt.date | None:
 
 def _spans(blog: Blog, first: dt.date, last: dt.date) -> list[Span]:
     """Each month from `first`'s to `last`'s as the archive page bounds it."""
+    return list(_month_spans(blog.tzinfo, (first.year, first.month), (last.year, last.month)))
+
+
+@functools.lru_cache(maxsize=256)
+def _month_spans(
+    zone: dt.tzinfo, first: tuple[int, int], last: tuple[int, int]
+) -> tuple[Span, ...]:
+    """`listing.month_span` for each month, kept per zone and range (the same every render)."""
     spans = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        span = listing.month_span(blog, year, month)
-        assert span is not None  # years of stored posts are in range
-        spans.append(span)
+    year, month = first
+    while (year, month) <= last:
+        spans.append(_month_span(zone, year, month))
         year, month = year + month // 12, month % 12 + 1
-    return spans
+    return tuple(spans)
+
+
+def _month_span(zone: dt.tzinfo, year: int, month: int) -> Span:
+    # The bounds of the month's archive page (`listing.month_span`), in the blog's zone.
+    start = dt.datetime(year, month, 1, tzinfo=zone)
+    return start, dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds(start: dt.datetime, end: dt.datetime, sqlite: bool) -> tuple[Any, ...]:
+    """A span's edges and whole days as the query takes them. Kept: a month's are the same on
+    every render, and working out 180 of them was most of the archive's time."""
+    low, high = _midnight(start, up=True), _midnight(end, up=False)
+    if low > high:  # within one UTC day: no whole day, one edge
+        low = high = end
+    moment = _utc_text if sqlite else _utc
+    return (*map(moment, (start, end, low, high)), str(low.date()), str(high.date()))
 
 
 def _count(blog: Blog, spans: Sequence[Span]) -> list[int]:
     """Each span's public posts: whole UTC days from the tally, the edges from the posts."""
-    rows, params = [], []
-    stamp, day, moment = _param("timestamptz"), _param("date"), _moments()
+    stamp, day, sqlite = _param("timestamptz"), _param("date"), connection.vendor == "sqlite"
+    row = f"(%s, {stamp}, {stamp}, {stamp}, {stamp}, {day}, {day})"
+    rows, params = [row] * len(spans), []
     for index, (start, end) in enumerate(spans):
-        low, high = _midnight(start, up=True), _midnight(end, up=False)
-        if low > high:  # within one UTC day: no whole day, one edge
-            low = high = end
-        rows.append(f"(%s, {stamp}, {stamp}, {stamp}, {stamp}, {day}, {day})")
-        params += [index, *map(moment, (start, end, low, high)), str(low.date()), str(high.date())]
+        params += [index, *_bounds(start, end, sqlite)]
     # A month that begins at a UTC midnight (a blog in UTC) has no edges: no lookup then.
     edge = (
         "CASE WHEN {0} < {1} THEN (SELECT count(*) FROM posts_post AS p "  # noqa: S608
