@@ -320,6 +320,21 @@ def test_a_word_in_too_many_posts_comes_newest_first(
 
 
 @on_sqlite
+def test_a_common_word_missing_from_the_newest_posts_is_still_found_in_order(
+    make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 1)
+    monkeypatch.setattr(queries, "RECENT_WINDOW", 2)  # the newest two hold no garden
+    make_post(title="Kale", source="Kale.", published_at=days_ago(1))
+    make_post(title="Beans", source="Beans.", published_at=days_ago(2))
+    make_post(title="New garden", source="Garden.", published_at=days_ago(3))
+    make_post(title="Old garden", source="Garden.", published_at=days_ago(5))
+    make_post(title="Oldest garden", source="Garden.", published_at=days_ago(6))
+    found = queries.search(blog, "garden", now=NOON, limit=2)
+    assert (titles(found.hits), found.more) == (["New garden", "Old garden"], True)
+
+
+@on_sqlite
 def test_the_results_page_says_why_it_is_sorted_by_date(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch, client: Client
 ) -> None:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
@@ -109,8 +110,11 @@ class PostQuerySet(models.QuerySet["Post"]):
         ids: dict[str, list[int]] = {}
         # No ORDER BY: with the model's order by name, SQLite walks the (blog, name) index
         # through every label of the blog instead of seeking the folded one.
-        found = Label.objects.filter(blog=blog, folded__in=wanted, posts__in=self.values("pk"))
-        for folded, pk in found.order_by().distinct().values_list("folded", "pk"):
+        # Carried by one of this set's posts: EXISTS stops at the first, where a join read every
+        # post of the label (90 ms for a common label at 100,000 posts).
+        carried = Exists(self.order_by().filter(labels=OuterRef("pk")))
+        found = Label.objects.filter(carried, blog=blog, folded__in=wanted)
+        for folded, pk in found.order_by().values_list("folded", "pk"):
             ids.setdefault(folded, []).append(pk)
         if not wanted or len(ids) < len(wanted):
             return None
@@ -475,3 +479,43 @@ class Autosave(models.Model):
 
     def __str__(self) -> str:
         return f"Autosave of {self.title or '(untitled)'} by {self.user}"
+
+
+# --- the sidebar's tallies (posts/tallies.py keeps them) -------------------------------------
+
+
+class DayTally(models.Model):
+    """Public-status posts (published or scheduled, with a time) of a blog per UTC day.
+
+    Kept by database triggers, so every write path (actions, the admin, imports, restores,
+    bulk inserts) moves it in its own transaction. A UTC day, not a month: the blog's months
+    are read from whole days plus the few posts around each month's edge, so a change of the
+    blog's time zone needs no rebuild.
+    """
+
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["blog", "day"], name="daytally_blog_day")]
+
+    def __str__(self) -> str:
+        return f"{self.n} posts on {self.day} (UTC)"
+
+
+class LabelTally(models.Model):
+    """Public-status posts per label, whatever their time (readers subtract the few still to
+    come); kept by the same triggers as `DayTally`."""
+
+    label = models.OneToOneField(
+        Label, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    blog = models.ForeignKey(Blog, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["blog", "-n", "label"], name="labeltally_blog_n")]
+
+    def __str__(self) -> str:
+        return f"{self.n} posts labelled {self.label_id}"

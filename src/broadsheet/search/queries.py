@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
@@ -170,6 +170,31 @@ WHERE search_post_fts MATCH %s
 ORDER BY page.published_at DESC, page.id DESC
 """
 
+# Before that: a common word is in most of the newest posts, so walking the date index newest
+# first and looking each post up in the FTS index finds a page after a few dozen posts (under
+# a millisecond), where gathering every match first grew with the install (29 ms at 100,000
+# posts). The walk is bounded to the newest `RECENT_WINDOW` posts, a prefix of the date order:
+# when it finds the whole page, that page is exact; when not (the word is common only in other
+# blogs, or the page is deep), the gathering query answers.
+RECENT_WINDOW = 2_000
+_SQLITE_RECENT_SQL = """
+WITH page AS (
+    SELECT p.id AS id, p.published_at AS published_at
+    FROM ({public}) AS p
+    WHERE p.published_at >= coalesce((
+        SELECT w.published_at FROM ({public}) AS w
+        ORDER BY w.published_at DESC LIMIT 1 OFFSET %s
+    ), '') AND EXISTS (
+        SELECT 1 FROM search_post_fts AS f WHERE f.search_post_fts MATCH %s AND f.rowid = p.id
+    )
+    ORDER BY p.published_at DESC, p.id DESC LIMIT %s OFFSET %s
+)
+SELECT page.id, snippet(search_post_fts, 1, char(2), char(3), '{ellipsis}', {words})
+FROM page CROSS JOIN search_post_fts ON search_post_fts.rowid = page.id
+WHERE search_post_fts MATCH %s
+ORDER BY page.published_at DESC, page.id DESC
+"""
+
 
 def _sqlite_find(
     public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
@@ -195,12 +220,27 @@ def _sqlite_page(
     ids = public.order_by().values("id", "published_at")
     public_sql, public_params = ids.query.get_compiler(using=ids.db).as_sql()
     if broad:
+        recent = _sqlite_recent(public.db, (public_sql, public_params), match, offset, count)
+        if len(recent) == count:
+            return recent
         template, order = _SQLITE_BROAD_SQL, ""
     else:
         template, order = _SQLITE_SQL, _SQLITE_ORDER[by_date]
     sql = template.format(public=public_sql, order=order, ellipsis=ELLIPSIS, words=SNIPPET_WORDS)
     with connections[public.db].cursor() as cursor:
         cursor.execute(sql, [*public_params, match, count, offset, match])
+        return [(pk, raw or "") for pk, raw in cursor.fetchall()]
+
+
+def _sqlite_recent(
+    db: str, public: tuple[str, Any], match: str, offset: int, count: int
+) -> list[tuple[int, str]]:
+    """The page from the newest `RECENT_WINDOW` posts, newest first; short if they hold
+    fewer than `offset + count` matches."""
+    sql = _SQLITE_RECENT_SQL.format(public=public[0], ellipsis=ELLIPSIS, words=SNIPPET_WORDS)
+    params = [*public[1], *public[1], RECENT_WINDOW - 1, match, count, offset, match]
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
         return [(pk, raw or "") for pk, raw in cursor.fetchall()]
 
 
