@@ -166,8 +166,13 @@ class Run:
 
     def follow(self, link: str) -> None:
         parts = urlsplit(link)
-        if parts.query or not parts.path or parts.path.startswith(links.LIVE_PREFIXES):
-            return  # a live query (`?alt=rss`): nginx serves the path's file for it
+        # A live query (`?alt=rss`): nginx serves the path's file for it. A version query
+        # (`/theme.css?v=…`, there to make browsers fetch it anew) names the path's file.
+        versioned = parts.query.startswith("v=") and "&" not in parts.query
+        if (parts.query and not versioned) or not parts.path:
+            return
+        if parts.path.startswith(links.LIVE_PREFIXES):
+            return
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
 
