@@ -28,7 +28,7 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
-from broadsheet.publish import links, manifest, parallel, paths
+from broadsheet.publish import bulk, links, manifest, parallel, paths
 from broadsheet.publish.plan import Job, Plan, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
@@ -79,10 +79,12 @@ class Run:
 
     def __init__(self, blog: Blog, folder: Path, choices: links.Choices) -> None:
         self.blog, self.folder, self.choices = blog, folder, choices
-        self.plan: Plan = plan(blog, choices, timezone.now())
+        now = timezone.now()
+        self.plan: Plan = plan(blog, choices, now)
         self.old = manifest.load(folder, blog.pk)
         self.new = manifest.Manifest(blog.pk, self.plan.everything)
         self.renderer: Renderer = renderer_for(blog)
+        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
         self.report = Report()
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
@@ -100,6 +102,9 @@ class Run:
             planned, self.queue = self.queue, []
             for part in parallel.render_all(self, planned, processes):
                 self.merge(part)
+        planned, self.queue = self.queue, []
+        for start in range(0, len(planned), parallel.BATCH):
+            self.render_batch(planned[start : start + parallel.BATCH])
         while self.queue:  # what links led to (style sheets, images): few, here
             self.render(*self.queue.pop())
         self.remove_gone()
@@ -108,10 +113,15 @@ class Run:
     def render_part(self, jobs: list[tuple[str, Job]]) -> parallel.Part:
         """Render `jobs` afresh (in a forked process) and say what came of them."""
         self.report, self.new.entries, self.queue = Report(), {}, []
-        for address, job in jobs:
-            self.render(address, job)
+        self.render_batch(jobs)
         found = [address for address, _ in self.queue]
         return parallel.Part(self.report, self.new.entries, found)
+
+    def render_batch(self, jobs: list[tuple[str, Job]]) -> None:
+        """Render `jobs`, their post pages read together first (`bulk`)."""
+        self.posts.load([address for address, _ in jobs])
+        for address, job in jobs:
+            self.render(address, job)
 
     def merge(self, part: parallel.Part) -> None:
         self.report.written += part.report.written
@@ -141,7 +151,9 @@ class Run:
             self.queue.append((address, job))
 
     def render(self, address: str, job: Job) -> None:
-        answer = self.renderer.get(job.path, job.query or self.page_query(job))
+        answer = self.posts.render(address) or self.renderer.get(
+            job.path, job.query or self.page_query(job)
+        )
         if answer.status in (301, 302, 307, 308) and answer.location.startswith("/"):
             answer = redirect_page(answer.location)
         if answer.status != 200 and not (address == NOT_FOUND and answer.status == 404):

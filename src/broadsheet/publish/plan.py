@@ -51,6 +51,8 @@ class Plan:
     everything: str  # a change here rewrites every page: the blog's settings, the code
     jobs: dict[str, Job] = field(default_factory=dict)  # by address in the copy
     listings: dict[str, Listing] = field(default_factory=dict)  # by the pager's path
+    # A post's newer and older neighbours' addresses, by its address ("" at either end).
+    neighbours: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
@@ -85,6 +87,7 @@ def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str
         newer = rows[index - 1][4] if index else ""
         older = rows[index + 1][4] if index + 1 < len(rows) else ""
         own = f"{updated.isoformat()} {comments}"
+        found.neighbours[permalink] = (newer, older)
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"
         found.jobs[feed] = Job(feed, "", own)

@@ -29,11 +29,19 @@ from broadsheet.reader.thread import thread_html
 
 
 def blog_render(
-    request: HttpRequest, blog: Blog, template: Any, context: dict[str, Any], status: int = 200
+    request: HttpRequest,
+    blog: Blog,
+    template: Any,
+    context: dict[str, Any],
+    status: int = 200,
+    parts: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """`template` with the blog's layout around it; `parts` is the layout when the caller has
+    it already (the static export renders thousands of pages with one)."""
     now = timezone.now()
     with translation.override(blog.language):
-        full = {"blog": blog, "now": now, **page_parts(blog, now), **context}
+        layout = page_parts(blog, now) if parts is None else parts
+        full = {"blog": blog, "now": now, **layout, **context}
         if not isinstance(template, str):  # an operator theme's own template (reader.themes)
             return HttpResponse(template.render(full, request), status=status)
         return render(request, template, full, status=status)
@@ -162,10 +170,18 @@ def legacy_archive(request: HttpRequest, year: str, month: str, day: str) -> Htt
 def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     blog = reader_blog(request)
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
-    context = postpage.context(blog, post)
+    return post_response(request, blog, postpage.context(blog, post))
+
+
+def post_response(
+    request: HttpRequest, blog: Blog, context: dict[str, Any], parts: dict[str, Any] | None = None
+) -> HttpResponse:
+    """A post's page from `postpage`'s context: the view and the static export both end here,
+    so the exported page is the live one byte for byte."""
+    post = context["post"]
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    return blog_render(request, blog, "reader/post.html", context)
+    return blog_render(request, blog, "reader/post.html", context, parts=parts)
 
 
 @require_safe
