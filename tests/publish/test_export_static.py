@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import os
 import re
 import shutil
@@ -202,3 +203,31 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
     )
     assert report.removed == 0 and report.missing == []
     assert "First frost on the leeks" in (exported / "index.html").read_text()
+
+
+def test_an_export_with_nothing_changed_reads_only_the_manifests_header(
+    demo: Blog, exported: Path
+) -> None:
+    manifest = exported / ".broadsheet-export.json"
+    header, entries = manifest.read_bytes().split(b"\n")[:2]
+    manifest.write_bytes(header + b"\n")  # the entries gone: only the header can answer
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    assert report.written == [] and report.unchanged == len(json.loads(entries)) > 50
+
+
+def test_a_scheduled_post_whose_time_came_is_exported_though_nothing_was_written(
+    demo: Blog, exported: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    due = LOADED_AT + dt.timedelta(hours=5)
+    post = Post(blog=demo, author=newest.author, title="Seed order", source="Beans, again.")
+    post.status, post.published_at = Post.Status.SCHEDULED, due
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post)
+        export_static(demo, exported, Choices(origin(demo)))  # the post not yet up
+        assert not export_static(demo, exported, Choices(origin(demo))).written
+    with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    assert post.permalink in report.written and "/" in report.written

@@ -16,6 +16,7 @@ Reads only; the blog is not changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import time
@@ -28,8 +29,9 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
+from broadsheet.posts.models import Post
 from broadsheet.publish import bulk, links, manifest, parallel, paths
-from broadsheet.publish.plan import Job, Plan, plan
+from broadsheet.publish.plan import Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
 SHARED_SIDEBAR = (
@@ -67,22 +69,42 @@ def export_static(
     started = time.perf_counter()
     choices = choices or links.Choices(origin(blog))
     folder.mkdir(parents=True, exist_ok=True)
-    run = Run(blog, folder, choices)
+    # Read before the plan: a write during the export leaves a newer version, so the next
+    # export does not take the folder for up to date.
+    blog.refresh_from_db(fields=["content_version"])
+    now = timezone.now()
+    header = manifest.peek(folder, blog.pk)
+    if header is not None and up_to_date(header, blog, choices, now):
+        return Report(unchanged=header.files, seconds=time.perf_counter() - started)
+    run = Run(blog, folder, choices, now)
     with one_connection():
         run.export(processes)
     run.report.seconds = time.perf_counter() - started
     return run.report
 
 
+def up_to_date(
+    header: manifest.Header, blog: Blog, choices: links.Choices, now: dt.datetime
+) -> bool:
+    """Nothing written to the blog, no setting changed, no scheduled post come due since the
+    export that left `header`: the folder is the blog's as it is."""
+    if (header.version, header.everything) != (blog.content_version, everything(blog, choices)):
+        return False
+    return header.until is None or now.timestamp() < header.until
+
+
 class Run:
     """One export: the plan, what the last one left, and the queue of addresses to render."""
 
-    def __init__(self, blog: Blog, folder: Path, choices: links.Choices) -> None:
+    def __init__(self, blog: Blog, folder: Path, choices: links.Choices, now: dt.datetime) -> None:
         self.blog, self.folder, self.choices = blog, folder, choices
-        now = timezone.now()
         self.plan: Plan = plan(blog, choices, now)
         self.old = manifest.load(folder, blog.pk)
-        self.new = manifest.Manifest(blog.pk, self.plan.everything)
+        upcoming = Post.objects.next_publish(blog, now)
+        until = upcoming.timestamp() if upcoming else None
+        self.new = manifest.Manifest(
+            blog.pk, self.plan.everything, version=blog.content_version, until=until
+        )
         self.renderer: Renderer = renderer_for(blog)
         self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
         self.report = Report()

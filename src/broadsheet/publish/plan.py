@@ -58,9 +58,11 @@ class Plan:
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     """Every address of the blog's copy that the database names, with its key."""
     rows = public_rows(blog, now)
-    found = Plan(everything=_everything(blog, choices))
+    found = Plan(everything=everything(blog, choices))
     found.listings = listings(blog, [row[:4] for row in rows])
-    version = str(blog.content_version)
+    # A scheduled post coming due changes the home page, feeds and sitemaps without a write,
+    # so the number of public posts is part of their key beside the content version.
+    version = f"{blog.content_version} {len(rows)}"
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
     _posts(found, rows)
@@ -73,7 +75,8 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     return found
 
 
-def _everything(blog: Blog, choices: Choices) -> str:
+def everything(blog: Blog, choices: Choices) -> str:
+    """What every page depends on: the blog's settings, the export's choices, the code."""
     shown = {name: str(value) for name, value in model_to_dict(blog).items()}
     for name in UNSHOWN:
         shown.pop(name, None)
@@ -98,7 +101,8 @@ def _listing_jobs(blog: Blog, listing: Listing, found: Plan) -> None:
     total = listing.page_count(size)
     first = listing.first
     # The first page shows the newest posts and the sidebar's parts: it follows every change.
-    key = str(blog.content_version) if first == "/" else _shown(listing, 0, size, total)
+    version = f"{blog.content_version} {len(listing.rows)}"
+    key = version if first == "/" else _shown(listing, 0, size, total)
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)
