@@ -191,9 +191,11 @@ class Run:
             return answer.body
         text = answer.body.decode()
         if kind == HTML:
-            text = links.rewrite(text, self.pager, self.choices)
+            # The sidebar first: away from the home page it goes, and with it most of a
+            # listing page's links, which the rewrite would otherwise walk for nothing.
             if address != "/":
                 text = borrow_sidebar(text)
+            text = links.rewrite(text, self.pager, self.choices)
         for link in links.local_links(text):
             self.follow(link)
         return text.encode()
