@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from broadsheet.publish.bulk import PostPages
+from broadsheet.publish.bulk import ListingPages, PostPages
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import plan
 from broadsheet.publish.render import renderer_for
@@ -58,3 +59,26 @@ def test_bulk_leaves_what_is_not_a_public_post_to_the_view(blog: Blog, make_post
     draft = make_post("Not yet", status=Post.Status.DRAFT, published_at=None)
     with time_machine.travel(LATER, tick=False):
         assert bulk_pages(blog, [draft.permalink or "/2024/10/none.html", "/p/about.html"]) == {}
+
+
+def test_bulk_listing_pages_are_the_views_bytes(
+    blog: Blog, make_post: MakePost, make_comment: MakeComment
+) -> None:
+    sample(make_post, make_comment)
+    for hour in range(3, 7):  # enough posts for numbered pages (three a page)
+        make_post(f"Note {hour}", labels=("Weather",), published_at=NOON + dt.timedelta(hours=hour))
+    client = Client(HTTP_HOST=canonical_host(blog))
+    with time_machine.travel(LATER, tick=False):
+        now = timezone.now()
+        found = plan(blog, Choices(origin(blog)), now)
+        pages = ListingPages(blog, renderer_for(blog), now)
+        pages.load(list(found.listings.values()))
+        home, weather = found.listings["/search"], found.listings["/search/label/Weather"]
+        month = found.listings[NOON.strftime("/%Y/%m/")]
+        shown = [(home, 0), (home, 1), (weather, 0), (weather, 1), (month, 0), (month, 2)]
+        for listing, number in shown:
+            path = listing.older if number else listing.first
+            query = listing.query(number, blog.posts_per_page, blog) if number else ""
+            answer = pages.render(path, listing, query)
+            assert answer is not None, (path, query)
+            assert answer.body == client.get(path, QueryDict(query)).content, (path, query)

@@ -31,6 +31,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
 from broadsheet.publish import bulk, links, manifest, parallel, paths
+from broadsheet.publish.listings import Listing
 from broadsheet.publish.plan import Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
@@ -107,6 +108,8 @@ class Run:
         )
         self.renderer: Renderer = renderer_for(blog)
         self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
+        self.lists = bulk.ListingPages(blog, self.renderer, now)
+        self.firsts = {found.first: found for found in self.plan.listings.values()}
         self.report = Report()
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
@@ -142,6 +145,8 @@ class Run:
     def render_batch(self, jobs: list[tuple[str, Job]]) -> None:
         """Render `jobs`, their post pages read together first (`bulk`)."""
         self.posts.load([address for address, _ in jobs])
+        found = (self.listing_of(address, job) for address, job in jobs)
+        self.lists.load([listing for listing in found if listing is not None])
         for address, job in jobs:
             self.render(address, job)
 
@@ -173,8 +178,12 @@ class Run:
             self.queue.append((address, job))
 
     def render(self, address: str, job: Job) -> None:
-        answer = self.posts.render(address) or self.renderer.get(
-            job.path, job.query or self.page_query(job)
+        query = job.query or self.page_query(job)
+        listing = self.listing_of(address, job)
+        answer = (
+            self.posts.render(address)
+            or (listing and self.lists.render(job.path, listing, query))
+            or self.renderer.get(job.path, query)
         )
         if answer.status in (301, 302, 307, 308) and answer.location.startswith("/"):
             answer = redirect_page(answer.location)
@@ -211,6 +220,12 @@ class Run:
             return
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def listing_of(self, address: str, job: Job) -> Listing | None:
+        """The listing whose page `job` renders, if it renders one."""
+        if job.page:
+            return self.plan.listings[unquote(job.path)]
+        return self.firsts.get(address) if job.key != FOUND else None
 
     def page_query(self, job: Job) -> str:
         if not job.page:

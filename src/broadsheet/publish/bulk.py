@@ -23,10 +23,11 @@ from django.urls import resolve
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
+from broadsheet.publish.listings import Listing
 from broadsheet.publish.render import Answer, Renderer
-from broadsheet.reader import postpage
+from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import page_parts
-from broadsheet.reader.views import post_response
+from broadsheet.reader.views import listing_response, max_results, post_response
 
 NEIGHBOUR_FIELDS = ("title", "permalink", "published_at", "status")  # as postpage.neighbours
 
@@ -67,12 +68,7 @@ class PostPages:
         return Answer(response.status_code, response["Content-Type"], response.content)
 
     def request(self, address: str) -> WSGIRequest:
-        # What the middleware leaves on a reader's request: the blog, an anonymous reader.
-        request = WSGIRequest(self.renderer.environ(address, ""))
-        request.blog = self.blog  # type: ignore[attr-defined]
-        request.user = AnonymousUser()
-        request.resolver_match = resolve(request.path_info)
-        return request
+        return bare_request(self.renderer, self.blog, address)
 
     def _posts(self, addresses: list[str]) -> list[Post]:
         public = Post.objects.public(self.blog, self.now).filter(permalink__in=addresses)
@@ -94,3 +90,75 @@ class PostPages:
         for post_id, *row in rows:
             by_post[post_id].append(tuple(row))
         return {pk: postpage.tree_of(found) for pk, found in by_post.items()}
+
+
+class ListingPages:
+    """Listing pages (home, labels, archives and their numbered pages) from the plan's rows:
+    the posts of a batch's pages read in one query and prepared once, each page's window cut
+    from the listing's rows exactly as `reader.listing.window` cuts it from the database."""
+
+    def __init__(self, blog: Blog, renderer: Renderer, now: dt.datetime) -> None:
+        self.blog, self.renderer, self.now = blog, renderer, now
+        self.parts: dict[str, Any] | None = None
+        self.posts: dict[int, Post] = {}
+
+    def load(self, listings: list[Listing]) -> None:
+        """Read and prepare the posts of `listings` not read yet, in one query."""
+        wanted = {row[0] for found in listings for row in found.rows} - self.posts.keys()
+        if not wanted:
+            return
+        posts = list(Post.objects.public(self.blog, self.now).filter(pk__in=wanted))
+        self.posts.update((post.pk, post) for post in listing.prepare(posts))
+
+    def render(self, path: str, found: Listing, query: str) -> Answer | None:
+        """The page, or None when it is not one this path knows (let the view answer it)."""
+        request = bare_request(self.renderer, self.blog, path, query)
+        context = self.context(request)
+        page = self.window(found, request)
+        if context is None or page is None:
+            return None
+        if self.parts is None:
+            self.parts = page_parts(self.blog, self.now)
+        older = found.older
+        response = listing_response(request, self.blog, page, older, context, parts=self.parts)
+        return Answer(response.status_code, response["Content-Type"], response.content)
+
+    def context(self, request: WSGIRequest) -> dict[str, Any] | None:
+        match = request.resolver_match
+        assert match is not None
+        name, kwargs = match.url_name, match.kwargs
+        if name in ("home", "search"):
+            return {}
+        if name == "label" and "+" not in kwargs["names"]:
+            return {"shown_labels": [kwargs["names"]], "page_title": kwargs["names"]}
+        if name == "archive-month":
+            span = listing.month_span(self.blog, int(kwargs["year"]), int(kwargs["month"]))
+            return {"archive_start": span[0], "archive_unit": "month"} if span else None
+        if name == "archive-year":
+            span = listing.year_span(self.blog, int(kwargs["year"]))
+            return {"archive_start": span[0], "archive_unit": "year"} if span else None
+        return None
+
+    def window(self, found: Listing, request: WSGIRequest) -> listing.Window | None:
+        size = max_results(request, self.blog)
+        start = 0
+        if raw := request.GET.get("updated-max"):
+            limit = listing.parse_timestamp(raw, self.blog)
+            if limit is None:
+                return None
+            # The rows are newest first: those at or after the limit come before it.
+            start = next((i for i, row in enumerate(found.rows) if row[1] < limit), len(found.rows))
+        elif request.GET.get("updated-min"):
+            return None
+        rows = found.rows[start : start + size + 1]
+        posts = [self.posts[row[0]] for row in rows[:size]]
+        return listing.Window(posts, len(rows) > size, start > 0)
+
+
+def bare_request(renderer: Renderer, blog: Blog, path: str, query: str = "") -> WSGIRequest:
+    """What the middleware leaves on a reader's request: the blog, an anonymous reader."""
+    request = WSGIRequest(renderer.environ(path, query))
+    request.blog = blog  # type: ignore[attr-defined]
+    request.user = AnonymousUser()
+    request.resolver_match = resolve(request.path_info)
+    return request

@@ -71,10 +71,27 @@ def listing_page(
     page = listing.window(request, blog, queryset, size)
     if page is None:
         raise Http404("That page of posts does not exist.")
+    listing.prepare(page.posts)
+    return listing_response(request, blog, page, older_path, context, extra_params)
+
+
+def listing_response(
+    request: HttpRequest,
+    blog: Blog,
+    page: listing.Window,
+    older_path: str,
+    context: dict[str, Any],
+    extra_params: dict[str, str] | None = None,
+    parts: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A listing page from its window of prepared posts: the view and the static export (which
+    reads the posts of many pages at once) both end here, so their bytes are the same."""
+    size = max_results(request, blog)
     links = listing.pager_links(blog, page, older_path, size, extra_params or {})
-    days = listing.group_by_day(listing.prepare(page.posts), blog)
+    days = listing.group_by_day(page.posts, blog)
     template = themes.listing_template(themes.of(blog, request))
-    return blog_render(request, blog, template, {"days": days, **links, **context})
+    full = {"days": days, **links, **context}
+    return blog_render(request, blog, template, full, parts=parts)
 
 
 @require_safe
