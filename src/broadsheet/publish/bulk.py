@@ -12,6 +12,7 @@ the view's (tests/publish/test_bulk.py holds them to it).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from typing import Any
@@ -23,7 +24,7 @@ from django.urls import resolve
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from broadsheet.publish.listings import Listing
+from broadsheet.publish.listings import Listing, Row
 from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import page_parts
@@ -146,13 +147,17 @@ class ListingPages:
             limit = listing.parse_timestamp(raw, self.blog)
             if limit is None:
                 return None
-            # The rows are newest first: those at or after the limit come before it.
-            start = next((i for i, row in enumerate(found.rows) if row[1] < limit), len(found.rows))
+            # The rows are newest first: those at or after the limit come before `start`.
+            start = bisect.bisect_right(found.rows, -limit.timestamp(), key=_age)
         elif request.GET.get("updated-min"):
             return None
         rows = found.rows[start : start + size + 1]
         posts = [self.posts[row[0]] for row in rows[:size]]
         return listing.Window(posts, len(rows) > size, start > 0)
+
+
+def _age(row: Row) -> float:
+    return -row[1].timestamp()  # ascending along rows that are newest first
 
 
 def bare_request(renderer: Renderer, blog: Blog, path: str, query: str = "") -> WSGIRequest:
