@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import sys
 import time
@@ -52,7 +53,9 @@ def markdown(site: Path) -> None:
 def export(out: Path, processes: int) -> None:
     blog = Blog.objects.get(is_default=True)
     shutil.rmtree(out, ignore_errors=True)
+    before = cpu_seconds()
     first = export_static(blog, out, processes=processes)
+    first_cpu = cpu_seconds() - before
     again = export_static(blog, out, processes=processes)
     newest = Post.objects.public(blog).first()
     assert newest is not None
@@ -68,6 +71,7 @@ def export(out: Path, processes: int) -> None:
         json.dumps(
             {
                 "export_seconds": round(first.seconds, 1),
+                "export_cpu_seconds": round(first_cpu, 1),
                 "export_files": files,
                 "export_missing": len(first.missing),
                 "unchanged_seconds": round(again.seconds, 2),
@@ -77,6 +81,13 @@ def export(out: Path, processes: int) -> None:
             }
         )
     )
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and of the rendering processes it waited for."""
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    theirs = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + theirs.ru_utime + theirs.ru_stime
 
 
 if __name__ == "__main__":

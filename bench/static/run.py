@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,7 +53,9 @@ def main() -> None:
     python(env, "markdown", str(site))
     hugo = [time_hugo(site, data / "hugo-out") for _ in range(args.hugo_runs)]
     figures = json.loads(python(env, "export", str(data / "static-out"), str(args.processes)))
-    figures.update(hugo_seconds=[round(s, 2) for s in hugo], hugo_median=statistics.median(hugo))
+    walls, cpus = [wall for wall, _ in hugo], [cpu for _, cpu in hugo]
+    figures.update(hugo_seconds=[round(s, 2) for s in walls], hugo_median=statistics.median(walls))
+    figures.update(hugo_cpu_median=round(statistics.median(cpus), 2))
     figures.update(hugo_files=sum(1 for p in (data / "hugo-out").rglob("*") if p.is_file()))
     figures.update(machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     figures.update(load=os.getloadavg())
@@ -70,12 +73,16 @@ def python(env: dict[str, str], *argv: str) -> str:
     return done.stdout
 
 
-def time_hugo(site: Path, out: Path) -> float:
+def time_hugo(site: Path, out: Path) -> tuple[float, float]:
+    """Hugo's wall and CPU seconds (user + system, all its threads) for one build."""
     shutil.rmtree(out, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     argv = ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
     subprocess.run(argv, check=True)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 if __name__ == "__main__":

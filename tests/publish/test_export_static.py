@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import json
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,6 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 
 from broadsheet.blogs.hosts import origin
@@ -45,17 +48,33 @@ class Links(HTMLParser):
                 self.found.append(value)
 
 
-@pytest.fixture
-def demo(db: Any) -> Blog:
-    with time_machine.travel(LOADED_AT, tick=False):
-        return load_demo()
+@pytest.fixture(scope="module")
+def built(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Blog, Path]]:
+    """The demo blog loaded and exported once for the module (each took seconds), inside a
+    transaction rolled back at its end; every test's own changes roll back to it."""
+    folder = tmp_path_factory.mktemp("export") / "site"
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(LOADED_AT, tick=False):
+            blog = load_demo()
+        with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
+            argv = ["--blog", "demo", "-o", str(folder), "--processes", "1"]
+            call_command("export", "static", *argv)
+        yield blog, folder
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def exported(demo: Blog, tmp_path: Path) -> Path:
+def demo(built: tuple[Blog, Path], db: Any) -> Blog:
+    return built[0]
+
+
+@pytest.fixture
+def exported(built: tuple[Blog, Path], tmp_path: Path) -> Path:
+    """A copy of the module's export, for a test that exports into it again."""
     folder = tmp_path / "site"
-    with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
-        call_command("export", "static", "--blog", "demo", "-o", str(folder), "--processes", "1")
+    shutil.copytree(built[1], folder)
     return folder
 
 
@@ -65,9 +84,10 @@ def nginx_block() -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def nginx(exported: Path, tmp_path: Path) -> Iterator[int]:
+@pytest.fixture(scope="module")
+def nginx(built: tuple[Blog, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """nginx serving the export with the documented server block, on a loopback port."""
+    exported, tmp_path = built[1], tmp_path_factory.mktemp("nginx")
     port = free_port()
     block = nginx_block().replace("listen 80;", f"listen 127.0.0.1:{port};")
     block = block.replace("/srv/notes-static", str(exported))
@@ -183,3 +203,31 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
     )
     assert report.removed == 0 and report.missing == []
     assert "First frost on the leeks" in (exported / "index.html").read_text()
+
+
+def test_an_export_with_nothing_changed_reads_only_the_manifests_header(
+    demo: Blog, exported: Path
+) -> None:
+    manifest = exported / ".broadsheet-export.json"
+    header, entries = manifest.read_bytes().split(b"\n")[:2]
+    manifest.write_bytes(header + b"\n")  # the entries gone: only the header can answer
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    assert report.written == [] and report.unchanged == len(json.loads(entries)) > 50
+
+
+def test_a_scheduled_post_whose_time_came_is_exported_though_nothing_was_written(
+    demo: Blog, exported: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    due = LOADED_AT + dt.timedelta(hours=5)
+    post = Post(blog=demo, author=newest.author, title="Seed order", source="Beans, again.")
+    post.status, post.published_at = Post.Status.SCHEDULED, due
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post)
+        export_static(demo, exported, Choices(origin(demo)))  # the post not yet up
+        assert not export_static(demo, exported, Choices(origin(demo))).written
+    with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+    assert post.permalink in report.written and "/" in report.written

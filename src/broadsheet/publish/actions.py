@@ -16,6 +16,7 @@ Reads only; the blog is not changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import time
@@ -28,8 +29,10 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
-from broadsheet.publish import links, manifest, parallel, paths
-from broadsheet.publish.plan import Job, Plan, plan
+from broadsheet.posts.models import Post
+from broadsheet.publish import bulk, links, manifest, parallel, paths
+from broadsheet.publish.listings import Listing
+from broadsheet.publish.plan import Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
 SHARED_SIDEBAR = (
@@ -67,22 +70,46 @@ def export_static(
     started = time.perf_counter()
     choices = choices or links.Choices(origin(blog))
     folder.mkdir(parents=True, exist_ok=True)
-    run = Run(blog, folder, choices)
+    # Read before the plan: a write during the export leaves a newer version, so the next
+    # export does not take the folder for up to date.
+    blog.refresh_from_db(fields=["content_version"])
+    now = timezone.now()
+    header = manifest.peek(folder, blog.pk)
+    if header is not None and up_to_date(header, blog, choices, now):
+        return Report(unchanged=header.files, seconds=time.perf_counter() - started)
+    run = Run(blog, folder, choices, now)
     with one_connection():
         run.export(processes)
     run.report.seconds = time.perf_counter() - started
     return run.report
 
 
+def up_to_date(
+    header: manifest.Header, blog: Blog, choices: links.Choices, now: dt.datetime
+) -> bool:
+    """Nothing written to the blog, no setting changed, no scheduled post come due since the
+    export that left `header`: the folder is the blog's as it is."""
+    if (header.version, header.everything) != (blog.content_version, everything(blog, choices)):
+        return False
+    return header.until is None or now.timestamp() < header.until
+
+
 class Run:
     """One export: the plan, what the last one left, and the queue of addresses to render."""
 
-    def __init__(self, blog: Blog, folder: Path, choices: links.Choices) -> None:
+    def __init__(self, blog: Blog, folder: Path, choices: links.Choices, now: dt.datetime) -> None:
         self.blog, self.folder, self.choices = blog, folder, choices
-        self.plan: Plan = plan(blog, choices, timezone.now())
+        self.plan: Plan = plan(blog, choices, now)
         self.old = manifest.load(folder, blog.pk)
-        self.new = manifest.Manifest(blog.pk, self.plan.everything)
+        upcoming = Post.objects.next_publish(blog, now)
+        until = upcoming.timestamp() if upcoming else None
+        self.new = manifest.Manifest(
+            blog.pk, self.plan.everything, version=blog.content_version, until=until
+        )
         self.renderer: Renderer = renderer_for(blog)
+        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
+        self.lists = bulk.ListingPages(blog, self.renderer, now)
+        self.firsts = {found.first: found for found in self.plan.listings.values()}
         self.report = Report()
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
@@ -100,6 +127,9 @@ class Run:
             planned, self.queue = self.queue, []
             for part in parallel.render_all(self, planned, processes):
                 self.merge(part)
+        planned, self.queue = self.queue, []
+        for start in range(0, len(planned), parallel.BATCH):
+            self.render_batch(planned[start : start + parallel.BATCH])
         while self.queue:  # what links led to (style sheets, images): few, here
             self.render(*self.queue.pop())
         self.remove_gone()
@@ -108,10 +138,17 @@ class Run:
     def render_part(self, jobs: list[tuple[str, Job]]) -> parallel.Part:
         """Render `jobs` afresh (in a forked process) and say what came of them."""
         self.report, self.new.entries, self.queue = Report(), {}, []
-        for address, job in jobs:
-            self.render(address, job)
+        self.render_batch(jobs)
         found = [address for address, _ in self.queue]
         return parallel.Part(self.report, self.new.entries, found)
+
+    def render_batch(self, jobs: list[tuple[str, Job]]) -> None:
+        """Render `jobs`, their post pages read together first (`bulk`)."""
+        self.posts.load([address for address, _ in jobs])
+        found = (self.listing_of(address, job) for address, job in jobs)
+        self.lists.load([listing for listing in found if listing is not None])
+        for address, job in jobs:
+            self.render(address, job)
 
     def merge(self, part: parallel.Part) -> None:
         self.report.written += part.report.written
@@ -141,7 +178,13 @@ class Run:
             self.queue.append((address, job))
 
     def render(self, address: str, job: Job) -> None:
-        answer = self.renderer.get(job.path, job.query or self.page_query(job))
+        query = job.query or self.page_query(job)
+        listing = self.listing_of(address, job)
+        answer = (
+            self.posts.render(address)
+            or (listing and self.lists.render(job.path, listing, query))
+            or self.renderer.get(job.path, query)
+        )
         if answer.status in (301, 302, 307, 308) and answer.location.startswith("/"):
             answer = redirect_page(answer.location)
         if answer.status != 200 and not (address == NOT_FOUND and answer.status == 404):
@@ -157,19 +200,32 @@ class Run:
             return answer.body
         text = answer.body.decode()
         if kind == HTML:
-            text = links.rewrite(text, self.pager, self.choices)
+            # The sidebar first: away from the home page it goes, and with it most of a
+            # listing page's links, which the rewrite would otherwise walk for nothing.
             if address != "/":
                 text = borrow_sidebar(text)
+            text = links.rewrite(text, self.pager, self.choices)
         for link in links.local_links(text):
             self.follow(link)
         return text.encode()
 
     def follow(self, link: str) -> None:
         parts = urlsplit(link)
-        if parts.query or not parts.path or parts.path.startswith(links.LIVE_PREFIXES):
-            return  # a live query (`?alt=rss`): nginx serves the path's file for it
+        # A live query (`?alt=rss`): nginx serves the path's file for it. A version query
+        # (`/theme.css?v=…`, there to make browsers fetch it anew) names the path's file.
+        versioned = parts.query.startswith("v=") and "&" not in parts.query
+        if (parts.query and not versioned) or not parts.path:
+            return
+        if parts.path.startswith(links.LIVE_PREFIXES):
+            return
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def listing_of(self, address: str, job: Job) -> Listing | None:
+        """The listing whose page `job` renders, if it renders one."""
+        if job.page:
+            return self.plan.listings[unquote(job.path)]
+        return self.firsts.get(address) if job.key != FOUND else None
 
     def page_query(self, job: Job) -> str:
         if not job.page:

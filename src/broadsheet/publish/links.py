@@ -33,8 +33,11 @@ def rewrite(body: str, pager: Callable[[str, dict[str, str]], str | None], choic
     """The page with its links pointed at files of the export or at the live site."""
 
     def swap(match: re.Match[str]) -> str:
+        if not match.group(2).startswith("/"):
+            return match.group(0)  # another site's link, most of a post body's: left as written
         name, value = match.group(1), html.unescape(match.group(2))
-        return f'{name}="{html.escape(new_address(value, name, pager, choices))}"'
+        found = new_address(value, name, pager, choices)
+        return match.group(0) if found == value else f'{name}="{html.escape(found)}"'
 
     if choices.comments == "hidden":
         body = drop_element(body, COMMENT_FORM, "div")

@@ -51,14 +51,18 @@ class Plan:
     everything: str  # a change here rewrites every page: the blog's settings, the code
     jobs: dict[str, Job] = field(default_factory=dict)  # by address in the copy
     listings: dict[str, Listing] = field(default_factory=dict)  # by the pager's path
+    # A post's newer and older neighbours' addresses, by its address ("" at either end).
+    neighbours: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     """Every address of the blog's copy that the database names, with its key."""
     rows = public_rows(blog, now)
-    found = Plan(everything=_everything(blog, choices))
+    found = Plan(everything=everything(blog, choices))
     found.listings = listings(blog, [row[:4] for row in rows])
-    version = str(blog.content_version)
+    # A scheduled post coming due changes the home page, feeds and sitemaps without a write,
+    # so the number of public posts is part of their key beside the content version.
+    version = f"{blog.content_version} {len(rows)}"
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
     _posts(found, rows)
@@ -71,7 +75,8 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     return found
 
 
-def _everything(blog: Blog, choices: Choices) -> str:
+def everything(blog: Blog, choices: Choices) -> str:
+    """What every page depends on: the blog's settings, the export's choices, the code."""
     shown = {name: str(value) for name, value in model_to_dict(blog).items()}
     for name in UNSHOWN:
         shown.pop(name, None)
@@ -85,6 +90,7 @@ def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str
         newer = rows[index - 1][4] if index else ""
         older = rows[index + 1][4] if index + 1 < len(rows) else ""
         own = f"{updated.isoformat()} {comments}"
+        found.neighbours[permalink] = (newer, older)
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"
         found.jobs[feed] = Job(feed, "", own)
@@ -95,7 +101,8 @@ def _listing_jobs(blog: Blog, listing: Listing, found: Plan) -> None:
     total = listing.page_count(size)
     first = listing.first
     # The first page shows the newest posts and the sidebar's parts: it follows every change.
-    key = str(blog.content_version) if first == "/" else _shown(listing, 0, size, total)
+    version = f"{blog.content_version} {len(listing.rows)}"
+    key = version if first == "/" else _shown(listing, 0, size, total)
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)

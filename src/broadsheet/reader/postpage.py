@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,13 +91,23 @@ def neighbours(blog: Blog, post: Post) -> tuple[Post | None, Post | None]:
     return newer, older
 
 
+SHOWN_FIELDS = tuple(field.name for field in dataclasses.fields(Shown))
+THREAD_STATUSES = (Comment.Status.PUBLISHED, Comment.Status.TRASH)
+
+
 def comment_tree(post: Post) -> list[Node]:
     """Published comments as threads; a removed comment stays as a stub where it has replies."""
     rows = (
-        post.comments.filter(status__in=(Comment.Status.PUBLISHED, Comment.Status.TRASH))
+        post.comments.filter(status__in=THREAD_STATUSES)
         .order_by("created_at", "id")
-        .values_list(*(field.name for field in dataclasses.fields(Shown)))
+        .values_list(*SHOWN_FIELDS)
     )
+    return tree_of(rows)
+
+
+def tree_of(rows: Iterable[tuple[Any, ...]]) -> list[Node]:
+    """Threads from `Shown` rows in time order (shared with the static export, which reads
+    the comments of many posts in one query)."""
     nodes = {row[0]: Node(Shown(*row)) for row in rows}
     roots: list[Node] = []
     for node in nodes.values():
@@ -121,10 +132,19 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
     newer, older = remember(
         blog, f"neighbours:{post.pk}", lambda: neighbours(blog, post), now, blog.sidebar_version
     )
+    # "Don't allow, hide existing": no thread at all, and no query for it.
+    comments = comment_tree(post) if post.comments_shown else []
+    return context_of(post, comments, newer, older)
+
+
+def context_of(
+    post: Post, comments: list[Node], newer: Post | None, older: Post | None
+) -> dict[str, Any]:
+    """A post page's own context from its parts, however they were read: the view reads them
+    for one post, the static export for many at once."""
     return {
         "post": post,
-        # "Don't allow, hide existing": no thread at all, and no query for it.
-        "comments": comment_tree(post) if post.comments_shown else [],
+        "comments": comments if post.comments_shown else [],
         "newer_post": newer,
         "older_post": older,
         "page_title": post.title,

@@ -35,11 +35,19 @@ from broadsheet.webmention.endpoint import link_header
 
 
 def blog_render(
-    request: HttpRequest, blog: Blog, template: Any, context: dict[str, Any], status: int = 200
+    request: HttpRequest,
+    blog: Blog,
+    template: Any,
+    context: dict[str, Any],
+    status: int = 200,
+    parts: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """`template` with the blog's layout around it; `parts` is the layout when the caller has
+    it already (the static export renders thousands of pages with one)."""
     now = timezone.now()
     with translation.override(blog.language):
-        full = {"blog": blog, "now": now, **page_parts(blog, now), **context}
+        layout = page_parts(blog, now) if parts is None else parts
+        full = {"blog": blog, "now": now, **layout, **context}
         if not isinstance(template, str):  # an operator theme's own template (reader.themes)
             return HttpResponse(template.render(full, request), status=status)
         return render(request, template, full, status=status)
@@ -69,10 +77,27 @@ def listing_page(
     page = listing.window(request, blog, queryset, size)
     if page is None:
         raise Http404("That page of posts does not exist.")
+    listing.prepare(page.posts)
+    return listing_response(request, blog, page, older_path, context, extra_params)
+
+
+def listing_response(
+    request: HttpRequest,
+    blog: Blog,
+    page: listing.Window,
+    older_path: str,
+    context: dict[str, Any],
+    extra_params: dict[str, str] | None = None,
+    parts: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A listing page from its window of prepared posts: the view and the static export (which
+    reads the posts of many pages at once) both end here, so their bytes are the same."""
+    size = max_results(request, blog)
     links = listing.pager_links(blog, page, older_path, size, extra_params or {})
-    days = listing.group_by_day(listing.prepare(page.posts), blog)
+    days = listing.group_by_day(page.posts, blog)
     template = themes.listing_template(themes.of(blog, request))
-    return blog_render(request, blog, template, {"days": days, **links, **context})
+    full = {"days": days, **links, **context}
+    return blog_render(request, blog, template, full, parts=parts)
 
 
 @require_safe
@@ -170,11 +195,19 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
     if federation_views.wants_activity(request) and not blog.is_private:
         return federation_views.article(post)  # the permalink is the Article's id
-    context = postpage.context(blog, post)
+    return post_response(request, blog, postpage.context(blog, post))
+
+
+def post_response(
+    request: HttpRequest, blog: Blog, context: dict[str, Any], parts: dict[str, Any] | None = None
+) -> HttpResponse:
+    """A post's page from `postpage`'s context: the view and the static export both end here,
+    so the exported page is the live one byte for byte."""
+    post = context["post"]
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
     context["reactions"] = fediverse_reactions(blog, post)
-    response = blog_render(request, blog, "reader/post.html", context)
+    response = blog_render(request, blog, "reader/post.html", context, parts=parts)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     # Kept with the page in the page cache, which replays the headers a view set.
     if link := link_header(blog, request):
