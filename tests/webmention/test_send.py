@@ -48,3 +48,20 @@ def test_drafts_and_scheduled_posts_send_nothing_yet(
     for post in (draft, later):
         publish(post, django_capture_on_commit_callbacks)
     assert not peer.posted and not Sent.objects.exists()
+
+
+def test_a_withdrawn_post_tells_the_pages_it_mentioned_once(
+    make_post: MakePost, peer: Peer, django_capture_on_commit_callbacks: Any
+) -> None:
+    peer.pages["/t"] = Page('<link rel="webmention" href="/endpoint">')
+    post = make_post("Linking", source=f"See [this]({peer.url('/t')}).")
+    publish(post, django_capture_on_commit_callbacks)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
+    for _ in range(2):  # saved as a draft twice: the page hears of it once
+        with django_capture_on_commit_callbacks(execute=True):
+            publishing.post_withdrawn(post.pk)
+    assert len(peer.posted) == 2
+    assert peer.posted[-1][1] == peer.posted[0][1]  # the same source and target: look again
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
+    publish(post, django_capture_on_commit_callbacks)  # back on the site: told again
+    assert len(peer.posted) == 3

@@ -15,3 +15,5 @@ class WebmentionConfig(AppConfig):
 
         # A publish (or an edit, or a schedule) only queues the sending; the worker sends.
         hooks.on_post_published(publishing.post_published)
+        # Trashed or back to a draft: the pages it mentioned are told it is gone.
+        hooks.on_post_withdrawn(publishing.post_withdrawn)

@@ -28,3 +28,10 @@ def _has_work(post: Post) -> bool:
     # Most posts link nowhere else: no task at all for them (nothing to tell, nobody to wait).
     source = hosts.origin(post.blog) + post.permalink
     return bool(targets(post, source)) or Sent.objects.filter(post=post).exists()
+
+
+def post_withdrawn(post_id: int) -> None:
+    """Called after a post is trashed or taken back to a draft (posts.hooks): only queues,
+    and only when we had mentioned someone."""
+    if Sent.objects.filter(post_id=post_id).exists():
+        tasks.send_for_withdrawn.enqueue(post_id)

@@ -24,6 +24,9 @@ from broadsheet.webmention.models import Sent
 
 log = logging.getLogger(__name__)
 MAX_TARGETS = 100  # a post linking to more is a link list; the rest are not worth a fetch each
+# The fingerprint of a mention sent for a withdrawn post: a later publish differs from it, so
+# the pages are told again when the post comes back.
+WITHDRAWN = "withdrawn"
 
 
 def send_for_post(post_id: int) -> list[Sent]:
@@ -39,6 +42,18 @@ def send_for_post(post_id: int) -> list[Sent]:
     due = [t for t in sorted(wanted) if t not in kept or kept[t].fingerprint != fingerprint]
     client = fetcher()
     return [_send(client, post, source, target, fingerprint) for target in due[:MAX_TARGETS]]
+
+
+def send_for_withdrawn(post_id: int) -> list[Sent]:
+    """Tell every page we mentioned that the post is gone (the spec's deletion): its source
+    now answers 404, which receivers read as the mention withdrawn. Sent once per withdrawal."""
+    post = Post.objects.filter(pk=post_id).select_related("blog").first()
+    if post is None or Post.objects.published().filter(pk=post_id).exists():
+        return []  # deleted outright (nothing to name), or public again by the time we run
+    source = hosts.origin(post.blog) + post.permalink
+    kept = Sent.objects.filter(post=post).exclude(fingerprint=WITHDRAWN)
+    client = fetcher()
+    return [_send(client, post, source, sent.target, WITHDRAWN) for sent in kept[:MAX_TARGETS]]
 
 
 def targets(post: Post, source: str) -> set[str]:

@@ -17,3 +17,9 @@ def verify(source: str, target: str, post_id: int) -> None:
 def send_for_post(post_id: int) -> None:
     """Send Webmentions for a published post's links (the ones its last edit changed)."""
     sending.send_for_post(post_id)
+
+
+@task()
+def send_for_withdrawn(post_id: int) -> None:
+    """Tell the pages a withdrawn post had mentioned that it is gone."""
+    sending.send_for_withdrawn(post_id)
