@@ -97,6 +97,9 @@ def test_likes_and_reposts_are_counted_not_commented(
         send(peer.url(path), target, django_capture_on_commit_callbacks)
     kinds = sorted(Mention.objects.values_list("kind", flat=True))
     assert kinds == ["like", "repost"] and not Comment.objects.exists()
+    # The post's readers see them counted under it.
+    page = Client().get(post.permalink).content.decode()
+    assert "Around the web: 1 like, 1 repost" in page
 
 
 def test_a_source_that_does_not_link_to_the_post_is_not_kept(

@@ -31,6 +31,7 @@ from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
 from broadsheet.reader.thread import thread_html
+from broadsheet.webmention import queries as webmention_queries
 from broadsheet.webmention.endpoint import link_header
 
 
@@ -207,6 +208,7 @@ def post_response(
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
     context["reactions"] = fediverse_reactions(blog, post)
+    context["web_reactions"] = web_reactions(blog, post)
     response = blog_render(request, blog, "reader/post.html", context, parts=parts)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     # Kept with the page in the page cache, which replays the headers a view set.
@@ -219,6 +221,12 @@ def fediverse_reactions(blog: Blog, post: Post) -> dict[str, int]:
     """Likes and boosts from the fediverse; kept per content version, which each one moves."""
     count = partial(federation_queries.reactions, post)
     return remember(blog, f"reactions:{post.pk}", count, timezone.now())
+
+
+def web_reactions(blog: Blog, post: Post) -> dict[str, int]:
+    """Likes and reposts sent by Webmention; kept per content version, which each one moves."""
+    count = partial(webmention_queries.reactions, post)
+    return remember(blog, f"web-reactions:{post.pk}", count, timezone.now())
 
 
 @require_safe
