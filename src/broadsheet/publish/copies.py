@@ -81,7 +81,7 @@ def _finish(blog_id: int, report: Report | None, message: str) -> None:
         if report is not None:
             copy.written, copy.unchanged = len(report.written), report.unchanged
             copy.removed = report.removed
-        copy.status = StaticCopy.Status.DONE if report else StaticCopy.Status.FAILED
+        copy.status = StaticCopy.Status.DONE if report is not None else StaticCopy.Status.FAILED
         if copy.pending:  # a write came during the run: once more, to include it
             copy.status, copy.pending = StaticCopy.Status.QUEUED, False
             _enqueue(blog_id)
