@@ -19,9 +19,10 @@ from broadsheet.demo.loader import load_demo
 from broadsheet.posts.models import Post
 from tests.publish.test_export_static import LOADED_AT, get, nginx
 
-# Chromium's driver (Playwright's sync API) makes Django open a second connection for the
-# test's own queries, which the module's open transaction would lock out: the export is made
-# and rolled back before any test runs, and the tests read only what nginx serves.
+# Once Chromium's driver (Playwright's sync API) runs, a test's set-up opened a second database
+# connection, which a transaction kept open for the module locked out (SQLite: "table is
+# locked"): the export is made and rolled back before any test runs, and the tests read only
+# what nginx serves.
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 __all__ = ["nginx"]  # the module's nginx serves this module's `built` folder
 
@@ -50,6 +51,9 @@ def test_the_index_holds_every_public_post_newest_first(
     assert status == 200 and [row[1] for row in json.loads(body)["posts"]] == built[0]
 
 
+# Transactional, as the other browser tests: the driver's connection is then closed at the end
+# (PostgreSQL otherwise finds it still open when it drops the test database).
+@pytest.mark.django_db(transaction=True)
 def test_typing_a_word_on_the_exported_search_page_lists_the_post(nginx: int, page: Page) -> None:
     title, permalink = json.loads(get(nginx, "/search/index.json")[2])["posts"][0][:2]
     word = max(re.findall(r"\w+", title), key=len)
