@@ -64,7 +64,9 @@ def test_typing_a_word_on_the_exported_search_page_lists_the_post(nginx: int, pa
     expect(results.get_by_role("link", name=title, exact=True)).to_have_attribute("href", permalink)
 
 
-def test_the_sidebar_search_box_leads_to_the_exported_search_page(nginx: int) -> None:
+def test_the_sidebar_search_box_leads_to_the_exported_search_page(nginx: int, vnu: Any) -> None:
     home = get(nginx, "/")[2].decode()
     assert 'action="/search"' in home
-    assert 'data-index="/search/index.json"' in get(nginx, "/search?q=frost")[2].decode()
+    page = get(nginx, "/search?q=frost")[2]
+    assert b'data-index="/search/index.json"' in page
+    assert vnu.validate(page) == []
