@@ -186,6 +186,11 @@ STATS_EVERY_SECONDS = env_int("BROADSHEET_STATS_EVERY_SECONDS", 300)
 CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
 # Published pages also written as files for nginx to serve (one machine; docs/deploy.md).
 PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "")
+# Static copies of the blogs, one folder per blog, written by the task worker when an admin
+# asks in the studio ("Static copy"), and after every write when the mirror is on
+# (docs/static-export.md). Unset: no copies, and the studio page says so.
+STATIC_EXPORT_DIR = env_str("BROADSHEET_STATIC_EXPORT_DIR", "")
+STATIC_MIRROR = env_bool("BROADSHEET_STATIC_MIRROR", False)
 
 # Background work (imports, comment notifications) is queued in the database; `broadsheet worker`
 # runs it, and `broadsheet serve` runs one unless told the workers run elsewhere (docs/deploy.md).

@@ -13,6 +13,8 @@ urlpatterns = [
     path("studio/subscribers/", include("broadsheet.studio.subscriber_urls")),
     path("studio/fediverse/", include("broadsheet.studio.federation_urls")),
     path("studio/<slug:blog_slug>/import/", include("broadsheet.studio.import_urls")),
+    # The static copy's page belongs to `publish`, above the studio (publish/studio_views.py).
+    path("studio/<slug:blog>/static-copy/", include("broadsheet.publish.studio_urls")),
     path("studio/", include("broadsheet.studio.urls")),
     re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     path("", include("broadsheet.api.urls")),

@@ -47,6 +47,7 @@ def studio(transactional_db: Any, blog: Any, settings: Any) -> dict[str, str]:
         "members": root + "members/",
         "settings": root + "settings/",
         "posting by email": root + "settings/post-by-email/",
+        "static copy": root + "static-copy/",
         "password": "/studio/account/password/",
         "profile": "/studio/profile/",
         "app passwords": "/studio/account/app-passwords/",

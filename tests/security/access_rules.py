@@ -430,6 +430,8 @@ RULES: dict[str, Rule] = {
     # Backing up: the page, and a POST of its form answers with the file (admins only).
     "studio:post-by-email": rule(Case(admins(), admins(), blog, lambda cast: {"publish": "0"})),
     "studio:backup": rule(Case(admins(), admins(), blog, lambda cast: {"format": "blogger"})),
+    # The static copy on the server (publish/studio_views.py): the blog's admins only.
+    "publish-studio:static-copy": rule(Case(admins(), admins(), blog)),
     # Moderation.
     "comments-studio:list": rule(get_only(publishers(), blog)),
     "comments-studio:bulk": rule(

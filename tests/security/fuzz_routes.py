@@ -23,6 +23,7 @@ from django.utils.datastructures import MultiValueDict
 
 import broadsheet
 from broadsheet.comments import forms as comment_forms
+from broadsheet.publish.studio_views import StaticCopyForm
 from broadsheet.studio import forms as studio_forms
 from broadsheet.studio import layout_forms
 from broadsheet.studio.federation_forms import BlockForm
@@ -177,6 +178,7 @@ FORMS: dict[str, tuple[type[forms.BaseForm], ...]] = {
     "studio:images": (studio_forms.ImageUploadForm,),
     "portability-studio:import": (ImportForm,),
     "studio:backup": (BackupForm,),
+    "publish-studio:static-copy": (StaticCopyForm,),
     "studio:post-by-email": (PostByEmailForm,),
     "studio:profile": (studio_forms.ProfileForm,),
     "studio:app-passwords": (studio_forms.AppPasswordForm,),

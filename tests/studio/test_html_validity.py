@@ -14,6 +14,7 @@ from tests.tools.vnu import format_messages
 
 def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment, settings):
     settings.POST_BY_EMAIL_DOMAIN = "post.example.org"
+    settings.STATIC_EXPORT_DIR = "/srv/static-copies"  # shown, not written: nothing is asked
     grace = Membership.of(admin, blog)
     post = write_post(
         grace,
@@ -47,6 +48,7 @@ def test_studio_pages_are_valid_html(blog, admin, signed_in, vnu, make_comment, 
             url("blog-settings", "notes"),
             url("backup", "notes"),
             url("post-by-email", "notes"),
+            "/studio/notes/static-copy/",
             url("password-change"),
             url("profile"),
             url("app-passwords"),

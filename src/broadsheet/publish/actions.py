@@ -30,9 +30,9 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
-from broadsheet.publish import bulk, links, manifest, parallel, paths
+from broadsheet.publish import bulk, links, manifest, parallel, paths, search
 from broadsheet.publish.listings import Listing
-from broadsheet.publish.plan import Job, Plan, everything, plan
+from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
 SHARED_SIDEBAR = (
@@ -98,7 +98,7 @@ class Run:
     """One export: the plan, what the last one left, and the queue of addresses to render."""
 
     def __init__(self, blog: Blog, folder: Path, choices: links.Choices, now: dt.datetime) -> None:
-        self.blog, self.folder, self.choices = blog, folder, choices
+        self.blog, self.folder, self.choices, self.now = blog, folder, choices, now
         self.plan: Plan = plan(blog, choices, now)
         self.old = manifest.load(folder, blog.pk)
         upcoming = Post.objects.next_publish(blog, now)
@@ -116,6 +116,8 @@ class Run:
 
     def export(self, processes: int) -> None:
         whole = self.old.everything != self.plan.everything
+        if self.choices.search == "index":
+            self.seen.add(search.PAGE)  # the form's `/search` is ours: not the live listing
         for address, job in self.plan.jobs.items():
             kept = self.old.entries.get(address)
             if not whole and kept is not None and kept.key == job.key:
@@ -130,10 +132,28 @@ class Run:
         planned, self.queue = self.queue, []
         for start in range(0, len(planned), parallel.BATCH):
             self.render_batch(planned[start : start + parallel.BATCH])
+        if self.choices.search == "index":
+            self.export_search(whole)
         while self.queue:  # what links led to (style sheets, images): few, here
             self.render(*self.queue.pop())
         self.remove_gone()
         manifest.save(self.folder, self.new)
+
+    def export_search(self, whole: bool) -> None:
+        """The search index and its page (`search`), rewritten when the blog's posts moved."""
+        key = self.plan.jobs[FIXED[0]].key  # the feeds' key: every write, every post come due
+        kept = {address: self.old.entries.get(address) for address in (search.ADDRESS, search.PAGE)}
+        if not whole and all(entry and entry.key == key for entry in kept.values()):
+            for address, entry in kept.items():
+                self.keep(address, entry)  # type: ignore[arg-type]
+            return
+        body = search.index(self.blog, self.now)
+        self.store(search.ADDRESS, key, "application/json", body)
+        live = self.renderer.get(search.PAGE, search.NOTHING)
+        answer = Answer(
+            200, live.content_type, search.page(live.body.decode(), self.choices.origin).encode()
+        )
+        self.store(search.PAGE, key, answer.content_type, self.finish(search.PAGE, answer))
 
     def render_part(self, jobs: list[tuple[str, Job]]) -> parallel.Part:
         """Render `jobs` afresh (in a forked process) and say what came of them."""

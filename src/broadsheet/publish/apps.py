@@ -9,7 +9,18 @@ class PublishConfig(AppConfig):
     verbose_name = "Static export"
 
     def ready(self) -> None:
+        from broadsheet.comments import hooks as comment_hooks
         from broadsheet.portability import formats
-        from broadsheet.publish import command
+        from broadsheet.posts import hooks
+        from broadsheet.publish import (
+            checks,  # noqa: F401 - registers the system checks
+            command,
+            mirror,
+        )
 
         formats.register("static", command.STATIC)
+        # The mirror listens always and checks its setting when called, so that turning it
+        # on needs no restart of this code's registrations (and tests can switch it).
+        hooks.on_post_published(mirror.post_changed)
+        hooks.on_post_withdrawn(mirror.post_changed)
+        comment_hooks.on_comment_published(mirror.comment_changed)

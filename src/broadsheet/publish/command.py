@@ -25,9 +25,9 @@ def add_arguments(parser: CommandParser) -> None:
     )
     parser.add_argument(
         "--search",
-        choices=("live",),
+        choices=("live", "index"),
         default="live",
-        help="the search box: asks the live site",
+        help="the search box: asks the live site (default), or an index in the folder",
     )
     parser.add_argument(
         "--origin", default="", help="the live site's address (default: the blog's own)"

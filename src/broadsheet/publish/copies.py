@@ -1,0 +1,95 @@
+"""The blog's static copy kept on the server: asked for from the studio ("Static copy") or
+after every write (`BROADSHEET_STATIC_MIRROR`), run by the task worker, one run at a time.
+
+Contract: `request_copy` never exports in the request; it marks the blog's `StaticCopy` row
+and queues `tasks.export_copy` once the transaction commits. A request while a run is queued
+does nothing more (that run will see the write); one while it runs sets `pending`, and the run
+goes again when it ends. So a burst of writes costs at most two exports, and the export being
+incremental, the second is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet.blogs.hosts import origin
+from broadsheet.blogs.models import Blog
+from broadsheet.publish.actions import Report, export_static
+from broadsheet.publish.links import Choices
+from broadsheet.publish.models import StaticCopy
+
+log = logging.getLogger(__name__)
+
+
+def folder_for(blog: Blog) -> Path | None:
+    """The blog's copy's folder, or None when the site keeps no copies (the setting unset)."""
+    root = settings.STATIC_EXPORT_DIR
+    return Path(root) / blog.slug if root else None
+
+
+def request_copy(blog: Blog) -> StaticCopy | None:
+    """Ask for the copy to be brought up to date, once the caller's transaction commits."""
+    if folder_for(blog) is None:
+        return None
+    with transaction.atomic():
+        StaticCopy.objects.get_or_create(blog=blog)
+        copy = StaticCopy.objects.select_for_update().get(blog=blog)
+        if copy.status == StaticCopy.Status.RUNNING:
+            copy.pending = True
+        elif copy.status != StaticCopy.Status.QUEUED or copy.requested_at is None:
+            copy.status, copy.requested_at = StaticCopy.Status.QUEUED, timezone.now()
+            _enqueue(blog.pk)
+        copy.save()
+    return copy
+
+
+def run_copy(blog_id: int) -> None:
+    """Export the blog into its folder (the worker's side of `request_copy`)."""
+    copy = _start(blog_id)
+    if copy is None:
+        return
+    blog, folder = copy.blog, folder_for(copy.blog)
+    assert folder is not None  # _start checked it
+    try:
+        report = export_static(blog, folder, Choices(origin(blog), search="index"))
+    except Exception as error:  # whatever failed, the admin reads why on the page
+        log.exception("static copy of blog %s failed", blog_id)
+        _finish(blog_id, None, f"{type(error).__name__}: {error}")
+        return
+    _finish(blog_id, report, "")
+
+
+def _start(blog_id: int) -> StaticCopy | None:
+    with transaction.atomic():
+        copy = StaticCopy.objects.select_for_update().select_related("blog").get(blog_id=blog_id)
+        if copy.status == StaticCopy.Status.RUNNING or folder_for(copy.blog) is None:
+            return None  # another worker has it; it will see `pending`
+        copy.status, copy.pending, copy.message = StaticCopy.Status.RUNNING, False, ""
+        copy.save()
+    return copy
+
+
+def _finish(blog_id: int, report: Report | None, message: str) -> None:
+    with transaction.atomic():
+        copy = StaticCopy.objects.select_for_update().get(blog_id=blog_id)
+        copy.finished_at, copy.message = timezone.now(), message
+        if report is not None:
+            copy.written, copy.unchanged = len(report.written), report.unchanged
+            copy.removed = report.removed
+        copy.status = StaticCopy.Status.DONE if report is not None else StaticCopy.Status.FAILED
+        if copy.pending:  # a write came during the run: once more, to include it
+            copy.status, copy.pending = StaticCopy.Status.QUEUED, False
+            _enqueue(blog_id)
+        copy.save()
+
+
+def _enqueue(blog_id: int) -> None:
+    # Imported here: the task module imports this one for the work itself.
+    from broadsheet.publish.tasks import export_copy
+
+    transaction.on_commit(lambda: export_copy.enqueue(blog_id))

@@ -1,0 +1,70 @@
+"""The continuous mirror (publish/mirror.py, publish/copies.py): with
+BROADSHEET_STATIC_MIRROR on, a write brings the blog's static copy up to date, and a burst of
+writes during a run asks for one more run, not one each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.posts.actions import Content, Intent, write_post
+from broadsheet.publish.actions import Report
+from broadsheet.publish.checks import mirror_has_a_folder
+from broadsheet.publish.copies import _finish, request_copy
+from broadsheet.publish.models import StaticCopy
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def folder(settings: Any, tmp_path: Path) -> Path:
+    settings.STATIC_EXPORT_DIR, settings.STATIC_MIRROR = str(tmp_path), True
+    return tmp_path / "notes"
+
+
+def test_a_new_post_appears_in_the_mirror_once_the_task_ran(
+    blog: Blog, author: Any, folder: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        post = write_post(
+            Membership.of(author, blog),
+            None,
+            Content(title="Mirrored leeks", source="Trench them."),
+            Intent.PUBLISH,
+        )
+    assert "Mirrored leeks" in (folder / post.permalink.lstrip("/")).read_text()
+    assert "Mirrored leeks" in (folder / "index.html").read_text()
+    assert StaticCopy.objects.get(blog=blog).status == StaticCopy.Status.DONE
+
+
+def test_without_the_setting_a_write_leaves_no_copy(
+    blog: Blog, author: Any, folder: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.STATIC_MIRROR = False
+    with django_capture_on_commit_callbacks(execute=True):
+        write_post(
+            Membership.of(author, blog), None, Content(title="Quiet", source="."), Intent.PUBLISH
+        )
+    assert not folder.exists() and not StaticCopy.objects.exists()
+
+
+def test_writes_during_a_run_ask_for_one_more_run_not_one_each(
+    blog: Blog, folder: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    StaticCopy.objects.create(blog=blog, status=StaticCopy.Status.RUNNING)
+    with django_capture_on_commit_callbacks() as queued:
+        request_copy(blog)
+        request_copy(blog)
+    assert queued == [] and StaticCopy.objects.get(blog=blog).pending
+    with django_capture_on_commit_callbacks() as queued:
+        _finish(blog.pk, Report(), "")  # the run ends
+    copy = StaticCopy.objects.get(blog=blog)
+    assert len(queued) == 1 and (copy.status, copy.pending) == (StaticCopy.Status.QUEUED, False)
+
+
+def test_the_mirror_without_a_folder_stops_the_checks(settings: Any) -> None:
+    settings.STATIC_EXPORT_DIR, settings.STATIC_MIRROR = "", True
+    assert [error.id for error in mirror_has_a_folder(None)] == ["publish.E001"]
