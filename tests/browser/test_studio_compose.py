@@ -155,7 +155,7 @@ def test_autosave_keeps_every_field(
     page.keyboard.type("Half a thought")
     page.get_by_label("Search description").fill("Where the heat comes from.")
     page.get_by_label("Custom permalink").fill("hot-heaps")
-    page.get_by_label("Allow comments").uncheck()
+    page.get_by_label("Don't allow, hide existing").check()
     expect(page.locator("#autosave-status")).to_contain_text("Autosaved at")
     assert Autosave.objects.get().fields["search_description"] == "Where the heat comes from."
 
@@ -169,7 +169,7 @@ def test_autosave_keeps_every_field(
         expect(tab.get_by_label("Title")).to_have_value("Compost notes")
         expect(tab.get_by_label("Search description")).to_have_value("Where the heat comes from.")
         expect(tab.get_by_label("Custom permalink")).to_have_value("hot-heaps")
-        expect(tab.get_by_label("Allow comments")).not_to_be_checked()
+        expect(tab.get_by_label("Don't allow, hide existing")).to_be_checked()
     expect(other.locator("#id_source")).to_have_value("<p>Half a thought</p>")
 
 

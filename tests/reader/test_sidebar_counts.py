@@ -60,3 +60,11 @@ def test_a_blog_with_no_public_post_has_no_archive(blog: Blog, make_post: MakePo
     make_post("A draft", status=Post.Status.DRAFT, published_at=None)
     assert gadgets.archive(blog, NOON) == []
     assert gadgets.label_counts(blog, NOON) == []
+
+
+def test_a_blog_whose_only_post_is_still_to_come_has_no_archive(
+    blog: Blog, make_post: MakePost
+) -> None:
+    # Its first counted day is in a later month than now: no month to show, and no error.
+    make_post("Next year", published_at=NOON + dt.timedelta(days=400))
+    assert gadgets.archive(blog, NOON) == []

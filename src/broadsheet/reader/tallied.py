@@ -61,6 +61,8 @@ def month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, int]]:
         return []
     start = dt.datetime.combine(first, dt.time(), dt.UTC).astimezone(blog.tzinfo).date()
     spans = _spans(blog, start, now.astimezone(blog.tzinfo).date())
+    if not spans:  # the blog's first post is scheduled for a later month: none to show yet
+        return []
     spans[-1] = (spans[-1][0], min(spans[-1][1], now + dt.timedelta.resolution))
     counts = _count(blog, spans)
     return [(span[0].date(), n) for span, n in zip(spans, counts, strict=True) if n]
