@@ -207,8 +207,7 @@ def post_response(
     post = context["post"]
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    context["reactions"] = fediverse_reactions(blog, post)
-    context["web_reactions"] = web_reactions(blog, post)
+    context.update(reactions(blog, post))
     response = blog_render(request, blog, "reader/post.html", context, parts=parts)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     # Kept with the page in the page cache, which replays the headers a view set.
@@ -217,16 +216,17 @@ def post_response(
     return response
 
 
-def fediverse_reactions(blog: Blog, post: Post) -> dict[str, int]:
-    """Likes and boosts from the fediverse; kept per content version, which each one moves."""
-    count = partial(federation_queries.reactions, post)
-    return remember(blog, f"reactions:{post.pk}", count, timezone.now())
+def reactions(blog: Blog, post: Post) -> dict[str, dict[str, int]]:
+    """Likes and boosts from the fediverse and likes and reposts by Webmention, in one entry
+    kept per content version (each reaction moves it): one cache read for both."""
+    return remember(blog, f"reactions:{post.pk}", partial(_reactions, post), timezone.now())
 
 
-def web_reactions(blog: Blog, post: Post) -> dict[str, int]:
-    """Likes and reposts sent by Webmention; kept per content version, which each one moves."""
-    count = partial(webmention_queries.reactions, post)
-    return remember(blog, f"web-reactions:{post.pk}", count, timezone.now())
+def _reactions(post: Post) -> dict[str, dict[str, int]]:
+    return {
+        "reactions": federation_queries.reactions(post),
+        "web_reactions": webmention_queries.reactions(post),
+    }
 
 
 @require_safe
