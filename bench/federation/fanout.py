@@ -5,7 +5,7 @@ with the web's latency measured by wrk while the task worker delivers.
 
 Sets up a scratch data folder (SQLite), a blog with one post and N remote followers spread
 over M servers (each its own port of `inboxes.py`, one shared inbox each), starts
-`broadsheet serve --no-worker` and a warm `broadsheet worker --nice 10` (as `serve` runs it),
+`broadsheet serve --no-worker` and a warm `broadsheet worker --idle` (as `serve` runs it),
 and measures the post page with wrk (50 connections) twice: with the worker stopped, then
 while it announces the post and delivers it.
 Reports the fan-out's time, the worker's peak memory, the p50/p99 of both wrk runs, and
@@ -138,6 +138,11 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=20, help="each wrk run")
     parser.add_argument("--warm", type=float, default=20, help="seconds for the worker to start")
+    parser.add_argument(
+        "--worker-priority",
+        default="--idle",
+        help="how the worker is started: '--idle' (as broadsheet serve runs it) or '--nice=10'",
+    )
     options = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="bench-fanout-"))
     counter = data / "received"
@@ -177,11 +182,11 @@ def main() -> None:
         except SystemExit:
             print((data / "web.log").read_text()[-3000:])
             raise
-        # The worker runs as `broadsheet serve` runs it (niced), started and warm before
+        # The worker runs as `broadsheet serve` runs it (--idle), started and warm before
         # either window, and stopped (SIGSTOP) while the idle window runs and the post is
         # queued: what the second window sees is the fan-out, not Python starting up.
         worker = subprocess.Popen(
-            [*BROADSHEET, "worker", "--nice", "10"],
+            [*BROADSHEET, "worker", options.worker_priority],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

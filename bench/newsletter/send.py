@@ -184,6 +184,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="each wrk run")
     parser.add_argument("--rate", type=int, default=1_000_000, help="mails a minute")
     parser.add_argument(
+        "--worker-priority",
+        default="--idle",
+        help="how the worker is started: '--idle' (as broadsheet serve runs it) or '--nice=10'",
+    )
+    parser.add_argument(
         "--windows", type=int, default=0, help="pairs of 10 s wrk runs, worker stopped/sending"
     )
     options = parser.parse_args()
@@ -218,7 +223,7 @@ def main() -> None:
         shell(env, START)
         started = time.monotonic()
         worker = subprocess.Popen(
-            [*BROADSHEET, "worker", "--interval", "0.1", "--nice", "10"],
+            [*BROADSHEET, "worker", "--interval", "0.1", options.worker_priority],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

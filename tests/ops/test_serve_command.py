@@ -4,6 +4,8 @@ elsewhere (the processes run in test_serve_end_to_end.py and tests/scale)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management.base import CommandError
@@ -46,4 +48,13 @@ def test_the_supervised_worker_is_broadsheet_worker_without_reloader() -> None:
     argv = worker_argv()
     assert argv[1:4] == ["-m", "broadsheet", "worker"]
     assert "--no-reload" in argv and "--exit-with-parent" in argv
-    assert argv[-2:] == ["--nice", "10"]  # the web comes first when the CPU is short
+    assert argv[-1] == "--idle"  # the web comes first when the CPU is short
+
+
+def test_an_idle_worker_gives_way_to_every_other_process() -> None:
+    code = (
+        "import os; from broadsheet.worker.priority import run_when_idle;"
+        " run_when_idle(); print(os.sched_getscheduler(0) == os.SCHED_IDLE)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.stdout.strip() == "True", found.stderr

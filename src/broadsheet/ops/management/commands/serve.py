@@ -47,10 +47,11 @@ def granian_argv(host: str, port: int, workers: int, threads: int, access_log: b
 
 def worker_argv() -> list[str]:
     # No reloader (a supervised worker is restarted by us); leaves if serve is SIGKILLed.
-    # Niced: a newsletter, an import or an aggregation takes the CPU the web leaves over,
-    # and a reader's page never waits behind them (bench/RESULTS.md, "Newsletter send").
+    # At idle priority: a newsletter, a fan-out, an import or an aggregation takes only the
+    # CPU the web leaves over, and a reader's page never waits behind them (bench/RESULTS.md,
+    # "Newsletter send" and "Fediverse fan-out").
     argv = [sys.executable, "-m", "broadsheet", "worker", "--no-reload", "--exit-with-parent"]
-    return [*argv, "--nice", "10"]
+    return [*argv, "--idle"]
 
 
 def workers_elsewhere(no_worker: bool) -> bool:

@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 
 from broadsheet.worker.heart import Heart
 from broadsheet.worker.parent import exit_with_parent
+from broadsheet.worker.priority import run_when_idle
 
 
 class Command(DatabaseWorkerCommand):
@@ -33,7 +34,13 @@ class Command(DatabaseWorkerCommand):
             "--nice",
             type=int,
             default=0,
-            help="lower this process's CPU priority by this much (broadsheet serve: 10)",
+            help="lower this process's CPU priority by this much",
+        )
+        parser.add_argument(
+            "--idle",
+            action="store_true",
+            help="run only on CPU time nothing else wants (Linux SCHED_IDLE; broadsheet serve"
+            " runs its worker so); elsewhere the same as --nice 19",
         )
         parser.add_argument(
             "--exit-with-parent",
@@ -45,6 +52,8 @@ class Command(DatabaseWorkerCommand):
         beat_every = options.pop("beat_every")
         if nice := options.pop("nice"):
             os.nice(nice)
+        if options.pop("idle"):
+            run_when_idle()
         if options.pop("exit_with_parent"):
             exit_with_parent()
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
