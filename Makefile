@@ -64,7 +64,10 @@ test-sqlite: install node_modules/.installed assets
 test-postgres: install node_modules/.installed assets
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider
 
-test: lint test-sqlite test-postgres
+# Both passes at once (scripts/test-both): each mostly waits on browsers and servers, and one
+# after the other they took 40 of CI's 45 minutes.
+test: lint install node_modules/.installed assets
+	scripts/test-both --durations=25
 
 # The speed benchmark of bench/README.md: generates data, runs wrk against
 # Broadsheet and nginx in one run, prints the table and the ratios.
