@@ -140,3 +140,18 @@ def test_no_address_is_spooled_and_nothing_is_left_once_aggregated(
     aggregate_now()
     assert not any(spool.folder().iterdir())
     assert total_views() == 1
+
+
+@pytest.mark.parametrize("forged", ["\t/2020/01/other.html", "\n1\t1\t/\t\t\t", "\r\x85\x00"])
+def test_a_header_cannot_forge_a_view_or_a_field(
+    front: Front, make_post: MakePost, forged: str
+) -> None:
+    post = make_post()
+    headers = {**READER, "user_agent": READER["user_agent"] + forged}
+    front.get(post.permalink, referer=f"https://example.org/{forged}", **headers)
+    spool.flush()
+    lines = "".join(path.read_text() for path in spool.folder().iterdir()).split("\n")[:-1]
+    assert len(lines) == 1 and lines[0].count("\t") == 5
+    assert lines[0].split("\t")[2] == post.permalink
+    assert aggregate_now() == 1
+    assert DailyViews.objects.get(post=post).views == 1
