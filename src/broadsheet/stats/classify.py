@@ -5,7 +5,7 @@ Hand-written rather than ua-parser: the studio shows three device classes and a 
 browser families, which a dozen substring tests decide in microseconds, where ua-parser's
 hundreds of regular expressions (and their data file, to keep updated) answer questions we
 do not ask. Bots are matched on words their agents carry; agents that hide are mostly caught
-on the hot path by their missing `Accept-Language` (`recorder.countable`).
+on the hot path by their missing `Accept-Language` (`recorder.record`).
 """
 
 from __future__ import annotations

@@ -26,18 +26,53 @@ MAX_FIELD = 400
 UNSAFE = re.compile(r"[\t\r\n]")
 
 
-def countable(environ: WSGIEnvironment) -> bool:
-    """May this request be a person reading the page? Only the headers decide."""
+def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
+    """The recorder `StatsConfig.ready` registers with `core.pagecache.hits`: may this request
+    be a person reading the home page, a post or a static page? Only the headers decide.
+
+    Every hot page pays for this, so it is one flat function: each check once, the cheapest
+    first, the path's answer remembered, the headers tested in C (bench/RESULTS.md, "Stats")."""
     get = environ.get
-    if get("REQUEST_METHOD") != "GET" or "HTTP_ACCEPT_LANGUAGE" not in environ:
-        return False
-    if get("HTTP_DNT") == "1" or get("HTTP_SEC_GPC") == "1":
-        return False
+    path = get("PATH_INFO", "")
+    known = _read_paths.get(path)
+    if known is None:
+        known = _learn(path)
+    if not known or get("REQUEST_METHOD") != "GET" or "HTTP_ACCEPT_LANGUAGE" not in environ:
+        return
     if get("HTTP_SEC_FETCH_DEST", "document") != "document":
-        return False
-    # Three lookups: a frozenset's isdisjoint(environ) would walk every header instead.
-    purposed = "HTTP_SEC_PURPOSE" in environ or "HTTP_PURPOSE" in environ
-    return not (purposed or "HTTP_X_MOZ" in environ) or not _prefetch(environ)
+        return
+    if get("HTTP_DNT") == "1" or get("HTTP_SEC_GPC") == "1":
+        return
+    if path == "/" and get("QUERY_STRING", "") not in HOME_QUERIES:
+        return  # the home page's later pages (?updated-max=...) are listings
+    if ("HTTP_SEC_PURPOSE" in environ or "HTTP_PURPOSE" in environ or "HTTP_X_MOZ" in environ) and (
+        _prefetch(environ)
+    ):
+        return
+    referer, host, agent = get("HTTP_REFERER", ""), get("HTTP_HOST", ""), get("HTTP_USER_AGENT", "")
+    line = f"{int(now)}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
+    # A tab, newline or any other control character is not printable: nearly every line
+    # passes these three scans, and only the rest are cut and cleaned field by field.
+    if len(line) > MAX_FIELD or not (
+        referer.isprintable() and host.isprintable() and agent.isprintable()
+    ):
+        line = _careful(environ, blog_id, now, path) + "\n"
+    _append(line)
+
+
+_append = spool.append
+_read_paths: dict[str, bool] = {}
+MAX_REMEMBERED = 10_000
+
+
+def _learn(path: str) -> bool:
+    """Whether `path` is a read's, remembered: a hot page asks thousands of times a second,
+    and a dictionary answers in a tenth of the regular expression's time."""
+    if len(_read_paths) >= MAX_REMEMBERED:
+        _read_paths.clear()  # a crawler walking every address cannot grow it for ever
+    # A path with a control character is no page of ours (and could forge a line).
+    known = _read_paths[path] = READ_PATH.match(path) is not None and path.isprintable()
+    return known
 
 
 def _prefetch(environ: WSGIEnvironment) -> bool:
@@ -46,53 +81,6 @@ def _prefetch(environ: WSGIEnvironment) -> bool:
     if any(word in purpose.lower() for word in PREFETCH):
         return True
     return str(environ.get("HTTP_X_MOZ", "")).lower() == "prefetch"
-
-
-def read_path(environ: WSGIEnvironment) -> str | None:
-    """The page's path if it is the home page, a post or a static page."""
-    path = str(environ.get("PATH_INFO", ""))
-    if not _is_read_path(path):
-        return None
-    if path == "/" and environ.get("QUERY_STRING", "") not in HOME_QUERIES:
-        return None
-    return path
-
-
-def _is_read_path(path: str) -> bool:
-    """READ_PATH's answer, remembered: a hot page asks the same question thousands of times a
-    second, and a dictionary answers it in a tenth of the regular expression's time."""
-    known = _read_paths.get(path)
-    if known is None:
-        if len(_read_paths) >= MAX_REMEMBERED:
-            _read_paths.clear()  # a crawler walking every address cannot grow it for ever
-        # A path with a control character is no page of ours (and could forge a line).
-        known = READ_PATH.match(path) is not None and path.isprintable()
-        _read_paths[path] = known
-    return known
-
-
-_read_paths: dict[str, bool] = {}
-MAX_REMEMBERED = 10_000
-
-
-def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
-    """The recorder `StatsConfig.ready` registers with `core.pagecache.hits`.
-
-    Every hot page pays for this, so it does each check once, in the cheapest order."""
-    if not countable(environ):
-        return
-    path = read_path(environ)
-    if path is None:
-        return
-    get = environ.get
-    referer, host, agent = get("HTTP_REFERER", ""), get("HTTP_HOST", ""), get("HTTP_USER_AGENT", "")
-    # Nearly every line is short and clean: the headers are checked in C (a tab, newline or
-    # any other control character is not printable; the path was checked when first seen),
-    # and only the rest are cut and cleaned field by field.
-    line = f"{int(now)}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
-    if len(line) > MAX_FIELD or not (referer.isprintable() and f"{host}{agent}".isprintable()):
-        line = _careful(environ, blog_id, now, path) + "\n"
-    spool.append(line)
 
 
 def _careful(environ: WSGIEnvironment, blog_id: int, now: float, path: str) -> str:

@@ -121,9 +121,9 @@ def redis_client() -> Any:
     return _redis
 
 
-def append(line: str) -> None:
-    """Keep one view's line for the worker (written out within a second)."""
-    _buffer.append(line)
+# Keep one view's line for the worker (written out within a second): the buffer's own method,
+# one call less on every hot page.
+append = _buffer.append
 
 
 def flush() -> None:
