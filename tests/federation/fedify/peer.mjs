@@ -56,9 +56,13 @@ function fresh() {
 }
 
 // RSA of 2048 bits, as Mastodon's (Fedify's own helper makes 4096, seconds on a busy machine).
-const rsa = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]) };
+const rsa = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", modulusLength: 2048 };
 const keys = [
-  await crypto.subtle.generateKey({ ...rsa, modulusLength: 2048 }, true, ["sign", "verify"]),
+  await crypto.subtle.generateKey(
+    { ...rsa, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ["sign", "verify"],
+  ),
   await generateCryptoKeyPair("Ed25519"),
 ];
 let federation = build();
@@ -160,7 +164,9 @@ async function control(request, url) {
 
 async function handle(request) {
   const url = new URL(request.url);
-  if (!url.pathname.startsWith("/control/")) return federation.fetch(request, { contextData: undefined });
+  if (!url.pathname.startsWith("/control/")) {
+    return federation.fetch(request, { contextData: undefined });
+  }
   try {
     return Response.json(await control(request, url));
   } catch (error) {
