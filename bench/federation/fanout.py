@@ -75,11 +75,12 @@ def span(name):
     got = rows.filter(task_path__endswith=name).aggregate(Min("started_at"), Max("finished_at"))
     start, end = got["started_at__min"], got["finished_at__max"]
     return (start - first).total_seconds(), (end - first).total_seconds()
-a, d = span(".announce_post"), span(".deliver")
+a, d = span(".announce_post"), span(".deliver_batch")
 print(f"announce {a[0]:.2f}-{a[1]:.2f} s, deliveries {d[0]:.2f}-{d[1]:.2f} s after queueing")
 each = sorted((r.finished_at - r.started_at).total_seconds()
-              for r in rows.filter(task_path__endswith=".deliver"))
-print(f"one delivery: median {each[len(each) // 2] * 1000:.0f} ms, max {each[-1] * 1000:.0f} ms")
+              for r in rows.filter(task_path__endswith=".deliver_batch"))
+print(f"one second's deliveries (a task): median {each[len(each) // 2] * 1000:.0f} ms, "
+      f"max {each[-1] * 1000:.0f} ms")
 """
 
 

@@ -10,7 +10,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import F
+from django.db.models import F, Min, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -43,13 +44,42 @@ def inboxes(
     actor: LocalActor, *more: LocalActor | None, extra: list[RemoteActor] | None = None
 ) -> list[str]:
     """One inbox per server where it has a shared one: the followers of these actors and any
-    addressee, less blocked and dead servers. A fixed number of queries, however many."""
-    followers = Follower.objects.filter(actor__in=[a for a in (actor, *more) if a])
-    found = [follow.remote for follow in followers.select_related("remote")] + list(extra or [])
-    targets = set(Block.objects.filter(blog=actor.blog).values_list("target", flat=True))
-    dead = set(Instance.objects.exclude(dead_since=None).values_list("domain", flat=True))
-    wanted = (r for r in found if r.uri not in targets and not _under(r.domain, targets))
-    return list(dict.fromkeys(r.delivery_inbox for r in wanted if r.domain not in dead))
+    addressee, less blocked and dead servers. The database hands back one row per (inbox,
+    server), a few dozen for thousands of followers: the announce runs on a worker that shares
+    the machine with the web, and must not build an object per follower."""
+    blocks = Block.objects.filter(blog_id=actor.blog_id).values("target")
+    targets = set(blocks.values_list("target", flat=True))
+    found = _follower_inboxes([a for a in (actor, *more) if a], blocks)
+    found += _addressees(extra or [], targets)
+    return list(dict.fromkeys(inbox for inbox, domain in found if not _under(domain, targets)))
+
+
+def _follower_inboxes(
+    local: list[LocalActor], blocks: QuerySet[Block, Any]
+) -> list[tuple[str, str]]:
+    """(inbox, domain) of the followers, first follower first, without the actors and servers
+    blocked by name or dead; a block of a parent domain is `_under`'s to apply."""
+    inbox = Coalesce(NullIf("remote__shared_inbox", Value("")), "remote__inbox")
+    rows = (
+        Follower.objects.filter(actor__in=local)
+        .exclude(remote__uri__in=blocks)
+        .exclude(remote__domain__in=blocks)
+        .exclude(remote__domain__in=Instance.objects.exclude(dead_since=None).values("domain"))
+        .values_list(inbox, "remote__domain")
+        .annotate(first=Min("pk"))
+        .order_by("first")
+    )
+    return [(inbox, domain) for inbox, domain, _ in rows]
+
+
+def _addressees(extra: list[RemoteActor], targets: set[str]) -> list[tuple[str, str]]:
+    if not extra:
+        return []
+    dead = Instance.objects.filter(domain__in=[r.domain for r in extra]).exclude(dead_since=None)
+    gone = set(dead.values_list("domain", flat=True))
+    return [
+        (r.delivery_inbox, r.domain) for r in extra if r.uri not in targets and r.domain not in gone
+    ]
 
 
 def _under(domain: str, blocked: set[str]) -> bool:
@@ -62,33 +92,43 @@ def fan_out(
     also: LocalActor | None = None,
     extra: list[RemoteActor] | None = None,
 ) -> str:
-    """Queue one delivery per inbox, `PER_SECOND` starting each second."""
+    """Queue the deliveries, `PER_SECOND` inboxes a second. Each second's inboxes are one task
+    carrying the body once: queueing a task per inbox cost more than all the rest of an
+    announce, on the worker that shares the machine with the web."""
     from broadsheet.federation import tasks
 
     body, now = encode(activity), timezone.now()
     targets = inboxes(actor, also, extra=extra)
-    for i, inbox in enumerate(targets):
-        enqueue_at(
-            tasks.deliver, now + dt.timedelta(seconds=i // PER_SECOND), actor.pk, inbox, body, 0
-        )
+    for second, start in enumerate(range(0, len(targets), PER_SECOND)):
+        batch = targets[start : start + PER_SECOND]
+        enqueue_at(tasks.deliver_batch, now + dt.timedelta(seconds=second), actor.pk, batch, body)
     return f"{activity['type']} to {len(targets)} inboxes"
+
+
+def deliver_batch(actor_id: int, inboxes: list[str], body: str) -> str:
+    """POST one activity to each inbox in turn; a failure queues that inbox's own retry."""
+    actor = LocalActor.objects.select_related("blog").get(pk=actor_id)
+    return ", ".join(_deliver(actor, inbox, body.encode(), 0) for inbox in inboxes)
 
 
 def deliver(actor_id: int, inbox: str, body: str, attempt: int) -> str:
     """POST one signed activity; on a failure worth retrying, queue the next try."""
+    actor = LocalActor.objects.select_related("blog").get(pk=actor_id)
+    return _deliver(actor, inbox, body.encode(), attempt)
+
+
+def _deliver(actor: LocalActor, inbox: str, body: bytes, attempt: int) -> str:
     from broadsheet.federation import tasks
 
-    actor = LocalActor.objects.select_related("blog").get(pk=actor_id)
-    status = post_signed(actor, inbox, body.encode())
+    status = post_signed(actor, inbox, body)
     domain = (urlsplit(inbox).hostname or "").lower()
     if status is not None and (200 <= status < 300 or (400 <= status < 500 and status != 429)):
         _alive(domain)
         return f"{status}"  # delivered, or refused for good (a 4xx will not change on a retry)
     _failed(domain)
     if attempt < len(BACKOFF):
-        enqueue_at(
-            tasks.deliver, timezone.now() + BACKOFF[attempt], actor_id, inbox, body, attempt + 1
-        )
+        when, text = timezone.now() + BACKOFF[attempt], body.decode()
+        enqueue_at(tasks.deliver, when, actor.pk, inbox, text, attempt + 1)
     return f"failed ({status}), attempt {attempt + 1}"
 
 

@@ -29,3 +29,9 @@ def send_comment(comment_id: int) -> str:
 def deliver(actor_id: int, inbox: str, body: str, attempt: int) -> str:
     """POST one signed activity to one inbox; retries queue themselves with back-off."""
     return delivery.deliver(actor_id, inbox, body, attempt)
+
+
+@task()
+def deliver_batch(actor_id: int, inboxes: list[str], body: str) -> str:
+    """POST one activity to a few inboxes (a second's worth of a fan-out), one after another."""
+    return delivery.deliver_batch(actor_id, inboxes, body)
