@@ -233,13 +233,15 @@ class _Bounder:
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of `<name>text</name>` siblings starting at `match`, copied in one
         step; 0 when there is none or it would not pass as written. Table rows may hold such
-        runs of cells.
+        runs of cells; the text may hold phrasing elements (links, emphasis, images) up to
+        `_INLINE_LEVELS` deep, and every tag a few plain attributes.
 
         Such a run leaves the open elements as they were: when the first one closes nothing
-        and fits under the limit, so does every one. A table of 100,000 cells or a post of
-        100,000 one-word paragraphs costs one regex match instead of a Python step per tag."""
-        levels = 2 if name == "tr" else 1
-        if match.end() - match.start() != len(name) + 2 or not self._fits_plainly(name, levels):
+        and fits under the limit, so does every one, and a phrasing element closes nothing.
+        A table of 100,000 cells, a post of 100,000 one-word paragraphs or of 10,000 embeds
+        costs one regex match instead of a Python step per tag."""
+        levels = (2 if name == "tr" else 1) + _INLINE_LEVELS
+        if not self._fits_plainly(name, levels):
             return 0
         run = _leaf_run(name).match(html, match.start())
         if run is None:
@@ -369,13 +371,36 @@ class _Bounder:
         return stack.find(name, "special")
 
 
+# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most four of them
+# and short enough that the tag stays under its 512 characters.
+_PLAIN_ATTRIBUTES = r'(?:[\t\n ]++[a-z][a-z-]{0,19}+(?:="[^"<>&]{0,96}+")?+){0,4}+'
+# Elements that never close anything when they open (not in _CLOSES_SOMETHING or _UNUSUAL).
+_PHRASING = "a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u"
+_INLINE_LEVELS = 3
+
+
+def _inline_content(level: int) -> str:
+    """Text with phrasing elements nested up to `level` deep, each closed by its own end tag."""
+    text_or_void = rf"[^<&]++|<(?:img|br){_PLAIN_ATTRIBUTES}[\t\n ]*+/?>"
+    if level == 0:
+        return rf"(?:{text_or_void})*+"
+    inner = _inline_content(level - 1)
+    group = f"i{level}"
+    element = rf"<(?P<{group}>{_PHRASING}){_PLAIN_ATTRIBUTES}>{inner}</(?P={group})>"
+    return rf"(?:{text_or_void}|{element})*+"
+
+
 @lru_cache(maxsize=64)
 def _leaf_run(name: str) -> re.Pattern[str]:
-    # Text without "&" or "<" is copied as written (see `_text`), so the run is output as is.
-    # In a row that closes nothing, a cell closes nothing either: the row is on top.
+    # Text without "&" or "<" is copied as written (see `_text`), and so are tags with plain
+    # attributes (`_tidy_tag`), so the run is output as is. In a row that closes nothing, a
+    # cell closes nothing either: the row is on top.
     tag = re.escape(name)
-    content = r"[^<&]*+(?:<(td|th)>[^<&]*+</\1>[^<&]*+)*+" if name == "tr" else "[^<&]*+"
-    return re.compile(rf"(?:<{tag}>{content}</{tag}>[^<&]*+)++")
+    content = _inline_content(_INLINE_LEVELS)
+    if name == "tr":
+        cell = rf"<(?P<cell>td|th){_PLAIN_ATTRIBUTES}>{_inline_content(_INLINE_LEVELS - 1)}"
+        content = rf"[^<&]*+(?:{cell}</(?P=cell)>[^<&]*+)*+"
+    return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
 def _skip_nested(name: str, html: str, start: int) -> int:
