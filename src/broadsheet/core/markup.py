@@ -80,6 +80,8 @@ _MEDIA_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
 _BEFORE_PATH = re.compile(r"[^/?#]*")
+# URLs that start so are http(s) or relative in both readings, with or without entities.
+_PLAIN_STARTS = ("https://", "http://", "/", "#", "?")
 _MAX_PASSES = 4
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
@@ -242,7 +244,9 @@ def _url_allowed(url: str, allowed: frozenset[str]) -> bool:
     # squeezed, case-folded form of both readings; a relative URL has no scheme at all.
     # A scheme ends before the first "/", "?" or "#", so only what comes before is read
     # character by character (a page of links cost a Python call per character, issue 12).
-    for reading in (url, html_lib.unescape(url)):
+    if url.startswith(_PLAIN_STARTS):
+        return True  # no scheme but http(s), however read: skip the readings (issue 12)
+    for reading in (url, html_lib.unescape(url)) if "&" in url else (url,):
         head = _BEFORE_PATH.match(reading).group()  # type: ignore[union-attr]
         match = _SCHEME.match(_squeezed(head).casefold())
         if match and match.group(1) not in allowed:
