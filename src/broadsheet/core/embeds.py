@@ -365,8 +365,12 @@ def _tags(markup: str) -> list[tuple[str, dict[str, str]]]:
     return parser.tags
 
 
-_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE)
-_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("iframe", "object")}
+# ASCII only, as the tokenizer lowers tag names: "<\u0131frame" is no iframe (and had no
+# entry in _CLOSE: a server error).
+_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE | re.ASCII)
+_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE | re.ASCII) for name in ("iframe", "object")
+}
 _LONE_URL = re.compile(
     r"""^[ \t]*(<p>[ \t]*)?(?:<a\ href="([^"<>]*)"[^<>]*>([^<>]*)</a>|(https?://[^\s<>"']+))"""
     r"[ \t]*(</p>|<br\s*/?>)?[ \t]*$",
@@ -388,6 +392,17 @@ def canonicalise(
     its own inside one splits it in two around the figure. `scope` (the blog's id) says whose
     stored posters the facades show.
     """
+    # Plain substring scans first: most posts hold neither, and the patterns cost a regex
+    # step per character of the post (issue 12).
+    lowered = markup.lower()
+    if "<iframe" in lowered or "<object" in lowered or "<embed" in lowered:
+        markup = _replace_elements(markup, found, scope)
+    if '<a href="' not in markup and "http" not in markup:
+        return markup
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), markup)
+
+
+def _replace_elements(markup: str, found: list[str] | None, scope: int | None) -> str:
     out: list[str] = []
     position = 0
     for tag in start_tags(markup, _OPEN):
@@ -399,7 +414,7 @@ def canonicalise(
         out += [markup[position : tag.start], _replace(markup[tag.start : end], found, scope)]
         position = end
     out.append(markup[position:])
-    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), "".join(out))
+    return "".join(out)
 
 
 def _element_end(markup: str, tag: Tag) -> int:
