@@ -55,6 +55,9 @@ REFERENCES_PER_NODE = 256
 # same text, as what follows the text may be taken out before the parser sees it.
 _BARE_AMP = re.compile(r"&amp;(?=[^A-Za-z0-9#])")
 _BARE_LT = re.compile(r"&lt;(?=[^A-Za-z/!?])")
+# The other way round, on decoded text: the "&" and "<" that need their reference.
+_AMBIGUOUS_AMP = re.compile(r"&(?=[A-Za-z0-9#]|\Z)")
+_AMBIGUOUS_LT = re.compile(r"<(?=[A-Za-z/!?]|\Z)")
 # Up to the REFERENCES_PER_NODE-th "&" of a stretch: one C-level substitution per node.
 _BEFORE_NTH_AMPERSAND = re.compile(rf"(?:[^&]*+&){{{REFERENCES_PER_NODE - 1}}}[^&]*+(?=&)")
 _SANITISED_TAG_OR_TEXT = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)|([^<]+)')
@@ -421,7 +424,11 @@ def _text(text: str) -> str:
     if "&" in text:
         # ">" needs no reference in text, and the parser reads "&gt;" far slower than ">".
         decoded = _decoded(text)
-        return split_references(decoded.replace("&", "&amp;").replace("<", "&lt;"))
+        if decoded.count("&") + decoded.count("<") < REFERENCES_PER_NODE:
+            return decoded.replace("&", "&amp;").replace("<", "&lt;")
+        # What `split_references` would make of the escaped text, without escaping every
+        # "&" and "<" first and taking most of them back (a run of 100,000 "&lt;", issue 12).
+        return _split_long(_AMBIGUOUS_LT.sub("&lt;", _AMBIGUOUS_AMP.sub("&amp;", decoded)))
     # A "<" inside the run is followed by what follows it now; only a last one could meet a
     # tag once something after it is taken out. The parser reads a bare "<" much faster
     # than "&lt;", so only that one is written as a reference.
@@ -433,7 +440,13 @@ def _decoded(text: str) -> str:
     # for every ">", "<" and '"' are decoded first in C. None of them yields a "&", so what
     # is left decodes as before.
     plain = text.replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", '"')
-    return html_lib.unescape(plain) if "&" in plain else plain
+    if "&" not in plain:
+        return plain
+    # The fourth, "&amp;" for every "&": when it is the only reference left, it is decoded
+    # in C too (before that, "&amp;lt;" would have become "<").
+    if plain.count("&") == plain.count("&amp;"):
+        return plain.replace("&amp;", "&")
+    return html_lib.unescape(plain)
 
 
 def split_references(text: str) -> str:
@@ -448,7 +461,10 @@ def split_references(text: str) -> str:
     "&amp;", and most of a run of "&" or "<" never needs the reference."""
     if text.count("&") < REFERENCES_PER_NODE:
         return text
-    text = _BARE_LT.sub("<", _BARE_AMP.sub("&", text)).replace("&gt;", ">")
+    return _split_long(_BARE_LT.sub("<", _BARE_AMP.sub("&", text)).replace("&gt;", ">"))
+
+
+def _split_long(text: str) -> str:
     if text.count("&") < REFERENCES_PER_NODE:
         return text
     return _BEFORE_NTH_AMPERSAND.sub("\\g<0><!---->", text)
