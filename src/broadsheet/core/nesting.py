@@ -25,7 +25,7 @@ import html as html_lib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from html.entities import html5 as _ENTITIES
 
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
@@ -138,8 +138,9 @@ class _Stack:
         self.entries.append((name, kept, tag))
         self.kept += kept
         self.by_name[name].append(position)
+        by_class = self.by_class
         for kind in _classes_of(name):
-            self.by_class[kind].append(position)
+            by_class[kind].append(position)
 
     def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
         """Close the entry at `position` and everything above it; the closed entries."""
@@ -171,9 +172,17 @@ class _Stack:
         return positions[-1] if positions else -1
 
 
-@cache
 def _classes_of(name: str) -> tuple[str, ...]:
-    return tuple(kind for kind, members in _CLASSES.items() if name in members)
+    classes = _CLASSES_OF.get(name)
+    if classes is None:
+        classes = tuple(kind for kind, members in _CLASSES.items() if name in members)
+        if len(_CLASSES_OF) < 4096:  # tag names are the writer's: keep memory bounded
+            _CLASSES_OF[name] = classes
+    return classes
+
+
+# name -> its classes; a plain dict, as `push` runs for every open tag of every post.
+_CLASSES_OF: dict[str, tuple[str, ...]] = {}
 
 
 class _Bounder:
@@ -211,6 +220,11 @@ class _Bounder:
 
     def _start(self, name: str, html: str, match: re.Match[str]) -> int:
         if name not in _UNUSUAL:  # most tags: checked once, here
+            if self.stack.kept < len(self.stack.entries):
+                # Inside an element left out (see `_open`): past the limit, every start tag
+                # comes here, so it skips the rest (issue 12).
+                self.stack.push(name, False)
+                return match.end()
             if leaves_end := self._leaves(name, html, match):
                 return leaves_end
             self._open(name, _tidy_tag(name, match.group()))
