@@ -99,6 +99,16 @@ def attribute_ampersands(size: int) -> str:
     return '<p title="' + "&" * size + '">text</p>'
 
 
+def distinct(pattern: str, unit: int) -> Make:
+    """`pattern` filled with 0, 1, 2... as often as `size` bytes hold `unit`-byte copies."""
+
+    def make(size: int) -> str:
+        return "".join(pattern.format(n=index) for index in range(max(1, size // unit)))
+
+    return make
+
+
+YOUTUBE_IFRAME = '<iframe src="https://youtu.be/dQw4w9WgXcQ"></iframe>'
 MD, HTML = markup.MARKDOWN, markup.HTML
 BOTH = (MD, HTML)
 # name -> (maker, formats it is sent in)
@@ -144,9 +154,14 @@ SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
     '<iframe " unclosed run': (repeat('<iframe "'), (HTML,)),
     "<object> never closed": (repeat("<object data=x>"), (HTML,)),
     '<p style="x unclosed run': (repeat('<p style="x '), (HTML,)),
-    "many YouTube iframes": (repeat('<iframe src="https://youtu.be/dQw4w9WgXcQ"></iframe>'), (HTML,)),
+    "many YouTube iframes": (repeat(YOUTUBE_IFRAME), (HTML,)),
     "many video lines": (repeat("https://youtu.be/dQw4w9WgXcQ\n\n"), (MD,)),
     "many styled paragraphs": (repeat('<p style="text-align:center;float:left">x</p>'), (HTML,)),
+    # The same, each one different: what a cache of recognised embeds and styles cannot help.
+    "many distinct video lines": (distinct("https://youtu.be/{n:011d}\n\n", 30), (MD,)),
+    "many distinct styled paragraphs": (
+        distinct('<p style="text-align:center;margin-left:{n}px">x</p>', 52), (HTML,)
+    ),
 }  # fmt: skip
 
 

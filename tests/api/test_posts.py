@@ -142,6 +142,14 @@ def test_bad_input_is_a_json_error(blog, author, post, api_for):
     assert wrong.status_code == 405 and "GET" in wrong["Allow"]
 
 
+def test_a_body_past_the_size_bound_is_a_json_error(blog, author, api_for, settings):
+    settings.MAX_POST_BYTES = 1000
+    api = api_for(author)
+    answer = api.send("POST", f"blogs/{blog.pk}/posts", {"title": "T", "content": "é" * 600})
+    assert answer.status_code == 400 and "at most 1,000 bytes" in answer.json()["error"]["message"]
+    assert not Post.objects.exists()
+
+
 def test_bypath_and_search_find_live_posts(blog, author, post, api_for):
     api = api_for(author)
     found = api.get(f"blogs/{blog.pk}/posts/bypath?path={post.permalink}")

@@ -164,6 +164,19 @@ def test_unknown_embeds_are_not_shown_and_say_where_from(markup: str, note: str)
     assert "alert" not in out and out.endswith("<p>ok</p>")
 
 
+@pytest.mark.parametrize("name", ["\u0131frame", "\u0130FRAME", "OBJECT", "Embed"])
+def test_only_ascii_case_makes_a_tag_an_embed(name: str) -> None:
+    # The tokenizer lowers ASCII letters only; "\u0131frame" once raised a server error.
+    out = render(f'<{name} src="https://example.com/a"></{name}><p>ok</p>', HTML)
+    assert ("not shown" in out) == name.isascii()
+    assert out.endswith("<p>ok</p>") and sanitize(out) == out
+
+
+def test_an_object_that_never_closes_is_one_note() -> None:
+    out = render("<p>before</p>" + '<object data="x"><param name="movie" value="y">' * 500, HTML)
+    assert out.count("is not shown") == 1 and out.startswith("<p>before</p>")
+
+
 def test_unknown_hosts_are_listed_for_the_import_report() -> None:
     body = (
         f'<iframe src="https://www.youtube.com/embed/{YT}"></iframe>'

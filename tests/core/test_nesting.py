@@ -239,6 +239,15 @@ class _TagByTag(nesting._Bounder):
 
 
 LEAVES = ["<p>w1</p>", "<li>w2</li>\n", "<td>w3</td>", "<tr>\n<td>w4</td><th>w5</th>\n</tr>\n"]
+# Leaves with attributes and phrasing inside, up to the depth the shortcut copies and past it.
+LEAVES += [
+    '<p class="c">w6 <a href="/x">w7</a> <img src="/i.png" alt=""></p>',
+    '<figure class="embed" data-x="1"><a href="/y"><span class="t">w8</span></a></figure>',
+    "<p><b><i><em><code>w9</code></em></i></b></p>",
+    "<p><b><i><em>w10</em></i></b><br/></p>",
+    '<tr><td align="right"><a href="/z">w11</a></td></tr>',
+    '<li id="n"><sup><a href="#n">w12</a></sup></li>',
+]
 leaf_step = st.one_of(
     step, st.sampled_from(LEAVES), st.sampled_from(LEAVES).map(lambda leaf: leaf * 5)
 )

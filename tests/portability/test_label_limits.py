@@ -54,3 +54,17 @@ def test_labels_past_the_limit_are_dropped_and_reported(blog: Blog, write_file: 
         line.startswith("note: “Tag soup” kept 20 labels; dropped: tag20, tag21, tag22")
         for line in lines
     )
+
+
+def test_a_post_past_the_size_bound_is_skipped_and_reported(
+    blog: Blog, write_file: Any, settings: Any
+) -> None:
+    settings.MAX_POST_BYTES = 1000
+    long = POST.format(key="p-long", title="Long", labels="").replace("Body", "word " * 300)
+    text = feed(("Short", ["x"])).replace("</feed>", long + "</feed>")
+
+    report = import_blogger(blog, write_file(text), now=NOW)
+
+    assert report.created == {"posts": 1}
+    assert list(Post.objects.values_list("title", flat=True)) == ["Short"]
+    assert "skipped 1 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in report.lines()

@@ -50,6 +50,16 @@ def test_bad_autosave_input_is_a_json_error(blog, author, signed_in):
     assert response.status_code == 400 and "source_format" in response.json()["fields"]
 
 
+def test_an_autosave_past_the_size_bound_is_a_json_error(blog, author, signed_in, settings):
+    settings.MAX_POST_BYTES = 1000
+    response = signed_in(author).post(
+        url("autosave-new", blog.slug, "posts"), {"source": "x" * 1001}
+    )
+    assert response.status_code == 400
+    assert "at most 1,000 bytes" in response.json()["fields"]["source"][0]["message"]
+    assert not Autosave.objects.exists()
+
+
 def test_signed_out_autosave_is_401_for_the_script(blog):
     response = Client().post(url("autosave-new", blog.slug, "posts"), {"title": "x"})
     assert response.status_code == 401 and response.json()["error"] == "signed-out"

@@ -178,3 +178,13 @@ def test_an_unknown_robots_tag_is_explained(author, signed_in):
     response = post_new(signed_in(author), robots="index-everything-twice")
     assert response.status_code == 400 and 'id="id_robots_error"' in response.content.decode()
     assert not Post.objects.exists()
+
+
+def test_a_body_past_the_size_bound_is_explained_and_kept(author, signed_in, settings):
+    settings.MAX_POST_BYTES = 1000
+    source = "Every word I typed. " + "é" * 600  # 600 characters, 1,200 bytes
+    response = post_new(signed_in(author), source=source)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_source_error"' in page and "at most 1,000 bytes" in page
+    assert source in page and not Post.objects.exists()

@@ -58,3 +58,11 @@ def test_preview_is_post_only_with_csrf(blog, author, signed_in):
         strict.post(url("preview", blog.slug), {"source": "x", "source_format": "html"}).status_code
         == 403
     )
+
+
+def test_a_body_past_the_size_bound_is_not_rendered(blog, author, signed_in, settings):
+    settings.MAX_POST_BYTES = 1000
+    response = signed_in(author).post(
+        url("preview", blog.slug), {"source": "<div>" * 300, "source_format": "html"}
+    )
+    assert response.status_code == 400 and "at most 1,000 bytes" in response.content.decode()

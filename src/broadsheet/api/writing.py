@@ -13,12 +13,14 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from broadsheet.api.errors import ApiError
 from broadsheet.api.params import moment
 from broadsheet.posts.actions import Content, Intent
 from broadsheet.posts.models import Page, Post, SourceFormat
+from broadsheet.posts.size import body_problem
 
 MOST_CONTENT = 1_000_000  # characters: a book chapter is a tenth of it
 
@@ -31,6 +33,15 @@ def text(data: dict[str, Any], name: str, default: str, most: int) -> str:
         raise ApiError("invalid", f"{name} must be a string.", field=name)
     if len(value) > most:
         raise ApiError("invalid", f"{name} can be at most {most:,} characters.", field=name)
+    return value
+
+
+def body(data: dict[str, Any], default: str) -> str:
+    """The `content` field, within the site's bound on a body (posts.size)."""
+    value = text(data, "content", default, settings.MAX_POST_BYTES)
+    problem = body_problem(value)
+    if problem is not None:
+        raise ApiError("invalid", problem, field="content")
     return value
 
 
@@ -50,7 +61,7 @@ def content(data: dict[str, Any], post: Post | None, *, fresh: bool = False) -> 
     html = "content" in data or kept is None or kept.source_format == SourceFormat.HTML
     return Content(
         title=text(data, "title", kept.title if kept else "", 500),
-        source=text(data, "content", kept.source if kept else "", MOST_CONTENT),
+        source=body(data, kept.source if kept else ""),
         source_format=SourceFormat.HTML if html else SourceFormat.MARKDOWN,
         labels=label_list(data, _labels(kept)),
         permalink=kept.slug if kept and kept.status == Post.Status.DRAFT else "",
@@ -92,7 +103,7 @@ def page_content(data: dict[str, Any], page: Page | None, *, fresh: bool = False
     html = "content" in data or kept is None or kept.source_format == SourceFormat.HTML
     return Content(
         title=text(data, "title", kept.title if kept else "", 500),
-        source=text(data, "content", kept.source if kept else "", MOST_CONTENT),
+        source=body(data, kept.source if kept else ""),
         source_format=SourceFormat.HTML if html else SourceFormat.MARKDOWN,
     )
 

@@ -25,7 +25,7 @@ import html as html_lib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from html.parser import HTMLParser
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
@@ -206,6 +206,18 @@ def recognise(url: str, title: str = "") -> Embed | None:
     Only the host decides, matched whole ("youtube.com.evil.com" is not YouTube), and only an
     id of the provider's own shape is taken; everything else in the address is dropped.
     """
+    # A post that shows one video many times asks about one address many times; splitting
+    # it costs tens of microseconds (issue 12). Long addresses are not kept in memory.
+    if len(url) + len(title) <= _CACHED_LENGTH:
+        return _recognise(url, title)
+    return _recognise.__wrapped__(url, title)
+
+
+_CACHED_LENGTH = 2048
+
+
+@lru_cache(maxsize=4096)
+def _recognise(url: str, title: str) -> Embed | None:
     parts = _split(url)
     found = _HOSTS.get(parts.hostname or "") if parts else None
     if parts is None or found is None:
@@ -241,6 +253,7 @@ def host_of(url: str) -> str:
     return host if re.fullmatch(r"[a-z0-9.-]{1,253}", host) else ""
 
 
+@lru_cache(maxsize=4096)
 def from_key(key: str) -> Embed | None:
     """The embed a `data-embed` value names, when it names one validly."""
     provider_key, _, ident = key.partition(":")
@@ -253,6 +266,13 @@ def from_key(key: str) -> Embed | None:
 def is_frame_url(value: str) -> bool:
     """Whether `value` is exactly the iframe URL we build for some embed (the sanitiser keeps
     `data-embed-src` only then, so a hand-written figure cannot aim the script elsewhere)."""
+    if len(value) > _CACHED_LENGTH:
+        return _is_frame_url.__wrapped__(value)
+    return _is_frame_url(value)
+
+
+@lru_cache(maxsize=4096)
+def _is_frame_url(value: str) -> bool:
     embed = recognise(value)
     return embed is not None and embed.frame_url == value
 
@@ -298,8 +318,12 @@ def poster_keys(rendered: str) -> list[str]:
 
 def facade(embed: Embed, scope: int | None = None) -> str:
     """The canonical figure for `embed`: a link to the provider's page, its poster if stored."""
+    return _figure(embed, poster_for(scope, embed.key))
+
+
+@lru_cache(maxsize=1024)
+def _figure(embed: Embed, poster: str | None) -> str:
     esc = html_lib.escape
-    poster = poster_for(scope, embed.key)
     image = f'<img class="embed-poster" src="{esc(poster)}" alt="">' if poster else ""
     return (
         f'<figure class="embed embed-{embed.provider.key}" data-embed="{esc(embed.key)}"'
@@ -341,8 +365,12 @@ def _tags(markup: str) -> list[tuple[str, dict[str, str]]]:
     return parser.tags
 
 
-_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE)
-_CLOSE = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("iframe", "object")}
+# ASCII only, as the tokenizer lowers tag names: "<\u0131frame" is no iframe (and had no
+# entry in _CLOSE: a server error).
+_OPEN = re.compile(r"<(iframe|object|embed)(?![a-zA-Z0-9])", re.IGNORECASE | re.ASCII)
+_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE | re.ASCII) for name in ("iframe", "object")
+}
 _LONE_URL = re.compile(
     r"""^[ \t]*(<p>[ \t]*)?(?:<a\ href="([^"<>]*)"[^<>]*>([^<>]*)</a>|(https?://[^\s<>"']+))"""
     r"[ \t]*(</p>|<br\s*/?>)?[ \t]*$",
@@ -364,16 +392,29 @@ def canonicalise(
     its own inside one splits it in two around the figure. `scope` (the blog's id) says whose
     stored posters the facades show.
     """
+    # Plain substring scans first: most posts hold neither, and the patterns cost a regex
+    # step per character of the post (issue 12).
+    lowered = markup.lower()
+    if "<iframe" in lowered or "<object" in lowered or "<embed" in lowered:
+        markup = _replace_elements(markup, found, scope)
+    if '<a href="' not in markup and "http" not in markup:
+        return markup
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), markup)
+
+
+def _replace_elements(markup: str, found: list[str] | None, scope: int | None) -> str:
     out: list[str] = []
     position = 0
     for tag in start_tags(markup, _OPEN):
+        if position == len(markup):
+            break  # an element that never closed took the rest of the post
         if tag.start < position:
             continue  # inside an object already replaced
         end = _element_end(markup, tag)
         out += [markup[position : tag.start], _replace(markup[tag.start : end], found, scope)]
         position = end
     out.append(markup[position:])
-    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), "".join(out))
+    return "".join(out)
 
 
 def _element_end(markup: str, tag: Tag) -> int:
@@ -385,18 +426,42 @@ def _element_end(markup: str, tag: Tag) -> int:
 
 
 def _replace(element: str, found: list[str] | None, scope: int | None) -> str:
-    tags = _tags(element)
+    # The same embed written the same way is read once per process (issue 12); its poster
+    # is still looked up every time, as it may have been stored since.
+    read = _read_element if len(element) <= _CACHED_LENGTH else _read_element.__wrapped__
+    embed, host = read(element)
+    if embed is not None:
+        return facade(embed, scope)
+    if found is not None:
+        found.append(host or "(no address)")
+    return unknown_note(host)
+
+
+@lru_cache(maxsize=1024)
+def _read_element(element: str) -> tuple[Embed | None, str]:
+    """The embed an iframe, object or embed element shows, else the host it points at."""
+    tags = _tags(_leading_tags(element))
     title = tags[0][1].get("title", "") if tags else ""
     sources = [_source(tag, attrs) for tag, attrs in tags]
     urls = [url for url in sources if url]
     for url in urls:
         embed = recognise(url, title)
         if embed is not None:
-            return facade(embed, scope)
-    host = host_of(urls[0]) if urls else ""
-    if found is not None:
-        found.append(host or "(no address)")
-    return unknown_note(host)
+            return embed, ""
+    return None, host_of(urls[0]) if urls else ""
+
+
+def _leading_tags(element: str) -> str:
+    # An iframe or object that never closes runs to the end of the post, as in a browser.
+    # The address that names an embed is in its first few tags (the element's own, its
+    # <param>s); reading every tag of the rest cost a parse of the post per such element.
+    for count, tag in enumerate(start_tags(element), 1):
+        if count == _MAX_SOURCE_TAGS:
+            return element[: tag.end]
+    return element
+
+
+_MAX_SOURCE_TAGS = 32
 
 
 def _source(tag: str, attrs: dict[str, str]) -> str:

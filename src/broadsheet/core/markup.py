@@ -36,6 +36,7 @@ import nh3
 
 from broadsheet.core import embeds, markdown_rules, presentation
 from broadsheet.core.nesting import bound_depth, split_sanitised_references
+from broadsheet.core.stability import one_pass_is_stable
 
 MARKDOWN = "markdown"
 HTML = "html"
@@ -79,6 +80,8 @@ _MEDIA_SCHEMES = frozenset({"http", "https"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _URL_ATTRIBUTES = {"href", "src", "poster", "srcset"}
 _BEFORE_PATH = re.compile(r"[^/?#]*")
+# URLs that start so are http(s) or relative in both readings, with or without entities.
+_PLAIN_STARTS = ("https://", "http://", "/", "#", "?")
 _MAX_PASSES = 4
 # One whole tag of nh3's output, then an optional newline. Values are always double-quoted
 # and text never holds a raw "<", so a "<pre>" inside an attribute value cannot match.
@@ -125,10 +128,15 @@ def sanitize(html: str) -> str:
 
     Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
     their text kept, so that parsing stays linear in the input (issue 12)."""
-    current = _clean_once(bound_depth(html))
+    bounded = bound_depth(html)
+    current = _clean_once(bounded)
     # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
     # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
-    # and feeds and importers re-sanitise what we stored, so clean until nothing moves.
+    # and feeds and importers re-sanitise what we stored, so clean until nothing moves
+    # unless the input holds none of the shapes that can move (core/stability.py): the
+    # proving pass cost as much as the first one.
+    if one_pass_is_stable(bounded, current, _TAGS):
+        return current
     for _ in range(_MAX_PASSES):
         again = _clean_once(split_sanitised_references(current))
         if again == current:
@@ -236,7 +244,9 @@ def _url_allowed(url: str, allowed: frozenset[str]) -> bool:
     # squeezed, case-folded form of both readings; a relative URL has no scheme at all.
     # A scheme ends before the first "/", "?" or "#", so only what comes before is read
     # character by character (a page of links cost a Python call per character, issue 12).
-    for reading in (url, html_lib.unescape(url)):
+    if url.startswith(_PLAIN_STARTS):
+        return True  # no scheme but http(s), however read: skip the readings (issue 12)
+    for reading in (url, html_lib.unescape(url)) if "&" in url else (url,):
         head = _BEFORE_PATH.match(reading).group()  # type: ignore[union-attr]
         match = _SCHEME.match(_squeezed(head).casefold())
         if match and match.group(1) not in allowed:

@@ -25,7 +25,7 @@ import html as html_lib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from html.entities import html5 as _ENTITIES
 
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
@@ -55,6 +55,9 @@ REFERENCES_PER_NODE = 256
 # same text, as what follows the text may be taken out before the parser sees it.
 _BARE_AMP = re.compile(r"&amp;(?=[^A-Za-z0-9#])")
 _BARE_LT = re.compile(r"&lt;(?=[^A-Za-z/!?])")
+# The other way round, on decoded text: the "&" and "<" that need their reference.
+_AMBIGUOUS_AMP = re.compile(r"&(?=[A-Za-z0-9#]|\Z)")
+_AMBIGUOUS_LT = re.compile(r"<(?=[A-Za-z/!?]|\Z)")
 # Up to the REFERENCES_PER_NODE-th "&" of a stretch: one C-level substitution per node.
 _BEFORE_NTH_AMPERSAND = re.compile(rf"(?:[^&]*+&){{{REFERENCES_PER_NODE - 1}}}[^&]*+(?=&)")
 _SANITISED_TAG_OR_TEXT = re.compile(r'(<[^"<>]*(?:"[^"]*"[^"<>]*)*>)|([^<]+)')
@@ -135,8 +138,9 @@ class _Stack:
         self.entries.append((name, kept, tag))
         self.kept += kept
         self.by_name[name].append(position)
+        by_class = self.by_class
         for kind in _classes_of(name):
-            self.by_class[kind].append(position)
+            by_class[kind].append(position)
 
     def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
         """Close the entry at `position` and everything above it; the closed entries."""
@@ -168,9 +172,17 @@ class _Stack:
         return positions[-1] if positions else -1
 
 
-@cache
 def _classes_of(name: str) -> tuple[str, ...]:
-    return tuple(kind for kind, members in _CLASSES.items() if name in members)
+    classes = _CLASSES_OF.get(name)
+    if classes is None:
+        classes = tuple(kind for kind, members in _CLASSES.items() if name in members)
+        if len(_CLASSES_OF) < 4096:  # tag names are the writer's: keep memory bounded
+            _CLASSES_OF[name] = classes
+    return classes
+
+
+# name -> its classes; a plain dict, as `push` runs for every open tag of every post.
+_CLASSES_OF: dict[str, tuple[str, ...]] = {}
 
 
 class _Bounder:
@@ -208,6 +220,11 @@ class _Bounder:
 
     def _start(self, name: str, html: str, match: re.Match[str]) -> int:
         if name not in _UNUSUAL:  # most tags: checked once, here
+            if self.stack.kept < len(self.stack.entries):
+                # Inside an element left out (see `_open`): past the limit, every start tag
+                # comes here, so it skips the rest (issue 12).
+                self.stack.push(name, False)
+                return match.end()
             if leaves_end := self._leaves(name, html, match):
                 return leaves_end
             self._open(name, _tidy_tag(name, match.group()))
@@ -233,13 +250,15 @@ class _Bounder:
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of `<name>text</name>` siblings starting at `match`, copied in one
         step; 0 when there is none or it would not pass as written. Table rows may hold such
-        runs of cells.
+        runs of cells; the text may hold phrasing elements (links, emphasis, images) up to
+        `_INLINE_LEVELS` deep, and every tag a few plain attributes.
 
         Such a run leaves the open elements as they were: when the first one closes nothing
-        and fits under the limit, so does every one. A table of 100,000 cells or a post of
-        100,000 one-word paragraphs costs one regex match instead of a Python step per tag."""
-        levels = 2 if name == "tr" else 1
-        if match.end() - match.start() != len(name) + 2 or not self._fits_plainly(name, levels):
+        and fits under the limit, so does every one, and a phrasing element closes nothing.
+        A table of 100,000 cells, a post of 100,000 one-word paragraphs or of 10,000 embeds
+        costs one regex match instead of a Python step per tag."""
+        levels = (2 if name == "tr" else 1) + _INLINE_LEVELS
+        if not self._fits_plainly(name, levels):
             return 0
         run = _leaf_run(name).match(html, match.start())
         if run is None:
@@ -369,13 +388,36 @@ class _Bounder:
         return stack.find(name, "special")
 
 
+# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most four of them
+# and short enough that the tag stays under its 512 characters.
+_PLAIN_ATTRIBUTES = r'(?:[\t\n ]++[a-z][a-z-]{0,19}+(?:="[^"<>&]{0,96}+")?+){0,4}+'
+# Elements that never close anything when they open (not in _CLOSES_SOMETHING or _UNUSUAL).
+_PHRASING = "a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u"
+_INLINE_LEVELS = 3
+
+
+def _inline_content(level: int) -> str:
+    """Text with phrasing elements nested up to `level` deep, each closed by its own end tag."""
+    text_or_void = rf"[^<&]++|<(?:img|br){_PLAIN_ATTRIBUTES}[\t\n ]*+/?>"
+    if level == 0:
+        return rf"(?:{text_or_void})*+"
+    inner = _inline_content(level - 1)
+    group = f"i{level}"
+    element = rf"<(?P<{group}>{_PHRASING}){_PLAIN_ATTRIBUTES}>{inner}</(?P={group})>"
+    return rf"(?:{text_or_void}|{element})*+"
+
+
 @lru_cache(maxsize=64)
 def _leaf_run(name: str) -> re.Pattern[str]:
-    # Text without "&" or "<" is copied as written (see `_text`), so the run is output as is.
-    # In a row that closes nothing, a cell closes nothing either: the row is on top.
+    # Text without "&" or "<" is copied as written (see `_text`), and so are tags with plain
+    # attributes (`_tidy_tag`), so the run is output as is. In a row that closes nothing, a
+    # cell closes nothing either: the row is on top.
     tag = re.escape(name)
-    content = r"[^<&]*+(?:<(td|th)>[^<&]*+</\1>[^<&]*+)*+" if name == "tr" else "[^<&]*+"
-    return re.compile(rf"(?:<{tag}>{content}</{tag}>[^<&]*+)++")
+    content = _inline_content(_INLINE_LEVELS)
+    if name == "tr":
+        cell = rf"<(?P<cell>td|th){_PLAIN_ATTRIBUTES}>{_inline_content(_INLINE_LEVELS - 1)}"
+        content = rf"[^<&]*+(?:{cell}</(?P=cell)>[^<&]*+)*+"
+    return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
 def _skip_nested(name: str, html: str, start: int) -> int:
@@ -396,7 +438,11 @@ def _text(text: str) -> str:
     if "&" in text:
         # ">" needs no reference in text, and the parser reads "&gt;" far slower than ">".
         decoded = _decoded(text)
-        return split_references(decoded.replace("&", "&amp;").replace("<", "&lt;"))
+        if decoded.count("&") + decoded.count("<") < REFERENCES_PER_NODE:
+            return decoded.replace("&", "&amp;").replace("<", "&lt;")
+        # What `split_references` would make of the escaped text, without escaping every
+        # "&" and "<" first and taking most of them back (a run of 100,000 "&lt;", issue 12).
+        return _split_long(_AMBIGUOUS_LT.sub("&lt;", _AMBIGUOUS_AMP.sub("&amp;", decoded)))
     # A "<" inside the run is followed by what follows it now; only a last one could meet a
     # tag once something after it is taken out. The parser reads a bare "<" much faster
     # than "&lt;", so only that one is written as a reference.
@@ -408,7 +454,13 @@ def _decoded(text: str) -> str:
     # for every ">", "<" and '"' are decoded first in C. None of them yields a "&", so what
     # is left decodes as before.
     plain = text.replace("&gt;", ">").replace("&lt;", "<").replace("&quot;", '"')
-    return html_lib.unescape(plain) if "&" in plain else plain
+    if "&" not in plain:
+        return plain
+    # The fourth, "&amp;" for every "&": when it is the only reference left, it is decoded
+    # in C too (before that, "&amp;lt;" would have become "<").
+    if plain.count("&") == plain.count("&amp;"):
+        return plain.replace("&amp;", "&")
+    return html_lib.unescape(plain)
 
 
 def split_references(text: str) -> str:
@@ -423,7 +475,10 @@ def split_references(text: str) -> str:
     "&amp;", and most of a run of "&" or "<" never needs the reference."""
     if text.count("&") < REFERENCES_PER_NODE:
         return text
-    text = _BARE_LT.sub("<", _BARE_AMP.sub("&", text)).replace("&gt;", ">")
+    return _split_long(_BARE_LT.sub("<", _BARE_AMP.sub("&", text)).replace("&gt;", ">"))
+
+
+def _split_long(text: str) -> str:
     if text.count("&") < REFERENCES_PER_NODE:
         return text
     return _BEFORE_NTH_AMPERSAND.sub("\\g<0><!---->", text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from broadsheet.core.tags import start_tags
@@ -71,6 +72,13 @@ def classes_for(tag: str, style: str, align: str = "") -> list[str]:
 
 
 def _rewrite(text: str) -> str:
+    # Blogger repeats the same styled tag all through a post, and reading one costs tens of
+    # microseconds (issue 12): remember the short ones.
+    return _rewrite_cached(text) if len(text) <= 1024 else _rewrite_cached.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _rewrite_cached(text: str) -> str:
     parsed = _parse_tag(text)
     if parsed is None:
         return text

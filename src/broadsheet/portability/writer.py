@@ -31,6 +31,7 @@ from broadsheet.portability.records import CommentRecord, ItemRecord, Record, So
 from broadsheet.posts.actions import render_into
 from broadsheet.posts.labels import MAX_CHARACTERS, MAX_PER_POST, within_bounds
 from broadsheet.posts.models import Label, Page, Post, SourceFormat
+from broadsheet.posts.size import body_problem
 
 BATCH = 500
 LABELS_DROPPED = (
@@ -40,6 +41,9 @@ LABELS_DROPPED = (
 MAX_LABEL_NOTES = 50
 UNKNOWN_EMBEDS = "embeds from hosts not on the embed allowlist (kept in the source, not shown)"
 MAX_EMBED_NOTES = 50
+# A body past the site's bound (posts.size) would be refused in the editor too.
+TOO_LONG = "posts and pages longer than BROADSHEET_MAX_POST_BYTES"
+TOO_LONG_COMMENTS = "comments on posts too long to import"
 _TAIL_NUMBER = re.compile(r"(\d+)\s*$")
 Kind = ImportedItem.Kind
 
@@ -161,6 +165,7 @@ class Writer:
         self.parents: list[tuple[int, int, str]] = []
         self.redirects: list[Redirect] = []
         self.seen: set[str] = set()
+        self.too_long: set[str] = set()
         self.redirects_before = Redirect.objects.filter(blog=blog).count()
 
     @property
@@ -179,6 +184,10 @@ class Writer:
             )
         self.seen.add(record.key)
         if isinstance(record, ItemRecord):
+            if body_problem(record.html) is not None:
+                self.too_long.add(record.key)
+                self.report.skipped[TOO_LONG] += 1
+                return
             self.items.append(record)
             if len(self.items) >= BATCH:
                 self.flush_items()
@@ -379,6 +388,8 @@ class Writer:
             target = self.target(record)
             if target is not None:
                 self.pending.append((record, *target))
+            elif record.post_key in self.too_long:
+                self.report.skipped[TOO_LONG_COMMENTS] += 1
             elif record.post_key in self.page_keys:
                 self.report.skipped["comments on pages (Broadsheet pages take none)"] += 1
             else:

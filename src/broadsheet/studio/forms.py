@@ -18,6 +18,7 @@ from broadsheet.core.weblinks import web_url
 from broadsheet.posts.actions import Content
 from broadsheet.posts.labels import problem as labels_problem
 from broadsheet.posts.models import Autosave, Page, Post, ReaderComments, Robots, SourceFormat
+from broadsheet.posts.size import validate_body
 from broadsheet.studio.timezones import TimeZoneField, describe
 
 PERMALINK_HELP = (
@@ -58,7 +59,11 @@ class PostForm(PlainInput, forms.Form):
 
     title = forms.CharField(max_length=500, error_messages={"required": "Give the post a title."})
     source = forms.CharField(
-        label="Body", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 18})
+        label="Body",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        validators=[validate_body],
     )
     source_format = forms.ChoiceField(
         label="Format",
@@ -179,7 +184,7 @@ class AutosaveForm(PlainInput, forms.Form):
     """What the editor's script sends every few seconds: everything may still be empty."""
 
     title = forms.CharField(max_length=500, required=False)
-    source = forms.CharField(required=False, strip=False)
+    source = forms.CharField(required=False, strip=False, validators=[validate_body])
     source_format = forms.ChoiceField(choices=SourceFormat.choices, required=False)
     labels = forms.CharField(max_length=1000, required=False)
 
@@ -209,7 +214,7 @@ OTHER_FIELD_LIMIT = 5000
 
 
 class PreviewForm(PlainInput, forms.Form):
-    source = forms.CharField(required=False, strip=False)
+    source = forms.CharField(required=False, strip=False, validators=[validate_body])
     source_format = forms.ChoiceField(choices=SourceFormat.choices)
 
 

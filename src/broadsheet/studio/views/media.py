@@ -28,7 +28,8 @@ def preview(request: HttpRequest, member: Membership) -> HttpResponse:
     """The typed text through the public pages' own pipeline, as an HTML fragment."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        return HttpResponse("Unknown format.", status=400, content_type="text/plain")
+        first = next(iter(form.errors.values()))[0]  # an unknown format, a body too long
+        return HttpResponse(first, status=400, content_type="text/plain; charset=utf-8")
     data = form.cleaned_data
     # The blog's id lets a pasted video show the poster the blog already stored.
     html = markup.render(data["source"], data["source_format"], blog_id=member.blog_id)

@@ -308,6 +308,10 @@
         // Too many previews for a while: the last one stays, the message says until when.
         return response.json().then(function (body) { say(body.message); });
       }
+      if (response.status === 400) {
+        // The server says why in plain text (a body past BROADSHEET_MAX_POST_BYTES, say).
+        return response.text().then(function (reason) { say(reason); });
+      }
       if (!response.ok) {
         throw new Error("preview failed");
       }
