@@ -1,7 +1,6 @@
-"""The hot path keeps each answered page's request for the spool's thread, which decides from
-the headers alone whether it may be a human read, and if so writes one line to the spool. No
-query, no parsing of the user agent (the worker does that, `classify`), nothing stored about
-the reader's address.
+"""The hot path: decide from the headers alone whether a page that went out may be a human
+read, and if so append one line to the spool. No query, no parsing of the user agent (the
+worker does that, `classify`), nothing stored about the reader's address.
 
 Not counted here: anything but GET (HEAD is a checker's), paths that are not the home page,
 a post or a static page, prefetches and prerenders (`Sec-Purpose`, `Purpose`, `X-Moz`, a
@@ -28,46 +27,40 @@ UNSAFE = re.compile(r"[\t\r\n]")
 
 
 def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
-    """The recorder `StatsConfig.ready` registers with `core.pagecache.hits`: every hot page
-    pays for it, so it only keeps the request's headers for the spool's thread (`line`)."""
-    _append((environ, blog_id, now))
+    """The recorder `StatsConfig.ready` registers with `core.pagecache.hits`: may this request
+    be a person reading the home page, a post or a static page? Only the headers decide.
 
-
-def line(view: spool.View) -> str | None:
-    """The spool line of a view, or None when it may not be a person reading the home page,
-    a post or a static page: only the headers decide. Checked in the cheapest order, the
-    path's answer remembered and the headers tested in C."""
-    environ, blog_id, now = view
+    Every hot page pays for this, so it is one flat function: each check once, the cheapest
+    first, the path's answer remembered, the headers tested in C (bench/RESULTS.md, "Stats")."""
     get = environ.get
     path = get("PATH_INFO", "")
     known = _read_paths.get(path)
     if known is None:
         known = _learn(path)
     if not known or get("REQUEST_METHOD") != "GET" or "HTTP_ACCEPT_LANGUAGE" not in environ:
-        return None
+        return
     if get("HTTP_SEC_FETCH_DEST", "document") != "document":
-        return None
+        return
     if get("HTTP_DNT") == "1" or get("HTTP_SEC_GPC") == "1":
-        return None
+        return
     if path == "/" and get("QUERY_STRING", "") not in HOME_QUERIES:
-        return None  # the home page's later pages (?updated-max=...) are listings
+        return  # the home page's later pages (?updated-max=...) are listings
     if ("HTTP_SEC_PURPOSE" in environ or "HTTP_PURPOSE" in environ or "HTTP_X_MOZ" in environ) and (
         _prefetch(environ)
     ):
-        return None
+        return
     referer, host, agent = get("HTTP_REFERER", ""), get("HTTP_HOST", ""), get("HTTP_USER_AGENT", "")
-    text = f"{int(now)}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
+    line = f"{int(now)}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
     # A tab, newline or any other control character is not printable: nearly every line
     # passes these three scans, and only the rest are cut and cleaned field by field.
-    if len(text) > MAX_FIELD or not (
+    if len(line) > MAX_FIELD or not (
         referer.isprintable() and host.isprintable() and agent.isprintable()
     ):
-        text = _careful(environ, blog_id, now, path) + "\n"
-    return text
+        line = _careful(environ, blog_id, now, path) + "\n"
+    _append(line)
 
 
 _append = spool.append
-spool.convert_with(line)
 _read_paths: dict[str, bool] = {}
 MAX_REMEMBERED = 10_000
 

@@ -8,9 +8,8 @@ committed. Many machines (`REDIS_URL`): one Redis list; the worker claims it by 
 the next view starts a new list. Either way no append waits for the worker, and none is lost
 to it.
 
-Views are kept in memory and written twice a second by a thread of the app's (`Buffer`), with
-one `os.write` on an `O_APPEND` descriptor or one `RPUSH`: lines from threads of one process
-never interleave.
+Views are gathered in memory and written once a second (`Buffer`), with one `os.write` on an
+`O_APPEND` descriptor or one `RPUSH`: lines from threads of one process never interleave.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,71 +65,51 @@ class FileSpool:
 
 
 class Buffer:
-    """Views kept in memory as they came, turned into lines and written out twice a second.
+    """Lines gathered in memory and written out at most a second later, in one write.
 
-    A hot page pays only for a deque append (`recorder.record`): the checks and the line are
-    made here, by a thread of the app's own, in batches. Done per request they cost three
-    times as much (cold caches, a function call per check), and a system call per view
-    cost a third of a cached page's throughput (bench/RESULTS.md, "Stats"). The thread
-    works in chunks and lets request threads have the interpreter between them, so a batch
-    never holds a reader's page for more than a fraction of a millisecond. A process killed
-    outright loses its last half second of views; one that exits writes them.
+    A system call per view cost a third of a cached page's throughput on the benchmark
+    machine (bench/RESULTS.md, "Stats"); a list append costs nothing. The first view after a
+    second has passed writes the batch, and a daemon thread does it when views stop coming,
+    as does the process's exit. A process killed outright loses its last second of views.
     `deque` appends and pops are atomic, so request threads never wait on the writer.
     """
 
     def __init__(self) -> None:
-        self.views: deque[View] = deque()
+        self.lines: deque[str] = deque()
         self.lock = threading.Lock()
-        self.writer: threading.Thread | None = None
-        self.convert: Callable[[View], str | None] = _unset
+        self.due = 0.0
+        self.flusher: int | None = None  # the pid whose thread is running
 
-    def append(self, view: View) -> None:
-        self.views.append(view)
-        if self.writer is None:
-            self.start()
-
-    def start(self) -> None:
-        with self.lock:
-            if self.writer is None:
-                self.writer = threading.Thread(target=self._keep_writing, daemon=True)
-                self.writer.start()
+    def append(self, line: str) -> None:
+        self.lines.append(line)
+        if time.monotonic() >= self.due:
+            self.flush()
 
     def flush(self) -> None:
-        """Write what is waiting (tests call it instead of waiting for the thread)."""
+        """Write what is waiting (tests call it instead of waiting for the second)."""
         with self.lock:
-            while self.views:
-                chunk = (self.views.popleft() for _ in range(min(CHUNK, len(self.views))))
-                lines = [line for line in map(self.convert, chunk) if line is not None]
-                if lines:
-                    _sink(lines)
-                time.sleep(0)  # a request thread may take the interpreter here
+            self.due = time.monotonic() + FLUSH_SECONDS
+            batch = []
+            while self.lines:
+                batch.append(self.lines.popleft())
+            if batch:
+                _sink(batch)
+            if self.flusher != os.getpid():
+                self.flusher = os.getpid()
+                threading.Thread(target=self._keep_flushing, daemon=True).start()
 
-    def forked(self) -> None:
-        """In a new child process: no thread yet, and the parent's views are the parent's."""
-        self.views, self.lock, self.writer = deque(), threading.Lock(), None
-
-    def _keep_writing(self) -> None:
+    def _keep_flushing(self) -> None:
         while True:
-            time.sleep(WRITE_EVERY)
-            if self.views:
+            time.sleep(FLUSH_SECONDS)
+            if self.lines:
                 self.flush()
 
 
-# (the request's WSGI environ, the page's blog id, the moment the request arrived)
-View = tuple[Any, int, float]
-
-
-def _unset(view: View) -> str | None:
-    raise RuntimeError("stats.recorder sets the spool's converter when it is imported")
-
-
-WRITE_EVERY = 0.5
-CHUNK = 256  # views turned into lines between two chances for request threads
+FLUSH_SECONDS = 1.0
 _file = FileSpool()
 _buffer = Buffer()
 _redis: Any = None
 atexit.register(lambda: _buffer.flush())
-os.register_at_fork(after_in_child=lambda: _buffer.forked())
 
 
 def redis_client() -> Any:
@@ -142,13 +121,9 @@ def redis_client() -> Any:
     return _redis
 
 
-# Keep one view for the worker (the buffer's own method: one call less on every hot page).
+# Keep one view's line for the worker (written out within a second): the buffer's own method,
+# one call less on every hot page.
 append = _buffer.append
-
-
-def convert_with(convert: Callable[[View], str | None]) -> None:
-    """How a kept view becomes a spool line, or None when it is not a read (`recorder`)."""
-    _buffer.convert = convert
 
 
 def flush() -> None:
