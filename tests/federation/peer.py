@@ -3,6 +3,8 @@ checks the signatures on what it receives, with its own code, not ours.
 
 It runs an aiohttp app in a thread of its own: an actor document with its RSA key, and an
 inbox that keeps every activity whose signature bovine accepts (and answers 401 otherwise).
+With `secure=True`, like a Mastodon server in secure mode ("authorized fetch"), it shows its
+actor document only to a GET that bovine finds signed (test_peer.py runs it so).
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ AS = "https://www.w3.org/ns/activitystreams"
 
 
 class Peer:
-    def __init__(self, name: str = "pat") -> None:
+    def __init__(self, name: str = "pat", secure: bool = False) -> None:
         self.name = name
+        self.secure = secure  # show the actor only to a signed GET
         self.public_pem, self.private_pem = generate_rsa_public_private_key()
         self.received: list[dict[str, Any]] = []
         self.refused = 0
+        self.signed_gets: list[str] = []  # the key ids of the GETs the actor was shown to
+        self.refused_gets = 0
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -77,6 +82,20 @@ class Peer:
         }
 
     async def _actor(self, request: web.Request) -> web.Response:
+        async def nothing() -> bytes:
+            return b""
+
+        if not self.secure:
+            return web.json_response(
+                self.actor_document(), content_type="application/activity+json"
+            )
+        signer = None
+        if "signature" in request.headers:  # bovine reads a missing header as an error
+            signer = await self.validate(request.method, str(request.url), request.headers, nothing)
+        if signer is None:
+            self.refused_gets += 1
+            return web.json_response({"error": "sign your GET"}, status=401)
+        self.signed_gets.append(signer)
         return web.json_response(self.actor_document(), content_type="application/activity+json")
 
     async def _key(self, key_id: str) -> CryptographicIdentifier:

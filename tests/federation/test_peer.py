@@ -4,6 +4,7 @@ request both ways is signed by one implementation and checked by the other."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +22,15 @@ from tests.cast import signed_in
 from tests.federation.peer import Peer
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def peer() -> Iterator[Peer]:
+    """The peer in secure mode: every fetch of its actor must be signed, as Mastodon's
+    "authorized fetch" asks."""
+    running = Peer(secure=True)
+    yield running
+    running.stop()
 
 
 def publish(author: User, blog: Blog, post: Post | None = None, title: str = "Frost") -> Post:
@@ -66,6 +76,9 @@ def test_a_peer_follows_and_receives_posts_edits_and_deletions(
     trash(Membership.of(author, blog), post)  # type: ignore[arg-type]
     assert peer.of_type("Delete")[0]["object"]["id"] == site + post.permalink
     assert peer.refused == 0
+    # The peer shows its actor only to signed GETs, and ours were signed by the blog's key.
+    assert peer.signed_gets and peer.refused_gets == 0
+    assert set(peer.signed_gets) == {f"{site}/ap/blog"}
 
 
 def test_replies_two_levels_deep_become_moderated_comments_and_ours_go_back(
