@@ -16,7 +16,7 @@ from broadsheet.comments.models import Comment
 from broadsheet.federation.models import Follower
 from broadsheet.posts.actions import Content, Intent, trash, write_post
 from broadsheet.posts.models import Post
-from tests.cast import signed_in
+from tests.federation.conftest import approve_in_studio
 from tests.federation.fedify_peer import FedifyPeer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,12 +88,7 @@ def test_fedify_replies_two_levels_deep_into_moderation_and_gets_the_blogs_reply
 
     member = Membership.of(author, blog)
     assert member is not None
-    # Approved as a moderator does it, in the studio's queue, where it waits like any comment.
-    studio = signed_in(author)
-    queue = f"/studio/comments/{blog.slug}/"
-    assert first.body[:20] in studio.get(queue).content.decode()
-    approved = studio.post(f"{queue}{first.pk}/approve/", {"shelf": "pending"})
-    assert approved.status_code == 302
+    approve_in_studio(author, blog, first)
     ours = comment_actions.reply(member, first, "Cover the kale with fleece.")
     [note] = [c for c in fedify.received("Create") if c["objectType"] == "Note"]
     assert note["inReplyTo"] == theirs and "Cover the kale with fleece." in note["content"]

@@ -18,7 +18,7 @@ from broadsheet.federation import actors, outbound
 from broadsheet.federation.models import Follower, Reaction
 from broadsheet.posts.actions import Content, Intent, trash, write_post
 from broadsheet.posts.models import Post
-from tests.cast import signed_in
+from tests.federation.conftest import approve_in_studio
 from tests.federation.peer import Peer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -96,12 +96,7 @@ def test_replies_two_levels_deep_become_moderated_comments_and_ours_go_back(
 
     member = Membership.of(author, blog)
     assert member is not None
-    # Approved as a moderator does it, in the studio's queue, where it waits like any comment.
-    studio = signed_in(author)
-    queue = f"/studio/comments/{blog.slug}/"
-    assert first.body[:20] in studio.get(queue).content.decode()
-    approved = studio.post(f"{queue}{first.pk}/approve/", {"shelf": "pending"})
-    assert approved.status_code == 302
+    approve_in_studio(author, blog, first)
     assert "Same here, frost on the kale." in Client().get(post.permalink).content.decode()
     assert "Same here" in Client().get("/feeds/comments/default").content.decode()
     ours = comment_actions.reply(member, first, "Cover it with fleece tonight.")
