@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from broadsheet.blogs.models import Blog
+from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
+from broadsheet.posts.actions import Content, Intent, write_post
+from broadsheet.posts.models import Post
 from tests.cast import signed_in
 from tests.federation.peer import Peer
 
@@ -36,3 +38,12 @@ def approve_in_studio(moderator: User, blog: Blog, comment: Comment) -> None:
     assert comment.body[:20] in studio.get(queue).content.decode()
     approved = studio.post(f"{queue}{comment.pk}/approve/", {"shelf": "pending"})
     assert approved.status_code == 302
+
+
+def publish(author: User, blog: Blog, post: Post | None = None, title: str = "Frost") -> Post:
+    """Publish (or edit) the peer tests' post: a picture, and two labels to become hashtags."""
+    member = Membership.of(author, blog)
+    assert member is not None
+    text = "The first frost came early.\n\n![A frosted leaf](https://images.example/leaf.png)"
+    content = Content(title=title, source=text, labels=("garden", "weather"))
+    return write_post(member, post, content, Intent.PUBLISH)

@@ -14,9 +14,8 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments import actions as comment_actions
 from broadsheet.comments.models import Comment
 from broadsheet.federation.models import Follower
-from broadsheet.posts.actions import Content, Intent, trash, write_post
-from broadsheet.posts.models import Post
-from tests.federation.conftest import approve_in_studio
+from broadsheet.posts.actions import trash
+from tests.federation.conftest import approve_in_studio, publish
 from tests.federation.fedify_peer import FedifyPeer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,14 +35,6 @@ def fedify(fedify_server: FedifyPeer) -> Iterator[FedifyPeer]:
     yield fedify_server
     state = fedify_server.state()
     assert state["offline"] == [] and state["errors"] == []  # nothing tried the internet
-
-
-def publish(author: User, blog: Blog, post: Post | None = None, title: str = "Frost") -> Post:
-    member = Membership.of(author, blog)
-    assert member is not None
-    text = "The first frost came early.\n\n![A frosted leaf](https://images.example/leaf.png)"
-    content = Content(title=title, source=text, labels=("garden", "weather"))
-    return write_post(member, post, content, Intent.PUBLISH)
 
 
 def test_fedify_follows_and_parses_the_article_its_update_and_deletion(

@@ -16,9 +16,8 @@ from broadsheet.comments import actions as comment_actions
 from broadsheet.comments.models import Comment
 from broadsheet.federation import actors, outbound
 from broadsheet.federation.models import Follower, Reaction
-from broadsheet.posts.actions import Content, Intent, trash, write_post
-from broadsheet.posts.models import Post
-from tests.federation.conftest import approve_in_studio
+from broadsheet.posts.actions import trash
+from tests.federation.conftest import approve_in_studio, publish
 from tests.federation.peer import Peer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,14 +30,6 @@ def peer() -> Iterator[Peer]:
     running = Peer(secure=True)
     yield running
     running.stop()
-
-
-def publish(author: User, blog: Blog, post: Post | None = None, title: str = "Frost") -> Post:
-    member = Membership.of(author, blog)
-    assert member is not None
-    text = "The first frost came early.\n\n![A frosted leaf](https://images.example/leaf.png)"
-    content = Content(title=title, source=text, labels=("garden", "weather"))
-    return write_post(member, post, content, Intent.PUBLISH)
 
 
 def reply(peer: Peer, site: str, in_reply_to: str, text: str, n: int) -> tuple[int, dict[str, Any]]:
