@@ -144,3 +144,22 @@ def direct(name: str, params: list[Any]) -> Any:
 def sane(name: str, blog: Any, post: Any, secret: str) -> Any:
     known = {"user": "ada", "password": secret, "blog_id": str(blog.pk), "post_id": str(post.pk)}
     return known.get(name, {} if name in ("data", "wanted") else "1")
+
+
+@pytest.mark.parametrize(
+    ("method", "content"),
+    [
+        ("metaWeblog.newPost", {"title": "Long", "description": "x" * 1001}),
+        ("wp.newPost", {"post_title": "Long", "post_content": "x" * 1001}),
+        ("blogger.newPost", "<title>Long</title>" + "x" * 1001),
+    ],
+)
+def test_a_body_past_the_size_bound_is_a_fault_with_the_reason(
+    blog: Any, author: Any, settings: Any, method: str, content: Any
+) -> None:
+    settings.MAX_POST_BYTES = 1000
+    secret = app_passwords.create(author, "x", ["write"])[1]
+    first = ("",) if method.startswith("blogger.") else ()  # Blogger's ignored app key
+    found = call(method, *first, str(blog.pk), "ada", secret, content)
+    assert code(found) == 400 and "at most 1,000 bytes" in found.faultString
+    assert not Post.objects.exists()

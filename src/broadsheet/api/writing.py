@@ -10,10 +10,10 @@ title, content and labels, as Blogger's does.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import replace
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from broadsheet.api.errors import ApiError
@@ -21,8 +21,6 @@ from broadsheet.api.params import moment
 from broadsheet.posts.actions import Content, Intent
 from broadsheet.posts.models import Page, Post, SourceFormat
 from broadsheet.posts.size import body_problem
-
-MOST_CONTENT = 1_000_000  # characters: a book chapter is a tenth of it
 
 
 def text(data: dict[str, Any], name: str, default: str, most: int) -> str:
@@ -38,10 +36,16 @@ def text(data: dict[str, Any], name: str, default: str, most: int) -> str:
 
 def body(data: dict[str, Any], default: str) -> str:
     """The `content` field, within the site's bound on a body (posts.size)."""
-    value = text(data, "content", default, settings.MAX_POST_BYTES)
+    # No bound in characters of its own: the one in bytes says it, in every way in alike.
+    value = text(data, "content", default, sys.maxsize)
+    return checked_body(value, "content")
+
+
+def checked_body(value: str, field: str = "") -> str:
+    """`value` when it fits the site's bound on a body (posts.size); the API's 400 if not."""
     problem = body_problem(value)
     if problem is not None:
-        raise ApiError("invalid", problem, field="content")
+        raise ApiError("invalid", problem, field=field)
     return value
 
 

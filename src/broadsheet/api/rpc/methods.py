@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -173,7 +174,8 @@ def user_info(context: Context, appkey: Any, user: Any, password: Any) -> Struct
 def blogger_content(text: Any, post: Post | None) -> Content:
     """Blogger 1.0 sends one string: a `<title>` and `<category>` in it are read out of it,
     as WordPress does."""
-    body = string(text, "content", writing.MOST_CONTENT)
+    # The whole string is held to the body's bound before the searches below read it.
+    body = writing.checked_body(string(text, "content", sys.maxsize))
     data: dict[str, Any] = {}
     title = TITLE.search(body)
     if title:
