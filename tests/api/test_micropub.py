@@ -165,6 +165,21 @@ def test_405_an_operation_that_is_not_an_object_of_arrays_is_refused(
     assert "Hardy" in post.body_html
 
 
+def test_a_body_past_the_size_bound_is_refused_with_the_reason(
+    ada: Micropub, live: tuple[Post, str], settings: Any
+) -> None:
+    settings.MAX_POST_BYTES = 1000
+    post, url = live
+    replace = {"action": "update", "url": url, "replace": {"content": ["x" * 1001]}}
+    entry = {"type": ["h-entry"], "properties": {"content": [{"html": "x" * 1001}]}}
+    for response in (ada.form({"h": "entry", "content": "x" * 1001}), ada.json(entry)):
+        assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+        assert "at most 1,000 bytes" in response.json()["error_description"]
+    assert ada.json(replace).status_code == 400
+    post.refresh_from_db()
+    assert "Hardy" in post.body_html and Post.objects.count() == 1
+
+
 def test_odd_json_is_refused_with_a_reason(ada: Micropub, live: tuple[Post, str]) -> None:
     _post, url = live
     for data in (
