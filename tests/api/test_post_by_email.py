@@ -101,6 +101,18 @@ def test_a_stranger_is_refused_and_nothing_is_kept(
     assert refused.value.smtp_code == 550 and not Post.objects.exists()
 
 
+def test_a_body_past_the_size_bound_is_refused_with_the_reason(
+    smtp: int, box: PostByEmail, author: Any, settings: Any
+) -> None:
+    settings.MAX_POST_BYTES = 1000
+    mail = message("ada@example.com", box.address, html="<p>" + "x" * 1001 + "</p>")
+    mail.add_attachment(png(), maintype="image", subtype="png", filename="leeks.png")
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        send(smtp, mail)
+    assert refused.value.smtp_code == 550 and b"at most 1,000 bytes" in refused.value.smtp_error
+    assert not Post.objects.exists() and not UploadedImage.objects.exists()
+
+
 def test_an_unknown_or_rotated_address_is_refused_at_once(
     smtp: int, box: PostByEmail, admin: Any, author: Any
 ) -> None:

@@ -33,6 +33,7 @@ from broadsheet.media import actions as media
 from broadsheet.posts import actions
 from broadsheet.posts.actions import Content, Intent
 from broadsheet.posts.models import Post, SourceFormat
+from broadsheet.posts.size import body_problem
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def shown(src: str, kind: str) -> str:
 
 def post_from(member: Membership, box: PostByEmail, found: Mailed) -> Post:
     """Store the images (each refused one left out), then write the post."""
-    source = found.source
+    # The text first, so that a body past the bound stores no image; then with the images.
+    source = within_bound(found.source)
     for name, data in found.images:
         try:
             image = media.upload_image(member, io.BytesIO(data), name[:255], "")
@@ -123,9 +125,19 @@ def post_from(member: Membership, box: PostByEmail, found: Mailed) -> Post:
             log.info("post by email: attachment %r left out: %s", name[:100], refused)
             continue
         source += shown(image.src, found.source_format)
-    content = Content(title=found.title, source=source, source_format=found.source_format)
+    content = Content(
+        title=found.title, source=within_bound(source), source_format=found.source_format
+    )
     publish = box.publish and member.can_publish
     return actions.write_post(member, None, content, Intent.PUBLISH if publish else Intent.DRAFT)
+
+
+def within_bound(source: str) -> str:
+    """`source`, or Refused (and nothing kept) when it is past the bound on a body (posts.size)."""
+    problem = body_problem(source)
+    if problem is not None:
+        raise Refused(f"The post was not made: {problem}")
+    return source
 
 
 def receive(raw: bytes, recipients: list[str]) -> list[Post]:
