@@ -553,3 +553,31 @@ def test_a_failure_after_the_images_removes_the_files_written(
         restore(archive, tmp_path, restorer)
 
     assert_nothing_kept(media, before)
+
+
+def test_a_post_or_page_past_the_size_bound_is_skipped_with_what_points_at_it(
+    source: Blog,
+    restorer: User,
+    make_post: MakePost,
+    make_comment: MakeComment,
+    tmp_path: Path,
+    settings: Any,
+) -> None:
+    settings.MAX_POST_BYTES = 1000
+    long = make_post("Long", source="x" * 1001)
+    make_comment(long, "A reply", parent=make_comment(long, "First"))
+    Redirect.objects.create(blog=source, old_path="/?p=13", post=long)
+    Page.objects.create(blog=source, title="Long page", slug="long", source="é" * 501)
+    Blog.objects.filter(pk=source.pk).update(featured_post=long)
+
+    report = restore(archive_of(source), tmp_path, restorer)
+
+    target = Blog.objects.get(slug="target")
+    assert [post.title for post in target.posts.all()] == ["With a picture"]
+    assert [page.title for page in target.pages.all()] == ["About"]
+    assert Comment.objects.filter(post__blog=target).count() == 1
+    assert target.featured_post is None and report.redirects == 1
+    lines = "\n".join(report.lines())
+    assert "skipped 2 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in lines
+    assert "skipped 2 comments on posts too long to import" in lines
+    assert "skipped 1 old addresses and import records of posts and pages too long" in lines

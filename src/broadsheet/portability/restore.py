@@ -56,9 +56,16 @@ from broadsheet.portability.errors import ConflictError, ImportFileError, WrongF
 from broadsheet.portability.models import ImportedItem, Redirect
 from broadsheet.portability.paths import page_slug_problem, path_problem, permalink_problem
 from broadsheet.portability.restore_media import RestoredMedia, remove_files, restore_media
-from broadsheet.portability.writer import ImportReport, Labels, refresh_comment_counts
+from broadsheet.portability.writer import (
+    TOO_LONG,
+    TOO_LONG_COMMENTS,
+    ImportReport,
+    Labels,
+    refresh_comment_counts,
+)
 from broadsheet.posts.actions import render_into
 from broadsheet.posts.models import Page, Post
+from broadsheet.posts.size import body_problem
 
 # What a blog's admin may set in the studio's settings form (studio.forms.BlogForm, less the
 # slug, the custom domain and the default, which are the site's): all a restore sets.
@@ -105,6 +112,8 @@ DAMAGE = (
     IntegrityError,
 )
 
+
+TOO_LONG_LINKS = "old addresses and import records of posts and pages too long to restore"
 
 # Relations are set by the restore itself; a blog's slug was checked as the argument, and a
 # custom domain the site cannot give is left out, not fatal (`check_custom_domain`).
@@ -159,6 +168,9 @@ class _Restorer:
         self.comments: dict[int, int] = {}
         self.media = RestoredMedia()
         self.written_media: list[str] = []
+        # Archive numbers of what is skipped for a body past the bound (posts.size), and so
+        # of their comments: what points at them is left out too, as no longer there.
+        self.too_long: dict[str, set[int]] = {"post": set(), "page": set(), "comment": set()}
 
     def restore(self, slug: str) -> ImportReport:
         blog = self.blog(slug, self.manifest["blog"])
@@ -270,7 +282,7 @@ class _Restorer:
         return self.scope.admin.pk if self.scope.admin is not None else None
 
     def restore_pages(self, blog: Blog) -> None:
-        rows = self.manifest["pages"]
+        rows = [row for row in self.manifest["pages"] if self.fits("page", row)]
         pages = [self.page(blog, row) for row in rows]
         Page.objects.bulk_create(pages)
         self.pages = {row["id"]: page.pk for row, page in zip(rows, pages, strict=True)}
@@ -286,12 +298,23 @@ class _Restorer:
         return page
 
     def restore_posts(self, blog: Blog, labels: Labels) -> None:
-        for rows in _batches(read_lines(self.archive, "posts.jsonl", self.budget)):
+        for batch in _batches(read_lines(self.archive, "posts.jsonl", self.budget)):
+            rows = [row for row in batch if self.fits("post", row)]
             posts = [self.post(blog, row) for row in rows]
             Post.objects.bulk_create(posts)
             labels.attach([(post, row["labels"]) for post, row in zip(posts, rows, strict=True)])
             self.posts.update((row["id"], post.pk) for row, post in zip(rows, posts, strict=True))
             self.report.created["posts"] += len(posts)
+
+    def fits(self, kind: str, row: dict[str, Any]) -> bool:
+        """False, counted in the report, for a body past the bound: skipped, as the Blogger
+        and WordPress imports skip one, and as the editor would refuse it."""
+        source = row.get("source")
+        if not isinstance(source, str) or body_problem(source) is None:
+            return True  # a source that is no text is the fields check's to refuse
+        self.too_long[kind].add(row["id"])
+        self.report.skipped[TOO_LONG] += 1
+        return False
 
     def post(self, blog: Blog, row: dict[str, Any]) -> Post:
         post = Post(blog=blog, author_id=self.author(row["author"]))
@@ -306,7 +329,8 @@ class _Restorer:
 
     def restore_comments(self) -> None:
         parents: list[tuple[int, int]] = []
-        for rows in _batches(read_lines(self.archive, "comments.jsonl", self.budget)):
+        for batch in _batches(read_lines(self.archive, "comments.jsonl", self.budget)):
+            rows = [row for row in batch if self.on_kept_post(row)]
             comments = [self.comment(row) for row in rows]
             Comment.objects.bulk_create(comments)
             for row, comment in zip(rows, comments, strict=True):
@@ -316,6 +340,14 @@ class _Restorer:
             self.report.created["comments"] += len(comments)
         links = [Comment(pk=pk, parent_id=self.comments[parent]) for pk, parent in parents]
         Comment.objects.bulk_update(links, ["parent"], batch_size=CHUNK)
+
+    def on_kept_post(self, row: dict[str, Any]) -> bool:
+        # A reply is on its parent's post: a skipped post's comments go all together.
+        if row["post"] not in self.too_long["post"]:
+            return True
+        self.too_long["comment"].add(row["id"])
+        self.report.skipped[TOO_LONG_COMMENTS] += 1
+        return False
 
     def comment(self, row: dict[str, Any]) -> Comment:
         comment = Comment(post_id=self.posts[row["post"]])
@@ -333,14 +365,22 @@ class _Restorer:
 
     def restore_links(self, blog: Blog) -> None:
         featured = self.manifest["blog"].get("featured_post")
-        if featured is not None:
+        if featured is not None and featured not in self.too_long["post"]:
             Blog.objects.filter(pk=blog.pk).update(featured_post_id=self.posts[featured])
         for rows in _batches(read_lines(self.archive, "redirects.jsonl", self.budget)):
-            found = [self.redirect(blog, row) for row in rows]
+            found = [self.redirect(blog, row) for row in rows if self.to_kept(row)]
             kept = Redirect.objects.bulk_create([row for row in found if row is not None])
             self.report.redirects += len(kept)
         for rows in _batches(read_lines(self.archive, "imported.jsonl", self.budget)):
-            ImportedItem.objects.bulk_create([self.imported(blog, row) for row in rows])
+            known = [row for row in rows if self.to_kept({row["kind"]: row["object"]})]
+            ImportedItem.objects.bulk_create([self.imported(blog, row) for row in known])
+
+    def to_kept(self, row: dict[str, Any]) -> bool:
+        """False, counted, for a row naming a post, page or comment skipped as too long."""
+        if not any(row.get(kind) in numbers for kind, numbers in self.too_long.items()):
+            return True
+        self.report.skipped[TOO_LONG_LINKS] += 1
+        return False
 
     def redirect(self, blog: Blog, row: dict[str, Any]) -> Redirect | None:
         """The old address, unless it or where it leads is not a path on the blog's host."""
