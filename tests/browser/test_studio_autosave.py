@@ -22,6 +22,7 @@ def test_text_typed_survives_an_expired_session(
     new_page: Callable[..., Page],
     blog: Any,
     author: Any,
+    settings: Any,
 ) -> None:
     with_password(author)
     base = live_server.url
@@ -32,6 +33,14 @@ def test_text_typed_survives_an_expired_session(
     status = page.locator("#autosave-status")
     expect(status).to_contain_text("Autosaved at")
     assert Autosave.objects.get(user=author).source == FIRST
+
+    # A body past the bound: the server's reason is shown, and the text stays here.
+    settings.MAX_POST_BYTES = 1000
+    page.get_by_label("Body").fill("x" * 1001)
+    expect(status).to_contain_text("at most 1,000 bytes")
+    expect(status).to_contain_text("kept in this browser")
+    assert Autosave.objects.get(user=author).source == FIRST
+    settings.MAX_POST_BYTES = 1_200_000
 
     # The session expires on the server while the writer goes on typing.
     Session.objects.all().delete()

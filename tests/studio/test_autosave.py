@@ -57,6 +57,7 @@ def test_an_autosave_past_the_size_bound_is_a_json_error(blog, author, signed_in
     )
     assert response.status_code == 400
     assert "at most 1,000 bytes" in response.json()["fields"]["source"][0]["message"]
+    assert "at most 1,000 bytes" in response.json()["message"]  # what the editor shows
     assert not Autosave.objects.exists()
 
 

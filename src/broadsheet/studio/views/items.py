@@ -58,11 +58,18 @@ def autosave(
         return redirect(editor_url(member, kind, item))
     form = AutosaveForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": "invalid", "fields": form.errors.get_json_data()}, status=400)
+        return invalid(form)
     saved = actions.autosave(
         member, item, KIND_OF[kind], form.content(), fields=form.other_fields()
     )
     return JsonResponse({"saved_at": saved.saved_at.isoformat()})
+
+
+def invalid(form: AutosaveForm) -> JsonResponse:
+    """The 400 for the editor's script, with one sentence it can show (a body too long)."""
+    first = next(iter(form.errors.values()))[0]
+    data = {"error": "invalid", "message": first, "fields": form.errors.get_json_data()}
+    return JsonResponse(data, status=400)
 
 
 @require_safe

@@ -260,6 +260,14 @@
         }, function () {
           say("Autosave is paused for a while. What you type is kept in this browser.");
         });
+      } else if (response.status === 400) {
+        // The server says why (a body past BROADSHEET_MAX_POST_BYTES, say); the text stays.
+        dirty = true;
+        return response.json().then(function (body) {
+          say(body.message + " What you type is kept in this browser.");
+        }, function () {
+          say("Autosave failed. What you type is kept in this browser.");
+        });
       } else {
         dirty = true;
         say("Autosave failed. What you type is kept in this browser.");
