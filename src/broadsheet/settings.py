@@ -307,10 +307,10 @@ MAX_IMAGE_BYTES = env_int("BROADSHEET_MAX_IMAGE_MB", 10) * 1024 * 1024
 # Checked from the image header before any pixel is decoded: a small file can claim a size
 # that takes gigabytes to decode (a decompression bomb).
 MAX_IMAGE_PIXELS = env_int("BROADSHEET_MAX_IMAGE_MEGAPIXELS", 50) * 1_000_000
-# A backup restored into a blog is untrusted: past these it is refused whole, whether the
-# archive declares the size or only unpacks to it (portability.archive).
 # A post's or page's body, in UTF-8 bytes: a little over a megabyte (posts.size).
 MAX_POST_BYTES = env_int("BROADSHEET_MAX_POST_BYTES", 1_200_000)
+# A backup restored into a blog is untrusted: past these it is refused whole, whether the
+# archive declares the size or only unpacks to it (portability.archive).
 RESTORE_MAX_BYTES = env_int("BROADSHEET_RESTORE_MAX_BYTES", 2 << 30)
 RESTORE_MAX_FILES = env_int("BROADSHEET_RESTORE_MAX_FILES", 20_000)
 
