@@ -13,27 +13,18 @@ from urllib.parse import urlsplit
 from django.db.models import F, Min, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
-from django_tasks.base import Task
 
 from broadsheet.core.fetch import FetchFailed, FetchRefused
 from broadsheet.federation import actors, remote, signatures
 from broadsheet.federation.documents import CONTENT_TYPE
 from broadsheet.federation.models import Block, Follower, Instance, LocalActor, RemoteActor
+from broadsheet.worker.schedule import enqueue_at
 
 PER_SECOND = 20  # deliveries started per second of a fan-out: a big post trickles out
 BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 480, 1440)]  # then dropped
 DEAD_AFTER = 10  # failed deliveries in a row, over at least DEAD_SPAN, and a server is dead
 DEAD_SPAN = dt.timedelta(days=2)
 REFUSED = 418  # what `post_signed` says of an inbox the guarded fetcher will not reach
-
-
-def enqueue_at(task: Task, when: dt.datetime, *args: object) -> None:
-    """Queue `task` to run at `when`. A backend that cannot defer (the tests' immediate one)
-    runs it now, or not at all when `when` lies ahead."""
-    if task.get_backend().supports_defer:
-        task.using(run_after=when).enqueue(*args)
-    elif when <= timezone.now():
-        task.enqueue(*args)
 
 
 def encode(activity: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from broadsheet.comments.models import Comment
 from broadsheet.federation import actors, delivery, documents
 from broadsheet.federation.models import Announced, LocalActor, RemoteActor, RemoteReply
 from broadsheet.posts.models import Post
+from broadsheet.worker.schedule import enqueue_at
 
 NEWS_FOR = dt.timedelta(days=2)
 
@@ -30,7 +31,7 @@ def post_published(post_id: int) -> None:
 
     when = Post.objects.filter(pk=post_id).values_list("published_at", flat=True).first()
     if when is not None:
-        delivery.enqueue_at(tasks.announce_post, max(when, timezone.now()), post_id)
+        enqueue_at(tasks.announce_post, max(when, timezone.now()), post_id)
 
 
 def post_withdrawn(post_id: int) -> None:

@@ -22,6 +22,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
 from broadsheet.subscribers import mailing, sending
 from broadsheet.subscribers.models import Send, Subscriber
+from broadsheet.worker.schedule import enqueue_at
 
 WEEK = dt.timedelta(days=7)
 # A digest reaches back at most this far, however long the chain was broken: older posts
@@ -65,7 +66,7 @@ def ensure_scheduled(now: dt.datetime | None = None) -> None:
 
     waiting = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
     if not waiting.exists():
-        sending.enqueue_at(tasks.weekly_digest, next_monday(now or timezone.now()))
+        enqueue_at(tasks.weekly_digest, next_monday(now or timezone.now()))
 
 
 def run_weekly(now: dt.datetime | None = None) -> int:

@@ -28,11 +28,11 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tasks.base import Task
 
 from broadsheet.posts.models import Post
 from broadsheet.subscribers import mailing
 from broadsheet.subscribers.models import Delivery, Send, Subscriber
+from broadsheet.worker.schedule import enqueue_at
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -46,15 +46,6 @@ STALE = dt.timedelta(minutes=10)  # a delivery "sending" this long: its worker d
 NEWS_FOR = dt.timedelta(days=2)
 RETRY_AFTER = dt.timedelta(minutes=5)  # the SMTP server said "later"
 MIN_GAP = 0.001  # seconds between mails below which pacing sleeps no more (a test's rate)
-
-
-def enqueue_at(task: Task, when: dt.datetime, *args: object) -> None:
-    """Queue `task` to run at `when`. A backend that cannot defer (the tests' immediate one)
-    runs it now, or not at all when `when` lies ahead."""
-    if task.get_backend().supports_defer:
-        task.using(run_after=when).enqueue(*args)
-    elif when <= timezone.now():
-        task.enqueue(*args)
 
 
 def post_published(post_id: int) -> None:

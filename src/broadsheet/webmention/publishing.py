@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from broadsheet.blogs import hosts
 from broadsheet.posts.models import Post
 from broadsheet.webmention import tasks
 from broadsheet.webmention.models import Sent
 from broadsheet.webmention.sending import targets
+from broadsheet.worker.schedule import enqueue_at
 
 
 def post_published(post_id: int) -> None:
@@ -17,11 +16,7 @@ def post_published(post_id: int) -> None:
     post = Post.objects.filter(pk=post_id).select_related("blog").first()
     if post is None or post.published_at is None or not _has_work(post):
         return
-    task = tasks.send_for_post
-    if post.published_at <= timezone.now():
-        task.enqueue(post_id)
-    elif task.get_backend().supports_defer:
-        task.using(run_after=post.published_at).enqueue(post_id)
+    enqueue_at(tasks.send_for_post, post.published_at, post_id)
 
 
 def _has_work(post: Post) -> bool:
