@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "newsletter"))
-from send import free_port, read_wrk, start_wrk, wrk
+from send import free_port, read_wrk, shell, start_wrk, wait_http, wrk
 
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
@@ -96,32 +96,11 @@ def environment(data: Path) -> dict[str, str]:
     return env
 
 
-def shell(env: dict[str, str], code: str) -> str:
-    done = subprocess.run(
-        [*BROADSHEET, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout.strip().splitlines()[-1]
-
-
 def shell_all(env: dict[str, str], code: str) -> str:
     done = subprocess.run(
         [*BROADSHEET, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
     )
     return done.stdout.strip()
-
-
-def wait_http(url: str, limit: float = 180) -> None:
-    """Until the web server answers (a busy shared machine takes its time to start granian)."""
-    import urllib.request
-
-    ends = time.monotonic() + limit
-    while time.monotonic() < ends:
-        try:
-            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - loopback
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} never answered")
 
 
 def wait_for(counter: Path, expected: int, limit: float = 600) -> None:

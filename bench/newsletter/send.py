@@ -164,18 +164,18 @@ def milliseconds(text: str) -> float:
     return number * {"us": 0.001, "ms": 1.0, "s": 1000.0}[re.sub(r"^[0-9.]+", "", text)]
 
 
-def wait_http(url: str) -> None:
+def wait_http(url: str, limit: float = 180) -> None:
+    """Until the web server answers (a busy shared machine takes its time to start granian)."""
     import urllib.request
 
-    last: Exception | None = None
-    for _ in range(150):
+    ends = time.monotonic() + limit
+    while time.monotonic() < ends:
         try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - loopback
+            urllib.request.urlopen(url, timeout=5)  # noqa: S310 - loopback
             return
-        except OSError as error:
-            last = error
-            time.sleep(0.2)
-    raise SystemExit(f"{url} never answered: {last}")
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} never answered")
 
 
 def main() -> None:
