@@ -83,5 +83,27 @@ def test_personal_and_writing_requests_bypass(change: dict[str, str]) -> None:
     assert for_request(environ(**change)) is None
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"REQUEST_METHOD": "POST"},
+        {"HTTP_COOKIE": "sessionid=abc"},
+        {"HTTP_AUTHORIZATION": "Bearer abc"},
+        {"HTTP_ACCEPT": "application/activity+json"},
+    ],
+)
+def test_an_address_read_many_times_still_bypasses_for_a_member(change: dict[str, str]) -> None:
+    # The key of an address is remembered after the first reader; the second visitor, a
+    # signed-in member or a fediverse server at the same address, must still bypass.
+    assert for_request(environ()) is not None
+    assert for_request(environ(**change)) is None
+
+
+def test_a_changed_session_cookie_name_is_read_again(settings: Any) -> None:
+    assert for_request(environ(HTTP_COOKIE="notes_session=abc")) is not None
+    settings.SESSION_COOKIE_NAME = "notes_session"
+    assert for_request(environ(HTTP_COOKIE="notes_session=abc")) is None
+
+
 def test_cookies_other_than_the_session_do_not_bypass() -> None:
     assert for_request(environ(HTTP_COOKIE="csrftoken=x; theme=dark")) is not None

@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 # The studio and the admin are per-user; /comments/ takes posts and hands out per-reader
 # tokens; /static/ and /media/ are files with their own (long-lived) cache headers.
@@ -36,16 +39,75 @@ class RequestKey:
 
 
 def for_request(environ: dict[str, object]) -> RequestKey | None:
-    """The request's key, or None when the cache must not answer it."""
-    if environ.get("REQUEST_METHOD") not in SAFE_METHODS:
+    """The request's key, or None when the cache must not answer it.
+
+    Every hot page asks, so the key is remembered by the raw fields it is formed from: a
+    repeated address costs a tuple and a dictionary lookup instead of decoding, sorting and
+    hashing (bench/RESULTS.md, "Issue 20, part 1"). The per-reader checks run every time."""
+    get = environ.get
+    if get("REQUEST_METHOD") not in SAFE_METHODS or _personal(environ) or _wants_data(environ):
         return None
+    fields = (
+        get("SCRIPT_NAME", ""),
+        get("PATH_INFO", ""),
+        get("QUERY_STRING", ""),
+        get("HTTP_HOST"),
+        get("SERVER_NAME"),
+        get("SERVER_PORT"),
+        get("wsgi.url_scheme"),
+        get(_conf().proxy_name) if _conf().proxy_name else None,
+    )
+    try:
+        return _remembered[fields]
+    except KeyError:
+        pass
+    if len(_remembered) >= MAX_REMEMBERED:
+        _remembered.clear()  # a crawler walking every address cannot grow it for ever
+    found = _remembered[fields] = _form_key(environ)
+    return found
+
+
+def _form_key(environ: dict[str, object]) -> RequestKey | None:
     path = request_path(environ)
-    if path.startswith(BYPASS_PREFIXES) or _personal(environ) or _wants_data(environ):
+    if path.startswith(BYPASS_PREFIXES):
         return None
     query = normal_query(str(environ.get("QUERY_STRING", "")))
     raw = f"{scheme(environ)}://{host(environ)}{path}?{query}"
     digest = hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=20)
     return RequestKey(key=f"page:{FORMAT}:{digest.hexdigest()}", query=query)
+
+
+_remembered: dict[tuple[object, ...], RequestKey | None] = {}
+MAX_REMEMBERED = 10_000
+
+
+class _Conf(NamedTuple):
+    """The settings a hit reads, read once: Django's settings object costs a lookup through
+    its lazy wrapper on every access."""
+
+    session_mark: str
+    proxy_name: str
+    proxy_header: tuple[str, str] | None
+
+
+_conf_now: _Conf | None = None
+
+
+def _conf() -> _Conf:
+    global _conf_now
+    if _conf_now is None:
+        header = settings.SECURE_PROXY_SSL_HEADER
+        name = header[0] if header else ""
+        _conf_now = _Conf(f"{settings.SESSION_COOKIE_NAME}=", name, header or None)
+    return _conf_now
+
+
+@receiver(setting_changed)
+def _forget(**_: object) -> None:
+    """Tests change settings while the process runs: read them again, form keys again."""
+    global _conf_now
+    _conf_now = None
+    _remembered.clear()
 
 
 def request_path(environ: dict[str, object]) -> str:
@@ -60,7 +122,7 @@ def _personal(environ: dict[str, object]) -> bool:
     if "HTTP_AUTHORIZATION" in environ:
         return True
     cookies = str(environ.get("HTTP_COOKIE", ""))
-    return bool(cookies) and f"{settings.SESSION_COOKIE_NAME}=" in cookies
+    return bool(cookies) and _conf().session_mark in cookies
 
 
 def _wants_data(environ: dict[str, object]) -> bool:
@@ -93,7 +155,7 @@ def _mobile_switch(name: str, value: str) -> bool:
 
 def scheme(environ: dict[str, object]) -> str:
     """The scheme as Django will see it (SECURE_PROXY_SSL_HEADER behind a proxy)."""
-    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    proxy_header = _conf().proxy_header
     if proxy_header:
         name, secure_value = proxy_header
         given = environ.get(name)

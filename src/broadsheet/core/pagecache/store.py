@@ -105,7 +105,7 @@ def fresh(key: str, now: float) -> Entry | None:
 
 
 def _fresh(key: str, now: float) -> Entry | None:
-    entry = local.get(key)
+    entry = local.entries.get(key)
     if entry is not None and now < entry.expires and _current(entry):
         return entry
     entry = shared().get(key)

@@ -78,9 +78,12 @@ class BoardVersions:
         self.fd, self.map, self.slots = -1, None, None
 
     def get(self, blog_id: int) -> int | None:
-        slots = self._slots(blog_id)
-        found = int(slots[blog_id]) if slots is not None else 0
-        return found or None
+        slots = self.slots  # every hit asks: the mapped file is looked at only when it must be
+        if slots is None or blog_id >= len(slots):
+            slots = self._slots(blog_id)
+            if slots is None:
+                return None
+        return int(slots[blog_id]) or None
 
     def set(self, blog_id: int, version: int) -> None:
         with self._writing(blog_id):
