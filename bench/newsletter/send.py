@@ -1,5 +1,5 @@
 """Benchmark: a newsletter to N subscribers through a loopback SMTP server, with the web's
-latency measured by wrk while the task worker sends.
+latency measured by wrk (or by hey at a fixed pace, `--load-rate`) while the task worker sends.
 
     /work/main/.venv/bin/python bench/newsletter/send.py [--subscribers 5000] [--seconds 20]
 
@@ -9,7 +9,9 @@ with wrk (50 connections) twice: on an idle machine, then while `broadsheet work
 the post to everyone. Reports the send's time and mails a second, the worker's peak memory
 (its maximum resident set), the p50/p99 of both wrk runs, and checks that the sink got every
 mail exactly once; with `--windows`, also the send's time without the stopped halves, and
-the load average before and after.
+the load average before and after. `--load-rate N` loads the web with `hey` (Debian's `hey`
+package) at N requests a second instead of wrk's maximum: what a reader waits at a steady
+pace, rather than how the send shares cores that wrk keeps full.
 """
 
 from __future__ import annotations
@@ -91,8 +93,20 @@ def shell(env: dict[str, str], code: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+# Requests a second for `hey` to send at a fixed pace, or 0 for wrk's saturating load.
+FIXED_RATE = 0
+HEY_WORKERS = 20
+
+
 def start_wrk(url: str, seconds: int) -> subprocess.Popen[str]:
-    argv = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--latency", url]
+    """The web's load for `seconds`: wrk as fast as the machine goes, or, with --load-rate,
+    hey at a fixed pace, well under what the web can do. A saturating load measures how a
+    send shares the cores; a fixed pace measures what a reader waits while it does."""
+    if FIXED_RATE:
+        per_worker = f"{FIXED_RATE / HEY_WORKERS:g}"
+        argv = ["hey", "-z", f"{seconds}s", "-c", str(HEY_WORKERS), "-q", per_worker, url]
+    else:
+        argv = ["wrk", "-t2", "-c50", f"-d{seconds}s", "--latency", url]
     return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
 
 
@@ -101,10 +115,24 @@ def wrk(url: str, seconds: int) -> dict[str, str]:
 
 
 def read_wrk(out: str) -> dict[str, str]:
+    if FIXED_RATE:
+        return read_hey(out)
     found = {key: re.search(rf"^\s+{key}%\s+(\S+)", out, re.M) for key in ("50", "99")}
     rate = re.search(r"Requests/sec:\s+(\S+)", out)
     result = {f"p{k}": m.group(1) if m else "?" for k, m in found.items()}
     result["req/s"] = rate.group(1) if rate else "?"
+    return result
+
+
+def read_hey(out: str) -> dict[str, str]:
+    """hey's summary, in wrk's units ("1.52ms"), and whether every answer was a 200."""
+    found = {key: re.search(rf"^\s+{key}% in (\S+) secs", out, re.M) for key in ("50", "99")}
+    result = {f"p{k}": f"{float(m.group(1)) * 1000:.2f}ms" if m else "?" for k, m in found.items()}
+    rate = re.search(r"Requests/sec:\s+(\S+)", out)
+    result["req/s"] = rate.group(1) if rate else "?"
+    codes = re.findall(r"^\s+\[(\d+)\]\s+\d+ responses", out, re.M)
+    if codes != ["200"]:
+        raise SystemExit(f"hey saw answers other than 200: {codes}\n{out}")
     return result
 
 
@@ -196,7 +224,15 @@ def main() -> None:
     parser.add_argument(
         "--windows", type=int, default=0, help="pairs of 10 s wrk runs, worker stopped/sending"
     )
+    parser.add_argument(
+        "--load-rate",
+        type=int,
+        default=0,
+        help="load the web with hey at this many requests a second instead of wrk's maximum",
+    )
     options = parser.parse_args()
+    global FIXED_RATE
+    FIXED_RATE = options.load_rate
     data = Path(tempfile.mkdtemp(prefix="bench-newsletter-"))
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     smtp_port, web_port = free_port(), free_port()
