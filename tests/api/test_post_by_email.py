@@ -9,6 +9,7 @@ import smtplib
 import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +112,26 @@ def test_a_body_past_the_size_bound_is_refused_with_the_reason(
         send(smtp, mail)
     assert refused.value.smtp_code == 550 and b"at most 1,000 bytes" in refused.value.smtp_error
     assert not Post.objects.exists() and not UploadedImage.objects.exists()
+
+
+def test_a_text_that_fits_until_its_images_are_added_keeps_no_image(
+    smtp: int, box: PostByEmail, author: Any, settings: Any
+) -> None:
+    # The text alone fits; the line each stored image adds takes it past the bound. The
+    # mail is refused, and the images already stored are not left behind in media.
+    settings.MAX_POST_BYTES = 200
+    mail = message("ada@example.com", box.address, html="<p>" + "x" * 180 + "</p>")
+    mail.add_attachment(png(), maintype="image", subtype="png", filename="leeks.png")
+    before = files_in(settings.MEDIA_ROOT)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        send(smtp, mail)
+    assert refused.value.smtp_code == 550 and b"at most 200 bytes" in refused.value.smtp_error
+    assert not Post.objects.exists() and not UploadedImage.objects.exists()
+    assert files_in(settings.MEDIA_ROOT) == before
+
+
+def files_in(folder: str) -> set[Path]:
+    return {path for path in Path(folder).rglob("*") if path.is_file()}
 
 
 def test_an_unknown_or_rotated_address_is_refused_at_once(

@@ -30,6 +30,7 @@ from broadsheet.blogs.access import NotAllowed
 from broadsheet.blogs.models import Membership, PostByEmail
 from broadsheet.blogs.quotas import OverQuota
 from broadsheet.media import actions as media
+from broadsheet.media.models import UploadedImage
 from broadsheet.posts import actions
 from broadsheet.posts.actions import Content, Intent
 from broadsheet.posts.models import Post, SourceFormat
@@ -114,17 +115,20 @@ def shown(src: str, kind: str) -> str:
     return f"\n\n![](<{src}>)"
 
 
-def post_from(member: Membership, box: PostByEmail, found: Mailed) -> Post:
-    """Store the images (each refused one left out), then write the post."""
+def post_from(
+    member: Membership, box: PostByEmail, found: Mailed, stored: list[UploadedImage]
+) -> Post:
+    """Store the images (each refused one left out, each kept one added to `stored`), then
+    write the post."""
     # The text first, so that a body past the bound stores no image; then with the images.
     source = within_bound(found.source)
     for name, data in found.images:
         try:
-            image = media.upload_image(member, io.BytesIO(data), name[:255], "")
+            stored.append(media.upload_image(member, io.BytesIO(data), name[:255], ""))
         except (ValidationError, OverQuota) as refused:
             log.info("post by email: attachment %r left out: %s", name[:100], refused)
             continue
-        source += shown(image.src, found.source_format)
+        source += shown(stored[-1].src, found.source_format)
     content = Content(
         title=found.title, source=within_bound(source), source_format=found.source_format
     )
@@ -148,11 +152,19 @@ def receive(raw: bytes, recipients: list[str]) -> list[Post]:
     boxes = list({box.pk: box for box in map(mailbox_for, recipients) if box is not None}.values())
     if not boxes:
         raise Refused("No such mailbox.")
+    stored: list[UploadedImage] = []
     try:
         with transaction.atomic():  # all of the blogs it was sent to, or none
-            return [post_from(sender_member(box, message), box, mailed(message)) for box in boxes]
-    except (NotAllowed, ValidationError, OverQuota) as refused:
-        raise Refused(f"The post was not made: {refused}") from None
+            return [
+                post_from(sender_member(box, message), box, mailed(message), stored)
+                for box in boxes
+            ]
+    except BaseException as failed:
+        # The images' records were rolled back with the transaction; their files were not.
+        media.discard_files(stored)
+        if isinstance(failed, NotAllowed | ValidationError | OverQuota):
+            raise Refused(f"The post was not made: {failed}") from None
+        raise
 
 
 def recipients_of(message: EmailMessage) -> list[str]:

@@ -71,6 +71,14 @@ def store_image(
     )
 
 
+def discard_files(images: list[UploadedImage]) -> None:
+    """Delete the stored widths of images whose records are being rolled back: files are not
+    part of the database's transaction, and nothing would ever point at them again."""
+    for image in images:
+        for variant in image.variants:
+            default_storage.delete(variant["name"])
+
+
 # Avatars are shown at 48 CSS pixels; twice that keeps them sharp on high-density screens.
 AVATAR_SIDE = 96
 
