@@ -25,7 +25,7 @@ from broadsheet.media.models import UploadedImage
 from broadsheet.portability.archive import Budget, open_member
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
-from broadsheet.portability.models import Redirect
+from broadsheet.portability.models import ImportedItem, Redirect
 from broadsheet.portability.paths import is_local_path
 from broadsheet.portability.restore import restore_backup
 from broadsheet.posts.models import Page, Post
@@ -567,6 +567,11 @@ def test_a_post_or_page_past_the_size_bound_is_skipped_with_what_points_at_it(
     long = make_post("Long", source="x" * 1001)
     make_comment(long, "A reply", parent=make_comment(long, "First"))
     Redirect.objects.create(blog=source, old_path="/?p=13", post=long)
+    # Where the long post came from: its import record goes with it, the kept post's stays.
+    for post, number in ((long, "13"), (source.posts.get(title="With a picture"), "12")):
+        ImportedItem.objects.create(
+            blog=source, source="wordpress", external_id=number, kind="post", object_id=post.pk
+        )
     Page.objects.create(blog=source, title="Long page", slug="long", source="é" * 501)
     Blog.objects.filter(pk=source.pk).update(featured_post=long)
 
@@ -580,4 +585,26 @@ def test_a_post_or_page_past_the_size_bound_is_skipped_with_what_points_at_it(
     lines = "\n".join(report.lines())
     assert "skipped 2 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in lines
     assert "skipped 2 comments on posts too long to import" in lines
-    assert "skipped 1 old addresses and import records of posts and pages too long" in lines
+    assert "skipped 2 old addresses and import records of posts and pages too long" in lines
+    kept = ImportedItem.objects.get(blog=target)
+    assert kept.external_id == "12" and kept.object_id == target.posts.get().pk
+
+
+def test_a_body_is_measured_with_its_media_addresses_as_restored(
+    source: Blog, restorer: User, tmp_path: Path, settings: Any
+) -> None:
+    # A hand-made backup names its files shortly; restored, they get the studio's long
+    # names, and the post's body grows with them: measured as stored, it is past the bound.
+    archive = archive_of(source)
+    post = next(row for row in archive["posts.jsonl"] if "/media/" in row["source"])
+    for number, old in enumerate(archive["data.json"]["media"]):
+        short = f"i{number}.png"
+        archive[f"media/{short}"] = archive.pop(f"media/{old}")
+        post["source"] = post["source"].replace(f"/media/{old}", f"/media/{short}")
+    archive["data.json"]["media"] = [f"i{n}.png" for n in range(len(archive["data.json"]["media"]))]
+    settings.MAX_POST_BYTES = len(post["source"].encode())
+
+    report = restore(archive, tmp_path, restorer)
+
+    assert not Post.objects.filter(blog__slug="target", title=post["title"]).exists()
+    assert "skipped 1 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in report.lines()

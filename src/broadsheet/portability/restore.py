@@ -293,8 +293,7 @@ class _Restorer:
         load_fields(page, row)
         _refuse_address(f"Page {row['id']}", page.slug, page_slug_problem(page.slug))
         _check_fields(page, f"Page {row['id']}", ("status", "source_format"))
-        page.source = self.media.rewrite(page.source)
-        render_into(page)
+        render_into(page)  # its source's media addresses were rewritten by `fits`
         return page
 
     def restore_posts(self, blog: Blog, labels: Labels) -> None:
@@ -310,8 +309,13 @@ class _Restorer:
         """False, counted in the report, for a body past the bound: skipped, as the Blogger
         and WordPress imports skip one, and as the editor would refuse it."""
         source = row.get("source")
-        if not isinstance(source, str) or body_problem(source) is None:
+        if not isinstance(source, str):
             return True  # a source that is no text is the fields check's to refuse
+        # Measured as it will be stored: the media addresses it shows, pointed at the new
+        # files, may be longer than the archive's.
+        row["source"] = self.media.rewrite(source)
+        if body_problem(row["source"]) is None:
+            return True
         self.too_long[kind].add(row["id"])
         self.report.skipped[TOO_LONG] += 1
         return False
@@ -323,8 +327,7 @@ class _Restorer:
         _check_fields(post, f"Post {row['id']}", ("status", "source_format"))
         if not self.scope.site:
             post.author_name = post.author_name or self.names.get(row["author"], "")
-        post.source = self.media.rewrite(post.source)
-        render_into(post)
+        render_into(post)  # its source's media addresses were rewritten by `fits`
         return post
 
     def restore_comments(self) -> None:
