@@ -1,6 +1,6 @@
 """The hot path: decide from the headers alone whether a page that went out may be a human
-read, and if so append one line to the spool. No query, no parsing of the user agent (the
-worker does that, `classify`), nothing stored about the reader's address.
+read, and if so count it for the spool (written within a second). No query, no parsing of
+the user agent (the worker does that, `classify`), nothing stored about the reader's address.
 
 Not counted here: anything but GET (HEAD is a checker's), paths that are not the home page,
 a post or a static page, prefetches and prerenders (`Sec-Purpose`, `Purpose`, `X-Moz`, a
@@ -50,17 +50,29 @@ def record(environ: WSGIEnvironment, blog_id: int, now: float) -> None:
     ):
         return
     referer, host, agent = get("HTTP_REFERER", ""), get("HTTP_HOST", ""), get("HTTP_USER_AGENT", "")
-    line = f"{int(now)}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
-    # A tab, newline or any other control character is not printable: nearly every line
-    # passes these three scans, and only the rest are cut and cleaned field by field.
-    if len(line) > MAX_FIELD or not (
+    if len(referer) + len(host) + len(agent) > MAX_FIELD:
+        # Held for up to a second before it is written: never more than a line's worth.
+        referer, host, agent = referer[:MAX_FIELD], host[:MAX_FIELD], agent[:MAX_FIELD]
+    # Counted, not formatted: the line is written once per distinct view and second.
+    _add((int(now), blog_id, path, referer, host, agent), now)
+
+
+def line(view: spool.View) -> str:
+    """A view's line in the spool (`fold` reads it): time, blog, path, referrer, host, agent.
+
+    A tab, newline or any other control character is not printable: nearly every line
+    passes these three scans, and only the rest are cut and cleaned field by field."""
+    when, blog_id, path, referer, host, agent = view
+    text = f"{when}\t{blog_id}\t{path}\t{referer}\t{host}\t{agent}\n"
+    if len(text) > MAX_FIELD or not (
         referer.isprintable() and host.isprintable() and agent.isprintable()
     ):
-        line = _careful(environ, blog_id, now, path) + "\n"
-    _append(line)
+        fields = map(_clean, (path, referer, host, agent))
+        text = "\t".join((str(when), str(blog_id), *fields)) + "\n"
+    return text
 
 
-_append = spool.append
+_add = spool.buffer(line).add
 _read_paths: dict[str, bool] = {}
 MAX_REMEMBERED = 10_000
 
@@ -81,12 +93,6 @@ def _prefetch(environ: WSGIEnvironment) -> bool:
     if any(word in purpose.lower() for word in PREFETCH):
         return True
     return str(environ.get("HTTP_X_MOZ", "")).lower() == "prefetch"
-
-
-def _careful(environ: WSGIEnvironment, blog_id: int, now: float, path: str) -> str:
-    referer = _clean(environ.get("HTTP_REFERER", ""))
-    host, agent = _clean(environ.get("HTTP_HOST", "")), _clean(environ.get("HTTP_USER_AGENT", ""))
-    return f"{int(now)}\t{blog_id}\t{_clean(path)}\t{referer}\t{host}\t{agent}"
 
 
 def _clean(value: str) -> str:

@@ -8,7 +8,7 @@ committed. Many machines (`REDIS_URL`): one Redis list; the worker claims it by 
 the next view starts a new list. Either way no append waits for the worker, and none is lost
 to it.
 
-Views are gathered in memory and written once a second (`Buffer`), with one `os.write` on an
+Views are counted in memory and written once a second (`Buffer`), with one `os.write` on an
 `O_APPEND` descriptor or one `RPUSH`: lines from threads of one process never interleave.
 """
 
@@ -19,8 +19,7 @@ import os
 import secrets
 import threading
 import time
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,34 +63,45 @@ class FileSpool:
             os.close(old)
 
 
+# A view as the recorder saw it: second, blog id, path, referrer, host, user agent.
+View = tuple[int, int, str, str, str, str]
+
+
 class Buffer:
-    """Lines gathered in memory and written out at most a second later, in one write.
+    """Views counted in memory and written out at most a second later, in one write.
 
     A system call per view cost a third of a cached page's throughput on the benchmark
-    machine (bench/RESULTS.md, "Stats"); a list append costs nothing. The first view after a
-    second has passed writes the batch, and a daemon thread does it when views stop coming,
-    as does the process's exit. A process killed outright loses its last second of views.
-    `deque` appends and pops are atomic, so request threads never wait on the writer.
+    machine (bench/RESULTS.md, "Stats"). Views are counted, not formatted: a hot page read by
+    many people in one second is one dictionary entry counted up, and each distinct view is
+    written as its line (`line`, the recorder's) once per second, repeated as often as it
+    was seen. The first view after a second has passed writes the batch, and a daemon thread
+    does it when views stop coming, as does the process's exit. A process killed outright
+    loses its last second of views.
     """
 
-    def __init__(self) -> None:
-        self.lines: deque[str] = deque()
+    def __init__(self, line: Callable[[View], str]) -> None:
+        self.line = line
+        self.views: dict[View, int] = {}
         self.lock = threading.Lock()
-        self.due = 0.0
+        self.due = 0.0  # Unix time
         self.flusher: int | None = None  # the pid whose thread is running
 
-    def append(self, line: str) -> None:
-        self.lines.append(line)
-        if time.monotonic() >= self.due:
+    def add(self, view: View, now: float) -> None:
+        """Count `view`, seen at Unix time `now`."""
+        with self.lock:
+            views = self.views
+            views[view] = views.get(view, 0) + 1
+        if now >= self.due:
             self.flush()
 
     def flush(self) -> None:
         """Write what is waiting (tests call it instead of waiting for the second)."""
         with self.lock:
-            self.due = time.monotonic() + FLUSH_SECONDS
-            batch = []
-            while self.lines:
-                batch.append(self.lines.popleft())
+            self.due = time.time() + FLUSH_SECONDS
+            views, self.views = self.views, {}
+            batch: list[str] = []
+            for view, seen in views.items():
+                batch += [self.line(view)] * seen
             if batch:
                 _sink(batch)
             if self.flusher != os.getpid():
@@ -101,15 +111,24 @@ class Buffer:
     def _keep_flushing(self) -> None:
         while True:
             time.sleep(FLUSH_SECONDS)
-            if self.lines:
+            if self.views:
                 self.flush()
 
 
 FLUSH_SECONDS = 1.0
 _file = FileSpool()
-_buffer = Buffer()
+_buffer: Buffer | None = None
 _redis: Any = None
-atexit.register(lambda: _buffer.flush())
+
+
+def buffer(line: Callable[[View], str]) -> Buffer:
+    """This process's buffer, writing each view as `line` makes it (the recorder's format:
+    the spool keeps lines, and knows nothing of what they say)."""
+    global _buffer
+    if _buffer is None:
+        _buffer = Buffer(line)
+        atexit.register(_buffer.flush)
+    return _buffer
 
 
 def redis_client() -> Any:
@@ -121,13 +140,9 @@ def redis_client() -> Any:
     return _redis
 
 
-# Keep one view's line for the worker (written out within a second): the buffer's own method,
-# one call less on every hot page.
-append = _buffer.append
-
-
 def flush() -> None:
-    _buffer.flush()
+    if _buffer is not None:
+        _buffer.flush()
 
 
 def _sink(batch: list[str]) -> None:
