@@ -335,6 +335,21 @@ def fetch(port: int, path: str) -> bytes:
         return body
 
 
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by the server listening on `port`: every process of the
+    session whose command line names the port (serve, granian and its workers)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                table[entry.name] = (int(fields[3]), int(fields[11]) + int(fields[12]), argv)
+    sessions = {sid for sid, _, argv in table.values() if str(port).encode() in argv}
+    ticks = sum(cpu for sid, cpu, _ in table.values() if sid in sessions)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     """wrk against `broadsheet serve` and against nginx's static copy, page by page."""
     work = folder / "run"

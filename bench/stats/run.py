@@ -13,7 +13,6 @@ Uses bench/run.py's data sets and helpers; writes bench/var/stats-<time>.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
@@ -53,21 +52,6 @@ def wrk(port: int, path: str, duration: int, connections: int) -> bench.Load:
     return bench.Load(rps, bench._latency(out, "50%"), bench._latency(out, "99%"), 0)
 
 
-def server_cpu(port: int) -> float:
-    """CPU seconds used so far by the server listening on `port`: every process of the
-    session whose command line names the port (serve, granian and its workers)."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                argv = (entry / "cmdline").read_bytes().split(b"\0")
-                table[entry.name] = (int(fields[3]), int(fields[11]) + int(fields[12]), argv)
-    sessions = {sid for sid, _, argv in table.values() if str(port).encode() in argv}
-    ticks = sum(cpu for sid, cpu, _ in table.values() if sid in sessions)
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def hot_page(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     path = bench.pages(folder)["post (100 comments)"]
     runs: dict[str, list[bench.Load]] = {"on": [], "off": []}
@@ -79,10 +63,10 @@ def hot_page(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             argv = bench.server_commands(port)["broadsheet serve"]
             with bench.running(argv, env, port, folder / f"serve-{state}.log"):
                 bench.fetch(port, path)  # the miss that fills the cache
-                before = server_cpu(port)
+                before = bench.server_cpu(port)
                 runs[state].append(wrk(port, path, args.duration, args.connections))
                 served = runs[state][-1].rps * args.duration
-                cpu[state].append((server_cpu(port) - before) / served * 1e6)
+                cpu[state].append((bench.server_cpu(port) - before) / served * 1e6)
     summary: dict[str, Any] = {
         state: {
             "rps": statistics.median(load.rps for load in loads),
