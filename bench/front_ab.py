@@ -103,7 +103,8 @@ def report(results: dict[str, dict[str, list]]) -> str:
             p99 = statistics.median(load.p99_ms for load, _ in runs)
             # nginx's processes do not name the port: its CPU is not measured.
             cpu = "—" if name == "nginx" else f"{statistics.median(us for _, us in runs):.1f}"
-            lines.append(f"| {page} | {name} | {rps:,.0f} | {p99:.2f} | {cpu} | {rps / nginx:.2f} |")
+            ratio = rps / nginx
+            lines.append(f"| {page} | {name} | {rps:,.0f} | {p99:.2f} | {cpu} | {ratio:.2f} |")
     return "\n".join(lines)
 
 
