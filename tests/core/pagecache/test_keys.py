@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from broadsheet.core.pagecache import keys
 from broadsheet.core.pagecache.keys import for_request, normal_query
 
 
@@ -107,3 +108,10 @@ def test_a_changed_session_cookie_name_is_read_again(settings: Any) -> None:
 
 def test_cookies_other_than_the_session_do_not_bypass() -> None:
     assert for_request(environ(HTTP_COOKIE="csrftoken=x; theme=dark")) is not None
+
+
+def test_a_long_address_is_keyed_every_time_but_not_remembered() -> None:
+    long = environ(QUERY_STRING="q=" + "x" * 5000)
+    first, again = for_request(long), for_request(long)
+    assert first is not None and first == again
+    assert all(len(str(field)) < 5000 for fields in keys._remembered for field in fields)
