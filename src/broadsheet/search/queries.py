@@ -94,9 +94,15 @@ def search(
     if not terms or limit < 1 or offset > MAX_OFFSET:
         return Results([], False, by_date)
     found, by_date = _find(Post.objects.public(blog, now), terms, by_date, offset, limit + 1)
-    hits = [Hit(post, snippet_html(raw)) for post, raw in found[:limit]]
+    # Checked again post by post: on SQLite the page's posts are read by id (`_by_id`).
+    shown = [(post, raw) for post, raw in found[:limit] if _visible(post, blog, now)]
+    hits = [Hit(post, snippet_html(raw)) for post, raw in shown]
     prefetch_related_objects([hit.post for hit in hits], "labels")
     return Results(hits, len(found) > limit, by_date)
+
+
+def _visible(post: Post, blog: Blog, now: dt.datetime) -> bool:
+    return post.blog_id == blog.pk and post.is_public(now)
 
 
 def query_terms(query: str) -> list[str]:
@@ -202,8 +208,15 @@ def _sqlite_find(
     match = fts5_query(terms)
     broad = _sqlite_matches(public.db, match) > BROAD_MATCHES
     rows = _sqlite_page(public, match, by_date, offset, count, broad=broad)
-    posts = public.in_bulk([pk for pk, _ in rows])
+    posts = _by_id(public, [pk for pk, _ in rows])
     return [(posts[pk], raw) for pk, raw in rows if pk in posts], by_date or broad
+
+
+def _by_id(public: QuerySet[Post], ids: list[int]) -> dict[int, Post]:
+    """The page's posts by primary key. Asked through `public`, SQLite walks the blog's date
+    index over every post to find the page's few ids (40 ms at 100,000 posts). The ids come
+    from the public posts in the page's own query, and `search` checks each post again."""
+    return Post.objects.using(public.db).select_related("author__profile").in_bulk(ids)
 
 
 def _sqlite_matches(db: str, match: str) -> int:
