@@ -139,7 +139,7 @@ def cold_child(folder: Path, repeat: int) -> None:
     them) but no post changed, so the sidebar is drawn again from the same data, as after an
     edit that moves no count. "after a new post": a post with a label published before each
     render, so the archive's month, a label's count and the featured post all move; the posts
-    are deleted again at the end."""
+    are deleted again after each page."""
     import django
 
     django.setup()
@@ -151,12 +151,12 @@ def cold_child(folder: Path, repeat: int) -> None:
     client = Client()
     writes = {"miss": None, "after a post write": _bump, "after a new post": _new_post}
     medians: dict[str, dict[str, float]] = {kind: {} for kind in writes}
-    try:
-        for name, path in pages(folder).items():
+    for name, path in pages(folder).items():
+        try:
             for kind, write in writes.items():
                 medians[kind][name] = _median_render(client, path, repeat, blog, write)
-    finally:
-        _delete_new_posts(blog)
+        finally:  # each page starts from the generated data, as before this kind
+            _delete_new_posts(blog)
     json.dump(medians, sys.stdout)
 
 
