@@ -165,7 +165,8 @@ else:
             "LOCATION": "broadsheet_cache",  # made by the migration blogs 0004
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, but culled on one write in 64 (core/pagecache/filecache.py).
+            "BACKEND": "broadsheet.core.pagecache.filecache.FileCache",
             "LOCATION": str(DATA_DIR / "cache" / "pages"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },

@@ -53,7 +53,7 @@ def probe(tmp_path: Path, **variables: str) -> dict[str, object]:
 
 def test_by_default_pages_are_shared_through_files_and_media_is_on_disk(tmp_path: Path) -> None:
     found = probe(tmp_path)
-    assert found["caches"] == {"default": "DatabaseCache", "pages": "FileBasedCache"}
+    assert found["caches"] == {"default": "DatabaseCache", "pages": "FileCache"}
     assert str(found["location"]).startswith(str(tmp_path))
     assert found["storage"] == "FileSystemStorage"
 

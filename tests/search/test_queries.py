@@ -298,7 +298,6 @@ def test_postgres_matches_on_the_stored_document_through_its_index(
         assert "to_tsvector" not in plan
 
 
-@on_sqlite
 def test_a_word_in_too_many_posts_comes_newest_first(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,7 +333,6 @@ def test_a_common_word_missing_from_the_newest_posts_is_still_found_in_order(
     assert (titles(found.hits), found.more) == (["New garden", "Old garden"], True)
 
 
-@on_sqlite
 def test_the_results_page_says_why_it_is_sorted_by_date(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch, client: Client
 ) -> None:

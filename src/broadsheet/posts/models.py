@@ -130,7 +130,9 @@ class PostQuerySet(models.QuerySet["Post"]):
     def featured(self, blog: Blog) -> Post | None:
         """The Featured Post gadget's post: the one the blog pinned while it is public, else
         the newest public post."""
-        public = self.public(blog)
+        # The gadget shows these only: a post's body and sources are most of its row.
+        shown = ("title", "snippet", "permalink", "published_at", "blog_id")
+        public = self.public(blog).select_related(None).only(*shown)
         if blog.featured_post_id is not None:
             pinned = public.filter(pk=blog.featured_post_id).first()
             if pinned is not None:

@@ -24,6 +24,7 @@ from broadsheet.core import markup
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import tallied
+from broadsheet.reader.drawn import blog_key, drawn
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.popular import popular_html
 
@@ -179,9 +180,30 @@ def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:
     kept = Piece(gadget.kind, dom_id(gadget), gadget.heading, options, gadget.title)
     if gadget.kind in LIVE:
         return kept
-    shown = {**context, **_shown(gadget.kind, options, context), "gadget": kept}
-    html = render_to_string(f"reader/gadgets/{gadget.kind}.html", shown)
-    return replace(kept, html=html)
+    inputs = (kept, _inputs(gadget.kind, context))
+
+    def draw() -> str:
+        shown = {**context, **_shown(gadget.kind, options, context), "gadget": kept}
+        return render_to_string(f"reader/gadgets/{gadget.kind}.html", shown)
+
+    return replace(kept, html=drawn(context["blog_key"], inputs, draw))
+
+
+def _inputs(kind: str, context: dict[str, Any]) -> object:
+    """The data a kind's gadget shows, as plain values (`reader.drawn`): beside its options
+    and the blog's settings, all that its HTML depends on."""
+    if kind == Kind.ARCHIVE:
+        return context["archive_years"]
+    if kind == Kind.LABELS:
+        return [(label.pk, label.name, label.n) for label in context["label_counts"]]
+    if kind == Kind.PAGES:
+        return [(page.pk, page.title, page.slug) for page in context["pages"]]
+    if kind == Kind.PROFILE:
+        return context["authors"]
+    if kind == Kind.FEATURED:
+        post = context["featured"]
+        return post and (post.pk, post.title, post.snippet, post.permalink, post.published_at)
+    return None
 
 
 def _shown(kind: str, options: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
@@ -258,7 +280,8 @@ def layout_html(blog: Blog, now: dt.datetime) -> dict[str, Any]:
 
     def render() -> dict[str, Any]:
         gadgets = gadgets_of(blog)
-        context = {"blog": blog, **gadget_data(blog, now, {g.kind for g in gadgets})}
+        context = {"blog": blog, "blog_key": blog_key(blog)}
+        context.update(gadget_data(blog, now, {g.kind for g in gadgets}))
         header = next((g.options for g in in_area(gadgets, Area.HEADER)), {})
         sidebar = [piece(g, context) for g in in_area(gadgets, Area.SIDEBAR)]
         footer = [piece(g, context) for g in in_area(gadgets, Area.FOOTER)]

@@ -71,6 +71,8 @@ def popular_html(
 def render(blog: Blog, now: dt.datetime, options: Mapping[str, Any] | None = None) -> SafeString:
     shown = {**DEFAULT_OPTIONS, "heading": "Popular Posts", **(options or {})}
     posts = popular(blog, now, shown["days"] or None, shown["count"])
+    if not posts:  # no post read yet: nothing to draw, and a template costs a millisecond
+        return mark_safe("")
     for post in posts:
         post.thumbnail = thumbnail(post) if shown["thumbnails"] else ""  # type: ignore[attr-defined]
     context = {"blog": blog, "posts": posts, "days": shown["days"], "options": shown}
