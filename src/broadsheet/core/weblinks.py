@@ -3,6 +3,7 @@ show; and HTML whose links must work away from the site (feeds, mail)."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -30,6 +31,23 @@ def absolute_html(html: str, base: str, *, srcset: bool = True) -> str:
     (mail: `src` is enough there)."""
     if not html.strip():
         return html
+    if len(html) <= MAX_REMEMBERED:
+        return _remembered(html, base, srcset)
+    return _absolute(html, base, srcset)
+
+
+# A feed shows the same newest posts to every reader whose request misses the page cache:
+# parsing and sanitising each again was a third of a feed's render. Only bodies of moderate
+# size are remembered, so the memory this holds stays a few megabytes.
+MAX_REMEMBERED = 40_000
+
+
+@functools.lru_cache(maxsize=256)
+def _remembered(html: str, base: str, srcset: bool) -> str:
+    return _absolute(html, base, srcset)
+
+
+def _absolute(html: str, base: str, srcset: bool) -> str:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for element in root.iter():
         for name in _URL_ATTRIBUTES:
