@@ -30,7 +30,7 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
-from broadsheet.publish import bulk, links, manifest, parallel, paths, search
+from broadsheet.publish import bulk, bulkfeeds, links, manifest, parallel, paths, search
 from broadsheet.publish.listings import Listing
 from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
@@ -109,6 +109,7 @@ class Run:
         self.renderer: Renderer = renderer_for(blog)
         self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
         self.lists = bulk.ListingPages(blog, self.renderer, now)
+        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now)
         self.firsts = {found.first: found for found in self.plan.listings.values()}
         self.report = Report()
         self.queue: list[tuple[str, Job]] = []
@@ -165,6 +166,7 @@ class Run:
     def render_batch(self, jobs: list[tuple[str, Job]]) -> None:
         """Render `jobs`, their post pages read together first (`bulk`)."""
         self.posts.load([address for address, _ in jobs])
+        self.feeds.load([address for address, _ in jobs])
         found = (self.listing_of(address, job) for address, job in jobs)
         self.lists.load([listing for listing in found if listing is not None])
         for address, job in jobs:
@@ -202,6 +204,7 @@ class Run:
         listing = self.listing_of(address, job)
         answer = (
             self.posts.render(address)
+            or self.feeds.render(address)
             or (listing and self.lists.render(job.path, listing, query))
             or self.renderer.get(job.path, query)
         )
