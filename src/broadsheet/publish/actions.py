@@ -53,6 +53,7 @@ class Report:
     removed: int = 0
     missing: list[str] = field(default_factory=list)  # linked addresses the site did not answer
     seconds: float = 0.0
+    until: float | None = None  # when the blog's next scheduled post goes up (a timestamp)
 
     def summary(self) -> str:
         return (
@@ -76,7 +77,8 @@ def export_static(
     now = timezone.now()
     header = manifest.peek(folder, blog.pk)
     if header is not None and up_to_date(header, blog, choices, now):
-        return Report(unchanged=header.files, seconds=time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return Report(unchanged=header.files, seconds=seconds, until=header.until)
     run = Run(blog, folder, choices, now)
     with one_connection():
         run.export(processes)
@@ -111,7 +113,7 @@ class Run:
         self.lists = bulk.ListingPages(blog, self.renderer, now)
         self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now)
         self.firsts = {found.first: found for found in self.plan.listings.values()}
-        self.report = Report()
+        self.report = Report(until=until)
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
 
