@@ -8,12 +8,13 @@ import datetime as dt
 import time_machine
 from django.test import Client
 
-from broadsheet.blogs.hosts import canonical_host
+from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
-from broadsheet.publish.bulkfeeds import NOT_A_VIEW, FeedFiles
-from broadsheet.publish.plan import FIXED
+from broadsheet.publish.bulkfeeds import FeedFiles
+from broadsheet.publish.links import Choices
+from broadsheet.publish.plan import FIXED, plan
 from broadsheet.publish.render import renderer_for
 from tests.conftest import NOON, MakeComment, MakePost
 
@@ -26,7 +27,10 @@ def sample(make_post: MakePost, make_comment: MakeComment) -> list[Post]:
     first = make_comment(talked, "First <b>frost</b> https://example.org", source_id="tag:x,1:c1")
     make_comment(talked, "Same here.", parent=first, created_at=NOON + dt.timedelta(hours=2))
     make_comment(talked, "Spam", status=Comment.Status.TRASH)
-    quiet = make_post("Rain", published_at=NOON + dt.timedelta(hours=1))
+    quiet = make_post(
+        "Rain", labels=("apple", "Weather"), published_at=NOON + dt.timedelta(hours=1)
+    )
+    make_post("Unsure", labels=("Drafts only",), status=Post.Status.DRAFT, published_at=None)
     hidden = make_post("Private thoughts", published_at=NOON + dt.timedelta(hours=2))
     make_comment(hidden, "Not for feeds.")
     hidden.comments_allowed, hidden.comments_hidden = False, True
@@ -35,7 +39,8 @@ def sample(make_post: MakePost, make_comment: MakeComment) -> list[Post]:
 
 
 def bulk_files(blog: Blog, addresses: list[str]) -> dict[str, bytes | None]:
-    files = FeedFiles(blog, renderer_for(blog), LATER)
+    found = plan(blog, Choices(origin(blog)), LATER)
+    files = FeedFiles(blog, renderer_for(blog), LATER, found.listings)
     files.load(addresses)
     answers = {address: files.render(address) for address in addresses}
     return {address: answer.body if answer else None for address, answer in answers.items()}
@@ -63,13 +68,14 @@ def test_hidden_comments_have_no_bulk_feed_and_are_left_to_the_view(
     assert Client(HTTP_HOST=canonical_host(blog)).get(address).status_code == 404
 
 
-def test_the_blogs_feeds_and_sitemaps_without_the_request_path_are_the_live_bytes(
+def test_the_blogs_feeds_sitemaps_and_404_without_the_request_path_are_the_live_bytes(
     blog: Blog, make_post: MakePost, make_comment: MakeComment
 ) -> None:
     sample(make_post, make_comment)
-    addresses = [address for address in FIXED if address not in NOT_A_VIEW]
+    addresses = list(FIXED)  # the 404 page too: the reader's themed one
     client = Client(HTTP_HOST=canonical_host(blog))
     with time_machine.travel(LATER, tick=False):
         live = {address: client.get(address).content for address in addresses}
         assert bulk_files(blog, addresses) == live
-    assert b"Frost" in live["/feeds/posts/default"] and b"Weather" in live["/sitemap-labels.xml"]
+    assert b"Frost" in live["/feeds/posts/default"] and b"/apple<" in live["/sitemap-labels.xml"]
+    assert b"Drafts" not in live["/sitemap-labels.xml"]

@@ -31,7 +31,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
 from broadsheet.publish import bulk, bulkfeeds, links, manifest, parallel, paths, search
-from broadsheet.publish.listings import Listing
+from broadsheet.publish.listings import Listing, Row
 from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
@@ -111,7 +111,7 @@ class Run:
         self.renderer: Renderer = renderer_for(blog)
         self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
         self.lists = bulk.ListingPages(blog, self.renderer, now)
-        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now)
+        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now, self.plan.listings)
         self.firsts = {found.first: found for found in self.plan.listings.values()}
         self.report = Report(until=until)
         self.queue: list[tuple[str, Job]] = []
@@ -169,8 +169,7 @@ class Run:
         """Render `jobs`, their post pages read together first (`bulk`)."""
         self.posts.load([address for address, _ in jobs])
         self.feeds.load([address for address, _ in jobs])
-        found = (self.listing_of(address, job) for address, job in jobs)
-        self.lists.load([listing for listing in found if listing is not None])
+        self.lists.load(row[0] for address, job in jobs for row in self.shown(address, job))
         for address, job in jobs:
             self.render(address, job)
 
@@ -245,6 +244,11 @@ class Run:
             return
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def shown(self, address: str, job: Job) -> list[Row]:
+        """The rows of the posts on the listing page `job` renders, if it renders one."""
+        listing = self.listing_of(address, job)
+        return listing.shown(job.page, self.blog.posts_per_page) if listing else []
 
     def listing_of(self, address: str, job: Job) -> Listing | None:
         """The listing whose page `job` renders, if it renders one."""

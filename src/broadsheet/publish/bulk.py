@@ -13,13 +13,15 @@ the view's (tests/publish/test_bulk.py holds them to it).
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.wsgi import WSGIRequest
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
@@ -103,9 +105,11 @@ class ListingPages:
         self.parts: dict[str, Any] | None = None
         self.posts: dict[int, Post] = {}
 
-    def load(self, listings: list[Listing]) -> None:
-        """Read and prepare the posts of `listings` not read yet, in one query."""
-        wanted = {row[0] for found in listings for row in found.rows} - self.posts.keys()
+    def load(self, ids: Iterable[int]) -> None:
+        """Read and prepare the posts `ids` not read yet, in one query: those the batch's pages
+        show, not their listings' every post (a new post's export renders the home page's
+        first seven, not the blog's 10,000)."""
+        wanted = set(ids) - self.posts.keys()
         if not wanted:
             return
         posts = list(Post.objects.public(self.blog, self.now).filter(pk__in=wanted))
@@ -152,6 +156,7 @@ class ListingPages:
         elif request.GET.get("updated-min"):
             return None
         rows = found.rows[start : start + size + 1]
+        self.load(row[0] for row in rows[:size])  # posts sharing a time may shift the window
         posts = [self.posts[row[0]] for row in rows[:size]]
         return listing.Window(posts, len(rows) > size, start > 0)
 
@@ -165,5 +170,6 @@ def bare_request(renderer: Renderer, blog: Blog, path: str, query: str = "") -> 
     request = WSGIRequest(renderer.environ(path, query))
     request.blog = blog  # type: ignore[attr-defined]
     request.user = AnonymousUser()
-    request.resolver_match = resolve(request.path_info)
+    with contextlib.suppress(Resolver404):  # the 404 page's own address: no view, no match
+        request.resolver_match = resolve(request.path_info)
     return request

@@ -6,8 +6,9 @@ Through the WSGI handler one post's comment feed cost about 17 ms (the 2,000 of 
 blog were 16 % of its export): the resolver, the middleware and two queries, for a feed that
 is mostly empty. Here a batch's comment feeds are read in two queries (their posts, then all
 their published comments) and each is written by `feeds.comments.PostCommentsFeed` itself,
-so its bytes are the live feed's; the blog's own feeds and sitemaps are few, so their views
-are called directly, skipping only the handler and middleware, which change no body.
+so its bytes are the live feed's; the blog's own feeds, sitemaps and 404 page are few, so
+their views are called directly, skipping only the handler and middleware, which change no
+body (and which a fresh process would otherwise load for them alone: a fifth of a second).
 tests/publish/test_bulkfeeds.py holds every one of them to the live site's bytes.
 """
 
@@ -20,18 +21,23 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from broadsheet.blogs import hosts
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.feeds import sitemaps
 from broadsheet.feeds.base import Window
 from broadsheet.feeds.comments import PostCommentsFeed, with_parent_id
-from broadsheet.posts.models import Post
+from broadsheet.feeds.views import XML
+from broadsheet.posts.models import Label, Post
 from broadsheet.publish.bulk import bare_request
+from broadsheet.publish.listings import Listing
 from broadsheet.publish.plan import FIXED
 from broadsheet.publish.render import Answer, Renderer
+from broadsheet.reader.views import not_found
 
 COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
-# Answered by the reader's 404 handler, not a view: left to the request path.
-NOT_A_VIEW = ("/404.html",)
+LABELS = "/search/label/"
+NOT_FOUND = "/404.html"  # the reader's 404 handler's page, not a view's
 
 
 class PreparedComments(PostCommentsFeed):
@@ -49,8 +55,10 @@ class PreparedComments(PostCommentsFeed):
 class FeedFiles:
     """The comment feeds of one batch of addresses, and the blog's fixed files."""
 
-    def __init__(self, blog: Blog, renderer: Renderer, now: dt.datetime) -> None:
-        self.blog, self.renderer, self.now = blog, renderer, now
+    def __init__(
+        self, blog: Blog, renderer: Renderer, now: dt.datetime, listings: dict[str, Listing]
+    ) -> None:
+        self.blog, self.renderer, self.now, self.listings = blog, renderer, now, listings
         self.feeds: dict[str, PreparedComments] = {}
 
     def load(self, addresses: list[str]) -> None:
@@ -74,12 +82,31 @@ class FeedFiles:
         feed = self.feeds.pop(address, None)
         if feed is not None:
             return _answer(feed(bare_request(self.renderer, self.blog, address)))
-        if address not in FIXED or address in NOT_A_VIEW:
+        if address not in FIXED:
             return None
         request = bare_request(self.renderer, self.blog, address)
+        if address == NOT_FOUND:
+            return _answer(not_found(request))
+        if address == "/sitemap-labels.xml":
+            return self.label_sitemap(request)
         match = request.resolver_match
         assert match is not None
         return _answer(match.func(request, *match.args, **match.kwargs))
+
+    def label_sitemap(self, request: HttpRequest) -> Answer:
+        """`feeds.sitemaps.LabelSitemap` from the plan's label listings: the view's query
+        joins every label to every public post twice (its count, its page), a quarter of
+        a second at 10,000 posts, for what the plan already holds."""
+        origin = hosts.origin(self.blog, request)
+        # The database's order of names, as the view's `order_by("name")` (collations differ).
+        names = Label.objects.filter(blog=self.blog).order_by("name").values_list("name", flat=True)
+        entries = [
+            sitemaps.Entry(origin + LABELS + Label.quote(name), max(row[2] for row in found.rows))
+            for name in names
+            if (found := self.listings.get(LABELS + name)) is not None and found.rows
+        ]
+        body = sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
+        return Answer(200, XML, body.encode())
 
 
 def _answer(response: HttpResponse) -> Answer:

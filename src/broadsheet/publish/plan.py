@@ -70,8 +70,10 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
         "slug", "updated_at"
     ):
         found.jobs[f"/p/{slug}.html"] = Job(f"/p/{slug}.html", "", updated.isoformat())
+    # A post's part of a listing page's key, made once: each post is on four listings.
+    tokens = {row[0]: f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in rows}
     for listing in found.listings.values():
-        _listing_jobs(blog, listing, found)
+        _listing_jobs(blog, listing, found, tokens)
     return found
 
 
@@ -96,26 +98,24 @@ def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str
         found.jobs[feed] = Job(feed, "", own)
 
 
-def _listing_jobs(blog: Blog, listing: Listing, found: Plan) -> None:
+def _listing_jobs(blog: Blog, listing: Listing, found: Plan, tokens: dict[int, str]) -> None:
     size = blog.posts_per_page
     total = listing.page_count(size)
     first = listing.first
     # The first page shows the newest posts and the sidebar's parts: it follows every change.
     version = f"{blog.content_version} {len(listing.rows)}"
-    key = version if first == "/" else _shown(listing, 0, size, total)
+    key = version if first == "/" else _shown(listing, 0, size, total, tokens)
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)
-        key = _shown(listing, number, size, total)
+        key = _shown(listing, number, size, total, tokens)
         found.jobs[address] = Job(listing.older, "", key, page=number)
 
 
-def _shown(listing: Listing, number: int, size: int, total: int) -> str:
+def _shown(listing: Listing, number: int, size: int, total: int, tokens: dict[int, str]) -> str:
     # The posts on the page and where its pager leads (the newest page's "Newer" may move).
     # The first page's "Older posts" leads to the newest numbered page, whose number moves.
-    shown = ",".join(
-        f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in listing.shown(number, size)
-    )
+    shown = ",".join(tokens[row[0]] for row in listing.shown(number, size))
     return f"{shown};{number == total};{total if number == 0 else ''}"
 
 
