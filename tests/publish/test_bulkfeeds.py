@@ -11,7 +11,8 @@ from django.test import Client
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import Post, Robots
+from broadsheet.publish.bulk import Layout
 from broadsheet.publish.bulkfeeds import FeedFiles
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import FIXED, plan
@@ -31,6 +32,10 @@ def sample(make_post: MakePost, make_comment: MakeComment) -> list[Post]:
         "Rain", labels=("apple", "Weather"), published_at=NOON + dt.timedelta(hours=1)
     )
     make_post("Unsure", labels=("Drafts only",), status=Post.Status.DRAFT, published_at=None)
+    # The newest labelled post asks search engines to stay away: the index's labels date from
+    # the one before it.
+    make_post("Unlisted", labels=("apple",), published_at=NOON + dt.timedelta(hours=3))
+    Post.objects.filter(title="Unlisted").update(robots=Robots.NOINDEX, updated_at=LATER)
     hidden = make_post("Private thoughts", published_at=NOON + dt.timedelta(hours=2))
     make_comment(hidden, "Not for feeds.")
     hidden.comments_allowed, hidden.comments_hidden = False, True
@@ -40,7 +45,7 @@ def sample(make_post: MakePost, make_comment: MakeComment) -> list[Post]:
 
 def bulk_files(blog: Blog, addresses: list[str]) -> dict[str, bytes | None]:
     found = plan(blog, Choices(origin(blog)), LATER)
-    files = FeedFiles(blog, renderer_for(blog), LATER, found.listings)
+    files = FeedFiles(blog, renderer_for(blog), LATER, found, Layout(blog, LATER))
     files.load(addresses)
     answers = {address: files.render(address) for address in addresses}
     return {address: answer.body if answer else None for address, answer in answers.items()}
@@ -79,3 +84,5 @@ def test_the_blogs_feeds_sitemaps_and_404_without_the_request_path_are_the_live_
         assert bulk_files(blog, addresses) == live
     assert b"Frost" in live["/feeds/posts/default"] and b"/apple<" in live["/sitemap-labels.xml"]
     assert b"Drafts" not in live["/sitemap-labels.xml"]
+    later = LATER.strftime("%Y-%m-%d").encode()  # the unlisted post's edit
+    assert later in live["/sitemap-labels.xml"] and later not in live["/sitemap.xml"]

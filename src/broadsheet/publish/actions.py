@@ -109,9 +109,10 @@ class Run:
             blog.pk, self.plan.everything, version=blog.content_version, until=until
         )
         self.renderer: Renderer = renderer_for(blog)
-        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
-        self.lists = bulk.ListingPages(blog, self.renderer, now)
-        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now, self.plan.listings)
+        layout = bulk.Layout(blog, now)
+        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now, layout)
+        self.lists = bulk.ListingPages(blog, self.renderer, now, layout)
+        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now, self.plan, layout)
         self.firsts = {found.first: found for found in self.plan.listings.values()}
         self.report = Report(until=until)
         self.queue: list[tuple[str, Job]] = []

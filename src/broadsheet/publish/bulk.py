@@ -35,6 +35,21 @@ from broadsheet.reader.views import listing_response, max_results, post_response
 NEIGHBOUR_FIELDS = ("title", "permalink", "published_at", "status")  # as postpage.neighbours
 
 
+class Layout:
+    """The blog's layout (`reader.gadgets.page_parts`: the sidebar's archive, labels and
+    popular posts), computed once for every kind of page of an export: a tenth of a second
+    at 10,000 posts, which post pages, listing pages and the 404 page each paid."""
+
+    def __init__(self, blog: Blog, now: dt.datetime) -> None:
+        self.blog, self.now = blog, now
+        self.parts: dict[str, Any] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        if self.parts is None:
+            self.parts = page_parts(self.blog, self.now)
+        return self.parts
+
+
 class PostPages:
     """Post pages by address, for one batch of addresses the plan says are posts."""
 
@@ -44,9 +59,10 @@ class PostPages:
         renderer: Renderer,
         neighbours: dict[str, tuple[str, str]],
         now: dt.datetime,
+        layout: Layout | None = None,
     ) -> None:
         self.blog, self.renderer, self.neighbours, self.now = blog, renderer, neighbours, now
-        self.parts: dict[str, Any] | None = None
+        self.layout = layout or Layout(blog, now)
         self.contexts: dict[str, dict[str, Any]] = {}
 
     def load(self, addresses: list[str]) -> None:
@@ -65,9 +81,7 @@ class PostPages:
         context = self.contexts.pop(address, None)
         if context is None:
             return None
-        if self.parts is None:
-            self.parts = page_parts(self.blog, self.now)
-        response = post_response(self.request(address), self.blog, context, self.parts)
+        response = post_response(self.request(address), self.blog, context, self.layout())
         return Answer(response.status_code, response["Content-Type"], response.content)
 
     def request(self, address: str) -> WSGIRequest:
@@ -100,9 +114,11 @@ class ListingPages:
     the posts of a batch's pages read in one query and prepared once, each page's window cut
     from the listing's rows exactly as `reader.listing.window` cuts it from the database."""
 
-    def __init__(self, blog: Blog, renderer: Renderer, now: dt.datetime) -> None:
+    def __init__(
+        self, blog: Blog, renderer: Renderer, now: dt.datetime, layout: Layout | None = None
+    ) -> None:
         self.blog, self.renderer, self.now = blog, renderer, now
-        self.parts: dict[str, Any] | None = None
+        self.layout = layout or Layout(blog, now)
         self.posts: dict[int, Post] = {}
 
     def load(self, ids: Iterable[int]) -> None:
@@ -122,10 +138,8 @@ class ListingPages:
         page = self.window(found, request)
         if context is None or page is None:
             return None
-        if self.parts is None:
-            self.parts = page_parts(self.blog, self.now)
         older = found.older
-        response = listing_response(request, self.blog, page, older, context, parts=self.parts)
+        response = listing_response(request, self.blog, page, older, context, parts=self.layout())
         return Answer(response.status_code, response["Content-Type"], response.content)
 
     def context(self, request: WSGIRequest) -> dict[str, Any] | None:

@@ -29,11 +29,10 @@ from broadsheet.feeds.base import Window
 from broadsheet.feeds.comments import PostCommentsFeed, with_parent_id
 from broadsheet.feeds.views import XML
 from broadsheet.posts.models import Label, Post
-from broadsheet.publish.bulk import bare_request
-from broadsheet.publish.listings import Listing
-from broadsheet.publish.plan import FIXED
+from broadsheet.publish.bulk import Layout, bare_request
+from broadsheet.publish.plan import FIXED, Plan
 from broadsheet.publish.render import Answer, Renderer
-from broadsheet.reader.views import not_found
+from broadsheet.reader.views import blog_render
 
 COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
 LABELS = "/search/label/"
@@ -56,9 +55,10 @@ class FeedFiles:
     """The comment feeds of one batch of addresses, and the blog's fixed files."""
 
     def __init__(
-        self, blog: Blog, renderer: Renderer, now: dt.datetime, listings: dict[str, Listing]
+        self, blog: Blog, renderer: Renderer, now: dt.datetime, plan: Plan, layout: Layout
     ) -> None:
-        self.blog, self.renderer, self.now, self.listings = blog, renderer, now, listings
+        self.blog, self.renderer, self.now, self.plan = blog, renderer, now, plan
+        self.layout = layout
         self.feeds: dict[str, PreparedComments] = {}
 
     def load(self, addresses: list[str]) -> None:
@@ -85,10 +85,13 @@ class FeedFiles:
         if address not in FIXED:
             return None
         request = bare_request(self.renderer, self.blog, address)
-        if address == NOT_FOUND:
-            return _answer(not_found(request))
+        if address == NOT_FOUND:  # `reader.views.not_found` for a reader, with the layout made
+            page = "reader/not_found.html"
+            return _answer(blog_render(request, self.blog, page, {}, 404, self.layout()))
         if address == "/sitemap-labels.xml":
             return self.label_sitemap(request)
+        if address == "/sitemap.xml":
+            return self.sitemap_index(request)
         match = request.resolver_match
         assert match is not None
         return _answer(match.func(request, *match.args, **match.kwargs))
@@ -103,10 +106,24 @@ class FeedFiles:
         entries = [
             sitemaps.Entry(origin + LABELS + Label.quote(name), max(row[2] for row in found.rows))
             for name in names
-            if (found := self.listings.get(LABELS + name)) is not None and found.rows
+            if (found := self.plan.listings.get(LABELS + name)) is not None and found.rows
         ]
         body = sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
         return Answer(200, XML, body.encode())
+
+    def sitemap_index(self, request: HttpRequest) -> Answer:
+        """`feeds.sitemaps.index` from the plan's rows, which hold every post's last edit the
+        view would read again."""
+        noindex, labels = self.plan.noindex, self.plan.listings
+        rows = [row for row in labels["/search"].rows if row[0] not in noindex]
+        labelled = {
+            row[0] for key, found in labels.items() if key.startswith(LABELS) for row in found.rows
+        }
+        latest = max((row[2] for row in rows if row[0] in labelled), default=None)
+        pages = sitemaps.latest_page(self.blog, self.now)
+        origin = hosts.origin(self.blog, request)
+        entries = sitemaps.index_of(origin, [row[2] for row in rows], pages, latest)
+        return Answer(200, XML, sitemaps.write("sitemapindex", "sitemap", entries).encode())
 
 
 def _answer(response: HttpResponse) -> Answer:

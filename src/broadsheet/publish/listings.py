@@ -27,6 +27,8 @@ from broadsheet.posts.models import Post
 from broadsheet.reader.listing import parse_timestamp, timestamp
 
 Row = tuple[int, dt.datetime, dt.datetime, int]  # id, published at, updated at, comments
+# A public post as the plan reads it: a Row, then its address and its robots tag.
+PublicRow = tuple[int, dt.datetime, dt.datetime, int, str, str]
 
 
 @dataclass
@@ -112,12 +114,16 @@ def _newest_first(row: Row) -> tuple[float, int]:
     return (-row[1].timestamp(), -row[0])
 
 
-def public_rows(
-    blog: Blog, now: dt.datetime
-) -> list[tuple[int, dt.datetime, dt.datetime, int, str]]:
-    """The public posts, newest first: id, time, last edit, comment count, permalink. One
-    query serves the listings and the posts' own keys (on SQLite, reading the dates back is
-    most of the plan's time)."""
+def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
+    """The public posts, newest first: id, time, last edit, comment count, permalink, robots.
+    One query serves the listings, the posts' own keys and the sitemap index (on SQLite,
+    reading the dates back is most of the plan's time)."""
     public = Post.objects.public(blog, now).select_related(None)
-    fields = public.values_list("pk", "published_at", "updated_at", "comment_count", "permalink")
-    return [(pk, at, edit, count, link) for pk, at, edit, count, link in fields if at]
+    fields = public.values_list(
+        "pk", "published_at", "updated_at", "comment_count", "permalink", "robots"
+    )
+    return [
+        (pk, at, edit, count, link, robots or "")
+        for pk, at, edit, count, link, robots in fields
+        if at
+    ]
