@@ -70,7 +70,7 @@ class PostPages:
         self.contexts: dict[str, dict[str, Any]] = {}
 
     def load(self, addresses: list[str]) -> None:
-        """Read every post of `addresses` (and what its page shows) in four queries."""
+        """Read every post of `addresses` (and what its page shows) in six queries."""
         wanted = [address for address in addresses if address in self.neighbours]
         posts = self._posts(wanted)
         around = self._neighbour_posts(wanted)
