@@ -1,20 +1,25 @@
 """The static export benchmark (issue 19): a blog of N posts exported by Broadsheet against
 Hugo building the same posts as Markdown, same machine, same run.
 
-    python bench/static/run.py [--posts 10000] [--processes 2] [--hugo-runs 3]
+    python bench/static/run.py [--posts 10000] [--processes 2] [--hugo-runs 3] [--runs 3]
+                               [--src SRC] [--baseline-src /path/to/other/src]
 
 Needs Debian's `hugo` (`apt-get install hugo`; bench only, not CI). The blog comes from
-bench/generate.py (into bench/var/static-<N>/, made once and reused); its posts are written
-out as Markdown with the same titles, bodies, dates, labels (Hugo tags) and addresses, and
-Hugo builds them with the minimal theme in bench/static/theme (a post page, paged lists for
-home and each tag, a sidebar of tags with counts, RSS and sitemap, as Hugo makes by
-default). Timed:
+bench/generate.py (into bench/var/static-<N>/, made once and reused; each run works on a copy,
+so the posts it adds do not stay); its posts are written out as Markdown with the same titles,
+bodies, dates, labels (Hugo tags) and addresses, and Hugo builds them with the minimal theme in
+bench/static/theme. Every figure is a fresh process as a user runs it, timed from outside:
+wall clock, and CPU as user + system time of the process and everything it waited for
+(`RUSAGE_CHILDREN`: Hugo's threads, the export's rendering processes).
 
-1. Hugo: `hugo --quiet` into an empty folder, the median of --hugo-runs;
-2. Broadsheet: `broadsheet export static` into an empty folder (one run: it is the long one);
-3. Broadsheet again into the same folder with nothing changed, then after one new post.
+1. Hugo: `hugo --quiet` into an empty folder, --hugo-runs times;
+2. Broadsheet: `broadsheet export static --blog bench -o DIR --processes P` into an empty
+   folder, once (it is the long one);
+3. the same command into that folder with nothing changed, --runs times; then, --runs times,
+   one new post (added by another process, as the studio would) and the command again;
+4. with --baseline-src, step 3 again with those sources (a same-run baseline).
 
-The figures are printed as a Markdown table row to paste into bench/RESULTS.md.
+The figures are printed as JSON to copy into bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PYTHON = sys.executable
+BROADSHEET = [PYTHON, "-m", "broadsheet"]
 
 
 def main() -> None:
@@ -41,29 +47,90 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--hugo-runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--src", default=str(ROOT / "src"), help="the sources to time")
+    parser.add_argument("--baseline-src", default="")
     args = parser.parse_args()
-    data = ROOT / "bench" / "var" / f"static-{args.posts}"
-    env = {**os.environ, "BROADSHEET_DATA_DIR": str(data), "PYTHONPATH": str(ROOT / "src")}
-    if not (data / "bench.json").exists():
-        generate = [PYTHON, str(ROOT / "bench" / "generate.py"), "--posts", str(args.posts)]
-        generate += ["--comments", "3000", "--data-dir", str(data)]
-        subprocess.run(generate, env=env, check=True)
-        manage(env, "collectstatic", "--noinput", "-v0")
-    site = data / "hugo"
-    python(env, "markdown", str(site))
-    hugo = [time_hugo(site, data / "hugo-out") for _ in range(args.hugo_runs)]
-    figures = json.loads(python(env, "export", str(data / "static-out"), str(args.processes)))
-    walls, cpus = [wall for wall, _ in hugo], [cpu for _, cpu in hugo]
-    figures.update(hugo_seconds=[round(s, 2) for s in walls], hugo_median=statistics.median(walls))
-    figures.update(hugo_cpu_median=round(statistics.median(cpus), 2))
-    figures.update(hugo_files=sum(1 for p in (data / "hugo-out").rglob("*") if p.is_file()))
+    kept = ROOT / "bench" / "var" / f"static-{args.posts}"
+    data = ROOT / "bench" / "var" / f"static-{args.posts}-run"
+    if not (kept / "bench.json").exists():
+        generate(kept, args.posts)
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(kept, data)
+    env = environment(data, Path(args.src))
+    figures: dict[str, object] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     figures.update(machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
-    figures.update(load=os.getloadavg())
+    figures.update(load_before=os.getloadavg())
+    python(env, "markdown", str(data / "hugo"))
+    hugo = [timed(hugo_argv(data)) for _ in range(args.hugo_runs)]
+    figures.update(summary("hugo", hugo), hugo_files=count_files(data / "hugo-out"))
+    out = data / "static-out"
+    export = [*BROADSHEET, "export", "static", "--blog", "bench", "-o", str(out)]
+    first = timed([*export, "--processes", str(args.processes)], env)
+    figures.update(summary("export", [first]), export_files=count_files(out))
+    figures.update(incremental("ours", export, env, args.runs))
+    if args.baseline_src:
+        baseline = environment(data, Path(args.baseline_src))
+        figures.update(incremental("baseline", export, baseline, args.runs))
+    figures.update(load_after=os.getloadavg())
     print(json.dumps(figures, indent=2))
 
 
-def manage(env: dict[str, str], *argv: str) -> None:
-    subprocess.run([PYTHON, "-m", "broadsheet", *argv], env=env, check=True)
+def generate(data: Path, posts: int) -> None:
+    env = environment(data, ROOT / "src")
+    argv = [PYTHON, str(ROOT / "bench" / "generate.py"), "--posts", str(posts)]
+    subprocess.run([*argv, "--comments", "3000", "--data-dir", str(data)], env=env, check=True)
+    subprocess.run([*BROADSHEET, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+
+
+def environment(data: Path, src: Path) -> dict[str, str]:
+    return {**os.environ, "BROADSHEET_DATA_DIR": str(data), "PYTHONPATH": str(src)}
+
+
+def incremental(name: str, export: list[str], env: dict[str, str], runs: int) -> dict[str, object]:
+    """The command with nothing changed, then after one new post, `runs` times each."""
+    unchanged = [timed(export, env) for _ in range(runs)]
+    one_post = []
+    for number in range(runs):
+        python(env, "add-post", f"{name} {number}")
+        one_post.append(timed(export, env))
+    return {**summary(f"{name}_unchanged", unchanged), **summary(f"{name}_one_post", one_post)}
+
+
+def hugo_argv(data: Path) -> list[str]:
+    shutil.rmtree(data / "hugo-out", ignore_errors=True)
+    return [
+        "hugo",
+        "--quiet",
+        "--source",
+        str(data / "hugo"),
+        "--destination",
+        str(data / "hugo-out"),
+    ]
+
+
+def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the process and all it waited for) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
+def summary(name: str, runs: list[tuple[float, float]]) -> dict[str, object]:
+    walls, cpus = [round(wall, 2) for wall, _ in runs], [round(cpu, 2) for _, cpu in runs]
+    return {
+        f"{name}_wall": walls,
+        f"{name}_cpu": cpus,
+        f"{name}_wall_median": statistics.median(walls),
+        f"{name}_cpu_median": statistics.median(cpus),
+    }
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
 
 
 def python(env: dict[str, str], *argv: str) -> str:
@@ -71,18 +138,6 @@ def python(env: dict[str, str], *argv: str) -> str:
         [PYTHON, str(HERE / "child.py"), *argv], env=env, check=True, capture_output=True, text=True
     )
     return done.stdout
-
-
-def time_hugo(site: Path, out: Path) -> tuple[float, float]:
-    """Hugo's wall and CPU seconds (user + system, all its threads) for one build."""
-    shutil.rmtree(out, ignore_errors=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    argv = ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
-    subprocess.run(argv, check=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from broadsheet.publish.bulk import ListingPages, PostPages
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import plan
 from broadsheet.publish.render import renderer_for
+from broadsheet.webmention.models import Mention
 from tests.conftest import NOON, MakeComment, MakePost
 
 LATER = NOON + dt.timedelta(days=2)
@@ -30,6 +31,8 @@ def sample(make_post: MakePost, make_comment: MakeComment) -> list[Post]:
     make_comment(talked, "Agreed <b>entirely</b>", parent=gone)
     make_comment(talked, "Mine too.", author_url="https://example.org/me")
     plain = make_post("Rain", published_at=NOON + dt.timedelta(hours=2))
+    for number, kind in enumerate((Mention.Kind.LIKE, Mention.Kind.LIKE, Mention.Kind.REPOST)):
+        Mention.objects.create(post=labelled, source=f"https://example.org/{number}", kind=kind)
     return [labelled, talked, plain]
 
 
@@ -53,6 +56,7 @@ def test_bulk_post_pages_are_the_views_bytes(
     assert b"Agreed <b>entirely</b>" not in live[addresses[1]]  # escaped, and shown
     assert b"Agreed &lt;b&gt;entirely&lt;/b&gt;" in live[addresses[1]]
     assert b"/search/label/Weather" in live[addresses[0]]
+    assert b"Around the web: 2 likes, 1 repost" in live[addresses[0]]
 
 
 def test_bulk_leaves_what_is_not_a_public_post_to_the_view(blog: Blog, make_post: MakePost) -> None:
@@ -72,7 +76,7 @@ def test_bulk_listing_pages_are_the_views_bytes(
         now = timezone.now()
         found = plan(blog, Choices(origin(blog)), now)
         pages = ListingPages(blog, renderer_for(blog), now)
-        pages.load(list(found.listings.values()))
+        pages.load(row[0] for listing in found.listings.values() for row in listing.rows[:1])
         home, weather = found.listings["/search"], found.listings["/search/label/Weather"]
         month = found.listings[NOON.strftime("/%Y/%m/")]
         shown = [(home, 0), (home, 1), (weather, 0), (weather, 1), (month, 0), (month, 2)]

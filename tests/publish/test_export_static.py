@@ -158,10 +158,15 @@ def test_older_posts_on_the_home_page_leads_to_a_page_of_the_next_older_post(
     assert next_older.permalink in get(nginx, found.group(1))[2].decode()
 
 
-def test_feeds_and_sitemaps_are_the_live_sites_bytes(nginx: int) -> None:
+def test_feeds_and_sitemaps_are_the_live_sites_bytes(demo: Blog, nginx: int) -> None:
     client = Client(HTTP_HOST="localhost")
+    # Every post's comment feed too: they are read in bulk, not through the live view.
+    posts = Post.objects.public(demo, LOADED_AT)
+    feeds = [f"/feeds/{post.pk}/comments/default" for post in posts if post.comments_shown]
+    addresses = [address for address in FIXED if address != "/404.html"] + feeds
     with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
-        live = {address: client.get(address) for address in FIXED if address != "/404.html"}
+        live = {address: client.get(address) for address in addresses}
+    assert len(feeds) > 10 and any(b"<entry>" in live[feed].content for feed in feeds)
     for address, answer in live.items():
         status, kind, body = get(nginx, address)
         assert (status, body) == (200, answer.content), address

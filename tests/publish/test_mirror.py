@@ -4,10 +4,15 @@ writes during a run asks for one more run, not one each."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.actions import Content, Intent, write_post
@@ -15,6 +20,8 @@ from broadsheet.publish.actions import Report
 from broadsheet.publish.checks import mirror_has_a_folder
 from broadsheet.publish.copies import _finish, request_copy
 from broadsheet.publish.models import StaticCopy
+from tests.conftest import NOON
+from tests.worker.conftest import DATABASE_TASKS, own_signal_handlers  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +75,31 @@ def test_writes_during_a_run_ask_for_one_more_run_not_one_each(
 def test_the_mirror_without_a_folder_stops_the_checks(settings: Any) -> None:
     settings.STATIC_EXPORT_DIR, settings.STATIC_MIRROR = "", True
     assert [error.id for error in mirror_has_a_folder(None)] == ["publish.E001"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("own_signal_handlers")
+def test_a_scheduled_post_reaches_the_mirror_when_its_time_comes_with_no_reader_or_write(
+    blog: Blog, author: Any, folder: Path, settings: Any
+) -> None:
+    settings.TASKS = DATABASE_TASKS  # the real queue: the run must wait for the post's time
+    due = NOON + dt.timedelta(hours=3)
+    content = Content(title="Seed order", source="Beans, again.", labels=("Garden",))
+    with time_machine.travel(NOON):
+        post = write_post(
+            Membership.of(author, blog), None, replace(content, publish_at=due), Intent.SCHEDULE
+        )
+        run_worker()
+    assert not (folder / post.permalink.lstrip("/")).exists()
+    # Other apps wait for the post's time too (federation, newsletters): the copy is one.
+    waiting = DBTaskResult.objects.get(status="READY", task_path__startswith="broadsheet.publish")
+    assert waiting.task_path.endswith("copy_when_due") and waiting.run_after == due
+    with time_machine.travel(due + dt.timedelta(minutes=1)):
+        run_worker()
+    assert "Seed order" in (folder / post.permalink.lstrip("/")).read_text()
+    assert "Seed order" in (folder / "index.html").read_text()
+    assert "Seed order" in (folder / "search/label/Garden/index.html").read_text()
+
+
+def run_worker() -> None:
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0")

@@ -92,16 +92,29 @@ class LabelSitemap(BlogSitemap):
 def index(blog: Blog, now: dt.datetime, origin: str) -> list[Entry]:
     """The sitemaps of the index: each page of posts, then pages and labels if there are any."""
     posts = PostSitemap(blog, now).items().values_list("updated_at", flat=True)
-    edits = list(posts)
+    labelled = PostSitemap(blog, now).items().filter(labels__isnull=False)
+    labels = labelled.aggregate(latest=Max("updated_at"))["latest"]
+    return index_of(origin, list(posts), latest_page(blog, now), labels)
+
+
+def latest_page(blog: Blog, now: dt.datetime) -> dt.datetime | None:
+    found: dt.datetime | None = (
+        PageSitemap(blog, now).items().aggregate(latest=Max("updated_at"))["latest"]
+    )
+    return found
+
+
+def index_of(
+    origin: str, edits: list[dt.datetime], pages: dt.datetime | None, labels: dt.datetime | None
+) -> list[Entry]:
+    """The index from the listed posts' last edits (newest post first) and the latest edit of
+    a page and of a labelled post; the static export hands it what it has already read."""
     entries = [
         Entry(f"{origin}/sitemap.xml?page={number}", max(edits[start : start + POSTS_PER_SITEMAP]))
         for number, start in enumerate(range(0, len(edits), POSTS_PER_SITEMAP), start=1)
     ]
-    pages = PageSitemap(blog, now).items().aggregate(latest=Max("updated_at"))["latest"]
     if pages is not None:
         entries.append(Entry(f"{origin}/sitemap-pages.xml", pages))
-    labelled = PostSitemap(blog, now).items().filter(labels__isnull=False)
-    labels = labelled.aggregate(latest=Max("updated_at"))["latest"]
     if labels is not None:
         entries.append(Entry(f"{origin}/sitemap-labels.xml", labels))
     return entries[:MAX_SITEMAPS]

@@ -30,8 +30,8 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
-from broadsheet.publish import bulk, links, manifest, parallel, paths, search
-from broadsheet.publish.listings import Listing
+from broadsheet.publish import bulk, bulkfeeds, links, manifest, parallel, paths, search
+from broadsheet.publish.listings import Listing, Row
 from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
 
@@ -53,6 +53,7 @@ class Report:
     removed: int = 0
     missing: list[str] = field(default_factory=list)  # linked addresses the site did not answer
     seconds: float = 0.0
+    until: float | None = None  # when the blog's next scheduled post goes up (a timestamp)
 
     def summary(self) -> str:
         return (
@@ -76,7 +77,8 @@ def export_static(
     now = timezone.now()
     header = manifest.peek(folder, blog.pk)
     if header is not None and up_to_date(header, blog, choices, now):
-        return Report(unchanged=header.files, seconds=time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return Report(unchanged=header.files, seconds=seconds, until=header.until)
     run = Run(blog, folder, choices, now)
     with one_connection():
         run.export(processes)
@@ -107,10 +109,12 @@ class Run:
             blog.pk, self.plan.everything, version=blog.content_version, until=until
         )
         self.renderer: Renderer = renderer_for(blog)
-        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now)
-        self.lists = bulk.ListingPages(blog, self.renderer, now)
+        layout = bulk.Layout(blog, now)
+        self.posts = bulk.PostPages(blog, self.renderer, self.plan.neighbours, now, layout)
+        self.lists = bulk.ListingPages(blog, self.renderer, now, layout)
+        self.feeds = bulkfeeds.FeedFiles(blog, self.renderer, now, self.plan, layout)
         self.firsts = {found.first: found for found in self.plan.listings.values()}
-        self.report = Report()
+        self.report = Report(until=until)
         self.queue: list[tuple[str, Job]] = []
         self.seen: set[str] = set()
 
@@ -165,8 +169,8 @@ class Run:
     def render_batch(self, jobs: list[tuple[str, Job]]) -> None:
         """Render `jobs`, their post pages read together first (`bulk`)."""
         self.posts.load([address for address, _ in jobs])
-        found = (self.listing_of(address, job) for address, job in jobs)
-        self.lists.load([listing for listing in found if listing is not None])
+        self.feeds.load([address for address, _ in jobs])
+        self.lists.load(row[0] for address, job in jobs for row in self.shown(address, job))
         for address, job in jobs:
             self.render(address, job)
 
@@ -202,6 +206,7 @@ class Run:
         listing = self.listing_of(address, job)
         answer = (
             self.posts.render(address)
+            or self.feeds.render(address)
             or (listing and self.lists.render(job.path, listing, query))
             or self.renderer.get(job.path, query)
         )
@@ -240,6 +245,11 @@ class Run:
             return
         if parts.path not in self.seen:
             self.enqueue(parts.path, Job(parts.path, "", FOUND))
+
+    def shown(self, address: str, job: Job) -> list[Row]:
+        """The rows of the posts on the listing page `job` renders, if it renders one."""
+        listing = self.listing_of(address, job)
+        return listing.shown(job.page, self.blog.posts_per_page) if listing else []
 
     def listing_of(self, address: str, job: Job) -> Listing | None:
         """The listing whose page `job` renders, if it renders one."""

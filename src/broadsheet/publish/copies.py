@@ -6,10 +6,16 @@ and queues `tasks.export_copy` once the transaction commits. A request while a r
 does nothing more (that run will see the write); one while it runs sets `pending`, and the run
 goes again when it ends. So a burst of writes costs at most two exports, and the export being
 incremental, the second is cheap.
+
+A scheduled post coming due is no write, so no hook asks for a copy then: each run that finds
+a new "next scheduled post" time in the folder's manifest queues `tasks.copy_when_due` for that
+moment, which asks for a copy as a write would. The mirror shows the post (and the home page,
+label, archive and feed it appears in) when its time comes, whether or not a reader visits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -19,9 +25,11 @@ from django.utils import timezone
 
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
+from broadsheet.publish import manifest
 from broadsheet.publish.actions import Report, export_static
 from broadsheet.publish.links import Choices
 from broadsheet.publish.models import StaticCopy
+from broadsheet.worker.schedule import enqueue_at
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,7 @@ def run_copy(blog_id: int) -> None:
         return
     blog, folder = copy.blog, folder_for(copy.blog)
     assert folder is not None  # _start checked it
+    before = manifest.peek(folder, blog.pk)
     try:
         report = export_static(blog, folder, Choices(origin(blog), search="index"))
     except Exception as error:  # whatever failed, the admin reads why on the page
@@ -62,6 +71,24 @@ def run_copy(blog_id: int) -> None:
         _finish(blog_id, None, f"{type(error).__name__}: {error}")
         return
     _finish(blog_id, report, "")
+    _copy_when_due(blog_id, before.until if before else None, report.until)
+
+
+def copy_when_due(blog_id: int) -> None:
+    """The worker's side of a scheduled post's time: a copy, asked for as a write asks."""
+    blog = Blog.objects.filter(pk=blog_id).first()
+    if blog is not None:
+        request_copy(blog)
+
+
+def _copy_when_due(blog_id: int, before: float | None, until: float | None) -> None:
+    # The run that first saw this time queued it already: one queued run per moment, not one
+    # per write (rescheduling leaves an earlier run, which finds the copy up to date).
+    if until is None or until == before:
+        return
+    from broadsheet.publish.tasks import copy_when_due  # the task module imports this one
+
+    enqueue_at(copy_when_due, dt.datetime.fromtimestamp(until, dt.UTC), blog_id)
 
 
 def _start(blog_id: int) -> StaticCopy | None:

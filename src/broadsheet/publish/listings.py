@@ -27,6 +27,8 @@ from broadsheet.posts.models import Post
 from broadsheet.reader.listing import parse_timestamp, timestamp
 
 Row = tuple[int, dt.datetime, dt.datetime, int]  # id, published at, updated at, comments
+# A public post as the plan reads it: a Row, then its address and its robots tag.
+PublicRow = tuple[int, dt.datetime, dt.datetime, int, str, str]
 
 
 @dataclass
@@ -83,11 +85,14 @@ def listings(blog: Blog, rows: list[Row]) -> dict[str, Listing]:
     found: dict[str, Listing] = {"/search": Listing("/", "/search", rows)}
     by_label: dict[str, list[Row]] = defaultdict(list)
     by_id = {row[0]: row for row in rows}
-    through = Post.labels.through.objects.filter(post_id__in=by_id).values_list(
+    # All the blog's posts' labels, the non-public skipped here: naming the public ones in the
+    # query would send 10,000 parameters for SQLite to parse on a 10,000-post blog.
+    through = Post.labels.through.objects.filter(post__blog=blog).values_list(
         "post_id", "label__name"
     )
     for post_id, name in through:
-        by_label[name].append(by_id[post_id])
+        if (row := by_id.get(post_id)) is not None:
+            by_label[name].append(row)
     for name, labelled in by_label.items():
         path = "/search/label/" + quote(name, safe="")
         found[unquote(path)] = Listing(path, path, sorted(labelled, key=_newest_first))
@@ -109,12 +114,16 @@ def _newest_first(row: Row) -> tuple[float, int]:
     return (-row[1].timestamp(), -row[0])
 
 
-def public_rows(
-    blog: Blog, now: dt.datetime
-) -> list[tuple[int, dt.datetime, dt.datetime, int, str]]:
-    """The public posts, newest first: id, time, last edit, comment count, permalink. One
-    query serves the listings and the posts' own keys (on SQLite, reading the dates back is
-    most of the plan's time)."""
+def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
+    """The public posts, newest first: id, time, last edit, comment count, permalink, robots.
+    One query serves the listings, the posts' own keys and the sitemap index (on SQLite,
+    reading the dates back is most of the plan's time)."""
     public = Post.objects.public(blog, now).select_related(None)
-    fields = public.values_list("pk", "published_at", "updated_at", "comment_count", "permalink")
-    return [(pk, at, edit, count, link) for pk, at, edit, count, link in fields if at]
+    fields = public.values_list(
+        "pk", "published_at", "updated_at", "comment_count", "permalink", "robots"
+    )
+    return [
+        (pk, at, edit, count, link, robots or "")
+        for pk, at, edit, count, link, robots in fields
+        if at
+    ]

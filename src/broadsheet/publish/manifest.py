@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from broadsheet.core.pagecache.mirror import write_file
 
@@ -23,8 +24,9 @@ NAME = ".broadsheet-export.json"
 FORMAT = 2  # 1 was one JSON object without the header line
 
 
-@dataclass
-class Entry:
+class Entry(NamedTuple):
+    # A tuple: 27,000 of them are read and written by every export of a 10,000-post blog,
+    # and a tuple is made faster than an object and written to JSON as it is.
     file: str
     key: str
     digest: str
@@ -68,15 +70,12 @@ def load(folder: Path, blog_id: int) -> Manifest:
         raw = json.loads((folder / NAME).read_bytes().split(b"\n", 2)[1])
     except (OSError, ValueError, IndexError):
         return Manifest(blog_id)
-    entries = {address: Entry(*values) for address, values in raw.items()}
+    entries = {address: Entry._make(values) for address, values in raw.items()}
     return Manifest(blog_id, header.everything, entries, header.version, header.until)
 
 
 def save(folder: Path, manifest: Manifest) -> None:
-    entries = {
-        address: [entry.file, entry.key, entry.digest]
-        for address, entry in sorted(manifest.entries.items())
-    }
+    entries = dict(sorted(manifest.entries.items()))
     header = {
         "format": FORMAT,
         "blog": manifest.blog,

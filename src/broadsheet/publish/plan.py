@@ -15,9 +15,10 @@ from importlib import metadata
 from django.forms.models import model_to_dict
 
 from broadsheet.blogs.models import Blog
+from broadsheet.feeds.sitemaps import NOINDEX
 from broadsheet.posts.models import Page
 from broadsheet.publish.links import Choices
-from broadsheet.publish.listings import Listing, listings, public_rows
+from broadsheet.publish.listings import Listing, PublicRow, listings, public_rows
 
 # Files every blog has: feeds, sitemaps, robots.txt. They follow every change of the blog.
 FIXED = (
@@ -53,6 +54,7 @@ class Plan:
     listings: dict[str, Listing] = field(default_factory=dict)  # by the pager's path
     # A post's newer and older neighbours' addresses, by its address ("" at either end).
     neighbours: dict[str, tuple[str, str]] = field(default_factory=dict)
+    noindex: set[int] = field(default_factory=set)  # public posts kept out of the sitemaps
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
@@ -60,6 +62,7 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     rows = public_rows(blog, now)
     found = Plan(everything=everything(blog, choices))
     found.listings = listings(blog, [row[:4] for row in rows])
+    found.noindex = {row[0] for row in rows if row[5] in NOINDEX}
     # A scheduled post coming due changes the home page, feeds and sitemaps without a write,
     # so the number of public posts is part of their key beside the content version.
     version = f"{blog.content_version} {len(rows)}"
@@ -70,8 +73,10 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
         "slug", "updated_at"
     ):
         found.jobs[f"/p/{slug}.html"] = Job(f"/p/{slug}.html", "", updated.isoformat())
+    # A post's part of a listing page's key, made once: each post is on four listings.
+    tokens = {row[0]: f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in rows}
     for listing in found.listings.values():
-        _listing_jobs(blog, listing, found)
+        _listing_jobs(blog, listing, found, tokens)
     return found
 
 
@@ -84,9 +89,9 @@ def everything(blog: Blog, choices: Choices) -> str:
     return _digest(repr((sorted(shown.items()), choices, code)))
 
 
-def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str]]) -> None:
+def _posts(found: Plan, rows: list[PublicRow]) -> None:
     """A post's page shows itself, its comments and links to the posts either side of it."""
-    for index, (pk, _, updated, comments, permalink) in enumerate(rows):
+    for index, (pk, _, updated, comments, permalink, _) in enumerate(rows):
         newer = rows[index - 1][4] if index else ""
         older = rows[index + 1][4] if index + 1 < len(rows) else ""
         own = f"{updated.isoformat()} {comments}"
@@ -96,26 +101,24 @@ def _posts(found: Plan, rows: list[tuple[int, dt.datetime, dt.datetime, int, str
         found.jobs[feed] = Job(feed, "", own)
 
 
-def _listing_jobs(blog: Blog, listing: Listing, found: Plan) -> None:
+def _listing_jobs(blog: Blog, listing: Listing, found: Plan, tokens: dict[int, str]) -> None:
     size = blog.posts_per_page
     total = listing.page_count(size)
     first = listing.first
     # The first page shows the newest posts and the sidebar's parts: it follows every change.
     version = f"{blog.content_version} {len(listing.rows)}"
-    key = version if first == "/" else _shown(listing, 0, size, total)
+    key = version if first == "/" else _shown(listing, 0, size, total, tokens)
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)
-        key = _shown(listing, number, size, total)
+        key = _shown(listing, number, size, total, tokens)
         found.jobs[address] = Job(listing.older, "", key, page=number)
 
 
-def _shown(listing: Listing, number: int, size: int, total: int) -> str:
+def _shown(listing: Listing, number: int, size: int, total: int, tokens: dict[int, str]) -> str:
     # The posts on the page and where its pager leads (the newest page's "Newer" may move).
     # The first page's "Older posts" leads to the newest numbered page, whose number moves.
-    shown = ",".join(
-        f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in listing.shown(number, size)
-    )
+    shown = ",".join(tokens[row[0]] for row in listing.shown(number, size))
     return f"{shown};{number == total};{total if number == 0 else ''}"
 
 

@@ -52,7 +52,15 @@ class Renderer:
     def __init__(self, blog_host: str) -> None:
         self.host = blog_host
         self.scheme = "https" if settings.SECURE else "http"
-        self.handler = WSGIHandler()
+        self._handler: WSGIHandler | None = None
+
+    @property
+    def handler(self) -> WSGIHandler:
+        # Made on first use: loading the middleware costs a fifth of a second, and an export
+        # after one new post renders every page it needs without it but the 404 page.
+        if self._handler is None:
+            self._handler = WSGIHandler()
+        return self._handler
 
     def get(self, path: str, query: str = "") -> Answer:
         seen: dict[str, object] = {}

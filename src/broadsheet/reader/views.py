@@ -207,7 +207,8 @@ def post_response(
     post = context["post"]
     context["comment_thread"] = thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    context.update(reactions(blog, post))
+    if "reactions" not in context:  # the static export reads a batch's reactions at once
+        context.update(reactions(blog, post))
     response = blog_render(request, blog, "reader/post.html", context, parts=parts)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     # Kept with the page in the page cache, which replays the headers a view set.

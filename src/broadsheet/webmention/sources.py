@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import mf2py
-
 from broadsheet.webmention.links import is_web_url, normalise
 
 MAX_TEXT = 5000  # a reply longer than a long comment is cut, not refused
@@ -26,6 +24,10 @@ class Entry:
 def read_entry(html: str, url: str, target: str) -> Entry:
     """The page's first h-entry as a response to `target`; a page without one is a mention.
     `html` must be depth-bounded (`core.nesting`): mf2py walks the tree recursively."""
+    # Imported when a mention is read, not at start-up: mf2py brings BeautifulSoup and
+    # soupsieve, a third of a second that every process (each command's too) would pay.
+    import mf2py
+
     parsed = mf2py.parse(doc=html, url=url, html_parser="lxml")
     entry = _first_entry(parsed.get("items", []))
     props: dict[str, Any] = entry.get("properties", {}) if entry else {}

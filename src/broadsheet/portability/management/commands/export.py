@@ -32,6 +32,9 @@ def formats_parser(formats_sub: Any, name: str, description: str) -> CommandPars
 
 class Command(BaseCommand):
     help = "Export a blog as a Blogger backup, a WordPress export or a Broadsheet backup."
+    # It only reads the blog and writes files; the system checks guard the server, and would
+    # load the whole URLconf first: 0.6 s of a static export that finds nothing to do.
+    requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
         formats_sub = parser.add_subparsers(dest="format", required=True, metavar="FORMAT")
