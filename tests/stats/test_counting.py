@@ -3,16 +3,18 @@ members, HEADs, or readers who ask not to be tracked."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from broadsheet.posts.models import Page
-from broadsheet.stats import spool
+from broadsheet.stats import fold, spool
 from broadsheet.stats.models import DailySource, DailyViews
 from tests.conftest import MakePost
 from tests.core.pagecache.conftest import Front
-from tests.stats.conftest import IPHONE, READER, aggregate_now, total_views
+from tests.stats.conftest import FIREFOX, IPHONE, READER, aggregate_now, total_views
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +157,29 @@ def test_a_header_cannot_forge_a_view_or_a_field(
     assert lines[0].split("\t")[2] == post.permalink
     assert aggregate_now() == 1
     assert DailyViews.objects.get(post=post).views == 1
+
+
+def test_a_page_read_many_times_in_a_second_is_one_line_with_its_count(
+    front: Front, make_post: MakePost
+) -> None:
+    post = make_post("Leeks")
+    for _ in range(50):
+        assert front.get(post.permalink, **READER).status == 200
+    spool.flush()
+    lines = [line for path in spool.folder().iterdir() for line in path.read_text().splitlines()]
+    assert 1 <= len(lines) <= 2  # the reads may straddle the turn of a second
+    assert aggregate_now() == 50
+
+
+def test_counted_lines_are_read_with_their_counts_and_garbled_ones_dropped() -> None:
+    day = dt.date(2026, 12, 2)
+    googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    lines = [
+        f"1796170739x4\t1\t/a.html\t\t\t{FIREFOX}\n",
+        f"1796170739x5\t1\t/a.html\t\t\t{googlebot}\n",
+        f"1796170739xz\t1\t/a.html\t\t\t{FIREFOX}\n",
+        f"1796170739x0\t1\t/a.html\t\t\t{FIREFOX}\n",
+        f"1796170740\t1\t/a.html\t\t\t{FIREFOX}\n",
+    ]
+    counted = fold.tally(lines, lambda blog, minute: day, recent_from=10**9)
+    assert counted.daily == {(1, "/a.html", day): 5} and counted.bots == 5

@@ -1,6 +1,7 @@
 """Spool lines to counts, in memory: the part of aggregating that reads every view.
 
-A line is `time, blog id, path, referrer, host, user agent`, tab-separated (`recorder`).
+A line is `time, blog id, path, referrer, host, user agent`, tab-separated (`recorder`); a
+view seen more than once in its second is one line, its time written `1796170739x250`.
 Views are tallied by blog, path and day of the blog's calendar (and, for the last two days,
 by ten-minute slot); the sources by blog, day, kind and value. Only the time differs from
 view to view: the rest of a line (blog, page, referrer, agent) repeats a great deal, so what
@@ -44,9 +45,11 @@ def tally(lines: Iterable[str], day_of: DayOf, recent_from: int) -> Tally:
     sourced: Counter[tuple[int, dt.date, tuple[tuple[str, str], ...]]] = Counter()
     for line in lines:
         when, _, rest = line.partition("\t")
-        parsed = _parse(rest) if when.isdigit() else None
+        when, _, times = when.partition("x")  # "1796170739x250": the same view 250 times
+        seen = int(times) if times.isdigit() else 0 if times else 1
+        parsed = _parse(rest) if when.isdigit() and seen else None
         if parsed is None or parsed is BOT:
-            bots += parsed is BOT
+            bots += seen if parsed is BOT else 0
             continue  # a bot, or a line cut short by a crash mid-write
         blog_id, path, found = parsed
         minute = int(when) // 60
@@ -55,10 +58,10 @@ def tally(lines: Iterable[str], day_of: DayOf, recent_from: int) -> Tally:
         )
         if day is None:
             continue  # the blog is gone
-        daily[blog_id, path, day] += 1
-        sourced[blog_id, day, found] += 1
+        daily[blog_id, path, day] += seen
+        sourced[blog_id, day, found] += seen
         if minute >= recent_from:
-            recent[blog_id, path, minute - minute % SLOT_MINUTES] += 1
+            recent[blog_id, path, minute - minute % SLOT_MINUTES] += seen
     counted.bots = bots
     _spread(sourced, counted.sources)
     return counted

@@ -73,13 +73,13 @@ class Buffer:
     A system call per view cost a third of a cached page's throughput on the benchmark
     machine (bench/RESULTS.md, "Stats"). Views are counted, not formatted: a hot page read by
     many people in one second is one dictionary entry counted up, and each distinct view is
-    written as its line (`line`, the recorder's) once per second, repeated as often as it
-    was seen. The first view after a second has passed writes the batch, and a daemon thread
-    does it when views stop coming, as does the process's exit. A process killed outright
-    loses its last second of views.
+    written as one line (`line`, the recorder's) with how many times it was seen: a hot
+    page's second is a line, not ten thousand. The first view after a second has passed
+    writes the batch, and a daemon thread does it when views stop coming, as does the
+    process's exit. A process killed outright loses its last second of views.
     """
 
-    def __init__(self, line: Callable[[View], str]) -> None:
+    def __init__(self, line: Callable[[View, int], str]) -> None:
         self.line = line
         self.views: dict[View, int] = {}
         self.lock = threading.Lock()
@@ -99,9 +99,7 @@ class Buffer:
         with self.lock:
             self.due = time.time() + FLUSH_SECONDS
             views, self.views = self.views, {}
-            batch: list[str] = []
-            for view, seen in views.items():
-                batch += [self.line(view)] * seen
+            batch = [self.line(view, seen) for view, seen in views.items()]
             if batch:
                 _sink(batch)
             if self.flusher != os.getpid():
@@ -121,7 +119,7 @@ _buffer: Buffer | None = None
 _redis: Any = None
 
 
-def buffer(line: Callable[[View], str]) -> Buffer:
+def buffer(line: Callable[[View, int], str]) -> Buffer:
     """This process's buffer, writing each view as `line` makes it (the recorder's format:
     the spool keeps lines, and knows nothing of what they say)."""
     global _buffer
