@@ -64,7 +64,7 @@ def for_request(environ: dict[str, object]) -> RequestKey | None:
     found = _form_key(environ)
     # Bounded in count and in size: a crawler walking every address, or a client sending
     # long ones, cannot make a process hold more than a few megabytes of them.
-    if sum(len(str(field)) for field in fields[:4]) <= MAX_REMEMBERED_LENGTH:
+    if sum(len(str(field)) for field in fields) <= MAX_REMEMBERED_LENGTH:
         if len(_remembered) >= MAX_REMEMBERED:
             _remembered.clear()
         _remembered[fields] = found
@@ -83,7 +83,7 @@ def _form_key(environ: dict[str, object]) -> RequestKey | None:
 
 _remembered: dict[tuple[object, ...], RequestKey | None] = {}
 MAX_REMEMBERED = 10_000
-MAX_REMEMBERED_LENGTH = 600  # characters of path, query and host
+MAX_REMEMBERED_LENGTH = 600  # characters of all the fields together
 
 
 class _Conf(NamedTuple):
