@@ -102,30 +102,24 @@ def test_a_stranger_is_refused_and_nothing_is_kept(
     assert refused.value.smtp_code == 550 and not Post.objects.exists()
 
 
-def test_a_body_past_the_size_bound_is_refused_with_the_reason(
-    smtp: int, box: PostByEmail, author: Any, settings: Any
+@pytest.mark.parametrize(
+    ("bound", "text"),
+    [(1000, 1001), (200, 180)],
+    ids=["past it by its text", "past it once the image lines are added"],
+)
+def test_a_body_past_the_size_bound_is_refused_with_the_reason_and_keeps_nothing(
+    smtp: int, box: PostByEmail, author: Any, settings: Any, bound: int, text: int
 ) -> None:
-    settings.MAX_POST_BYTES = 1000
-    mail = message("ada@example.com", box.address, html="<p>" + "x" * 1001 + "</p>")
-    mail.add_attachment(png(), maintype="image", subtype="png", filename="leeks.png")
-    with pytest.raises(smtplib.SMTPDataError) as refused:
-        send(smtp, mail)
-    assert refused.value.smtp_code == 550 and b"at most 1,000 bytes" in refused.value.smtp_error
-    assert not Post.objects.exists() and not UploadedImage.objects.exists()
-
-
-def test_a_text_that_fits_until_its_images_are_added_keeps_no_image(
-    smtp: int, box: PostByEmail, author: Any, settings: Any
-) -> None:
-    # The text alone fits; the line each stored image adds takes it past the bound. The
-    # mail is refused, and the images already stored are not left behind in media.
-    settings.MAX_POST_BYTES = 200
-    mail = message("ada@example.com", box.address, html="<p>" + "x" * 180 + "</p>")
+    # Past the bound by its text alone, or only once the line each stored image adds is
+    # counted: refused with the reason, and no image is left behind in media either.
+    settings.MAX_POST_BYTES = bound
+    mail = message("ada@example.com", box.address, html="<p>" + "x" * text + "</p>")
     mail.add_attachment(png(), maintype="image", subtype="png", filename="leeks.png")
     before = files_in(settings.MEDIA_ROOT)
     with pytest.raises(smtplib.SMTPDataError) as refused:
         send(smtp, mail)
-    assert refused.value.smtp_code == 550 and b"at most 200 bytes" in refused.value.smtp_error
+    reason = f"at most {bound:,} bytes".encode()
+    assert refused.value.smtp_code == 550 and reason in refused.value.smtp_error
     assert not Post.objects.exists() and not UploadedImage.objects.exists()
     assert files_in(settings.MEDIA_ROOT) == before
 
