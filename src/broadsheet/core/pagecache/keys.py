@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
-from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+
+from broadsheet.core.pagecache import conf
 
 # The studio and the admin are per-user; /comments/ takes posts and hands out per-reader
 # tokens; /static/ and /media/ are files with their own (long-lived) cache headers.
@@ -55,7 +55,7 @@ def for_request(environ: dict[str, object]) -> RequestKey | None:
         get("SERVER_NAME"),
         get("SERVER_PORT"),
         get("wsgi.url_scheme"),
-        get(_conf().proxy_name) if _conf().proxy_name else None,
+        get(conf.current().proxy_name) if conf.current().proxy_name else None,
     )
     try:
         return _remembered[fields]
@@ -86,32 +86,9 @@ MAX_REMEMBERED = 10_000
 MAX_REMEMBERED_LENGTH = 600  # characters of all the fields together
 
 
-class _Conf(NamedTuple):
-    """The settings a hit reads, read once: Django's settings object costs a lookup through
-    its lazy wrapper on every access."""
-
-    session_mark: str
-    proxy_name: str
-    proxy_header: tuple[str, str] | None
-
-
-_conf_now: _Conf | None = None
-
-
-def _conf() -> _Conf:
-    global _conf_now
-    if _conf_now is None:
-        header = settings.SECURE_PROXY_SSL_HEADER
-        name = header[0] if header else ""
-        _conf_now = _Conf(f"{settings.SESSION_COOKIE_NAME}=", name, header or None)
-    return _conf_now
-
-
 @receiver(setting_changed)
 def _forget(**_: object) -> None:
-    """Tests change settings while the process runs: read them again, form keys again."""
-    global _conf_now
-    _conf_now = None
+    """Tests change settings while the process runs: form keys again."""
     _remembered.clear()
 
 
@@ -127,7 +104,7 @@ def _personal(environ: dict[str, object]) -> bool:
     if "HTTP_AUTHORIZATION" in environ:
         return True
     cookies = str(environ.get("HTTP_COOKIE", ""))
-    return bool(cookies) and _conf().session_mark in cookies
+    return bool(cookies) and conf.current().session_mark in cookies
 
 
 def _wants_data(environ: dict[str, object]) -> bool:
@@ -160,7 +137,7 @@ def _mobile_switch(name: str, value: str) -> bool:
 
 def scheme(environ: dict[str, object]) -> str:
     """The scheme as Django will see it (SECURE_PROXY_SSL_HEADER behind a proxy)."""
-    proxy_header = _conf().proxy_header
+    proxy_header = conf.current().proxy_header
     if proxy_header:
         name, secure_value = proxy_header
         given = environ.get(name)

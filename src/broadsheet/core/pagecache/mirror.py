@@ -24,9 +24,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
+from broadsheet.core.pagecache import conf
 
 SUFFIX = ".page"
 INDEX = "index" + SUFFIX
@@ -34,23 +32,8 @@ MAX_PATH = 1024
 
 
 def root() -> Path | None:
-    """The mirror's folder, or None when it is off. The front asks on every hit of a lasting
-    page, so the setting is read once (and again when a test changes it)."""
-    global _root
-    if _root is _UNREAD:
-        folder = getattr(settings, "PAGE_MIRROR_DIR", "")
-        _root = Path(folder) if folder else None
-    return _root if isinstance(_root, Path) else None
-
-
-_UNREAD = object()
-_root: object = _UNREAD
-
-
-@receiver(setting_changed)
-def _forget(**_: object) -> None:
-    global _root
-    _root = _UNREAD
+    """The mirror's folder, or None when it is off (the front asks on every hit)."""
+    return conf.current().mirror_root
 
 
 def file_for(path: str) -> Path | None:
