@@ -286,44 +286,13 @@ def static_server(folder: Path, port: int) -> list[str]:
     return ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
 
 
-# Copied from docs/deploy.md ("nginx serves published pages itself"): the headers the app
-# puts on every page, which nginx must add to the files it serves.
-PAGE_HEADERS = (
-    "Cache-Control",
-    "Content-Security-Policy",
-    "Permissions-Policy",
-    "X-Frame-Options",
-    "X-Content-Type-Options",
-    "Referrer-Policy",
-    "Cross-Origin-Opener-Policy",
-)
-
-
-def mirror_server(folder: Path, port: int, app_port: int, headers: dict[str, str]) -> list[str]:
+def mirror_server(folder: Path, port: int, app_port: int, env: dict[str, str]) -> list[str]:
     """nginx serving the page files the app writes (BROADSHEET_PAGE_MIRROR_DIR), and asking
-    the app for everything else, as docs/deploy.md sets it up."""
-    added = "".join(
-        f'      add_header {name} "{headers[name.lower()]}";\n'
-        for name in PAGE_HEADERS
-        if name.lower() in headers
-    )
-    body = (
-        '  map $uri $broadsheet_page {\n    ~/$ "${uri}index.page";\n'
-        '    default "$uri.page";\n  }\n'
-        f"  upstream app {{\n    server 127.0.0.1:{app_port};\n    keepalive 64;\n  }}\n"
-        f"  server {{\n    listen 127.0.0.1:{port};\n    root {folder / 'mirror'}/hosts/$host;\n"
-        "    location / {\n      error_page 418 = @app;\n"
-        "      if ($request_method !~ ^(GET|HEAD)$) { return 418; }\n"
-        '      if ($args != "") { return 418; }\n'
-        '      if ($http_cookie ~ "sessionid=") { return 418; }\n'
-        '      if ($http_authorization != "") { return 418; }\n'
-        '      types { }\n      default_type "text/html; charset=utf-8";\n'
-        f"{added}      try_files $broadsheet_page @app;\n    }}\n"
-        "    location @app {\n      proxy_pass http://app;\n      proxy_http_version 1.1;\n"
-        '      proxy_set_header Connection "";\n      proxy_set_header Host $host;\n'
-        "    }\n  }\n"
-    )
-    conf = nginx_conf(folder, port, body)
+    the app for everything else: the site `broadsheet nginxconf` prints (docs/deploy.md)."""
+    argv = [str(BIN / "broadsheet"), "nginxconf", "--listen", f"127.0.0.1:{port}"]
+    argv += ["--app", f"127.0.0.1:{app_port}", "--server-name", "localhost"]
+    site = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
+    conf = nginx_conf(folder, port, site)
     return ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "nginx-error.log")]
 
 
@@ -439,11 +408,10 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
 
 def deployed(work: Path, app_port: int, path: str, args: argparse.Namespace) -> dict[str, Any]:
     """The post page through nginx serving the page files the app wrote on its first miss."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{app_port}{path}", timeout=30) as answer:
-        headers = {name.lower(): value for name, value in answer.headers.items()}
     port = free_port()
-    front = mirror_server(work, port, app_port, headers)
-    with running(front, app_env(work), port, work / "mirror-nginx.log"):
+    env = app_env(work.parent, BROADSHEET_PAGE_MIRROR_DIR=str(work / "mirror"))
+    front = mirror_server(work, port, app_port, env)
+    with running(front, env, port, work / "mirror-nginx.log"):
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{path}", headers={"Host": "localhost"}
         )

@@ -10,16 +10,11 @@ process (as the task worker or a command would) reaches both processes' caches.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,42 +22,20 @@ from pathlib import Path
 import pytest
 import redis
 
-BIN = Path(sys.executable).parent
-STARTUP_SECONDS = 30
-
-SETUP = """
-import json, time, django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("collectstatic", interactive=False, verbosity=0)
-from django.contrib.auth.models import User
-from broadsheet.blogs.models import Blog
-from broadsheet.comments.defences import issue_token
-from broadsheet.posts.actions import save_post
-from broadsheet.posts.models import Post
-from django.utils import timezone
-blog = Blog.objects.create(slug="scale", title="Two Machines", is_default=True)
-author = User.objects.create_user("scale")
-post = save_post(Post(blog=blog, author=author, title="Leeks", source="Leeks in rows.",
-    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(hours=1)))
-# Aged like a form a person took a minute to fill, so the comment defences let it through.
-print(json.dumps({"post": post.pk, "permalink": post.permalink,
-    "token": issue_token(post.pk, now=time.time() - 60)}))
-"""
-
-PUBLISH = """
-import django
-django.setup()
-from django.contrib.auth.models import User
-from django.utils import timezone
-from broadsheet.blogs.models import Blog
-from broadsheet.posts.actions import save_post
-from broadsheet.posts.models import Post
-save_post(Post(blog=Blog.objects.get(), author=User.objects.get(), title="Published elsewhere",
-    source="Written by a third process.", status=Post.Status.PUBLISHED,
-    published_at=timezone.now()))
-"""
+from tests.faults.server import free_port
+from tests.scale.processes import (
+    BIN,
+    PUBLISH,
+    SETUP,
+    STARTUP_SECONDS,
+    clean_env,
+    fetch,
+    post_comment,
+    python,
+    start,
+    stop,
+    wait_for,
+)
 
 
 @dataclass
@@ -72,92 +45,6 @@ class Cluster:
     facts: dict[str, object]
     env: dict[str, str]
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]  # names in lower case
-    text: str
-
-
-def fetch(port: int, path: str, body: dict[str, str] | None = None, **headers: str) -> Answer:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    data = urllib.parse.urlencode(body).encode() if body is not None else None
-    sent = {"Host": "localhost", **{k.replace("_", "-"): v for k, v in headers.items()}}
-    if data is not None:
-        sent["Content-Type"] = "application/x-www-form-urlencoded"
-    connection.request("POST" if data is not None else "GET", path, data, sent)
-    response = connection.getresponse()
-    names = {name.lower(): value for name, value in response.getheaders()}
-    answer = Answer(response.status, names, response.read().decode())
-    connection.close()
-    return answer
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for(port: int, started: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if started.poll() is not None:
-            pytest.fail(f"exited with {started.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            fetch(port, "/robots.txt")
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"port {port} did not answer in {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
-def start(argv: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    # Its own session, so that stopping it stops the workers it forks too.
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def stop(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is None:
-        os.killpg(child.pid, signal.SIGTERM)
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-
-
-def python(script: str, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=90
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh database of the suite's kind."""
-    suite_url = os.environ.get("DATABASE_URL", "")
-    if not suite_url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'shared.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"broadsheet_scale_{secrets.token_hex(4)}"
-    with psycopg.connect(suite_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urllib.parse.urlparse(suite_url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(suite_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
@@ -202,18 +89,7 @@ def cluster(
     tmp_path_factory: pytest.TempPathFactory, database_url: str, redis_url: str
 ) -> Iterator[Cluster]:
     folder = tmp_path_factory.mktemp("cluster")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("BROADSHEET_", "DJANGO_", "REDIS_", "DATABASE_"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="broadsheet.settings",
-        BROADSHEET_DATA_DIR=str(folder / "data"),
-        BROADSHEET_SECRET_KEY="scale-test-" + secrets.token_urlsafe(32),
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-    )
+    env = clean_env(folder, database_url, REDIS_URL=redis_url)
     facts = json.loads(python(SETUP, env))
     apps = [free_port(), free_port()]
     made = Cluster(free_port(), apps, facts, env)
@@ -236,23 +112,13 @@ def cluster(
             stop(child)
 
 
-def post_comment(cluster: Cluster, port: int, text: str) -> Answer:
-    post = cluster.facts["post"]
-    token = fetch(port, f"/comments/token/{post}")
-    csrf = json.loads(token.text)["csrf"]
-    cookie = token.headers["set-cookie"].split(";", 1)[0]
-    fields = {"name": "Reader", "body": text, "token": str(cluster.facts["token"])}
-    fields["csrfmiddlewaretoken"] = csrf
-    return fetch(port, f"/comments/post/{post}", fields, Cookie=cookie)
-
-
 def test_a_comment_posted_through_one_process_is_on_the_other_at_once(cluster: Cluster) -> None:
     first, second = cluster.apps
     permalink = str(cluster.facts["permalink"])
     for port in (first, second, first, second):
         assert fetch(port, permalink).status == 200  # both processes have the page cached
     before = fetch(second, permalink)
-    posted = post_comment(cluster, first, "Rust on the leeks already.")
+    posted = post_comment(first, cluster.facts, "Rust on the leeks already.")
     assert posted.status == 302 and "showComment" in posted.headers["location"]
     after = fetch(second, permalink, If_None_Match=before.headers["etag"])
     assert after.status == 200 and "Rust on the leeks already." in after.text

@@ -1,0 +1,199 @@
+"""The nginx site that serves published pages as files (`broadsheet nginxconf`, docs/deploy.md).
+
+Written from the running settings rather than copied into the docs by hand: the headers nginx
+adds to a page file are the ones the app itself sends (its Content-Security-Policy, with the
+embed providers' frames, its frame, referrer and opener policies, its Cache-Control), the
+session cookie it sends members to the app by is the configured one, and the folders are the
+configured ones. A hand-kept copy had drifted from the app: it had lost the frames of the
+CSP, so a video on a page nginx served would not play, and it served the page's HTML to a
+fediverse server asking for the post's ActivityPub object by its address.
+
+tests/scale/test_page_files.py runs real nginx on this output in front of `broadsheet serve`
+and holds it to the app's own answers.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+from broadsheet.core.headers import CONTENT_SECURITY_POLICY
+from broadsheet.core.pagecache.http import cache_control
+
+# Content negotiation on a post's address (federation.views.wants_activity): the app answers.
+ACTIVITY_ACCEPT = r"application/(activity|ld)\+json"
+# A post's address (reader/urls.py): its page carries two headers more.
+POST_PATH = r"^/[0-9]{4}/[0-9]{2}/[^/]+\.html$"
+# The media answer's own policy (media are never run as a page; reader/media serving).
+MEDIA_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
+@dataclass(frozen=True)
+class Site:
+    server_names: tuple[str, ...]
+    listen: tuple[str, ...]
+    app: str  # host:port of `broadsheet serve`
+    certificate: str = ""
+    certificate_key: str = ""
+
+
+def default_server_names() -> tuple[str, ...]:
+    """The base domain, every blog under it, and the custom domains the operator allowed."""
+    names = [settings.BASE_DOMAIN, "." + settings.BASE_DOMAIN]
+    names += [host for host in settings.ALLOWED_HOSTS if host != "*" and not _address(host)]
+    return tuple(dict.fromkeys(names))
+
+
+def _address(host: str) -> bool:
+    """An IP literal: nobody reads a blog there by name, and nginx's names are names."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def page_headers() -> dict[str, str]:
+    """What the app puts on every page it answers, which nginx must repeat on the files."""
+    headers = {
+        "Cache-Control": cache_control(),
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Permissions-Policy": "interest-cohort=()",
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
+        "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+        "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+    }
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers["X-Content-Type-Options"] = "nosniff"
+    if settings.SECURE_HSTS_SECONDS:
+        headers["Strict-Transport-Security"] = hsts()
+    return headers
+
+
+def hsts() -> str:
+    value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+    value += "; includeSubDomains" if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS else ""
+    return value + ("; preload" if settings.SECURE_HSTS_PRELOAD else "")
+
+
+def _quoted(value: str) -> str:
+    """A value as one nginx string: nothing in it may end the string or the directive."""
+    if any(char in value for char in '"\\\n$'):
+        raise ValueError(f"cannot put {value!r} in an nginx string")
+    return f'"{value}"'
+
+
+def _add_headers(headers: dict[str, str], indent: str) -> str:
+    return "".join(
+        f"{indent}add_header {name} {_quoted(value)} always;\n" for name, value in headers.items()
+    )
+
+
+def _to_app(indent: str) -> str:
+    """The requests a file must never answer: writes, queries, members, API clients and
+    servers asking a post's address for its ActivityPub object."""
+    cookie = settings.SESSION_COOKIE_NAME
+    rules = (
+        "if ($request_method !~ ^(GET|HEAD)$) { return 418; }",
+        'if ($args != "") { return 418; }',
+        f'if ($http_cookie ~ "(^|;\\s*){cookie}=") {{ return 418; }}',
+        'if ($http_authorization != "") { return 418; }',
+        f'if ($http_accept ~* "{ACTIVITY_ACCEPT}") {{ return 418; }}',
+        # Over plain HTTP to a site on HTTPS, the app answers with its redirect.
+        *(["if ($scheme = http) { return 418; }"] if settings.SECURE else []),
+    )
+    return "".join(f"{indent}{rule}\n" for rule in rules)
+
+
+def _listen(site: Site) -> str:
+    lines = [f"    listen {address};\n" for address in site.listen]
+    if site.certificate:
+        lines.append(f"    ssl_certificate {site.certificate};\n")
+        lines.append(f"    ssl_certificate_key {site.certificate_key};\n")
+    return "".join(lines)
+
+
+def _folders(static_root: Path, media_root: Path) -> str:
+    media = ""
+    if not settings.SERVE_MEDIA:
+        media = (
+            f"    location /media/ {{\n        alias {media_root}/;\n"
+            '        add_header Cache-Control "public, max-age=31536000, immutable" always;\n'
+            f"        add_header Content-Security-Policy {_quoted(MEDIA_POLICY)} always;\n"
+            "        add_header X-Content-Type-Options nosniff always;\n    }\n"
+        )
+    return (
+        f"    location /static/ {{\n        alias {static_root}/;\n        expires 1y;\n"
+        '        add_header Cache-Control "public, immutable" always;\n'
+        "        gzip_static on;\n    }\n" + media
+    )
+
+
+def _page_location(match: str, headers: str) -> str:
+    """A location whose GET and HEAD are answered from the page files, the rest by the app."""
+    return (
+        f"    location {match} {{\n        error_page 418 = @app;\n"
+        + _to_app("        ")
+        + '        types { }\n        default_type "text/html; charset=utf-8";\n'
+        + headers
+        + "        try_files $broadsheet_page @app;\n    }\n"
+    )
+
+
+def _pages() -> str:
+    """Every page, and a post's page, which also names the Webmention endpoint and varies on
+    Accept (reader.views.post_response): nginx takes its scheme and host from the request,
+    which on a bare host over the site's scheme (the only pages the mirror keeps) is the
+    blog's origin."""
+    common = _add_headers(page_headers(), "        ")
+    endpoint = reverse("webmention:receive")
+    post = (
+        '        add_header Vary "Accept" always;\n'
+        f'        add_header Link "<$scheme://$host{endpoint}>; rel=\\"webmention\\"" always;\n'
+    )
+    return _page_location("/", common) + _page_location(f'~ "{POST_PATH}"', common + post)
+
+
+def _app() -> str:
+    return (
+        "    location @app {\n        proxy_pass http://broadsheet;\n"
+        "        proxy_http_version 1.1;\n"
+        '        proxy_set_header Connection "";\n        proxy_set_header Host $host;\n'
+        "        proxy_set_header X-Forwarded-Proto $scheme;\n"
+        "        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    }\n"
+    )
+
+
+def site_config(site: Site, mirror: Path, static_root: Path, media_root: Path) -> str:
+    """The `http {}` part of nginx's configuration: the page-file lookup, the app upstream,
+    and one server answering `site.server_names`."""
+    return (
+        "map $uri $broadsheet_page {\n"
+        '    ~/$     "${uri}index.page";\n    default "$uri.page";\n}\n\n'
+        f"upstream broadsheet {{\n    server {site.app};\n    keepalive 64;\n}}\n\n"
+        "server {\n"
+        + _listen(site)
+        + f"    server_name {' '.join(site.server_names)};\n"
+        + f"    client_max_body_size {settings.MAX_IMAGE_BYTES // 2**20 + 2}m;"
+        + "  # the largest upload, plus its form\n"
+        + "    gzip on;\n    gzip_types text/css application/javascript application/atom+xml"
+        + " application/rss+xml application/feed+json application/xml;\n\n"
+        + "    # Published pages, written by the app; everything personal or written goes to it.\n"
+        + f"    root {mirror}/hosts/$host;\n"
+        + _pages()
+        + _app()
+        + _folders(static_root, media_root)
+        + "}\n"
+    )
+
+
+def configured(site: Site) -> str:
+    """`site_config` for this install's folders; names the missing setting if the mirror is off."""
+    mirror = settings.PAGE_MIRROR_DIR
+    if not mirror:
+        raise ValueError("set BROADSHEET_PAGE_MIRROR_DIR: the folder nginx reads the pages from")
+    return site_config(site, Path(mirror), Path(settings.STATIC_ROOT), Path(settings.MEDIA_ROOT))

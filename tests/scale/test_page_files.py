@@ -1,0 +1,188 @@
+"""nginx serving published pages as files, configured by `broadsheet nginxconf`, in front of
+`broadsheet serve` with BROADSHEET_PAGE_MIRROR_DIR (docs/deploy.md, docs/caching.md).
+
+Real nginx and a real `broadsheet serve` on loopback, on the suite's kind of database. A page
+nginx answers from a file must be the app's page with the app's headers; everything a file
+must not answer (members, queries, API clients, a fediverse server asking a post's address for
+its ActivityPub object) reaches the app; and a write, through the app or by a third process,
+is on the very next reader's page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.faults.server import free_port
+from tests.scale.processes import (
+    BIN,
+    PUBLISH,
+    SETUP,
+    Answer,
+    clean_env,
+    fetch,
+    post_comment,
+    python,
+    start,
+    stop,
+    wait_for,
+)
+
+# Headers that describe one answer or one connection, not the page: nginx and the app each
+# send their own (nginx's ETag is the file's size and time, the app's the body's hash).
+PER_ANSWER = {"date", "server", "connection", "keep-alive", "content-length", "etag"}
+PER_ANSWER |= {"last-modified", "accept-ranges", "transfer-encoding"}
+
+
+@dataclass
+class Site:
+    front: int
+    app: int
+    facts: dict[str, object]
+    env: dict[str, str]
+    mirror: Path
+    children: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+
+def nginx_main(folder: Path, site_conf: str) -> Path:
+    """The main configuration around the site `broadsheet nginxconf` printed."""
+    temp = "".join(
+        f"  {kind}_temp_path {folder / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
+        f"http {{\n  access_log off;\n{temp}{site_conf}}}\n"
+    )
+    return conf
+
+
+def nginxconf(env: dict[str, str], front: int, app: int) -> str:
+    argv = [str(BIN / "broadsheet"), "nginxconf", "--listen", f"127.0.0.1:{front}"]
+    argv += ["--app", f"127.0.0.1:{app}", "--server-name", "localhost"]
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("pagefiles")
+    mirror = folder / "pages"
+    env = clean_env(
+        folder,
+        database_url,
+        BROADSHEET_PAGE_MIRROR_DIR=str(mirror),
+        BROADSHEET_BEHIND_PROXY="true",
+        BROADSHEET_SERVE_MEDIA="false",
+    )
+    facts = json.loads(python(SETUP, env))
+    made = Site(free_port(), free_port(), facts, env, mirror)
+    try:
+        serve = [str(BIN / "broadsheet"), "serve", "--port", str(made.app), "--workers", "1"]
+        made.children.append(start([*serve, "--no-worker"], env, folder / "app.log"))
+        conf = nginx_main(folder, nginxconf(env, made.front, made.app))
+        nginx = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+        made.children.append(start(nginx, env, folder / "nginx.log"))
+        wait_for(made.app, made.children[0], folder / "app.log")
+        wait_for(made.front, made.children[1], folder / "error.log")
+        yield made
+    finally:
+        for child in made.children:
+            stop(child)
+
+
+def from_file(answer: Answer) -> bool:
+    """nginx answered from a page file: it offers ranges of it, which the app never does."""
+    return "accept-ranges" in answer.headers
+
+
+def page_file(site: Site, path: str) -> Path:
+    name = path.lstrip("/") + ("index.page" if path.endswith("/") else ".page")
+    return site.mirror / "hosts" / "localhost" / name
+
+
+@pytest.mark.parametrize("page", ["post", "home"])
+def test_a_reader_gets_the_app_s_page_and_headers_from_the_file(site: Site, page: str) -> None:
+    path = str(site.facts["permalink"]) if page == "post" else "/"
+    direct = fetch(site.app, path)
+    assert direct.status == 200 and not from_file(direct)
+    assert page_file(site, path).is_file()  # the miss wrote it where nginx looks
+    served = fetch(site.front, path)
+    assert served.status == 200 and from_file(served)
+    assert served.text == direct.text
+    page = {name: value for name, value in direct.headers.items() if name not in PER_ANSWER}
+    assert "content-security-policy" in page and "frame-src" in page["content-security-policy"]
+    assert {name: served.headers.get(name) for name in page} == page
+
+
+def test_conditional_and_head_requests_are_answered_from_the_file(site: Site) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, permalink)
+    served = fetch(site.front, permalink)
+    again = fetch(site.front, permalink, If_None_Match=served.headers["etag"])
+    assert again.status == 304 and again.text == ""
+    assert again.headers["cache-control"] == served.headers["cache-control"]
+    head = fetch(site.front, permalink, method="HEAD")
+    assert head.status == 200 and head.text == "" and from_file(head)
+
+
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ("", {"Cookie": "theme=dark; sessionid=not-a-session"}),
+        ("", {"Authorization": "Bearer not-a-token"}),
+        ("?m=1", {}),
+    ],
+    ids=["member", "api client", "query"],
+)
+def test_members_api_clients_and_queries_reach_the_app(
+    site: Site, query: str, headers: dict[str, str]
+) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, permalink)
+    assert from_file(fetch(site.front, permalink))
+    answer = fetch(site.front, permalink + query, **headers)
+    assert answer.status in (200, 401, 403) and not from_file(answer)
+
+
+def test_a_fediverse_server_gets_the_post_s_object_not_the_file(site: Site) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, permalink)
+    assert from_file(fetch(site.front, permalink))
+    accept = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
+    answer = fetch(site.front, permalink, Accept=accept)
+    assert answer.status == 200 and answer.headers["content-type"].startswith(
+        "application/activity+json"
+    )
+    assert json.loads(answer.text)["type"] == "Article"
+
+
+def test_a_comment_is_on_the_next_reader_s_page(site: Site) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, permalink)
+    assert from_file(fetch(site.front, permalink))
+    posted = post_comment(site.front, site.facts, "The leeks bolted in June.")
+    assert posted.status == 302
+    after = fetch(site.front, permalink)
+    assert "The leeks bolted in June." in after.text and not from_file(after)
+    again = fetch(site.front, permalink)
+    assert "The leeks bolted in June." in again.text and from_file(again)
+
+
+def test_a_post_published_by_another_process_is_on_the_next_reader_s_page(site: Site) -> None:
+    fetch(site.front, "/")
+    assert from_file(fetch(site.front, "/"))
+    python(PUBLISH, site.env)
+    for _ in range(2):  # the app's answer, then the new file's
+        page = fetch(site.front, "/")
+        assert page.status == 200 and "Published elsewhere" in page.text
