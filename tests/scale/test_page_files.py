@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,25 @@ from tests.scale.processes import (
     stop,
     wait_for,
 )
+
+CHROME = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+# What a browser sends when a person follows a link to the page (docs/stats.md).
+READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
+AGGREGATE_LATER = """
+import datetime as dt, json, sys, django
+django.setup()
+from django.db.models import Sum
+from django.utils import timezone
+from broadsheet.stats import actions
+from broadsheet.stats.models import DailySource, DailyViews
+actions.aggregate(timezone.now() + dt.timedelta(hours=1))  # every spool file settled
+views = DailyViews.objects.filter(post_id=int(sys.argv[1])).aggregate(n=Sum("views"))["n"]
+sources = sorted(DailySource.objects.values_list("kind", "value").distinct())
+print(json.dumps({"views": views, "sources": sources}))
+"""
 
 # Headers that describe one answer or one connection, not the page: nginx and the app each
 # send their own (nginx's ETag is the file's size and time, the app's the body's hash).
@@ -186,3 +206,25 @@ def test_a_post_published_by_another_process_is_on_the_next_reader_s_page(site: 
     for _ in range(2):  # the app's answer, then the new file's
         page = fetch(site.front, "/")
         assert page.status == 200 and "Published elsewhere" in page.text
+
+
+def test_reads_nginx_answers_from_files_are_counted_as_the_app_counts_its_own(
+    site: Site,
+) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, permalink)  # no browser's headers: not a read
+    for headers in (READER, READER, {**READER, "Referer": "https://duckduckgo.com/"}):
+        assert from_file(fetch(site.front, permalink, **headers))
+    for not_a_read in ({"DNT": "1"}, {"Sec_Purpose": "prefetch"}, {"Sec_Fetch_Dest": "iframe"}):
+        assert from_file(fetch(site.front, permalink, **{**READER, **not_a_read}))
+    assert from_file(fetch(site.front, permalink, User_Agent="curl/8.5.0"))  # no languages
+    spooled = list((Path(site.env["BROADSHEET_DATA_DIR"]) / "stats" / "spool").glob("n*.log"))
+    assert spooled, "nginx wrote no read into the stats spool"
+    argv = [sys.executable, "-c", AGGREGATE_LATER, str(site.facts["post"])]
+    done = subprocess.run(argv, env=site.env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-3000:]
+    counted = json.loads(done.stdout.strip().splitlines()[-1])
+    assert counted["views"] == 3
+    assert ["referrer", "duckduckgo.com"] in counted["sources"]
+    assert ["browser", "Chrome"] in counted["sources"]
+    assert not [kind for kind, value in counted["sources"] if value == "-"]

@@ -4,10 +4,11 @@ members, HEADs, or readers who ask not to be tracked."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, override_settings
 
 from broadsheet.posts.models import Page
 from broadsheet.stats import fold, spool
@@ -183,3 +184,31 @@ def test_counted_lines_are_read_with_their_counts_and_garbled_ones_dropped() -> 
     ]
     counted = fold.tally(lines, lambda blog, minute: day, recent_from=10**9)
     assert counted.daily == {(1, "/a.html", day): 5} and counted.bots == 5
+
+
+def test_nginx_s_lines_are_read_with_absent_headers_and_long_ones_cut() -> None:
+    """nginx writes the reads it answers from files itself (ops.nginx): an absent header is
+    "-", and a header is whole, however long."""
+    day = dt.date(2026, 12, 2)
+    long_agent = FIREFOX + " x" * 5000
+    lines = [f"1796170739\t1\t/a.html\t-\tlocalhost\t{FIREFOX}\n"]
+    lines.append(
+        f"1796170740\t1\t/a.html\thttps://{'w' * 9000}.example/\tlocalhost\t{long_agent}\n"
+    )
+    counted = fold.tally(lines, lambda blog, minute: day, recent_from=10**9)
+    assert counted.daily == {(1, "/a.html", day): 2}
+    assert not [
+        value for (_, _, kind, value) in counted.sources if kind == "referrer" and value == "-"
+    ]
+    assert all(len(value) <= fold.MAX_FIELD for (_, _, _, value) in counted.sources)
+
+
+def test_nginx_s_files_are_claimed_once_their_hundred_seconds_are_settled(tmp_path: Path) -> None:
+    with override_settings(DATA_DIR=tmp_path):
+        spool.folder().mkdir(parents=True)
+        now = 1_796_170_739.0
+        bucket = int(now // spool.NGINX_BUCKET_SECONDS)
+        for age in (0, 1, 2, 3):
+            (spool.folder() / f"{spool.NGINX_PREFIX}{bucket - age}{spool.SUFFIX}").write_text("")
+        claimed = sorted(path.name.split(".")[0] for path in spool.claim_files(now))
+    assert claimed == [f"n{bucket - 3}", f"n{bucket - 2}"]

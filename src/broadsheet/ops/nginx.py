@@ -23,6 +23,7 @@ from django.urls import reverse
 
 from broadsheet.core.headers import CONTENT_SECURITY_POLICY
 from broadsheet.core.pagecache.http import cache_control
+from broadsheet.stats import spool
 
 # Content negotiation on a post's address (federation.views.wants_activity): the app answers.
 ACTIVITY_ACCEPT = r"application/(activity|ld)\+json"
@@ -133,13 +134,44 @@ def _folders(static_root: Path, media_root: Path) -> str:
     )
 
 
+def _reads() -> str:
+    """What nginx needs to count the reads it answers from files as the app's recorder counts
+    its own (stats.recorder): a GET answered 200 or 304 of the home page, a post or a static
+    page, from a browser (it names its languages) loading it as a document, without
+    Do-Not-Track, Global Privacy Control or a prefetch; written in the spool's line format
+    (time, blog, path, referrer, host, agent) into a file the stats worker claims
+    (stats.spool), with no address of the reader."""
+    key = "$request_method $status $http_sec_fetch_dest|$http_dnt|$http_sec_gpc|"
+    key += "$http_sec_purpose $http_purpose $http_x_moz|$broadsheet_path"
+    read = (
+        r"~*^GET (200|304) (document)?\|(?!1\|)[^|]*\|(?!1\|)[^|]*\|"
+        r"(?![^|]*(prefetch|prerender))[^|]*\|/([0-9]{4}/[0-9]{2}/[^/]+\.html|p/[^/]+\.html)?$"
+    )
+    line = "$broadsheet_second\\t$broadsheet_blog\\t$broadsheet_path\\t$http_referer\\t$host"
+    return (
+        f'map "{key}" $broadsheet_read {{\n    "{read}" 1;\n    default 0;\n}}\n'
+        'map $http_accept_language $broadsheet_counted {\n    "" 0;\n'
+        "    default $broadsheet_read;\n}\n"
+        'map $msec $broadsheet_second {\n    "~^(?<s>[0-9]+)\\." $s;\n}\n'
+        'map $msec $broadsheet_bucket {\n    "~^(?<b>[0-9]+)[0-9][0-9]\\." $b;\n}\n'
+        'map $realpath_root $broadsheet_blog {\n    "~/blogs/(?<id>[0-9]+)/v[0-9]+$" $id;\n'
+        '    default "";\n}\n'
+        f'log_format broadsheet_read escape=default "{line}\\t$http_user_agent";\n\n'
+    )
+
+
 def _page_location(match: str, headers: str) -> str:
-    """A location whose GET and HEAD are answered from the page files, the rest by the app."""
+    """A location whose GET and HEAD are answered from the page files, the rest by the app;
+    the reads it answers go to the stats spool (the app counts those it answers itself)."""
+    views = spool.folder() / f"{spool.NGINX_PREFIX}$broadsheet_bucket{spool.SUFFIX}"
     return (
         f"    location {match} {{\n        error_page 418 = @app;\n"
+        # The address asked for: try_files sets $uri to the file's name.
+        + "        set $broadsheet_path $uri;\n"
         + _to_app("        ")
         + '        types { }\n        default_type "text/html; charset=utf-8";\n'
         + headers
+        + f"        access_log {views} broadsheet_read if=$broadsheet_counted;\n"
         + "        try_files $broadsheet_page @app;\n    }\n"
     )
 
@@ -175,7 +207,8 @@ def site_config(site: Site, mirror: Path, static_root: Path, media_root: Path) -
         "map $uri $broadsheet_page {\n"
         '    ~/$     "${uri}index.page";\n    default "$uri.page";\n}\n\n'
         f"upstream broadsheet {{\n    server {site.app};\n    keepalive 64;\n}}\n\n"
-        "server {\n"
+        + _reads()
+        + "server {\n"
         + _listen(site)
         + f"    server_name {' '.join(site.server_names)};\n"
         + f"    client_max_body_size {settings.MAX_IMAGE_BYTES // 2**20 + 2}m;"

@@ -48,21 +48,21 @@ def aggregate(now: dt.datetime | None = None) -> int:
 
 
 class Claim:
-    """What this run took from the spool: files on one machine, a Redis list on many."""
+    """What this run took from the spool: this machine's files (the app's without Redis, and
+    nginx's for the pages it answers from files), and the Redis list on many machines."""
 
     def __init__(self, paths: list[Path], key: str | None) -> None:
         self.paths, self.key = paths, key
 
     @classmethod
     def take(cls, now: dt.datetime) -> Claim:
-        if settings.REDIS_URL:
-            return cls([], spool.claim_redis())
-        return cls(spool.claim_files(now.timestamp()), None)
+        key = spool.claim_redis() if settings.REDIS_URL else None
+        return cls(spool.claim_files(now.timestamp()), key)
 
     def lines(self) -> Iterator[str]:
+        yield from spool.file_lines(self.paths)
         if self.key is not None:
-            return spool.redis_lines(self.key)
-        return spool.file_lines(self.paths)
+            yield from spool.redis_lines(self.key)
 
     def release(self) -> None:
         """Delete what was read, once its counts are committed."""

@@ -47,6 +47,8 @@ def tally(lines: Iterable[str], day_of: DayOf, recent_from: int) -> Tally:
         when, _, rest = line.partition("\t")
         when, _, times = when.partition("x")  # "1796170739x250": the same view 250 times
         seen = int(times) if times.isdigit() else 0 if times else 1
+        if len(rest) > LONGEST:
+            rest = _cut(rest)
         parsed = _parse(rest) if when.isdigit() and seen else None
         if parsed is None or parsed is BOT:
             bots += seen if parsed is BOT else 0
@@ -76,6 +78,14 @@ def _spread(
 
 
 BOT: Parsed = (0, "", ())
+# The app's recorder cuts each field to 400 characters; nginx's lines (ops.nginx) carry the
+# headers whole, and a line is kept as a cache key below, so a longer one is cut here.
+MAX_FIELD = 400
+LONGEST = 5 * MAX_FIELD
+
+
+def _cut(rest: str) -> str:
+    return "\t".join(part[:MAX_FIELD] for part in rest.rstrip("\n").split("\t"))
 
 
 @lru_cache(maxsize=65_536)
@@ -85,6 +95,7 @@ def _parse(rest: str) -> Parsed | None:
     if len(parts) != 5 or not parts[0].isdigit():
         return None
     blog, path, referer, host, agent = parts
+    referer = "" if referer == "-" else referer  # nginx writes an absent header as "-"
     if _bot(agent):
         return BOT
     site, words = _referrer(referer, host)

@@ -33,6 +33,11 @@ TAKEN = ".taken"
 SETTLED_MINUTES = 2
 # A claimed file left by a worker that died mid-run is read again after this long.
 ORPHAN_SECONDS = 600
+# nginx's own files (ops.nginx): the pages it answers from the page mirror never reach the
+# app, so nginx writes those reads here itself, in the same line format, one file per hundred
+# seconds (`n17961707.log`: nginx can cut digits off a time but cannot divide it by 60).
+NGINX_PREFIX = "n"
+NGINX_BUCKET_SECONDS = 100
 
 
 def folder() -> Path:
@@ -172,6 +177,10 @@ def claim_files(now: float) -> list[Path]:
 
 
 def _claimable(path: Path, now: float) -> bool:
+    if path.name.endswith(SUFFIX) and path.name.startswith(NGINX_PREFIX):
+        bucket = path.name[len(NGINX_PREFIX) : -len(SUFFIX)]
+        settled = now // NGINX_BUCKET_SECONDS - SETTLED_MINUTES
+        return bucket.isdigit() and int(bucket) <= settled
     if path.name.endswith(SUFFIX):
         minute = int(path.name.split("-", 1)[0]) if path.name[0].isdigit() else 0
         return minute <= now // 60 - SETTLED_MINUTES

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from broadsheet.ops import nginx
+from broadsheet.stats import spool
 
 
 class Command(BaseCommand):
@@ -46,3 +47,5 @@ class Command(BaseCommand):
             self.stdout.write(nginx.configured(site), ending="")
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        # nginx writes the reads it answers there, and creates no folder (docs/deploy.md).
+        spool.folder().mkdir(parents=True, exist_ok=True)
