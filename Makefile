@@ -46,7 +46,7 @@ assets: $(COMPOSE_JS) $(FONT_FILES)
 run: install assets
 	$(BIN)/broadsheet setup
 	BROADSHEET_PUBLIC_PORT=$${BROADSHEET_PUBLIC_PORT:-$(PORT)} \
-		$(BIN)/broadsheet serve --host $(HOST) --port $(PORT)
+		$(BIN)/broadsheet serve --host $(HOST) --port $(PORT) --front auto
 
 lint: install
 	$(BIN)/ruff check src tests

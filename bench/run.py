@@ -366,12 +366,18 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     (work / "static").mkdir(parents=True)
     env = app_env(folder, BROADSHEET_PAGE_MIRROR_DIR=str(work / "mirror"))
     results: dict[str, Any] = {"pages": {}, "servers": {}, "deploy": {}}
-    app_port = free_port()
-    with running(server_commands(app_port)["broadsheet serve"], env, app_port, work / "app.log"):
+    app_port, front_port = free_port(), free_port()
+    fronted = [*server_commands(front_port)["broadsheet serve"], "--front", "nginx"]
+    front_env = app_env(folder, BROADSHEET_PAGE_MIRROR_DIR=str(work / "front-pages"))
+    with (
+        running(server_commands(app_port)["broadsheet serve"], env, app_port, work / "app.log"),
+        running(fronted, front_env, front_port, work / "front.log"),
+    ):
         for index, (name, path) in enumerate(pages(folder).items()):
             body = fetch(app_port, path)
-            for _ in range(CORES):  # every worker process takes its own copy into memory
-                fetch(app_port, path)
+            for port in (app_port, front_port):
+                for _ in range(CORES + 1):  # each worker process takes its own copy
+                    fetch(port, path)
             (work / "static" / f"{index}.html").write_bytes(body)
             results["pages"][name] = {"path": path, "bytes": len(body)}
         static_port = free_port()
@@ -382,8 +388,12 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
                     wrk(static_port, f"/{index}.html", args.duration, args.connections)
                 )
                 entry["app"] = asdict(wrk(app_port, entry["path"], args.duration, args.connections))
+                entry["front"] = asdict(
+                    wrk(front_port, entry["path"], args.duration, args.connections)
+                )
                 print(
-                    f"  {name}: {entry['app']['rps']:.0f} vs {entry['nginx']['rps']:.0f} req/s",
+                    f"  {name}: {entry['app']['rps']:.0f}, with nginx in front"
+                    f" {entry['front']['rps']:.0f}, vs {entry['nginx']['rps']:.0f} req/s",
                     file=sys.stderr,
                 )
             post = results["pages"]["post (100 comments)"]
@@ -403,6 +413,9 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             results["deploy"]["nginx static (baseline again)"] = asdict(
                 wrk(static_port, "/1.html", args.duration, args.connections)
             )
+    # serve --front leaves its configuration in the data folder, which turns the page mirror
+    # on for every later process there (the next run's cold renders).
+    shutil.rmtree(folder / "nginx", ignore_errors=True)
     return results
 
 
@@ -485,17 +498,18 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     lines += [f"- load after: {results['load after']}", ""]
     lines += [
         f"Hot pages: wrk, {args.connections} connections, {args.duration} s each, {CORES} threads,"
-        " on the same cores; the app as `broadsheet serve` runs it (no nginx).",
+        " on the same cores; the app as `broadsheet serve` runs it alone (granian), and as"
+        " `make run` runs it where nginx is installed (`serve --front nginx`).",
         "",
-        "| page | bytes | app req/s | p50 ms | p99 ms | nginx static req/s | p50 ms | p99 ms"
-        " | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | bytes | granian alone req/s | p50 ms | p99 ms | ratio | nginx front req/s"
+        " | p50 ms | p99 ms | ratio | nginx static req/s | p50 ms | p99 ms |",
+        "| --- |" + " ---: |" * 12,
     ]
     for name, entry in results["hot"]["pages"].items():
-        app, static = entry["app"], entry["nginx"]
-        ratio = app["rps"] / static["rps"]
+        app, front, static = entry["app"], entry["front"], entry["nginx"]
         lines.append(
-            f"| {name} | {entry['bytes']} | {cells(app)} | {cells(static)} | {ratio:.3f} |"
+            f"| {name} | {entry['bytes']} | {cells(app)} | {app['rps'] / static['rps']:.3f}"
+            f" | {cells(front)} | {front['rps'] / static['rps']:.3f} | {cells(static)} |"
         )
     base = results["hot"]["pages"]["post (100 comments)"]["nginx"]["rps"]
     others = {**results["hot"]["servers"], **results["hot"]["deploy"]}

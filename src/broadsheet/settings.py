@@ -186,7 +186,16 @@ STATS_EVERY_SECONDS = env_int("BROADSHEET_STATS_EVERY_SECONDS", 300)
 # How long a CDN may serve a page without asking again; 0 makes it ask every time.
 CDN_MAX_AGE = env_int("BROADSHEET_CDN_MAX_AGE", 0)
 # Published pages also written as files for nginx to serve (one machine; docs/deploy.md).
-PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "")
+# `broadsheet serve --front nginx` runs its own nginx on `pages/` (broadsheet/ops/front.py);
+# while its configuration is there, every process on this data folder (the worker, an import
+# in another terminal) keeps those files current too.
+PAGE_MIRROR_DIR = env_str("BROADSHEET_PAGE_MIRROR_DIR", "") or (
+    str(DATA_DIR / "pages") if (DATA_DIR / "nginx" / "nginx.conf").exists() else ""
+)
+# Pages of a blog with a scheduled post waiting are written to the mirror too, because a
+# process moves the blog's version the moment the post comes due (`broadsheet serve` does,
+# and sets this, when it runs nginx in front; otherwise they are left to the app).
+PAGE_MIRROR_SCHEDULED = env_bool("BROADSHEET_PAGE_MIRROR_SCHEDULED", False)
 # Static copies of the blogs, one folder per blog, written by the task worker when an admin
 # asks in the studio ("Static copy"), and after every write when the mirror is on
 # (docs/static-export.md). Unset: no copies, and the studio page says so.

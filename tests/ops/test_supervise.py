@@ -86,3 +86,14 @@ def test_a_signal_stops_web_and_worker(tmp_path: Path) -> None:
 
 def test_a_child_killed_by_a_signal_reports_as_a_shell_does() -> None:
     assert exit_status(-9) == 137 and exit_status(0) == 0 and exit_status(2) == 2
+
+
+def test_a_front_starts_once_the_web_answers_and_its_end_is_the_service_s(tmp_path: Path) -> None:
+    said: list[str] = []
+    asked: list[float] = []
+    ready = lambda: bool(asked.append(time.monotonic()) or len(asked) > 3)  # noqa: E731
+    supervisor = Supervisor(SLEEPER, None, said.append, front=dies_with(4), web_ready=ready)
+    assert supervisor.run() == 4
+    assert len(asked) == 4  # not started before the web answered, and asked no more after
+    assert "The nginx front stopped (status 4)" in said[0]
+    assert supervisor.web is not None and supervisor.web.poll() is not None  # web stopped too

@@ -118,7 +118,7 @@ def _listen(site: Site) -> str:
     return "".join(lines)
 
 
-def _folders(static_root: Path, media_root: Path) -> str:
+def _folders(static_root: Path, media_root: Path, static: bool) -> str:
     media = ""
     if not settings.SERVE_MEDIA:
         media = (
@@ -127,6 +127,8 @@ def _folders(static_root: Path, media_root: Path) -> str:
             f"        add_header Content-Security-Policy {_quoted(MEDIA_POLICY)} always;\n"
             "        add_header X-Content-Type-Options nosniff always;\n    }\n"
         )
+    if not static:  # the app serves them (from the sources, or unhashed while debugging)
+        return media
     return (
         f"    location /static/ {{\n        alias {static_root}/;\n        expires 1y;\n"
         '        add_header Cache-Control "public, immutable" always;\n'
@@ -200,9 +202,12 @@ def _app() -> str:
     )
 
 
-def site_config(site: Site, mirror: Path, static_root: Path, media_root: Path) -> str:
+def site_config(
+    site: Site, mirror: Path, static_root: Path, media_root: Path, static: bool = True
+) -> str:
     """The `http {}` part of nginx's configuration: the page-file lookup, the app upstream,
-    and one server answering `site.server_names`."""
+    and one server answering `site.server_names`; `/static/` from `static_root` unless
+    `static` is False."""
     return (
         "map $uri $broadsheet_page {\n"
         '    ~/$     "${uri}index.page";\n    default "$uri.page";\n}\n\n'
@@ -219,7 +224,7 @@ def site_config(site: Site, mirror: Path, static_root: Path, media_root: Path) -
         + f"    root {mirror}/hosts/$host;\n"
         + _pages()
         + _app()
-        + _folders(static_root, media_root)
+        + _folders(static_root, media_root, static)
         + "}\n"
     )
 

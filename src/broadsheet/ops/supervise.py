@@ -10,12 +10,18 @@ process but not the worker, which gets one SIGTERM from here and so finishes its
 instead of being forced by a second signal. It leaves by itself if this process is SIGKILLed
 (`broadsheet worker --exit-with-parent`). Granian stays in our group, so killing the group
 (an OOM kill of the service, the fault tests) still takes every web process at once.
+
+With `--front nginx` (`ops.front`) nginx is a third child, in our group too, and as much the
+service as granian: when either stops, everything stops. The kernel sends it SIGTERM if this
+process dies without stopping it, so a SIGKILLed serve does not leave nginx holding the port.
 """
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -27,7 +33,8 @@ MAX_BACKOFF = 30.0
 STEADY_SECONDS = 60.0
 # How long each child may take to stop cleanly before it is killed: the worker finishes the
 # job in hand (systemd's own stop timeout is 90 s).
-STOP_SECONDS = {"web": 10.0, "worker": 60.0}
+STOP_SECONDS = {"web": 10.0, "front": 10.0, "worker": 60.0}
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def exit_status(returncode: int) -> int:
@@ -35,12 +42,26 @@ def exit_status(returncode: int) -> int:
     return 128 - returncode if returncode < 0 else returncode
 
 
+def _ends_with_parent() -> None:
+    """In the child, before it runs nginx: SIGTERM when serve dies, however it dies."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class Supervisor:
     def __init__(
-        self, web: list[str], worker: list[str] | None, say: Callable[[str], None]
+        self,
+        web: list[str],
+        worker: list[str] | None,
+        say: Callable[[str], None],
+        front: list[str] | None = None,
+        tick: Callable[[float], None] | None = None,
+        web_ready: Callable[[], bool] = lambda: True,
     ) -> None:
         self.web_argv, self.worker_argv, self.say = web, worker, say
+        self.front_argv, self.tick, self.web_ready = front, tick, web_ready
         self.web: subprocess.Popen[bytes] | None = None
+        self.front: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.worker_started = 0.0
         self.backoff = FIRST_BACKOFF
@@ -63,13 +84,24 @@ class Supervisor:
     def _watch(self) -> int:
         assert self.web is not None
         while self.signalled is None:
-            returncode = self.web.poll()
-            if returncode is not None:
-                self.say(f"The web server stopped (status {returncode}); stopping the rest.")
-                return exit_status(returncode)
+            for name, child in (("web server", self.web), ("nginx front", self.front)):
+                returncode = None if child is None else child.poll()
+                if returncode is not None:
+                    self.say(f"The {name} stopped (status {returncode}); stopping the rest.")
+                    return exit_status(returncode)
             self._keep_worker()
+            self._start_front()
+            if self.tick is not None:
+                self.tick(time.time())
             time.sleep(POLL_SECONDS)
         return 0
+
+    def _start_front(self) -> None:
+        """nginx once granian answers: a reader is never sent to an app not listening yet."""
+        if self.front_argv is None or self.front is not None or not self.web_ready():
+            return
+        # preexec_fn is safe here: serve runs no thread.
+        self.front = subprocess.Popen(self.front_argv, preexec_fn=_ends_with_parent)
 
     def _keep_worker(self) -> None:
         if self.worker_argv is None:
@@ -89,7 +121,7 @@ class Supervisor:
         self.worker = None
 
     def _stop_all(self) -> None:
-        children = {"web": self.web, "worker": self.worker}
+        children = {"web": self.web, "front": self.front, "worker": self.worker}
         running = {name: c for name, c in children.items() if c is not None and c.poll() is None}
         for child in running.values():
             child.send_signal(signal.SIGTERM)

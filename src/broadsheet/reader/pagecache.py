@@ -62,7 +62,9 @@ def candidate(blog: Blog, arrived: float) -> Candidate:
     upcoming = next_publish(blog, dt.datetime.fromtimestamp(arrived, tz=dt.UTC))
     if upcoming is not None:
         expires = min(expires, upcoming.timestamp())
-    return Candidate(blog.pk, blog.content_version, expires, lasting=upcoming is None)
+    # A file cannot expire at the post's time, unless serve moves the version then.
+    lasting = upcoming is None or settings.PAGE_MIRROR_SCHEDULED
+    return Candidate(blog.pk, blog.content_version, expires, lasting=lasting)
 
 
 def next_publish(blog: Blog, after: dt.datetime) -> dt.datetime | None:
