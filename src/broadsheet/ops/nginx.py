@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from broadsheet.core.headers import CONTENT_SECURITY_POLICY
+from broadsheet.core.pagecache import mirror
 from broadsheet.core.pagecache.http import cache_control
 from broadsheet.stats import spool
 
@@ -162,6 +163,22 @@ def _reads() -> str:
     )
 
 
+def _types(indent: str) -> str:
+    """Each kept file's type from its ending (core.pagecache.mirror.SUFFIXES), in UTF-8."""
+    pairs = "; ".join(f"{kind} {ending[1:]}" for kind, ending in mirror.SUFFIXES.items())
+    return (
+        f"{indent}types {{ {pairs}; }}\n{indent}charset utf-8;\n"
+        # text/html is one of nginx's own charset types already.
+        f"{indent}charset_types {' '.join(k for k in mirror.SUFFIXES if k != 'text/html')};\n"
+    )
+
+
+def _other_files() -> str:
+    """Feeds, sitemaps and robots.txt: the address with the file ending of their type."""
+    endings = [ending for ending in mirror.SUFFIXES.values() if ending != mirror.SUFFIX]
+    return " ".join(f"$uri{ending}" for ending in endings)
+
+
 def _page_location(match: str, headers: str) -> str:
     """A location whose GET and HEAD are answered from the page files, the rest by the app;
     the reads it answers go to the stats spool (the app counts those it answers itself)."""
@@ -171,10 +188,10 @@ def _page_location(match: str, headers: str) -> str:
         # The address asked for: try_files sets $uri to the file's name.
         + "        set $broadsheet_path $uri;\n"
         + _to_app("        ")
-        + '        types { }\n        default_type "text/html; charset=utf-8";\n'
+        + _types("        ")
         + headers
         + f"        access_log {views} broadsheet_read if=$broadsheet_counted;\n"
-        + "        try_files $broadsheet_page @app;\n    }\n"
+        + f"        try_files $broadsheet_page {_other_files()} @app;\n    }}\n"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils.http import http_date
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
@@ -107,13 +108,42 @@ def test_only_bare_hosts_on_the_site_s_scheme_are_written(
     assert not (mirror / "hosts").exists()
 
 
-def test_queries_and_feeds_stay_with_the_app(
-    front: Front, mirror: Path, make_post: MakePost
-) -> None:
+def test_queries_stay_with_the_app(front: Front, mirror: Path, make_post: MakePost) -> None:
     make_post()
     front.get("/?max-results=1", host="localhost")
-    front.get("/feeds/posts/default", host="localhost")
-    assert not (mirror / "blogs").exists() or not list((mirror / "blogs").rglob("*.page"))
+    front.get("/feeds/posts/default?alt=rss", host="localhost")
+    assert not (mirror / "blogs").exists() or not [p for p in (mirror / "blogs").rglob("*.*")]
+
+
+@pytest.mark.parametrize(
+    ("path", "ending"),
+    [
+        ("/feeds/posts/default", ".atom"),
+        ("/rss.xml", ".rss"),
+        ("/feed.json", ".feed"),
+        ("/robots.txt", ".txt"),
+    ],
+)
+def test_feeds_and_robots_are_kept_under_the_ending_of_their_type(
+    front: Front, mirror: Path, make_post: MakePost, path: str, ending: str
+) -> None:
+    make_post()
+    answer = front.get(path, host="localhost")
+    assert answer.status == 200
+    relative = file_for(path, ending)
+    assert relative is not None
+    assert (mirror / "hosts" / "localhost" / relative).read_bytes() == answer.body
+
+
+def test_a_feed_s_file_is_dated_as_the_feed_dates_itself(
+    front: Front, mirror: Path, make_post: MakePost
+) -> None:
+    make_post(published_at=NOON)
+    answer = front.get("/feeds/posts/default", host="localhost")
+    relative = file_for("/feeds/posts/default", ".atom")
+    assert relative is not None
+    written = (mirror / "hosts" / "localhost" / relative).stat().st_mtime
+    assert http_date(written) == answer.headers["Last-Modified"]
 
 
 def test_a_blog_with_a_scheduled_post_is_not_written(

@@ -15,6 +15,7 @@ from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.conf import settings
+from django.utils.http import parse_http_date_safe
 
 from broadsheet.core.pagecache import hits, keys, mirror, store
 from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate
@@ -90,17 +91,20 @@ class PageCacheApp:
 
 
 def keep_as_file(environ: WSGIEnvironment, entry: store.Entry) -> None:
-    """Write the page for nginx (`mirror`) if nginx could serve it exactly as we do: an HTML
-    page without a query, asked for by a bare host name over the site's own scheme."""
+    """Write the answer for nginx (`mirror`) if nginx could serve it exactly as we do: a page,
+    feed, sitemap or robots.txt without a query, asked for by a bare host name over the
+    site's own scheme."""
     host = keys.host(environ)
     if environ.get("QUERY_STRING") or ":" in host or keys.scheme(environ) != site_scheme():
         return
-    content_type = next((v for n, v in entry.headers if n.lower() == "content-type"), "")
-    if not content_type.startswith("text/html"):
+    headers = {name.lower(): value for name, value in entry.headers}
+    suffix = mirror.suffix_for(headers.get("content-type", ""))
+    if suffix is None:
         return
     path = keys.request_path(environ)
     try:
-        mirror.write(entry.blog_id, entry.version, host, path, entry.body)
+        modified = parse_http_date_safe(headers.get("last-modified", ""))
+        mirror.write(entry.blog_id, entry.version, host, path, entry.body, suffix, modified)
         if store.versions().get(entry.blog_id) == entry.version:
             mirror.point_if_absent(entry.blog_id, entry.version)
     except OSError:

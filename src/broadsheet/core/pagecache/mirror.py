@@ -29,6 +29,26 @@ from broadsheet.core.pagecache import conf
 SUFFIX = ".page"
 INDEX = "index" + SUFFIX
 MAX_PATH = 1024
+# The kinds of answer kept as files, each under its own ending, from which nginx gives the
+# file its type (ops.nginx): pages, and the feeds, sitemaps and robots.txt, which feed readers
+# and crawlers ask for far more often than people read pages.
+SUFFIXES = {
+    "text/html": SUFFIX,
+    "application/atom+xml": ".atom",
+    "application/rss+xml": ".rss",
+    "application/feed+json": ".feed",
+    "application/xml": ".xml",
+    "text/plain": ".txt",
+}
+
+
+def suffix_for(content_type: str) -> str | None:
+    """The file ending for an answer of this type, or None if it is not kept: only answers
+    that say they are UTF-8, as nginx will say of the file."""
+    kind, _, params = content_type.partition(";")
+    if params.strip().lower() != "charset=utf-8":
+        return None
+    return SUFFIXES.get(kind.strip().lower())
 
 
 def root() -> Path | None:
@@ -36,26 +56,37 @@ def root() -> Path | None:
     return conf.current().mirror_root
 
 
-def file_for(path: str) -> Path | None:
+def file_for(path: str, suffix: str = SUFFIX) -> Path | None:
     """The file under a version folder for a request path, or None if it cannot have one."""
     if not path.startswith("/") or len(path) > MAX_PATH or "\x00" in path or "//" in path:
         return None
     parts = path.split("/")[1:]
     if any(part in (".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
         return None
-    name = INDEX if path.endswith("/") else parts[-1] + SUFFIX
+    if path.endswith("/") and suffix != SUFFIX:
+        return None  # nginx looks for an index page only
+    name = "index" + suffix if path.endswith("/") else parts[-1] + suffix
     return Path(*parts[:-1], name) if len(parts) > 1 else Path(name)
 
 
-def write(blog_id: int, version: int, host: str, path: str, body: bytes) -> None:
-    """Keep one page, then make sure nginx can find the blog under this host."""
-    base, relative = root(), file_for(path)
+def write(
+    blog_id: int,
+    version: int,
+    host: str,
+    path: str,
+    body: bytes,
+    suffix: str = SUFFIX,
+    modified: float | None = None,
+) -> None:
+    """Keep one page, then make sure nginx can find the blog under this host. `modified`
+    dates the file as the answer dated itself (a feed's Last-Modified), which nginx sends."""
+    base, relative = root(), file_for(path, suffix)
     if base is None or relative is None:
         return
     target = base / "blogs" / str(blog_id) / f"v{version}" / relative
     if not target.exists():  # one version's page is the same page, whoever wrote it
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
-        write_file(target, body)
+        write_file(target, body, modified)
     _link_if_absent(base / "hosts" / host, Path("..") / "blogs" / str(blog_id) / "current")
 
 
@@ -103,12 +134,14 @@ def _current_version(blog: Path) -> int | None:
     return None
 
 
-def write_file(target: Path, body: bytes) -> None:
+def write_file(target: Path, body: bytes, modified: float | None = None) -> None:
     """Write beside the target, then rename over it: nginx never sees half a page. The static
     export (`publish`) writes its files through this too: one writer for both folders."""
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
     partial.write_bytes(body)
     partial.chmod(0o644)
+    if modified is not None:
+        os.utime(partial, (modified, modified))
     partial.replace(target)
 
 
