@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
 from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import display_name
@@ -36,7 +36,8 @@ class PostsFeed(BlogFeed):
         self.is_topic = not labels and not self.summary
 
     def queryset(self) -> QuerySet[Post]:
-        posts = Post.objects.public(self.blog, self.now)
+        # The source and plain text are never written; they are as long as the body.
+        posts = Post.objects.public(self.blog, self.now).defer("source", "text")
         if self.params.orderby == "updated":
             posts = posts.order_by("-updated_at", "-id")
         if self.labels:
@@ -47,7 +48,7 @@ class PostsFeed(BlogFeed):
         return posts
 
     def prepare(self, items: list[Post]) -> None:
-        prefetch_related_objects(items, "labels")
+        self.names = label_names([item.pk for item in items])
 
     def count(self, rows: QuerySet[Any]) -> int:
         if self.labels:
@@ -98,7 +99,7 @@ class PostsFeed(BlogFeed):
         return self.local(item.updated_at)
 
     def item_categories(self, item: Post) -> list[str]:
-        return [label.name for label in item.labels.all()]
+        return self.names.get(item.pk, [])
 
     def item_comments(self, item: Post) -> str | None:
         return self.url(item.permalink + "#comments") if item.comments_shown else None
@@ -166,6 +167,16 @@ class PagesFeed(BlogFeed):
         snippet = markup.snippet(item.body_html)
         body = entry_body(item.body_html, snippet, mode, link)
         return {**super().item_extra_kwargs(item), "body": body}
+
+
+def label_names(post_ids: list[int]) -> dict[int, list[str]]:
+    """Each post's label names, in the labels' own order (by name), in one query of two
+    columns. Prefetching the labels built a queryset per post, a third of a feed's render."""
+    links = Post.labels.through.objects.filter(post_id__in=post_ids).order_by("label__name")
+    names: dict[int, list[str]] = {}
+    for post_id, name in links.values_list("post_id", "label__name"):
+        names.setdefault(post_id, []).append(name)
+    return names
 
 
 def content_mode(blog: Blog, summary: bool) -> str:
