@@ -1,8 +1,9 @@
 """Our XML writer (feeds/xmltext.py) writes exactly the bytes Django's SAX writer wrote.
 
 The reference is the path every Atom and RSS feed took before: the posts' labels prefetched,
-each value of the feed made XML-safe, then Django's `Atom1Feed.write` / `RssFeed.write`
-through `SimplerXMLGenerator`, driving the same hooks of ours. Every feed kind is rendered both ways from hostile data (the
+the feed built by Django's `Feed.get_feed`, each value made XML-safe, then Django's
+`Atom1Feed.write` / `RssFeed.write` through `SimplerXMLGenerator`, driving the same hooks of
+ours. JSON Feed and GData JSON are built by the same `get_feed`, so they are compared too. Every feed kind is rendered both ways from hostile data (the
 XSS corpus, non-ASCII, `]]>`, both quotes, control characters) and the bytes compared.
 """
 
@@ -15,6 +16,7 @@ from typing import IO, Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
 from django.test import RequestFactory
 from django.urls import resolve
@@ -107,7 +109,7 @@ def render(blog: Blog, path: str) -> bytes:
 
 
 def both_formats(paths: list[str]) -> list[str]:
-    return [path + fmt for path in paths for fmt in ("", "&alt=rss")]
+    return [path + fmt for path in paths for fmt in ("", "&alt=rss", "&alt=json", "&alt=jsonfeed")]
 
 
 def render_all(blog: Blog, posts: list[Post]) -> dict[tuple[str, str], bytes]:
@@ -126,12 +128,13 @@ def render_all(blog: Blog, posts: list[Post]) -> dict[tuple[str, str], bytes]:
 
 
 @pytest.mark.django_db
-def test_every_feed_is_byte_identical_to_djangos_writer(
+def test_every_feed_is_byte_identical_to_djangos_builder_and_writer(
     blog: Blog, hostile: list[Post], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ours = render_all(blog, hostile)
     monkeypatch.setitem(base.WRITERS, params.ATOM, SaxAtom)
     monkeypatch.setitem(base.WRITERS, params.RSS, SaxRss)
+    monkeypatch.setattr(base.BlogFeed, "get_feed", Feed.get_feed)
     monkeypatch.setattr(PostsFeed, "prepare", prefetched)
     monkeypatch.setattr(PostsFeed, "item_categories", prefetched_names)
     assert render_all(blog, hostile) == ours
