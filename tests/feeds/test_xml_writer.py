@@ -86,9 +86,10 @@ class SaxRss(RssFeed):
 @pytest.fixture
 def hostile(blog: Blog, make_post: MakePost, make_comment: MakeComment) -> list[Post]:
     posts = []
-    for number, value in enumerate(TEXTS):
+    # PostgreSQL stores no NUL: the writer's own test below has it.
+    for number, value in enumerate(text.replace("\x00", "") for text in TEXTS):
         source = f"{value}\n\n<!--more-->\n\n![x](/media/{number}.png) [more](/p?a=1&b=2)"
-        label = value.replace("\x00", "")[:40] or "empty"
+        label = value[:40] or "empty"
         post = make_post(
             value, source=source, labels=(label, "Garden"), published_at=NOON - hours(number)
         )
