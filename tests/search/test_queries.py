@@ -333,6 +333,24 @@ def test_a_common_word_missing_from_the_newest_posts_is_still_found_in_order(
     assert (titles(found.hits), found.more) == (["New garden", "Old garden"], True)
 
 
+def test_a_post_that_makes_a_word_common_is_seen_at_once(
+    make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL keeps whether a query is too broad to rank until the blog's next write.
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 2)
+    for day in (1, 2):
+        make_post(title=f"Garden {day}", source="Garden.", published_at=days_ago(day))
+    blog.refresh_from_db()
+    assert queries.search(blog, "garden", now=NOON).by_date is False
+    with CaptureQueriesContext(connection) as again:
+        assert queries.search(blog, "garden", now=NOON).by_date is False
+    counted = [q["sql"] for q in again.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert len(counted) == (0 if connection.vendor == "postgresql" else 1)
+    make_post(title="Garden 3", source="Garden.", published_at=days_ago(3))
+    blog.refresh_from_db()  # as the next request reads it
+    assert queries.search(blog, "garden", now=NOON).by_date is True
+
+
 def test_posts_out_of_sight_among_the_newest_hide_no_match(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
