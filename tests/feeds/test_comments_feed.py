@@ -130,3 +130,21 @@ def test_private_blog_comment_feeds_are_404(
     for path in ("/feeds/comments/default", f"/feeds/{post.pk}/comments/default"):
         response = client.get(path)
         assert response.status_code == 404 and b"Between members" not in response.content
+
+
+def test_blog_comment_feed_total_follows_comments_and_the_clock(
+    client: Client, post: Post, make_post: MakePost, make_comment: MakeComment
+) -> None:
+    # The total is kept between requests (it walks every comment): a new comment and a
+    # scheduled post's time both move it.
+    scheduled = make_post("Next week", published_at=NOON + hours(24 * 7))
+    make_comment(post, "First", created_at=NOON + hours(1))
+    make_comment(scheduled, "Early bird", created_at=NOON + hours(1))
+    path = "/feeds/comments/default?max-results=1"
+    total = "{http://a9.com/-/spec/opensearchrss/1.0/}totalResults"
+    with time_machine.travel(NOON + hours(3), tick=False):
+        assert parse_xml(client.get(path).content).findtext(total) == "1"
+        make_comment(post, "Second", created_at=NOON + hours(2))
+        assert parse_xml(client.get(path).content).findtext(total) == "2"
+    with time_machine.travel(NOON + hours(24 * 8), tick=False):
+        assert parse_xml(client.get(path).content).findtext(total) == "3"

@@ -8,7 +8,7 @@ from django.test import Client
 from broadsheet.blogs.models import Blog
 from tests.conftest import NOON, MakePost
 from tests.feeds.conftest import ORIGIN, entries_titles, hours
-from tests.feeds.rules import read_feed, read_jsonfeed
+from tests.feeds.rules import parse_xml, read_feed, read_jsonfeed
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,19 @@ def test_unknown_label_is_an_empty_feed(client: Client, labelled: None) -> None:
     # A reader subscribed to a label that is gone keeps a working subscription.
     feed = read_feed(client.get("/feeds/posts/default/-/Nothing%20here"))
     assert feed.entries == []
+
+
+def total_results(client: Client, path: str) -> str | None:
+    root = parse_xml(client.get(path).content)
+    return root.findtext("{http://a9.com/-/spec/opensearchrss/1.0/}totalResults")
+
+
+def test_label_feed_total_follows_post_writes(
+    client: Client, labelled: None, make_post: MakePost
+) -> None:
+    # The count is kept between requests (it reads every post of the label): a write moves it.
+    path = "/feeds/posts/default/-/Garden"
+    assert total_results(client, path) == "2"
+    make_post("Borders", labels=("Garden",), published_at=NOON - hours(5))
+    assert total_results(client, path) == "3"
+    assert total_results(client, "/feeds/posts/default/-/Garden/Winter") == "1"

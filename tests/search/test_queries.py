@@ -333,6 +333,42 @@ def test_a_common_word_missing_from_the_newest_posts_is_still_found_in_order(
     assert (titles(found.hits), found.more) == (["New garden", "Old garden"], True)
 
 
+def test_a_post_that_makes_a_word_common_is_seen_at_once(
+    make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL keeps whether a query is too broad to rank until the blog's next write.
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 2)
+    for day in (1, 2):
+        make_post(title=f"Garden {day}", source="Garden.", published_at=days_ago(day))
+    blog.refresh_from_db()
+    assert queries.search(blog, "garden", now=NOON).by_date is False
+    with CaptureQueriesContext(connection) as again:
+        assert queries.search(blog, "garden", now=NOON).by_date is False
+    counted = [q["sql"] for q in again.captured_queries if "COUNT(*)" in q["sql"].upper()]
+    assert len(counted) == (0 if connection.vendor == "postgresql" else 1)
+    make_post(title="Garden 3", source="Garden.", published_at=days_ago(3))
+    blog.refresh_from_db()  # as the next request reads it
+    assert queries.search(blog, "garden", now=NOON).by_date is True
+
+
+def test_posts_out_of_sight_among_the_newest_hide_no_match(
+    make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The newest-first walk is bounded by the blog's dated posts of any state: trashed ones
+    # fill the window here, and the public matches are still found, in order.
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 1)
+    monkeypatch.setattr(queries, "RECENT_WINDOW", 2)
+    for day in (1, 2):
+        make_post(title=f"Trashed {day}", source="Garden.", published_at=days_ago(day))
+    Post.objects.filter(title__startswith="Trashed").update(status=Post.Status.TRASH)
+    for day in (3, 4, 5):
+        make_post(title=f"Garden {day}", source="Garden.", published_at=days_ago(day))
+    found = queries.search(blog, "garden", now=NOON, limit=2)
+    assert (titles(found.hits), found.more) == (["Garden 3", "Garden 4"], True)
+    everything = queries.search(blog, "garden", now=NOON, limit=1, offset=2)
+    assert (titles(everything.hits), everything.more) == (["Garden 5"], False)
+
+
 def test_the_results_page_says_why_it_is_sorted_by_date(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch, client: Client
 ) -> None:

@@ -3,7 +3,7 @@ right element, threading (RFC 4685), Blogger's openSearch paging, WebSub and a n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -17,11 +17,23 @@ from broadsheet.feeds.extensions import (
     Paging,
     Replies,
     StableDates,
-    XmlSafe,
 )
+from broadsheet.feeds.xmltext import XmlText, xml_safe_values
 
 
-class AtomFeed(XmlSafe, StableDates, Atom1Feed):
+class AtomFeed(StableDates, Atom1Feed):
+    def write(self, outfile: IO[str], encoding: str) -> None:
+        # Django's Atom1Feed.write, with our writer in place of SAX's (xmltext.py).
+        self.feed = xml_safe_values(self.feed)
+        self.items = [xml_safe_values(item) for item in self.items]
+        handler = XmlText(encoding)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+        outfile.write(handler.getvalue())
+
     def root_attributes(self) -> dict[str, str]:
         return {
             **super().root_attributes(),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.html import escape
 
@@ -23,6 +23,7 @@ from broadsheet.feeds.extensions import InReplyTo
 from broadsheet.feeds.posts import UNTITLED
 from broadsheet.posts import identity
 from broadsheet.posts.models import Post
+from broadsheet.reader.pagecache import remember
 
 TITLE_LENGTH = 60
 
@@ -31,9 +32,18 @@ class CommentsFeed(BlogFeed):
     """Every published comment on the blog's public posts, newest first."""
 
     def queryset(self) -> QuerySet[Comment]:
-        public = shown(Post.objects.public(self.blog, self.now)).order_by().values("pk")
-        comments = Comment.objects.filter(status=Comment.Status.PUBLISHED, post__in=public)
+        # Each comment's post checked as the newest comments are walked: `post__in` made
+        # SQLite list every public post first, reading each post's row (0.6 s at 100,000).
+        public = shown(Post.objects.public(self.blog, self.now)).filter(pk=OuterRef("post_id"))
+        comments = Comment.objects.filter(
+            Exists(public.order_by().values("pk")), status=Comment.Status.PUBLISHED
+        )
         return with_parent_id(comments.select_related("post")).order_by("-created_at", "-id")
+
+    def count(self, rows: QuerySet[Any]) -> int:
+        # Counting them all walks every published comment (0.4 s at 100,000); the number
+        # moves only with a write to the blog (comments' included) or a scheduled post's time.
+        return remember(self.blog, "public-comments", rows.count, self.now)
 
     def feed_path(self) -> str:
         return "/feeds/comments/default"
@@ -105,6 +115,9 @@ class PostCommentsFeed(CommentsFeed):
         self.post = post
         comments = post.comments.filter(status=Comment.Status.PUBLISHED)
         return with_parent_id(comments).order_by("-created_at", "-id")
+
+    def count(self, rows: QuerySet[Any]) -> int:
+        return rows.count()  # one post's comments, from their own index
 
     def feed_guid(self) -> str:
         # The post's address, not its database id, which an export and import would change.

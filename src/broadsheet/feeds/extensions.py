@@ -9,12 +9,9 @@ answers). Feeds: `paging` (Blogger's openSearch numbers and the next page), `hub
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-
-from broadsheet.core import markup
 
 THREAD_NS = "http://purl.org/syndication/thread/1.0"
 # Blogger's openSearch namespace (not OpenSearch 1.1's), which Blogger clients look for.
@@ -54,31 +51,3 @@ class StableDates:
         dates = [item["updateddate"] or item["pubdate"] for item in self.items]
         fallback: dt.datetime = self.feed["updated_fallback"]
         return max((date for date in dates if date is not None), default=fallback)
-
-
-class XmlSafe:
-    """Every string a feed writes is made XML-safe first. Titles, labels, names typed in the
-    studio or a comment form, or brought in by an import, may hold control characters
-    that XML 1.0 cannot carry; Django's writer refuses them with an error, which took down
-    every feed that carried such a post. They become spaces or go (`markup.xml_safe`)."""
-
-    items: list[dict[str, Any]]
-    feed: dict[str, Any]
-
-    def write(self, outfile: Any, encoding: str) -> None:
-        self.feed = {key: _xml_safe(value) for key, value in self.feed.items()}
-        self.items = [{key: _xml_safe(value) for key, value in item.items()} for item in self.items]
-        super().write(outfile, encoding)  # type: ignore[misc]
-
-
-def _xml_safe(value: Any) -> Any:
-    if isinstance(value, str):
-        return markup.xml_safe(value)
-    if isinstance(value, list | tuple):
-        return type(value)(_xml_safe(part) for part in value)
-    if isinstance(value, dict):
-        return {key: _xml_safe(part) for key, part in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # Body, Replies…
-        parts = {f.name: _xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **parts)
-    return value

@@ -9,7 +9,7 @@ because comment titles and commenters' names are written by anyone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any
 
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
@@ -17,7 +17,8 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from broadsheet.feeds.atom import add_paging
 from broadsheet.feeds.content import TEXT_SUMMARY, Body
-from broadsheet.feeds.extensions import GENERATOR, OPENSEARCH_NS, THREAD_NS, StableDates, XmlSafe
+from broadsheet.feeds.extensions import GENERATOR, OPENSEARCH_NS, THREAD_NS, StableDates
+from broadsheet.feeds.xmltext import XmlText, xml_safe_values
 
 
 def text(value: str) -> str:
@@ -25,7 +26,22 @@ def text(value: str) -> str:
     return value.replace("<", "&lt;").replace(">", "&gt;")
 
 
-class RssFeed(XmlSafe, StableDates, Rss201rev2Feed):
+class RssFeed(StableDates, Rss201rev2Feed):
+    def write(self, outfile: IO[str], encoding: str) -> None:
+        # Django's RssFeed.write, with our writer in place of SAX's (xmltext.py).
+        self.feed = xml_safe_values(self.feed)
+        self.items = [xml_safe_values(item) for item in self.items]
+        handler = XmlText(encoding)
+        handler.startDocument()
+        self.add_stylesheets(handler)
+        handler.startElement("rss", self.rss_attributes())
+        handler.startElement("channel", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        self.endChannelElement(handler)
+        handler.endElement("rss")
+        outfile.write(handler.getvalue())
+
     def rss_attributes(self) -> dict[str, str]:
         return {
             **super().rss_attributes(),
