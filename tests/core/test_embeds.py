@@ -263,3 +263,33 @@ def test_any_embed_shape_renders_without_frames_or_scripts(
     assert "<iframe" not in out and "<embed" not in out and "<object" not in out
     assert "<script" not in out
     assert sanitize(out) == out
+
+
+def test_a_marked_section_in_an_embed_is_text_not_a_server_error() -> None:
+    # Python's html.parser raised an AssertionError on "<![" inside an object or iframe.
+    for body in ("<object><![>", f'<iframe src="https://youtu.be/{YT}"><![><img src="x"></iframe>'):
+        out = render(body + "<p>ok</p>", HTML)
+        assert "<object" not in out and "<iframe" not in out and sanitize(out) == out
+
+
+_VIDEO = f'<iframe src="https://youtu.be/{YT}" title="a\x01b &amp; <c>"></iframe>'
+
+
+@pytest.mark.parametrize(
+    "around",
+    [
+        "{v}", "<p><b>x</p>{v}", "<a href=x>{v}</a>", "<table>{v}</table>", "<h1>{v}</h1>",
+        "<textarea>{v}</textarea>", "<script>{v}</script>", "<div>" * 120 + "{v}",
+        "<ul><li>{v}<li>b", "<b><i>{v}", "<table><tr>{v}<td>x</table>", "<pre>\n{v}</pre>",
+    ],
+)  # fmt: skip
+def test_a_facade_comes_out_as_if_sanitised_where_it_sits(around: str) -> None:
+    # Facades skip the sanitiser (issue 12); the page must not tell: wherever the writer put
+    # the video, the output is the facade sanitised in place.
+    body = around.format(v=_VIDEO)
+    assert render(body, HTML) == sanitize(embeds.canonicalise(body))
+
+
+def test_a_hand_written_placeholder_stays_what_it_is() -> None:
+    forged = '<figure id="embed-0123456789abcdef-0"><a></a></figure>'
+    assert render(forged + _VIDEO, HTML).startswith(sanitize(forged) + "<figure class=")

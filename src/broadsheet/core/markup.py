@@ -29,7 +29,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 
 import nh3
@@ -117,10 +117,41 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
         raise ValueError(f"unknown markup format {fmt!r}")
     # Embeds and presentation are recognised in the author's markup, before the sanitiser
     # would drop the iframes and style attributes they live in (issue 13).
+    deferred = embeds.Deferred()
     html = presentation.styles_to_classes(
-        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id)
+        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id, deferred=deferred)
     )
-    return sanitize(_JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1))
+    html = _JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1)
+    if not deferred.facades:
+        return sanitize(html)
+    # The facades are ours and sanitise alike anywhere; only the writer's markup around
+    # them needs reading (issue 12). Where a placeholder did not come through whole, the
+    # facades are sanitised in place, as they always were.
+    done = _put_back(sanitize(html), deferred)
+    return done if done is not None else sanitize(_restored(html, deferred))
+
+
+def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
+    # The placeholder's link as the sanitiser writes it: with the rel every link gets.
+    found = 0
+
+    def facade(match: re.Match[str]) -> str:
+        nonlocal found
+        found += 1
+        return _sanitised_facade(deferred.facades[int(match.group(1))])
+
+    done = deferred.pattern('<a rel="noopener"></a>').sub(facade, cleaned)
+    whole = found == len(deferred.facades) and deferred.nonce not in done
+    return done if whole else None
+
+
+def _restored(html: str, deferred: embeds.Deferred) -> str:
+    return deferred.pattern("<a></a>").sub(lambda m: deferred.facades[int(m.group(1))], html)
+
+
+@lru_cache(maxsize=1024)
+def _sanitised_facade(facade: str) -> str:
+    return _clean_once(facade)
 
 
 def sanitize(html: str) -> str:
