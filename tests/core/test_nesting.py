@@ -232,9 +232,16 @@ def test_the_bound_is_a_no_op_on_its_own_output() -> None:
 
 
 class _TagByTag(nesting._Bounder):
-    """The bound without its shortcut for runs of sibling leaves, one tag at a time."""
+    """The bound without its shortcuts (runs of sibling leaves, runs of tags past the limit),
+    one tag at a time."""
 
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
+        return 0
+
+    def _start_run(self, html: str, match: re.Match[str]) -> int:
+        return 0
+
+    def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
         return 0
 
 
@@ -256,6 +263,26 @@ leaf_step = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(leaf_step, min_size=50, max_size=400), st.integers(3, MAX_DEPTH))
 def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "".join(steps)
+    assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+
+
+# A few tags repeated many times over, with or without their end tags: what the shortcuts for
+# runs past the limit take in one step.
+unit_run = st.tuples(
+    st.lists(step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()
+).map(lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else ""))
+
+
+def _ends(steps: list[str]) -> list[str]:
+    return [f"</{tag[1:]}" for tag in reversed(steps) if tag.startswith("<") and tag[1] != "/"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(step, unit_run), min_size=5, max_size=60), st.integers(2, 12))
+def test_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
     steps: list[str], limit: int
 ) -> None:
     source = "".join(steps)

@@ -11,6 +11,8 @@ close elements (a new <p>, <li> or cell closes the old one, end tags close what 
 unless a scope boundary or special element is in the way) and counts formatting elements that a
 block closed but the parser will reopen. Where it cannot tell, it counts the element as still
 open: a wrong guess drops a wrapper from a very deep document, never lets depth through.
+Past the limit, a run of a few bare start tags repeated, or of one end tag closing left-out
+elements, is counted in one step, so a deep document costs what a flat one does.
 
 The parser must tokenize the text as this pass did, so the pass removes what would switch the
 tokenizer into another state, all of it dropped by the sanitiser anyway: comments, doctypes,
@@ -27,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.entities import html5 as _ENTITIES
+from itertools import chain
 
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
 # HTML spec's own parsers (Blink) re-parent past 512.
@@ -153,6 +156,27 @@ class _Stack:
                 self.by_class[kind].pop()
         return closed
 
+    def push_run(self, unit: list[str], repeats: int) -> None:
+        """Push the left-out elements `unit`, `repeats` times over, every index extended in
+        C: past the limit, 40,000 nested tags were 40,000 Python pushes (issue 12)."""
+        start, size = len(self.entries), len(unit) * repeats
+        self.entries.extend([(name, False, "") for name in unit] * repeats)
+        for name in set(unit):
+            _extend(self.by_name[name], [other == name for other in unit], start, size)
+        for kind in {kind for name in unit for kind in _classes_of(name)}:
+            member = [kind in _classes_of(name) for name in unit]
+            _extend(self.by_class[kind], member, start, size)
+
+    def left_out_on_top(self, name: str, count: int) -> bool:
+        """Whether the top `count` open elements are all left-out `name` elements."""
+        return self.entries[-count:] == [(name, False, "")] * count
+
+    def pop_left_out(self, name: str, count: int) -> None:
+        """Close the top `count` elements, all left-out `name` ones (`left_out_on_top`)."""
+        del self.entries[-count:]
+        for index in (self.by_name[name], *(self.by_class[kind] for kind in _classes_of(name))):
+            del index[-count:]
+
     def find(self, names: set[str] | str, boundary: str) -> int:
         """Position of the nearest open `names` with no `boundary` element above it, or -1."""
         if isinstance(names, str):
@@ -170,6 +194,18 @@ class _Stack:
     def _last(index: dict[str, list[int]], key: str) -> int:
         positions = index.get(key)
         return positions[-1] if positions else -1
+
+
+def _opens_its_table(unit: list[str]) -> bool:
+    parts = [index for index, name in enumerate(unit) if name in _TABLE_PARTS]
+    return not parts or "table" in unit[: parts[0]]
+
+
+def _extend(positions: list[int], member: list[bool], start: int, size: int) -> None:
+    # The positions, in order, of the unit's members over a run of `size` pushes.
+    step = len(member)
+    ranges = [range(start + j, start + size, step) for j, inside in enumerate(member) if inside]
+    positions.extend(ranges[0] if len(ranges) == 1 else sorted(chain.from_iterable(ranges)))
 
 
 def _classes_of(name: str) -> tuple[str, ...]:
@@ -207,10 +243,10 @@ class _Bounder:
             elif kind == "name":
                 name = match.group("name").lower()
                 if match.group("end"):
-                    self._end(name, match.group())
+                    position = self._end_run(name, html, match) or self._end(name, match)
                 else:
                     position = self._start(name, html, match)
-                    continue
+                continue
             elif kind == "rest":
                 break  # a tag or comment the end cut short: the parser drops it too
             position = match.end()
@@ -223,8 +259,7 @@ class _Bounder:
             if self.stack.kept < len(self.stack.entries):
                 # Inside an element left out (see `_open`): past the limit, every start tag
                 # comes here, so it skips the rest (issue 12).
-                self.stack.push(name, False)
-                return match.end()
+                return self._start_run(html, match) or self._push_left_out(name, match)
             if leaves_end := self._leaves(name, html, match):
                 return leaves_end
             self._open(name, _tidy_tag(name, match.group()))
@@ -246,6 +281,38 @@ class _Bounder:
         else:
             self._open(name, tag)
         return match.end()
+
+    def _push_left_out(self, name: str, match: re.Match[str]) -> int:
+        self.stack.push(name, False)
+        return match.end()
+
+    def _start_run(self, html: str, match: re.Match[str]) -> int:
+        """Past the limit, the end of a repeated run of bare start tags ("<ul><li>" many
+        times over), all pushed as left out in one step; 0 when there is none."""
+        run = _START_RUN.match(html, match.start())
+        if run is None:
+            return 0
+        unit = _NAME_IN_RUN.findall(run.group(1))
+        if any(name in _UNUSUAL and name not in _TABLE_PARTS for name in unit):
+            return 0  # raw text, dropped tags, voids: each needs its own step
+        if not _opens_its_table(unit) and self.stack.find("table", "table") < 0:
+            return 0  # the parser ignores a table part outside a table
+        self.stack.push_run(unit, len(run.group()) // len(run.group(1)))
+        return run.end()
+
+    def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
+        """The end of a run of "</name>" closing left-out `name` elements, all closed in one
+        step (each closes the top one, the nearest of its name); 0 when there is none.
+        The run is taken in doubling steps, so that checking it costs what it closes."""
+        if name in ("body", "html", "br", "form") or not self.stack.left_out_on_top(name, 1):
+            return 0
+        close, count = match.group(), 1
+        while self.stack.left_out_on_top(name, count * 2) and html.startswith(
+            close * (count * 2), match.start()
+        ):
+            count *= 2
+        self.stack.pop_left_out(name, count)
+        return match.start() + len(close) * count
 
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of `<name>text</name>` siblings starting at `match`, copied in one
@@ -354,18 +421,20 @@ class _Bounder:
 
     # --- end tags -------------------------------------------------------------------------
 
-    def _end(self, name: str, tag: str) -> None:
+    def _end(self, name: str, match: re.Match[str]) -> int:
+        tag = match.group()
         position = self._closes(name)
         if position < 0:
             if not self.stack.by_name.get(name):
                 self._unfloat(name)
             self.out.append(tag)  # nothing we track closes; the parser may still act on it
-            return
+            return match.end()
         kept = self.stack.entries[position][1]
         closed = self.stack.pop_to(position)
         self._float(closed[1:])
         if kept:
             self.out.append(tag)
+        return match.end()
 
     def _closes(self, name: str) -> int:
         """The position the parser closes up to for the end tag `name`, or -1 for none."""
@@ -387,6 +456,11 @@ class _Bounder:
         # Formatting and ordinary elements close only with no special element in the way.
         return stack.find(name, "special")
 
+
+# Past the limit: a unit of up to four bare start tags, repeated; the tokenizer reads each
+# name as written here (lower case, ending at ">").
+_START_RUN = re.compile(r"((?:<[a-z][a-z0-9]{0,9}>){1,4}?)\1++")
+_NAME_IN_RUN = re.compile(r"<([a-z0-9]+)>")
 
 # Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most four of them
 # and short enough that the tag stays under its 512 characters.
