@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from broadsheet.core import embeds
+from broadsheet.core import markup as markup_module
 from broadsheet.core.headers import CONTENT_SECURITY_POLICY
 from broadsheet.core.markup import HTML, MARKDOWN, render, sanitize
 
@@ -293,3 +294,24 @@ def test_a_facade_comes_out_as_if_sanitised_where_it_sits(around: str) -> None:
 def test_a_hand_written_placeholder_stays_what_it_is() -> None:
     forged = '<figure id="embed-0123456789abcdef-0"><a></a></figure>'
     assert render(forged + _VIDEO, HTML).startswith(sanitize(forged) + "<figure class=")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.sampled_from([url for url, _ in FORMS]),
+    st.text(max_size=40),
+    st.one_of(
+        st.none(),
+        st.text(max_size=20),
+        st.text(max_size=20).map(lambda path: "/m/" + path),
+        st.from_regex(r"/[A-Za-z0-9/._~%+-]{0,30}", fullmatch=True),
+    ),
+)
+def test_a_facade_is_written_out_as_the_sanitiser_would_write_it(
+    url: str, title: str, poster: str | None
+) -> None:
+    # Facades are put back after sanitising, written by us (issue 12): byte for byte what
+    # sanitising them gives, whatever the title and the stored poster's address hold.
+    embed = embeds.recognise(url, title)
+    assert embed is not None
+    assert markup_module._written_facade(embed, poster) == sanitize(embeds.figure(embed, poster))

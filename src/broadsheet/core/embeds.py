@@ -319,11 +319,12 @@ def poster_keys(rendered: str) -> list[str]:
 
 def facade(embed: Embed, scope: int | None = None) -> str:
     """The canonical figure for `embed`: a link to the provider's page, its poster if stored."""
-    return _figure(embed, poster_for(scope, embed.key))
+    return figure(embed, poster_for(scope, embed.key))
 
 
 @lru_cache(maxsize=1024)
-def _figure(embed: Embed, poster: str | None) -> str:
+def figure(embed: Embed, poster: str | None) -> str:
+    """The facade for `embed` showing the stored `poster` (a local URL), if any."""
     esc = html_lib.escape
     image = f'<img class="embed-poster" src="{esc(poster)}" alt="">' if poster else ""
     return (
@@ -394,10 +395,10 @@ class Deferred:
     """
 
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
-    facades: list[str] = field(default_factory=list)
+    facades: list[tuple[Embed, str | None]] = field(default_factory=list)  # (embed, poster)
 
-    def place(self, facade_html: str) -> str:
-        self.facades.append(facade_html)
+    def place(self, embed: Embed, poster: str | None) -> str:
+        self.facades.append((embed, poster))
         return f'<figure id="embed-{self.nonce}-{len(self.facades) - 1}"><a></a></figure>'
 
     def pattern(self, link: str) -> re.Pattern[str]:
@@ -421,7 +422,7 @@ def canonicalise(
     stored posters the facades show. `deferred`, when given, takes each facade and leaves a
     placeholder in its place (see `Deferred`).
     """
-    place = partial(_placed, deferred.place if deferred is not None else _as_is, scope)
+    place = partial(_placed, deferred.place if deferred is not None else figure, scope)
     # Plain substring scans first: most posts hold neither, and the patterns cost a regex
     # step per character of the post (issue 12).
     lowered = markup.lower()
@@ -432,12 +433,10 @@ def canonicalise(
     return _LONE_URL.sub(partial(_lone_url, in_paragraphs, place), markup)
 
 
-def _as_is(facade_html: str) -> str:
-    return facade_html
-
-
-def _placed(place: Callable[[str], str], scope: int | None, embed: Embed) -> str:
-    return place(facade(embed, scope))
+def _placed(
+    place: Callable[[Embed, str | None], str], scope: int | None, embed: Embed
+) -> str:
+    return place(embed, poster_for(scope, embed.key))
 
 
 _Place = Callable[[Embed], str]

@@ -138,7 +138,7 @@ def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
     def facade(match: re.Match[str]) -> str:
         nonlocal found
         found += 1
-        return _sanitised_facade(deferred.facades[int(match.group(1))])
+        return _written_facade(*deferred.facades[int(match.group(1))])
 
     done = deferred.pattern('<a rel="noopener"></a>').sub(facade, cleaned)
     whole = found == len(deferred.facades) and deferred.nonce not in done
@@ -146,12 +146,57 @@ def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
 
 
 def _restored(html: str, deferred: embeds.Deferred) -> str:
-    return deferred.pattern("<a></a>").sub(lambda m: deferred.facades[int(m.group(1))], html)
+    def facade(match: re.Match[str]) -> str:
+        return embeds.figure(*deferred.facades[int(match.group(1))])
+
+    return deferred.pattern("<a></a>").sub(facade, html)
 
 
 @lru_cache(maxsize=1024)
-def _sanitised_facade(facade: str) -> str:
-    return _clean_once(facade)
+def _written_facade(embed: embeds.Embed, poster: str | None) -> str:
+    """`embeds.figure(embed, poster)` as `_clean_once` writes it out, without reading it:
+    the same filter on every attribute, the rel every link gets, the serialiser's escaping
+    (tests/core/test_embeds.py holds the two equal for any title and poster)."""
+    if poster and not _LOCAL_PATH.fullmatch(poster):
+        # Stored posters are local paths; any other address is judged by the sanitiser's
+        # own URL parser, which refuses some that ours lets through.
+        return _clean_once(embeds.figure(embed, poster))
+    image = _tag("img", ("class", "embed-poster"), ("src", poster), ("alt", "")) if poster else ""
+    return xml_safe(
+        _tag("figure", ("class", f"embed embed-{embed.provider.key}"), ("data-embed", embed.key),
+             ("data-embed-src", embed.frame_url))
+        + _tag("a", ("class", "embed-link"), ("href", embed.page_url), ("rel", "noopener"))
+        + f'{image}<span class="embed-title">{_written(embed.label, "")}</span>'
+        + f' <span class="embed-provider">Play on {_written(embed.provider.name, "")}</span>'
+        + "</a></figure>"
+    )  # fmt: skip
+
+
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/._~%+-]*")
+
+
+def _tag(name: str, *attributes: tuple[str, str]) -> str:
+    kept = [(key, _filter_attribute(name, key, value)) for key, value in attributes]
+    return (
+        f"<{name}"
+        + "".join(f' {k}="{_written(v, chr(34))}"' for k, v in kept if v is not None)
+        + ">"
+    )
+
+
+def _written(text: str, quote: str) -> str:
+    # What html5ever reads and writes: line ends as "\n"; "&", "<", ">" and no-break spaces
+    # escaped, the double quote too in attribute values; NUL dropped from text and made
+    # U+FFFD in attributes.
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+    text = text.replace("\xa0", "&nbsp;").replace("\x00", "\ufffd" if quote else "")
+    return text.replace(quote, "&quot;") if quote else text
 
 
 def sanitize(html: str) -> str:
