@@ -172,6 +172,7 @@ def _written_facade(embed: embeds.Embed, poster: str | None) -> str:
     )  # fmt: skip
 
 
+_WRITTEN_OTHERWISE = re.compile('[\r&<>"\xa0\x00]')
 _LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/._~%+-]*")
 
 
@@ -188,6 +189,8 @@ def _written(text: str, quote: str) -> str:
     # What html5ever reads and writes: line ends as "\n"; "&", "<", ">" and no-break spaces
     # escaped, the double quote too in attribute values; NUL dropped from text and made
     # U+FFFD in attributes.
+    if not _WRITTEN_OTHERWISE.search(text):
+        return text  # most values: a class, an address of ours, a provider's name
     text = (
         text.replace("\r\n", "\n")
         .replace("\r", "\n")
