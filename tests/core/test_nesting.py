@@ -254,6 +254,11 @@ LEAVES += [
     "<p><b><i><em>w10</em></i></b><br/></p>",
     '<tr><td align="right"><a href="/z">w11</a></td></tr>',
     '<li id="n"><sup><a href="#n">w12</a></sup></li>',
+    # A footnote as cmark writes it: a paragraph in an item, a back-link of five attributes.
+    '<li id="fn-1">\n<p>w13 <a href="#r-1" class="b" data-footnote-backref data-footnote-'
+    'backref-idx="1" aria-label="Back to reference 1">w14</a></p>\n</li>\n',
+    "<li><p><b><i>w15</i></b></p></li>",
+    "<p>w16</p><li><p>w17</p></li>",
 ]
 leaf_step = st.one_of(
     step, st.sampled_from(LEAVES), st.sampled_from(LEAVES).map(lambda leaf: leaf * 5)

@@ -327,6 +327,8 @@ class _Bounder:
         levels = (2 if name == "tr" else 1) + _INLINE_LEVELS
         if not self._fits_plainly(name, levels):
             return 0
+        if name == "li" and self.stack.find("p", "button") >= 0:
+            return 0  # a paragraph in the item would close the one open outside it
         run = _leaf_run(name).match(html, match.start())
         if run is None:
             return 0
@@ -462,21 +464,22 @@ class _Bounder:
 _START_RUN = re.compile(r"((?:<[a-z][a-z0-9]{0,9}>){1,4}?)\1++")
 _NAME_IN_RUN = re.compile(r"<([a-z0-9]+)>")
 
-# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most four of them
-# and short enough that the tag stays under its 512 characters.
-_PLAIN_ATTRIBUTES = r'(?:[\t\n ]++[a-z][a-z-]{0,19}+(?:="[^"<>&]{0,96}+")?+){0,4}+'
+# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most eight of them
+# (a footnote's back-link has five) and, as the lookahead holds, short enough that the tag
+# stays under its 512 characters.
+_PLAIN_ATTRIBUTES = r'(?=[^<>]{0,480}+>)(?:[\t\n ]++[a-z][a-z-]{0,29}+(?:="[^"<>&]*+")?+){0,8}+'
 # Elements that never close anything when they open (not in _CLOSES_SOMETHING or _UNUSUAL).
 _PHRASING = "a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u"
 _INLINE_LEVELS = 3
 
 
-def _inline_content(level: int) -> str:
+def _inline_content(level: int, groups: str = "i") -> str:
     """Text with phrasing elements nested up to `level` deep, each closed by its own end tag."""
     text_or_void = rf"[^<&]++|<(?:img|br){_PLAIN_ATTRIBUTES}[\t\n ]*+/?>"
     if level == 0:
         return rf"(?:{text_or_void})*+"
-    inner = _inline_content(level - 1)
-    group = f"i{level}"
+    inner = _inline_content(level - 1, groups)
+    group = f"{groups}{level}"
     element = rf"<(?P<{group}>{_PHRASING}){_PLAIN_ATTRIBUTES}>{inner}</(?P={group})>"
     return rf"(?:{text_or_void}|{element})*+"
 
@@ -491,6 +494,9 @@ def _leaf_run(name: str) -> re.Pattern[str]:
     if name == "tr":
         cell = rf"<(?P<cell>td|th){_PLAIN_ATTRIBUTES}>{_inline_content(_INLINE_LEVELS - 1)}"
         content = rf"[^<&]*+(?:{cell}</(?P=cell)>[^<&]*+)*+"
+    if name == "li":  # or a paragraph in it, as in a list of footnotes (see `_leaves`)
+        inline = _inline_content(_INLINE_LEVELS - 1, "p")
+        content = rf"(?:{content}|[^<&]*+<p{_PLAIN_ATTRIBUTES}>{inline}</p>[^<&]*+)"
     return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
