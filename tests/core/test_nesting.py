@@ -276,9 +276,9 @@ def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
 
 # A few tags repeated many times over, with or without their end tags: what the shortcuts for
 # runs past the limit take in one step.
-unit_run = st.tuples(
-    st.lists(step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()
-).map(lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else ""))
+unit_run = st.tuples(st.lists(step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()).map(
+    lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else "")
+)
 
 
 def _ends(steps: list[str]) -> list[str]:

@@ -433,9 +433,7 @@ def canonicalise(
     return _LONE_URL.sub(partial(_lone_url, in_paragraphs, place), markup)
 
 
-def _placed(
-    place: Callable[[Embed, str | None], str], scope: int | None, embed: Embed
-) -> str:
+def _placed(place: Callable[[Embed, str | None], str], scope: int | None, embed: Embed) -> str:
     return place(embed, poster_for(scope, embed.key))
 
 
