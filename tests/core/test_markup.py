@@ -338,3 +338,12 @@ def test_cleaning_without_the_attribute_filter_only_where_it_changes_nothing() -
         source = f"<{tag} {name}{equals}{quote}{value}{quote}>x"
         expected = markup.xml_safe(markup._cleaner().clean(source))
         assert markup._clean_once(source) == expected, source
+
+
+@pytest.mark.parametrize("held", [1, 2, 8])
+def test_private_use_characters_in_a_post_stay_what_they_are(held: int) -> None:
+    # Text "&" and "<" reach the parser as private-use stand-ins the post does not hold
+    # (issue 12); a post holding some or all of the candidates keeps them, and its "&" and "<".
+    own = "".join(chr(0xE000 + index) for index in range(held))
+    out = render(f"<p>{own} a & b < c &amp;lt; {own}</p>", HTML)
+    assert out == f"<p>{own} a &amp; b &lt; c &amp;lt; {own}</p>"

@@ -207,8 +207,11 @@ def sanitize(html: str) -> str:
 
     Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
     their text kept, so that parsing stays linear in the input (issue 12)."""
-    bounded = bound_depth(html)
+    stand_ins = _stand_ins(html)
+    bounded = bound_depth(html, stand_ins=stand_ins)
     current = _clean_once(bounded)
+    if stand_ins is not None:  # the text's "&" and "<", as the sanitiser writes them
+        current = current.replace(stand_ins[0], "&amp;").replace(stand_ins[1], "&lt;")
     # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
     # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
     # and feeds and importers re-sanitise what we stored, so clean until nothing moves
@@ -223,6 +226,16 @@ def sanitize(html: str) -> str:
         current = again
     # Never seen in practice; if a tree keeps shifting, fall back to its inert text.
     return html_lib.escape(plain_text(current), quote=False)
+
+
+def _stand_ins(html: str) -> tuple[str, str] | None:
+    # Two private-use characters the text does not hold (see `nesting.bound_depth`); a text
+    # that holds every candidate is read with its references, as before.
+    free = [char for char in _STAND_IN_CANDIDATES if char not in html]
+    return (free[0], free[1]) if len(free) >= 2 else None
+
+
+_STAND_IN_CANDIDATES = [chr(code) for code in range(0xE000, 0xE008)]
 
 
 def _clean_once(html: str) -> str:

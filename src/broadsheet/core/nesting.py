@@ -118,12 +118,18 @@ _CLASSES = {
 }
 
 
-def bound_depth(html: str, limit: int = MAX_DEPTH) -> str:
+def bound_depth(html: str, limit: int = MAX_DEPTH, stand_ins: tuple[str, str] | None = None) -> str:
     """`html` with no element nested more than `limit` deep once parsed, its text all kept.
 
     Linear in the input; a document that nests no deeper comes back unchanged but for the
-    removals listed in the module docstring (what the sanitiser would drop anyway)."""
-    return _Bounder(limit).run(html)
+    removals listed in the module docstring (what the sanitiser would drop anyway).
+
+    `stand_ins`, two characters that `html` does not hold, are written for every "&" and
+    "<" of its text, decoded; the caller puts "&amp;" and "&lt;" back in the parser's output
+    (`markup.sanitize`). The parser reads a bare "&" or "<" as a reference or tag that
+    failed, many times slower than a letter, and then writes it back as "&amp;" or "&lt;"
+    anyway: a run of them cost ten times a flat page (issue 12)."""
+    return _Bounder(limit, stand_ins).run(html)
 
 
 @dataclass
@@ -222,8 +228,9 @@ _CLASSES_OF: dict[str, tuple[str, ...]] = {}
 
 
 class _Bounder:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, stand_ins: tuple[str, str] | None = None) -> None:
         self.limit = limit
+        self.stand_ins = stand_ins
         self.stack = _Stack()
         # Formatting elements a block closed: the parser reopens them at the next text, so
         # they count as open until an end tag of their name comes. Like the parser (its
@@ -239,7 +246,7 @@ class _Bounder:
             assert match is not None  # the last alternative matches anything left
             kind = match.lastgroup  # one lookup: this loop runs once per tag of every post
             if kind == "text":
-                self.out.append(_text(match.group()))
+                self.out.append(_text(match.group(), self.stand_ins))
             elif kind == "name":
                 name = match.group("name").lower()
                 if match.group("end"):
@@ -514,7 +521,10 @@ def _skip_nested(name: str, html: str, start: int) -> int:
     return start
 
 
-def _text(text: str) -> str:
+def _text(text: str, stand_ins: tuple[str, str] | None = None) -> str:
+    if stand_ins is not None and ("&" in text or "<" in text):
+        plain = _decoded(text) if "&" in text else text
+        return plain.replace("&", stand_ins[0]).replace("<", stand_ins[1])
     if "&" in text:
         # ">" needs no reference in text, and the parser reads "&gt;" far slower than ">".
         decoded = _decoded(text)
