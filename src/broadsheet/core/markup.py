@@ -242,7 +242,7 @@ def _clean_once(html: str) -> str:
     # ammonia calls our attribute filter from Rust for every attribute it keeps, which cost
     # more than the rest of cleaning a page of links or footnotes (issue 12). Where no value
     # needs what only the filter checks, its own scheme check on href and src is the same.
-    cleaner = _cleaner(filtered=_NEEDS_FILTER.search(html) is not None)
+    cleaner = _cleaner(filtered=_needs_filter(html))
     cleaned = cleaner.clean(html)
     if "<pre" in cleaned:  # the tag-by-tag pass costs a Python call per tag (issue 12)
         cleaned = _TAG_THEN_NEWLINE.sub(_keep_pre_newline, cleaned)
@@ -318,16 +318,22 @@ def _cleaner(filtered: bool = True) -> nh3.Cleaner:
     )
 
 
-# Where `_filter_attribute` may judge otherwise than ammonia alone: an attribute ammonia does
-# not read as a URL or check at all (poster, srcset, the embed's two), or an href or src whose
-# value does not start as `_url_allowed` passes unread (mailto: on an image, a scheme behind
-# entities or invisible characters). Matched anywhere, in any case, even inside text or
-# another value: a false alarm only costs the filter.
-_NEEDS_FILTER = re.compile(
-    r"poster|srcset|data-embed"
-    r"|(?:href|src)[\t\n\f\r ]*+=[\t\n\f\r ]*+(?![\"']?(?:https?://|/|#|\?))",
-    re.IGNORECASE,
-)
+def _needs_filter(html: str) -> bool:
+    """Whether `_filter_attribute` may judge otherwise than ammonia alone: an attribute
+    ammonia does not read as a URL or check at all (poster, srcset, the embed's two), or an
+    href or src whose value does not start as `_url_allowed` passes unread (mailto: on an
+    image, a scheme behind entities or invisible characters). Each name is counted anywhere,
+    in any case, even in text or another value: a false alarm only costs the filter."""
+    if "=" not in html:
+        return False  # no attribute has a value: the filter has nothing to judge
+    low = html.lower()
+    if "poster" in low or "srcset" in low or "data-embed" in low:
+        return True
+    plain = sum(low.count(f'{name}="{start}') for name in _URLS for start in _PLAIN_STARTS)
+    return plain != sum(low.count(name) for name in _URLS)
+
+
+_URLS = ("href", "src")
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:
