@@ -315,3 +315,17 @@ def test_a_facade_is_written_out_as_the_sanitiser_would_write_it(
     embed = embeds.recognise(url, title)
     assert embed is not None
     assert markup_module._written_facade(embed, poster) == sanitize(embeds.figure(embed, poster))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["https://youtu.be/", "https://www.youtube-nocookie.com/embed/"]),
+    st.one_of(
+        st.text(alphabet="aZ09_-", min_size=10, max_size=12),
+        st.text(alphabet="aZ09_-?&#/. :@\n", min_size=9, max_size=14),
+    ),
+)
+def test_plain_youtube_addresses_read_as_the_general_path_reads_them(head: str, tail: str) -> None:
+    # The usual YouTube addresses skip splitting (issue 12); the answer must not change.
+    url = head + tail
+    assert embeds._recognise(url, "t") == embeds._recognise_split(url, "t")
