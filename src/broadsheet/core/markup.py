@@ -29,7 +29,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from html.parser import HTMLParser
 
 import nh3
@@ -122,13 +122,15 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
         embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id, deferred=deferred)
     )
     html = _JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1)
+    # Markdown without a "<" holds no HTML of its writer's: every tag is cmark's or ours.
+    clean = partial(_sanitize, tags_known=fmt == MARKDOWN and "<" not in source)
     if not deferred.facades:
-        return sanitize(html)
+        return clean(html)
     # The facades are ours and sanitise alike anywhere; only the writer's markup around
     # them needs reading (issue 12). Where a placeholder did not come through whole, the
     # facades are sanitised in place, as they always were.
-    done = _put_back(sanitize(html), deferred)
-    return done if done is not None else sanitize(_restored(html, deferred))
+    done = _put_back(clean(html), deferred)
+    return done if done is not None else clean(_restored(html, deferred))
 
 
 def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
@@ -207,6 +209,10 @@ def sanitize(html: str) -> str:
 
     Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
     their text kept, so that parsing stays linear in the input (issue 12)."""
+    return _sanitize(html)
+
+
+def _sanitize(html: str, *, tags_known: bool = False) -> str:
     stand_ins = _stand_ins(html)
     bounded = bound_depth(html, stand_ins=stand_ins)
     current = _clean_once(bounded)
@@ -217,7 +223,7 @@ def sanitize(html: str) -> str:
     # and feeds and importers re-sanitise what we stored, so clean until nothing moves
     # unless the input holds none of the shapes that can move (core/stability.py): the
     # proving pass cost as much as the first one.
-    if one_pass_is_stable(bounded, current, _TAGS):
+    if one_pass_is_stable(bounded, current, _TAGS, tags_known=tags_known):
         return current
     for _ in range(_MAX_PASSES):
         again = _clean_once(split_sanitised_references(current))
