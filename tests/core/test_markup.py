@@ -347,3 +347,25 @@ def test_private_use_characters_in_a_post_stay_what_they_are(held: int) -> None:
     own = "".join(chr(0xE000 + index) for index in range(held))
     out = render(f"<p>{own} a & b < c &amp;lt; {own}</p>", HTML)
     assert out == f"<p>{own} a &amp; b &lt; c &amp;lt; {own}</p>"
+
+
+def _xml_safe_by_hand(text: str) -> str:
+    spaces, dropped = (
+        "\x0b\x0c\x1c\x1d\x1e\x1f",
+        {chr(c) for c in range(0x1C) if c not in (9, 10, 13)},
+    )
+    return "".join(
+        " " if c in spaces else "" if c in dropped | {"\ufffe", "\uffff"} else c for c in text
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(max_codepoint=0x20)
+        | st.sampled_from("a\xe9\ufffe\uffff\ufffd\u20ac")
+    )
+)
+def test_text_xml_cannot_carry_is_found_however_it_is_stored(text: str) -> None:
+    # xml_safe scans UTF-8 bytes first (issue 12); it must still catch every character.
+    assert markup.xml_safe(text) == _xml_safe_by_hand(text)
