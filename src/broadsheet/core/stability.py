@@ -84,4 +84,10 @@ def only_kept_tags(source: str, kept: Set[str]) -> bool:
 
 def no_foster_parenting(source: str) -> bool:
     """Whether the parser can be sure to put nothing before a table in `source`."""
+    # Every tag the pattern starts at begins "<t" or "</t" (a table, its sections, rows and
+    # cells) or "</c" (a caption): without them, the case-blind pattern need not step through
+    # every character (issue 12).
+    low = source.lower()
+    if "<t" not in low and "</t" not in low and "</c" not in low:
+        return True
     return _FOSTER_RISK.search(source) is None
