@@ -294,6 +294,22 @@ def test_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
     assert bound_depth(source, limit) == _TagByTag(limit).run(source)
 
 
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "<span><div></span>", "<b><p></b>", "<a><div></a>", "<span><div><span></span>",
+        "<em><ul><li></em>", "<i><table></i>", "<span><div></div></span>", "<b><b><div></b>",
+        "<span><p></span>", "<q><dd></q>", "<span></span>", "<div><span></div>",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("before", ["", "<div>" * 4, "<table><tr><td><p>"])
+def test_misnested_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
+    unit: str, before: str
+) -> None:
+    source = before + unit * 40 + "w</b></span></div>" * 5
+    assert bound_depth(source, 6) == _TagByTag(6).run(source)
+
+
 def test_a_wide_table_deep_inside_nesting_stays_bounded() -> None:
     rows = "<table><tbody>" + "<tr><td>a</td><td>b</td></tr>" * 300 + "</tbody></table>"
     out = sanitize("<div>" * (MAX_DEPTH - 5) + rows + "<p>x</p>" * 300)

@@ -202,6 +202,29 @@ class _Stack:
         return positions[-1] if positions else -1
 
 
+def _closes_nothing(tokens: list[tuple[str, str]], index: int) -> bool:
+    # The end tag tokens[index] of an ordinary element, with a special element opened in the
+    # unit after the last of its name ("<span><div></span>"): the parser's search for an open
+    # element of the name stops at the special one, so it closes nothing (`_closes`).
+    name = tokens[index][1]
+    if name in _ORDINARY_END_EXCEPT:
+        return False
+    opened = [at for at, (end, other) in enumerate(tokens[:index]) if not end and other == name]
+    return bool(opened) and any(
+        not end and other in _SPECIAL for end, other in tokens[opened[-1] + 1 : index]
+    )
+
+
+# End tags `_closes` treats otherwise than "the nearest open one, unless a special element
+# is in the way".
+_ORDINARY_END_EXCEPT = {
+    *("body", "html", "br", "form", "table", "p", "li"),
+    *_TABLE_PARTS,
+    *_HEADINGS,
+    *_SPECIAL,
+}
+
+
 def _opens_its_table(unit: list[str]) -> bool:
     parts = [index for index, name in enumerate(unit) if name in _TABLE_PARTS]
     return not parts or "table" in unit[: parts[0]]
@@ -295,16 +318,22 @@ class _Bounder:
 
     def _start_run(self, html: str, match: re.Match[str]) -> int:
         """Past the limit, the end of a repeated run of bare start tags ("<ul><li>" many
-        times over), all pushed as left out in one step; 0 when there is none."""
+        times over), all pushed as left out in one step; 0 when there is none. The run may
+        hold end tags that close nothing (`_closes_nothing`), written out as they come."""
         run = _START_RUN.match(html, match.start())
         if run is None:
             return 0
-        unit = _NAME_IN_RUN.findall(run.group(1))
+        tokens = _NAME_IN_RUN.findall(run.group(1))
+        unit = [name for end, name in tokens if not end]
         if any(name in _UNUSUAL and name not in _TABLE_PARTS for name in unit):
             return 0  # raw text, dropped tags, voids: each needs its own step
         if not _opens_its_table(unit) and self.stack.find("table", "table") < 0:
             return 0  # the parser ignores a table part outside a table
-        self.stack.push_run(unit, len(run.group()) // len(run.group(1)))
+        if not all(_closes_nothing(tokens, index) for index, (end, _) in enumerate(tokens) if end):
+            return 0
+        repeats = len(run.group()) // len(run.group(1))
+        self.stack.push_run(unit, repeats)
+        self.out.append("".join(f"</{name}>" for end, name in tokens if end) * repeats)
         return run.end()
 
     def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
@@ -468,8 +497,8 @@ class _Bounder:
 
 # Past the limit: a unit of up to four bare start tags, repeated; the tokenizer reads each
 # name as written here (lower case, ending at ">").
-_START_RUN = re.compile(r"((?:<[a-z][a-z0-9]{0,9}>){1,4}?)\1++")
-_NAME_IN_RUN = re.compile(r"<([a-z0-9]+)>")
+_START_RUN = re.compile(r"(<[a-z][a-z0-9]{0,9}>(?:</?[a-z][a-z0-9]{0,9}>){0,3}?)\1++")
+_NAME_IN_RUN = re.compile(r"<(/?)([a-z0-9]+)>")
 
 # Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most eight of them
 # (a footnote's back-link has five) and, as the lookahead holds, short enough that the tag
