@@ -232,9 +232,16 @@ def test_the_bound_is_a_no_op_on_its_own_output() -> None:
 
 
 class _TagByTag(nesting._Bounder):
-    """The bound without its shortcut for runs of sibling leaves, one tag at a time."""
+    """The bound without its shortcuts (runs of sibling leaves, runs of tags past the limit),
+    one tag at a time."""
 
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
+        return 0
+
+    def _start_run(self, html: str, match: re.Match[str]) -> int:
+        return 0
+
+    def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
         return 0
 
 
@@ -247,6 +254,11 @@ LEAVES += [
     "<p><b><i><em>w10</em></i></b><br/></p>",
     '<tr><td align="right"><a href="/z">w11</a></td></tr>',
     '<li id="n"><sup><a href="#n">w12</a></sup></li>',
+    # A footnote as cmark writes it: a paragraph in an item, a back-link of five attributes.
+    '<li id="fn-1">\n<p>w13 <a href="#r-1" class="b" data-footnote-backref data-footnote-'
+    'backref-idx="1" aria-label="Back to reference 1">w14</a></p>\n</li>\n',
+    "<li><p><b><i>w15</i></b></p></li>",
+    "<p>w16</p><li><p>w17</p></li>",
 ]
 leaf_step = st.one_of(
     step, st.sampled_from(LEAVES), st.sampled_from(LEAVES).map(lambda leaf: leaf * 5)
@@ -260,6 +272,42 @@ def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
 ) -> None:
     source = "".join(steps)
     assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+
+
+# A few tags repeated many times over, with or without their end tags: what the shortcuts for
+# runs past the limit take in one step.
+unit_run = st.tuples(st.lists(step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()).map(
+    lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else "")
+)
+
+
+def _ends(steps: list[str]) -> list[str]:
+    return [f"</{tag[1:]}" for tag in reversed(steps) if tag.startswith("<") and tag[1] != "/"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(step, unit_run), min_size=5, max_size=60), st.integers(2, 12))
+def test_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "".join(steps)
+    assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "<span><div></span>", "<b><p></b>", "<a><div></a>", "<span><div><span></span>",
+        "<em><ul><li></em>", "<i><table></i>", "<span><div></div></span>", "<b><b><div></b>",
+        "<span><p></span>", "<q><dd></q>", "<span></span>", "<div><span></div>",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("before", ["", "<div>" * 4, "<table><tr><td><p>"])
+def test_misnested_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
+    unit: str, before: str
+) -> None:
+    source = before + unit * 40 + "w</b></span></div>" * 5
+    assert bound_depth(source, 6) == _TagByTag(6).run(source)
 
 
 def test_a_wide_table_deep_inside_nesting_stays_bounded() -> None:

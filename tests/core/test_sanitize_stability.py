@@ -81,3 +81,26 @@ def markdown_html(source: str) -> str:
     from broadsheet.core import markdown_rules, presentation
 
     return presentation.styles_to_classes(markdown_rules.to_html(source, "d"))
+
+
+# Markdown without "<": tables, footnotes, lists, quotes, headings, links, videos, references.
+_MARKDOWN_PIECES = [
+    *("| a | b |\n|---|:-:|\n| x | y |\n", "|x|\n|-|\n", "| a |\n| - |\n| `c` | ", "[^1]", "[^1]: n\n"),
+    *("- ", "1. ", "> ", "# ", "## h\n", "***", "**b**", "_i_", "~~d~~", "`c`", "```\nx\n```\n"),
+    *("[l](/x)", "![i](/i.png)", "www.example.org", "https://example.org/a", "a@b.org"),
+    *("https://youtu.be/dQw4w9WgXcQ", "&amp;", "&", "&#60;", "\\", "    code\n", "x", " ", "\n"),
+    *("\n\n", "---\n", "=\n", "|", "\t", "[x]: /y\n", "[x]", "- [ ] t\n"),
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_MARKDOWN_PIECES), min_size=1, max_size=30).map("".join))
+def test_markdown_without_html_needs_no_check_of_its_tags(source: str) -> None:
+    # render skips the tag checks for such Markdown (issue 12): they must hold anyway.
+    html = markup.markdown_rules.to_html(source, "d")
+    html = markup.embeds.canonicalise(html, in_paragraphs=True, deferred=markup.embeds.Deferred())
+    bounded = bound_depth(markup.presentation.styles_to_classes(html))
+    assert stability.only_kept_tags(bounded, markup._TAGS)
+    assert stability.no_foster_parenting(bounded)
+    once = render(source, MARKDOWN, doc_id="d")
+    assert sanitize(once) == once

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from html.parser import HTMLParser
 from urllib.parse import SplitResult, parse_qs, urlsplit
@@ -218,6 +219,14 @@ _CACHED_LENGTH = 2048
 
 @lru_cache(maxsize=4096)
 def _recognise(url: str, title: str) -> Embed | None:
+    if plain := _PLAIN_YOUTUBE.fullmatch(url):
+        # What the general path makes of these, without splitting the address (10-20 us, a
+        # post of 3,000 distinct videos asks twice per video, issue 12).
+        return Embed(PROVIDERS["youtube"], plain.group(1), " ".join(title.split())[:200])
+    return _recognise_split(url, title)
+
+
+def _recognise_split(url: str, title: str) -> Embed | None:
     parts = _split(url)
     found = _HOSTS.get(parts.hostname or "") if parts else None
     if parts is None or found is None:
@@ -227,6 +236,14 @@ def _recognise(url: str, title: str) -> Embed | None:
     if not provider.ident.fullmatch(ident):
         return None
     return Embed(provider, ident, " ".join(title.split())[:200])
+
+
+# The YouTube addresses most posts hold, and the frame address we build: https, a host of
+# `_HOSTS`, the path `_youtube` reads, an id of the provider's shape, nothing after it.
+_PLAIN_YOUTUBE = re.compile(
+    r"https://(?:youtu\.be/|www\.youtube-nocookie\.com/embed/|www\.youtube\.com/embed/)"
+    r"([A-Za-z0-9_-]{11})"
+)
 
 
 def _split(url: str) -> SplitResult | None:
@@ -318,11 +335,12 @@ def poster_keys(rendered: str) -> list[str]:
 
 def facade(embed: Embed, scope: int | None = None) -> str:
     """The canonical figure for `embed`: a link to the provider's page, its poster if stored."""
-    return _figure(embed, poster_for(scope, embed.key))
+    return figure(embed, poster_for(scope, embed.key))
 
 
 @lru_cache(maxsize=1024)
-def _figure(embed: Embed, poster: str | None) -> str:
+def figure(embed: Embed, poster: str | None) -> str:
+    """The facade for `embed` showing the stored `poster` (a local URL), if any."""
     esc = html_lib.escape
     image = f'<img class="embed-poster" src="{esc(poster)}" alt="">' if poster else ""
     return (
@@ -360,7 +378,9 @@ class _Attributes(HTMLParser):
 
 def _tags(markup: str) -> list[tuple[str, dict[str, str]]]:
     parser = _Attributes()
-    parser.feed(markup)
+    # Python's html.parser (before 3.13) stops with an AssertionError on a marked section
+    # ("<object><![>" was a server error); no address we read is in one, so it is text.
+    parser.feed(markup.replace("<![", "&lt;!["))
     parser.close()
     return parser.tags
 
@@ -378,31 +398,65 @@ _LONE_URL = re.compile(
 )
 
 
+@dataclass
+class Deferred:
+    """Facades held back from the sanitiser (issue 12), a placeholder left where each goes.
+
+    A facade is ours, built from a recognised address with every value escaped, yet it is
+    ten times the bytes of the iframe or address it replaces: sanitising a post of videos cost
+    ten times a flat post. The placeholder is a figure holding an empty link, which the tree
+    builder places as it places the facade (a figure, then a link opened in it); its id holds
+    a nonce drawn for this render, so no author can write one. `markup.render` puts the
+    sanitised facades back, or sanitises the facades in place if any placeholder moved.
+    """
+
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))
+    facades: list[tuple[Embed, str | None]] = field(default_factory=list)  # (embed, poster)
+
+    def place(self, embed: Embed, poster: str | None) -> str:
+        self.facades.append((embed, poster))
+        return f'<figure id="embed-{self.nonce}-{len(self.facades) - 1}"><a></a></figure>'
+
+    def pattern(self, link: str) -> re.Pattern[str]:
+        """A placeholder whose link reads `link` (as written, or as the sanitiser wrote it)."""
+        return re.compile(rf'<figure id="embed-{self.nonce}-([0-9]+)">{re.escape(link)}</figure>')
+
+
 def canonicalise(
     markup: str,
     found: list[str] | None = None,
     *,
     in_paragraphs: bool = False,
     scope: int | None = None,
+    deferred: Deferred | None = None,
 ) -> str:
     """Author HTML with every embed in its canonical form (see the module docstring).
 
     `found`, when given, collects the hosts of embeds that are not shown. `in_paragraphs`
     says every line sits in a paragraph (Markdown's output), so a video address on a line of
     its own inside one splits it in two around the figure. `scope` (the blog's id) says whose
-    stored posters the facades show.
+    stored posters the facades show. `deferred`, when given, takes each facade and leaves a
+    placeholder in its place (see `Deferred`).
     """
+    place = partial(_placed, deferred.place if deferred is not None else figure, scope)
     # Plain substring scans first: most posts hold neither, and the patterns cost a regex
     # step per character of the post (issue 12).
     lowered = markup.lower()
     if "<iframe" in lowered or "<object" in lowered or "<embed" in lowered:
-        markup = _replace_elements(markup, found, scope)
+        markup = _replace_elements(markup, found, place)
     if '<a href="' not in markup and "http" not in markup:
         return markup
-    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, scope), markup)
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, place), markup)
 
 
-def _replace_elements(markup: str, found: list[str] | None, scope: int | None) -> str:
+def _placed(place: Callable[[Embed, str | None], str], scope: int | None, embed: Embed) -> str:
+    return place(embed, poster_for(scope, embed.key))
+
+
+_Place = Callable[[Embed], str]
+
+
+def _replace_elements(markup: str, found: list[str] | None, place: _Place) -> str:
     out: list[str] = []
     position = 0
     for tag in start_tags(markup, _OPEN):
@@ -411,7 +465,7 @@ def _replace_elements(markup: str, found: list[str] | None, scope: int | None) -
         if tag.start < position:
             continue  # inside an object already replaced
         end = _element_end(markup, tag)
-        out += [markup[position : tag.start], _replace(markup[tag.start : end], found, scope)]
+        out += [markup[position : tag.start], _replace(markup[tag.start : end], found, place)]
         position = end
     out.append(markup[position:])
     return "".join(out)
@@ -425,13 +479,13 @@ def _element_end(markup: str, tag: Tag) -> int:
     return close.end() if close else len(markup)
 
 
-def _replace(element: str, found: list[str] | None, scope: int | None) -> str:
+def _replace(element: str, found: list[str] | None, place: _Place) -> str:
     # The same embed written the same way is read once per process (issue 12); its poster
     # is still looked up every time, as it may have been stored since.
     read = _read_element if len(element) <= _CACHED_LENGTH else _read_element.__wrapped__
     embed, host = read(element)
     if embed is not None:
-        return facade(embed, scope)
+        return place(embed)
     if found is not None:
         found.append(host or "(no address)")
     return unknown_note(host)
@@ -474,7 +528,7 @@ def _source(tag: str, attrs: dict[str, str]) -> str:
     return ""
 
 
-def _lone_url(in_paragraphs: bool, scope: int | None, match: re.Match[str]) -> str:
+def _lone_url(in_paragraphs: bool, place: _Place, match: re.Match[str]) -> str:
     opened, href, text, bare, closed = match.groups()
     if bare is None and html_lib.unescape(href) != html_lib.unescape(text):
         return match.group(0)  # a link with words of its own stays a link
@@ -484,7 +538,7 @@ def _lone_url(in_paragraphs: bool, scope: int | None, match: re.Match[str]) -> s
     # A figure cannot sit in a <p>: end the paragraph before it and reopen it after.
     before = "</p>" if in_paragraphs and not opened else ""
     after = "<p>" if in_paragraphs and closed != "</p>" else ""
-    return before + facade(embed, scope) + after
+    return before + place(embed) + after
 
 
 def unknown_hosts(markup: str) -> list[str]:

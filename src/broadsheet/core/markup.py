@@ -29,7 +29,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache, partial
 from html.parser import HTMLParser
 
 import nh3
@@ -99,6 +99,7 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
 _XML_SPACES = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 _XML_SPACE_CHARS = re.compile(r"[\x0b\x0c\x1c-\x1f]")
+_XML_UNSAFE_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = None) -> str:
@@ -117,10 +118,91 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
         raise ValueError(f"unknown markup format {fmt!r}")
     # Embeds and presentation are recognised in the author's markup, before the sanitiser
     # would drop the iframes and style attributes they live in (issue 13).
+    deferred = embeds.Deferred()
     html = presentation.styles_to_classes(
-        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id)
+        embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id, deferred=deferred)
     )
-    return sanitize(_JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1))
+    html = _JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1)
+    # Markdown without a "<" holds no HTML of its writer's: every tag is cmark's or ours.
+    clean = partial(_sanitize, tags_known=fmt == MARKDOWN and "<" not in source)
+    if not deferred.facades:
+        return clean(html)
+    # The facades are ours and sanitise alike anywhere; only the writer's markup around
+    # them needs reading (issue 12). Where a placeholder did not come through whole, the
+    # facades are sanitised in place, as they always were.
+    done = _put_back(clean(html), deferred)
+    return done if done is not None else clean(_restored(html, deferred))
+
+
+def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
+    # The placeholder's link as the sanitiser writes it: with the rel every link gets.
+    found = 0
+
+    def facade(match: re.Match[str]) -> str:
+        nonlocal found
+        found += 1
+        return _written_facade(*deferred.facades[int(match.group(1))])
+
+    done = deferred.pattern('<a rel="noopener"></a>').sub(facade, cleaned)
+    whole = found == len(deferred.facades) and deferred.nonce not in done
+    return done if whole else None
+
+
+def _restored(html: str, deferred: embeds.Deferred) -> str:
+    def facade(match: re.Match[str]) -> str:
+        return embeds.figure(*deferred.facades[int(match.group(1))])
+
+    return deferred.pattern("<a></a>").sub(facade, html)
+
+
+@lru_cache(maxsize=1024)
+def _written_facade(embed: embeds.Embed, poster: str | None) -> str:
+    """`embeds.figure(embed, poster)` as `_clean_once` writes it out, without reading it:
+    the same filter on every attribute, the rel every link gets, the serialiser's escaping
+    (tests/core/test_embeds.py holds the two equal for any title and poster)."""
+    if poster and not _LOCAL_PATH.fullmatch(poster):
+        # Stored posters are local paths; any other address is judged by the sanitiser's
+        # own URL parser, which refuses some that ours lets through.
+        return _clean_once(embeds.figure(embed, poster))
+    image = _tag("img", ("class", "embed-poster"), ("src", poster), ("alt", "")) if poster else ""
+    return xml_safe(
+        _tag("figure", ("class", f"embed embed-{embed.provider.key}"), ("data-embed", embed.key),
+             ("data-embed-src", embed.frame_url))
+        + _tag("a", ("class", "embed-link"), ("href", embed.page_url), ("rel", "noopener"))
+        + f'{image}<span class="embed-title">{_written(embed.label, "")}</span>'
+        + f' <span class="embed-provider">Play on {_written(embed.provider.name, "")}</span>'
+        + "</a></figure>"
+    )  # fmt: skip
+
+
+_WRITTEN_OTHERWISE = re.compile('[\r&<>"\xa0\x00]')
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/._~%+-]*")
+
+
+def _tag(name: str, *attributes: tuple[str, str]) -> str:
+    kept = [(key, _filter_attribute(name, key, value)) for key, value in attributes]
+    return (
+        f"<{name}"
+        + "".join(f' {k}="{_written(v, chr(34))}"' for k, v in kept if v is not None)
+        + ">"
+    )
+
+
+def _written(text: str, quote: str) -> str:
+    # What html5ever reads and writes: line ends as "\n"; "&", "<", ">" and no-break spaces
+    # escaped, the double quote too in attribute values; NUL dropped from text and made
+    # U+FFFD in attributes.
+    if not _WRITTEN_OTHERWISE.search(text):
+        return text  # most values: a class, an address of ours, a provider's name
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+    text = text.replace("\xa0", "&nbsp;").replace("\x00", "\ufffd" if quote else "")
+    return text.replace(quote, "&quot;") if quote else text
 
 
 def sanitize(html: str) -> str:
@@ -128,14 +210,21 @@ def sanitize(html: str) -> str:
 
     Nothing comes out nested deeper than `nesting.MAX_DEPTH`: deeper wrappers are left out and
     their text kept, so that parsing stays linear in the input (issue 12)."""
-    bounded = bound_depth(html)
+    return _sanitize(html)
+
+
+def _sanitize(html: str, *, tags_known: bool = False) -> str:
+    stand_ins = _stand_ins(html)
+    bounded = bound_depth(html, stand_ins=stand_ins)
     current = _clean_once(bounded)
+    if stand_ins is not None:  # the text's "&" and "<", as the sanitiser writes them
+        current = current.replace(stand_ins[0], "&amp;").replace(stand_ins[1], "&lt;")
     # Some trees cannot be written out and read back unchanged ("<p>a<button></p>" leaves a
     # <p> inside a <p>). Output that shifts when parsed again is where mutation XSS starts,
     # and feeds and importers re-sanitise what we stored, so clean until nothing moves
     # unless the input holds none of the shapes that can move (core/stability.py): the
     # proving pass cost as much as the first one.
-    if one_pass_is_stable(bounded, current, _TAGS):
+    if one_pass_is_stable(bounded, current, _TAGS, tags_known=tags_known):
         return current
     for _ in range(_MAX_PASSES):
         again = _clean_once(split_sanitised_references(current))
@@ -146,8 +235,22 @@ def sanitize(html: str) -> str:
     return html_lib.escape(plain_text(current), quote=False)
 
 
+def _stand_ins(html: str) -> tuple[str, str] | None:
+    # Two private-use characters the text does not hold (see `nesting.bound_depth`); a text
+    # that holds every candidate is read with its references, as before.
+    free = [char for char in _STAND_IN_CANDIDATES if char not in html]
+    return (free[0], free[1]) if len(free) >= 2 else None
+
+
+_STAND_IN_CANDIDATES = [chr(code) for code in range(0xE000, 0xE008)]
+
+
 def _clean_once(html: str) -> str:
-    cleaned = _cleaner().clean(html)
+    # ammonia calls our attribute filter from Rust for every attribute it keeps, which cost
+    # more than the rest of cleaning a page of links or footnotes (issue 12). Where no value
+    # needs what only the filter checks, its own scheme check on href and src is the same.
+    cleaner = _cleaner(filtered=_needs_filter(html))
+    cleaned = cleaner.clean(html)
     if "<pre" in cleaned:  # the tag-by-tag pass costs a Python call per tag (issue 12)
         cleaned = _TAG_THEN_NEWLINE.sub(_keep_pre_newline, cleaned)
     return xml_safe(cleaned)
@@ -155,6 +258,13 @@ def _clean_once(html: str) -> str:
 
 def xml_safe(text: str) -> str:
     """`text` with the characters XML 1.0 cannot carry made spaces or dropped (see above)."""
+    # Most texts hold none: a scan of the UTF-8 bytes says so in C, where the patterns below
+    # cost a regex step per character of every post (issue 12). Controls are single bytes
+    # in UTF-8; U+FFFE and U+FFFF are the only three-byte forms to look for.
+    raw = text.encode("utf-8", "surrogatepass")
+    clean = len(raw.translate(None, _XML_UNSAFE_BYTES)) == len(raw)
+    if clean and b"\xef\xbf\xbe" not in raw and b"\xef\xbf\xbf" not in raw:
+        return text
     # str.translate looks every character up in a dict once the text is not all ASCII
     # (a footnote's back-arrow is enough); most texts hold none of these spaces.
     if _XML_SPACE_CHARS.search(text):
@@ -211,15 +321,33 @@ def _keep_pre_newline(match: re.Match[str]) -> str:
 
 
 @cache
-def _cleaner() -> nh3.Cleaner:
+def _cleaner(filtered: bool = True) -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=_TAGS,
         clean_content_tags=_DROP_WITH_CONTENT,
         attributes=_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=_filter_attribute if filtered else None,
         url_schemes=set(_LINK_SCHEMES),
         link_rel="noopener",
     )
+
+
+def _needs_filter(html: str) -> bool:
+    """Whether `_filter_attribute` may judge otherwise than ammonia alone: an attribute
+    ammonia does not read as a URL or check at all (poster, srcset, the embed's two), or an
+    href or src whose value does not start as `_url_allowed` passes unread (mailto: on an
+    image, a scheme behind entities or invisible characters). Each name is counted anywhere,
+    in any case, even in text or another value: a false alarm only costs the filter."""
+    if "=" not in html:
+        return False  # no attribute has a value: the filter has nothing to judge
+    low = html.lower()
+    if "poster" in low or "srcset" in low or "data-embed" in low:
+        return True
+    plain = sum(low.count(f'{name}="{start}') for name in _URLS for start in _PLAIN_STARTS)
+    return plain != sum(low.count(name) for name in _URLS)
+
+
+_URLS = ("href", "src")
 
 
 def _filter_attribute(tag: str, name: str, value: str) -> str | None:

@@ -11,6 +11,8 @@ close elements (a new <p>, <li> or cell closes the old one, end tags close what 
 unless a scope boundary or special element is in the way) and counts formatting elements that a
 block closed but the parser will reopen. Where it cannot tell, it counts the element as still
 open: a wrong guess drops a wrapper from a very deep document, never lets depth through.
+Past the limit, a run of a few bare start tags repeated, or of one end tag closing left-out
+elements, is counted in one step, so a deep document costs what a flat one does.
 
 The parser must tokenize the text as this pass did, so the pass removes what would switch the
 tokenizer into another state, all of it dropped by the sanitiser anyway: comments, doctypes,
@@ -27,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.entities import html5 as _ENTITIES
+from itertools import chain
 
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
 # HTML spec's own parsers (Blink) re-parent past 512.
@@ -38,7 +41,7 @@ _ATTRS = (
 )
 # One token of the HTML5 tokenizer in its data state: text, a tag, or something to remove.
 _TOKEN = re.compile(
-    r"(?P<text>(?:[^<]|<(?![A-Za-z/!?]))++)"
+    r"(?P<text>(?:[^<]++|<(?![A-Za-z/!?]))++)"
     rf"|<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+){_ATTRS}>"
     r"|(?P<junk><!--(?:>|->|.*?--!?>)|</>|<[!?/][^>]*+>)"
     r"|(?P<rest><.*)",
@@ -115,12 +118,18 @@ _CLASSES = {
 }
 
 
-def bound_depth(html: str, limit: int = MAX_DEPTH) -> str:
+def bound_depth(html: str, limit: int = MAX_DEPTH, stand_ins: tuple[str, str] | None = None) -> str:
     """`html` with no element nested more than `limit` deep once parsed, its text all kept.
 
     Linear in the input; a document that nests no deeper comes back unchanged but for the
-    removals listed in the module docstring (what the sanitiser would drop anyway)."""
-    return _Bounder(limit).run(html)
+    removals listed in the module docstring (what the sanitiser would drop anyway).
+
+    `stand_ins`, two characters that `html` does not hold, are written for every "&" and
+    "<" of its text, decoded; the caller puts "&amp;" and "&lt;" back in the parser's output
+    (`markup.sanitize`). The parser reads a bare "&" or "<" as a reference or tag that
+    failed, many times slower than a letter, and then writes it back as "&amp;" or "&lt;"
+    anyway: a run of them cost ten times a flat page (issue 12)."""
+    return _Bounder(limit, stand_ins).run(html)
 
 
 @dataclass
@@ -153,6 +162,27 @@ class _Stack:
                 self.by_class[kind].pop()
         return closed
 
+    def push_run(self, unit: list[str], repeats: int) -> None:
+        """Push the left-out elements `unit`, `repeats` times over, every index extended in
+        C: past the limit, 40,000 nested tags were 40,000 Python pushes (issue 12)."""
+        start, size = len(self.entries), len(unit) * repeats
+        self.entries.extend([(name, False, "") for name in unit] * repeats)
+        for name in set(unit):
+            _extend(self.by_name[name], [other == name for other in unit], start, size)
+        for kind in {kind for name in unit for kind in _classes_of(name)}:
+            member = [kind in _classes_of(name) for name in unit]
+            _extend(self.by_class[kind], member, start, size)
+
+    def left_out_on_top(self, name: str, count: int) -> bool:
+        """Whether the top `count` open elements are all left-out `name` elements."""
+        return self.entries[-count:] == [(name, False, "")] * count
+
+    def pop_left_out(self, name: str, count: int) -> None:
+        """Close the top `count` elements, all left-out `name` ones (`left_out_on_top`)."""
+        del self.entries[-count:]
+        for index in (self.by_name[name], *(self.by_class[kind] for kind in _classes_of(name))):
+            del index[-count:]
+
     def find(self, names: set[str] | str, boundary: str) -> int:
         """Position of the nearest open `names` with no `boundary` element above it, or -1."""
         if isinstance(names, str):
@@ -172,6 +202,41 @@ class _Stack:
         return positions[-1] if positions else -1
 
 
+def _closes_nothing(tokens: list[tuple[str, str]], index: int) -> bool:
+    # The end tag tokens[index] of an ordinary element, with a special element opened in the
+    # unit after the last of its name ("<span><div></span>"): the parser's search for an open
+    # element of the name stops at the special one, so it closes nothing (`_closes`).
+    name = tokens[index][1]
+    if name in _ORDINARY_END_EXCEPT:
+        return False
+    opened = [at for at, (end, other) in enumerate(tokens[:index]) if not end and other == name]
+    return bool(opened) and any(
+        not end and other in _SPECIAL for end, other in tokens[opened[-1] + 1 : index]
+    )
+
+
+# End tags `_closes` treats otherwise than "the nearest open one, unless a special element
+# is in the way".
+_ORDINARY_END_EXCEPT = {
+    *("body", "html", "br", "form", "table", "p", "li"),
+    *_TABLE_PARTS,
+    *_HEADINGS,
+    *_SPECIAL,
+}
+
+
+def _opens_its_table(unit: list[str]) -> bool:
+    parts = [index for index, name in enumerate(unit) if name in _TABLE_PARTS]
+    return not parts or "table" in unit[: parts[0]]
+
+
+def _extend(positions: list[int], member: list[bool], start: int, size: int) -> None:
+    # The positions, in order, of the unit's members over a run of `size` pushes.
+    step = len(member)
+    ranges = [range(start + j, start + size, step) for j, inside in enumerate(member) if inside]
+    positions.extend(ranges[0] if len(ranges) == 1 else sorted(chain.from_iterable(ranges)))
+
+
 def _classes_of(name: str) -> tuple[str, ...]:
     classes = _CLASSES_OF.get(name)
     if classes is None:
@@ -186,8 +251,9 @@ _CLASSES_OF: dict[str, tuple[str, ...]] = {}
 
 
 class _Bounder:
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, stand_ins: tuple[str, str] | None = None) -> None:
         self.limit = limit
+        self.stand_ins = stand_ins
         self.stack = _Stack()
         # Formatting elements a block closed: the parser reopens them at the next text, so
         # they count as open until an end tag of their name comes. Like the parser (its
@@ -203,14 +269,14 @@ class _Bounder:
             assert match is not None  # the last alternative matches anything left
             kind = match.lastgroup  # one lookup: this loop runs once per tag of every post
             if kind == "text":
-                self.out.append(_text(match.group()))
+                self.out.append(_text(match.group(), self.stand_ins))
             elif kind == "name":
                 name = match.group("name").lower()
                 if match.group("end"):
-                    self._end(name, match.group())
+                    position = self._end_run(name, html, match) or self._end(name, match)
                 else:
                     position = self._start(name, html, match)
-                    continue
+                continue
             elif kind == "rest":
                 break  # a tag or comment the end cut short: the parser drops it too
             position = match.end()
@@ -223,8 +289,7 @@ class _Bounder:
             if self.stack.kept < len(self.stack.entries):
                 # Inside an element left out (see `_open`): past the limit, every start tag
                 # comes here, so it skips the rest (issue 12).
-                self.stack.push(name, False)
-                return match.end()
+                return self._start_run(html, match) or self._push_left_out(name, match)
             if leaves_end := self._leaves(name, html, match):
                 return leaves_end
             self._open(name, _tidy_tag(name, match.group()))
@@ -247,6 +312,44 @@ class _Bounder:
             self._open(name, tag)
         return match.end()
 
+    def _push_left_out(self, name: str, match: re.Match[str]) -> int:
+        self.stack.push(name, False)
+        return match.end()
+
+    def _start_run(self, html: str, match: re.Match[str]) -> int:
+        """Past the limit, the end of a repeated run of bare start tags ("<ul><li>" many
+        times over), all pushed as left out in one step; 0 when there is none. The run may
+        hold end tags that close nothing (`_closes_nothing`), written out as they come."""
+        run = _START_RUN.match(html, match.start())
+        if run is None:
+            return 0
+        tokens = _NAME_IN_RUN.findall(run.group(1))
+        unit = [name for end, name in tokens if not end]
+        if any(name in _UNUSUAL and name not in _TABLE_PARTS for name in unit):
+            return 0  # raw text, dropped tags, voids: each needs its own step
+        if not _opens_its_table(unit) and self.stack.find("table", "table") < 0:
+            return 0  # the parser ignores a table part outside a table
+        if not all(_closes_nothing(tokens, index) for index, (end, _) in enumerate(tokens) if end):
+            return 0
+        repeats = len(run.group()) // len(run.group(1))
+        self.stack.push_run(unit, repeats)
+        self.out.append("".join(f"</{name}>" for end, name in tokens if end) * repeats)
+        return run.end()
+
+    def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
+        """The end of a run of "</name>" closing left-out `name` elements, all closed in one
+        step (each closes the top one, the nearest of its name); 0 when there is none.
+        The run is taken in doubling steps, so that checking it costs what it closes."""
+        if name in ("body", "html", "br", "form") or not self.stack.left_out_on_top(name, 1):
+            return 0
+        close, count = match.group(), 1
+        while self.stack.left_out_on_top(name, count * 2) and html.startswith(
+            close * (count * 2), match.start()
+        ):
+            count *= 2
+        self.stack.pop_left_out(name, count)
+        return match.start() + len(close) * count
+
     def _leaves(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of `<name>text</name>` siblings starting at `match`, copied in one
         step; 0 when there is none or it would not pass as written. Table rows may hold such
@@ -260,6 +363,8 @@ class _Bounder:
         levels = (2 if name == "tr" else 1) + _INLINE_LEVELS
         if not self._fits_plainly(name, levels):
             return 0
+        if name == "li" and self.stack.find("p", "button") >= 0:
+            return 0  # a paragraph in the item would close the one open outside it
         run = _leaf_run(name).match(html, match.start())
         if run is None:
             return 0
@@ -354,18 +459,20 @@ class _Bounder:
 
     # --- end tags -------------------------------------------------------------------------
 
-    def _end(self, name: str, tag: str) -> None:
+    def _end(self, name: str, match: re.Match[str]) -> int:
+        tag = match.group()
         position = self._closes(name)
         if position < 0:
             if not self.stack.by_name.get(name):
                 self._unfloat(name)
             self.out.append(tag)  # nothing we track closes; the parser may still act on it
-            return
+            return match.end()
         kept = self.stack.entries[position][1]
         closed = self.stack.pop_to(position)
         self._float(closed[1:])
         if kept:
             self.out.append(tag)
+        return match.end()
 
     def _closes(self, name: str) -> int:
         """The position the parser closes up to for the end tag `name`, or -1 for none."""
@@ -388,21 +495,27 @@ class _Bounder:
         return stack.find(name, "special")
 
 
-# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most four of them
-# and short enough that the tag stays under its 512 characters.
-_PLAIN_ATTRIBUTES = r'(?:[\t\n ]++[a-z][a-z-]{0,19}+(?:="[^"<>&]{0,96}+")?+){0,4}+'
+# Past the limit: a unit of up to four bare start tags, repeated; the tokenizer reads each
+# name as written here (lower case, ending at ">").
+_START_RUN = re.compile(r"(<[a-z][a-z0-9]{0,9}>(?:</?[a-z][a-z0-9]{0,9}>){0,3}?)\1++")
+_NAME_IN_RUN = re.compile(r"<(/?)([a-z0-9]+)>")
+
+# Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most eight of them
+# (a footnote's back-link has five) and, as the lookahead holds, short enough that the tag
+# stays under its 512 characters.
+_PLAIN_ATTRIBUTES = r'(?=[^<>]{0,480}+>)(?:[\t\n ]++[a-z][a-z-]{0,29}+(?:="[^"<>&]*+")?+){0,8}+'
 # Elements that never close anything when they open (not in _CLOSES_SOMETHING or _UNUSUAL).
 _PHRASING = "a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u"
 _INLINE_LEVELS = 3
 
 
-def _inline_content(level: int) -> str:
+def _inline_content(level: int, groups: str = "i") -> str:
     """Text with phrasing elements nested up to `level` deep, each closed by its own end tag."""
     text_or_void = rf"[^<&]++|<(?:img|br){_PLAIN_ATTRIBUTES}[\t\n ]*+/?>"
     if level == 0:
         return rf"(?:{text_or_void})*+"
-    inner = _inline_content(level - 1)
-    group = f"i{level}"
+    inner = _inline_content(level - 1, groups)
+    group = f"{groups}{level}"
     element = rf"<(?P<{group}>{_PHRASING}){_PLAIN_ATTRIBUTES}>{inner}</(?P={group})>"
     return rf"(?:{text_or_void}|{element})*+"
 
@@ -417,6 +530,9 @@ def _leaf_run(name: str) -> re.Pattern[str]:
     if name == "tr":
         cell = rf"<(?P<cell>td|th){_PLAIN_ATTRIBUTES}>{_inline_content(_INLINE_LEVELS - 1)}"
         content = rf"[^<&]*+(?:{cell}</(?P=cell)>[^<&]*+)*+"
+    if name == "li":  # or a paragraph in it, as in a list of footnotes (see `_leaves`)
+        inline = _inline_content(_INLINE_LEVELS - 1, "p")
+        content = rf"(?:{content}|[^<&]*+<p{_PLAIN_ATTRIBUTES}>{inline}</p>[^<&]*+)"
     return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
@@ -434,7 +550,10 @@ def _skip_nested(name: str, html: str, start: int) -> int:
     return start
 
 
-def _text(text: str) -> str:
+def _text(text: str, stand_ins: tuple[str, str] | None = None) -> str:
+    if stand_ins is not None and ("&" in text or "<" in text):
+        plain = _decoded(text) if "&" in text else text
+        return plain.replace("&", stand_ins[0]).replace("<", stand_ins[1])
     if "&" in text:
         # ">" needs no reference in text, and the parser reads "&gt;" far slower than ">".
         decoded = _decoded(text)

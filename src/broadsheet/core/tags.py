@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # The rest of a start tag; quoted values may hold ">". The alternatives begin with different
-# characters and the star gives nothing back, so a failed match costs one pass.
-_REST = re.compile(r"""(?:[^"'>]|"[^"]*"|'[^']*')*+>""")
+# characters and the star gives nothing back, so a failed match costs one pass; each takes
+# a run of characters at once, not one per step (issue 12).
+_REST = re.compile(r"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+>""")
 ANY = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)")
 
 
