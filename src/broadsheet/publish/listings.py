@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlencode
 
+from django.db import connections
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
@@ -122,8 +123,21 @@ def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
     fields = public.values_list(
         "pk", "published_at", "updated_at", "comment_count", "permalink", "robots"
     )
+    # The query's own rows, not the queryset's: Django runs three converters on each of the
+    # 20,000 dates of a 10,000-post blog, a third of this function's time, where making the
+    # database's UTC times aware is all they do here.
+    sql, params = fields.query.sql_with_params()
+    with connections[fields.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     return [
-        (pk, at, edit, count, link, robots or "")
-        for pk, at, edit, count, link, robots in fields
+        (pk, _aware(at), _aware(edit), count, link, robots or "")
+        for pk, at, edit, count, link, robots in found
         if at
     ]
+
+
+def _aware(moment: dt.datetime | str) -> dt.datetime:
+    if isinstance(moment, str):  # SQLite without its converters: its ISO text
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
