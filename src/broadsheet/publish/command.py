@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ def run(blog: Any, options: dict[str, Any]) -> str:
     # the export's renderers bring in the reader's views, a third of a second of imports.
     from broadsheet.publish.actions import export_static
 
+    # What start-up made lives until the command ends: out of the collector's sight, it is
+    # not walked again by every full collection while the export builds its plan and pages.
+    gc.freeze()
     report = export_static(blog, folder, choices, processes)
     return f"Wrote {folder}: {report.summary()}."
 
