@@ -71,7 +71,8 @@ def test_failed_export_leaves_no_file(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("broadsheet.portability.management.commands.export.export_blogger", broken)
+    # The command imports its writer when it runs: patch it where it lives.
+    monkeypatch.setattr("broadsheet.portability.blogger_export.export_blogger", broken)
     with pytest.raises(RuntimeError):
         export("blogger", "--blog", "notes", "-o", str(target))
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from django.core.management.base import CommandError, CommandParser
 
 from broadsheet.blogs.hosts import origin
 from broadsheet.portability.formats import Format
-from broadsheet.publish.actions import export_static
 from broadsheet.publish.links import Choices
 
 
@@ -47,6 +47,13 @@ def run(blog: Any, options: dict[str, Any]) -> str:
     live = (options.get("origin") or origin(blog)).rstrip("/")
     choices = Choices(live, options.get("comments", "live"), options.get("search", "live"))
     processes = max(1, int(options.get("processes") or 1))
+    # Imported here, not with this module at start-up (every process registers the format):
+    # the export's renderers bring in the reader's views, a third of a second of imports.
+    from broadsheet.publish.actions import export_static
+
+    # What start-up made lives until the command ends: out of the collector's sight, it is
+    # not walked again by every full collection while the export builds its plan and pages.
+    gc.freeze()
     report = export_static(blog, folder, choices, processes)
     return f"Wrote {folder}: {report.summary()}."
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -26,10 +27,12 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.publish import manifest
-from broadsheet.publish.actions import Report, export_static
 from broadsheet.publish.links import Choices
 from broadsheet.publish.models import StaticCopy
 from broadsheet.worker.schedule import enqueue_at
+
+if TYPE_CHECKING:
+    from broadsheet.publish.actions import Report
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,10 @@ def run_copy(blog_id: int) -> None:
     blog, folder = copy.blog, folder_for(copy.blog)
     assert folder is not None  # _start checked it
     before = manifest.peek(folder, blog.pk)
+    # Imported here: every process registers the mirror's hooks at start-up, and only the
+    # worker exports (the renderers bring in the reader's views).
+    from broadsheet.publish.actions import export_static
+
     try:
         report = export_static(blog, folder, Choices(origin(blog), search="index"))
     except Exception as error:  # whatever failed, the admin reads why on the page

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlencode
 
-from django.utils import timezone
+from django.db import connections
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
@@ -83,19 +83,22 @@ def listings(blog: Blog, rows: list[Row]) -> dict[str, Listing]:
     """Every listing the blog has, by the path its pager links to (decoded), from the public
     posts' rows (newest first) and one query for their labels, however many there are."""
     found: dict[str, Listing] = {"/search": Listing("/", "/search", rows)}
-    by_label: dict[str, list[Row]] = defaultdict(list)
-    by_id = {row[0]: row for row in rows}
-    # All the blog's posts' labels, the non-public skipped here: naming the public ones in the
+    names: dict[int, list[str]] = defaultdict(list)
+    # All the blog's posts' labels, the non-public skipped below: naming the public ones in the
     # query would send 10,000 parameters for SQLite to parse on a 10,000-post blog.
     through = Post.labels.through.objects.filter(post__blog=blog).values_list(
         "post_id", "label__name"
     )
     for post_id, name in through:
-        if (row := by_id.get(post_id)) is not None:
+        names[post_id].append(name)
+    # Dealt out in the rows' order, each label's rows come out newest first with no sort.
+    by_label: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        for name in names.get(row[0], ()):
             by_label[name].append(row)
     for name, labelled in by_label.items():
         path = "/search/label/" + quote(name, safe="")
-        found[unquote(path)] = Listing(path, path, sorted(labelled, key=_newest_first))
+        found[unquote(path)] = Listing(path, path, labelled)
     for path, dated in _archives(blog, rows).items():
         found[path] = Listing(path, path, dated)
     return found
@@ -103,15 +106,12 @@ def listings(blog: Blog, rows: list[Row]) -> dict[str, Listing]:
 
 def _archives(blog: Blog, rows: list[Row]) -> dict[str, list[Row]]:
     archives: dict[str, list[Row]] = defaultdict(list)
+    zone = blog.tzinfo  # a property: read once, not for each of 10,000 rows
     for row in rows:
-        local = timezone.localtime(row[1], blog.tzinfo)
+        local = row[1].astimezone(zone)  # `timezone.localtime`, without its checks
         archives[f"/{local.year:04d}/"].append(row)
         archives[f"/{local.year:04d}/{local.month:02d}/"].append(row)
     return archives
-
-
-def _newest_first(row: Row) -> tuple[float, int]:
-    return (-row[1].timestamp(), -row[0])
 
 
 def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
@@ -122,8 +122,21 @@ def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
     fields = public.values_list(
         "pk", "published_at", "updated_at", "comment_count", "permalink", "robots"
     )
+    # The query's own rows, not the queryset's: Django runs three converters on each of the
+    # 20,000 dates of a 10,000-post blog, a third of this function's time, where making the
+    # database's UTC times aware is all they do here.
+    sql, params = fields.query.sql_with_params()
+    with connections[fields.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     return [
-        (pk, at, edit, count, link, robots or "")
-        for pk, at, edit, count, link, robots in fields
+        (pk, _aware(at), _aware(edit), count, link, robots or "")
+        for pk, at, edit, count, link, robots in found
         if at
     ]
+
+
+def _aware(moment: dt.datetime | str) -> dt.datetime:
+    if isinstance(moment, str):  # SQLite without its converters: its ISO text
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -70,7 +70,8 @@ def load(folder: Path, blog_id: int) -> Manifest:
         raw = json.loads((folder / NAME).read_bytes().split(b"\n", 2)[1])
     except (OSError, ValueError, IndexError):
         return Manifest(blog_id)
-    entries = {address: Entry._make(values) for address, values in raw.items()}
+    # Made in C (map, zip) rather than a comprehension: 27,000 entries on every export.
+    entries = dict(zip(raw.keys(), map(Entry._make, raw.values()), strict=True))
     return Manifest(blog_id, header.everything, entries, header.version, header.until)
 
 

@@ -9,8 +9,9 @@ class SubscribersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from broadsheet.core.lazy import Later
         from broadsheet.posts import hooks
-        from broadsheet.subscribers import sending
 
         # A publish (or a schedule) only queues the newsletter; the worker sends it.
-        hooks.on_post_published(sending.post_published)
+        # Imported on the first publish, not at start-up (`core.lazy`).
+        hooks.on_post_published(Later("broadsheet.subscribers.sending.post_published"))

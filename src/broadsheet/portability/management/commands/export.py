@@ -12,10 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from broadsheet.blogs.models import Blog
 from broadsheet.portability import formats
-from broadsheet.portability.backup import export_backup
-from broadsheet.portability.blogger_export import export_blogger
 from broadsheet.portability.links import base_url
-from broadsheet.portability.wordpress_export import export_wordpress
 
 FORMATS = {
     "blogger": "a Blogger backup file (Atom), for Blogger or any Blogger importer",
@@ -80,6 +77,12 @@ class Command(BaseCommand):
         return counts
 
     def export(self, blog: Blog, options: dict[str, Any], out: Any) -> dict[str, int]:
+        # The writers are imported for the format asked for, not with the command: a static
+        # export (`formats`) would otherwise load all three at every start, for nothing.
+        from broadsheet.portability.backup import export_backup
+        from broadsheet.portability.blogger_export import export_blogger
+        from broadsheet.portability.wordpress_export import export_wordpress
+
         kind = options["format"]
         if kind == "broadsheet":
             return export_backup(blog, out)
