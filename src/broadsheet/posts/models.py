@@ -521,3 +521,14 @@ class LabelTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} posts labelled {self.label_id}"
+
+
+class TallyStamp(models.Model):
+    """A random number drawn again, by trigger, at every change of a blog's tallies or of a
+    label's name (`posts.stamps`): what the reader keeps the sidebar's counts under."""
+
+    blog_id = models.BigIntegerField(primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"blog {self.blog_id}'s tallies at {self.n}"

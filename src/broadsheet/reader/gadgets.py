@@ -4,9 +4,9 @@ gadget drawn with its options, in a fixed number of queries whatever the blog's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,6 +27,8 @@ from broadsheet.reader import tallied
 from broadsheet.reader.drawn import blog_key, drawn
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.popular import popular_html
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -163,12 +165,18 @@ def dom_id(gadget: Gadget) -> str:
     return f"w-{gadget.kind}-{gadget.pk or 0}" if gadget.kind in REPEATABLE else f"w-{gadget.kind}"
 
 
-def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str]) -> dict[str, Any]:
-    """What the placed gadgets show, each read only when its gadget is on the layout."""
+def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str], prefix: str) -> dict[str, Any]:
+    """What the placed gadgets show, each read only when its gadget is on the layout; the
+    counts only when the blog's tally stamp moved (`reader.tallied.kept`)."""
+    stamp = tallied.stamp(blog) if kinds & {Kind.ARCHIVE, Kind.LABELS} else 0
+
+    def counted(name: str, read: Callable[[], T]) -> T:
+        return tallied.kept((prefix, name, stamp), blog, now, read)
+
     readers = {
         Kind.FEATURED: ("featured", lambda: Post.objects.featured(blog)),
-        Kind.ARCHIVE: ("archive_years", lambda: archive(blog, now)),
-        Kind.LABELS: ("label_counts", lambda: label_counts(blog, now)),
+        Kind.ARCHIVE: ("archive_years", lambda: counted("archive", lambda: archive(blog, now))),
+        Kind.LABELS: ("label_counts", lambda: counted("labels", lambda: label_counts(blog, now))),
         Kind.PAGES: ("pages", lambda: published_pages(blog)),
         Kind.PROFILE: ("authors", lambda: authors(blog, now)),
     }
@@ -280,8 +288,9 @@ def layout_html(blog: Blog, now: dt.datetime) -> dict[str, Any]:
 
     def render() -> dict[str, Any]:
         gadgets = gadgets_of(blog)
-        context = {"blog": blog, "blog_key": blog_key(blog)}
-        context.update(gadget_data(blog, now, {g.kind for g in gadgets}))
+        prefix = blog_key(blog)
+        context = {"blog": blog, "blog_key": prefix}
+        context.update(gadget_data(blog, now, {g.kind for g in gadgets}, prefix))
         header = next((g.options for g in in_area(gadgets, Area.HEADER)), {})
         sidebar = [piece(g, context) for g in in_area(gadgets, Area.SIDEBAR)]
         footer = [piece(g, context) for g in in_area(gadgets, Area.FOOTER)]

@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection
 
 from broadsheet.blogs.models import Blog
+from broadsheet.posts import stamps
 from broadsheet.posts.models import Label, Post
+from broadsheet.reader.pagecache import next_publish
 
 Span = tuple[dt.datetime, dt.datetime]
 DAY = dt.timedelta(days=1)
+T = TypeVar("T")
 _WHERE = "p.blog_id = %s AND p.status IN (%s, %s)"
 
 
@@ -169,3 +175,42 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
             [blog.pk, *_statuses(), _moments()(now)],
         )
         return dict(cursor.fetchall())
+
+
+# --- the counts kept between post writes -----------------------------------------------------
+
+# Counts read in this process: (the blog as drawn, what, its stamp) → (until, value). Oldest
+# first, dropped past KEPT.
+KEPT = 200
+_kept: OrderedDict[tuple[str, str, int], tuple[float, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def stamp(blog: Blog) -> int:
+    """The blog's tally stamp (`posts.stamps`). Read before the counts it keeps, so that the
+    counts kept under it are never older than it."""
+    return stamps.stamp(connection, blog.pk)
+
+
+def kept(key: tuple[str, str, int], blog: Blog, now: dt.datetime, read: Callable[[], T]) -> T:
+    """`read()`'s counts, read again only when the blog's stamp (in `key`, with `blog_key`)
+    moved or a scheduled post's time came.
+
+    After most post writes (an edit, a page, a comment moderated) no tally moved, and the
+    archive's months and the label counts were most of the sidebar's queries. The key names
+    the blog's settings too (its time zone draws the months), and the counts expire at the
+    blog's next scheduled publish, as the layout does, since a post going up moves them with
+    no write."""
+    moment = now.timestamp()
+    found = _kept.get(key)
+    if found is not None and moment < found[0]:
+        value: T = found[1]
+        return value
+    value = read()
+    upcoming = next_publish(blog, now)
+    until = moment + settings.PAGE_CACHE_SECONDS
+    with _lock:
+        _kept[key] = (until if upcoming is None else min(until, upcoming.timestamp()), value)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value
