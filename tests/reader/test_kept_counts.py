@@ -1,5 +1,5 @@
-"""The archive and label counts kept between post writes (`reader.tallied.kept`): read again
-when a count or a label's name moved or a scheduled post's time came, and only then."""
+"""The sidebar's data kept between post writes (`reader.tallied.kept`): read again when
+something it shows moved or a scheduled post's time came, and only then."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from broadsheet.blogs.actions import bump_content_version
-from broadsheet.posts.actions import save_post
-from broadsheet.posts.models import Label, Post
+from broadsheet.blogs.actions import bump_content_version, save_profile
+from broadsheet.blogs.models import Blog
+from broadsheet.blogs.people import profile_of
+from broadsheet.posts.actions import save_page, save_post
+from broadsheet.posts.models import Label, Page, Post
 from tests.conftest import NOON, MakePost
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +62,20 @@ def test_a_scheduled_post_is_counted_from_its_time(make_post: MakePost) -> None:
         page = home()
     assert 'Veg</a> <span class="count">(2)</span>' in page
     assert re.search(r'October( 2024)?</a> <span class="count">\(2\)', page)
+
+
+def test_the_next_page_shows_a_new_page_a_new_bio_and_a_retitled_featured_post(
+    blog: Blog, author: User, make_post: MakePost
+) -> None:
+    post = make_post("Rhubarb, forced")
+    home()
+    save_page(Page(blog=blog, title="Colophon", source="Hi", status="published"))
+    profile = profile_of(author)
+    profile.bio = "Grows rhubarb in the dark."
+    save_profile(profile)
+    post.title = "Rhubarb, forced early"
+    save_post(post, now=NOON)
+    page = home()
+    assert ">Colophon</a>" in page
+    assert "Grows rhubarb in the dark." in page
+    assert page.count("Rhubarb, forced early") >= 2  # the listing and the featured post

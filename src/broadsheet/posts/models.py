@@ -524,11 +524,14 @@ class LabelTally(models.Model):
 
 
 class TallyStamp(models.Model):
-    """A random number drawn again, by trigger, at every change of a blog's tallies or of a
-    label's name (`posts.stamps`): what the reader keeps the sidebar's counts under."""
+    """Random numbers drawn again, by trigger, whenever something a blog's gadgets show moves
+    (`posts.stamps`): what the reader keeps the sidebar's data under, one per kind of data."""
 
     blog_id = models.BigIntegerField(primary_key=True)
-    n = models.BigIntegerField(default=0)
+    counts = models.BigIntegerField(default=0)  # the tallies, label names, public posts' times
+    posts = models.BigIntegerField(default=0)  # public posts' titles, snippets, addresses
+    pages = models.BigIntegerField(default=0)  # any page
+    people = models.BigIntegerField(default=0)  # profiles and people's names
 
     def __str__(self) -> str:
-        return f"blog {self.blog_id}'s tallies at {self.n}"
+        return f"blog {self.blog_id}'s sidebar stamps"

@@ -4,9 +4,9 @@ gadget drawn with its options, in a fixed number of queries whatever the blog's 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,8 +27,6 @@ from broadsheet.reader import tallied
 from broadsheet.reader.drawn import blog_key, drawn
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.popular import popular_html
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -165,22 +163,34 @@ def dom_id(gadget: Gadget) -> str:
     return f"w-{gadget.kind}-{gadget.pk or 0}" if gadget.kind in REPEATABLE else f"w-{gadget.kind}"
 
 
+# The stamps (`posts.stamps`) each kind's data is kept under: what can move it.
+STAMPED = {
+    Kind.FEATURED: ("counts", "posts"),
+    Kind.ARCHIVE: ("counts",),
+    Kind.LABELS: ("counts",),
+    Kind.PAGES: ("pages",),
+    Kind.PROFILE: ("counts", "people"),
+}
+
+
 def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str], prefix: str) -> dict[str, Any]:
-    """What the placed gadgets show, each read only when its gadget is on the layout; the
-    counts only when the blog's tally stamp moved (`reader.tallied.kept`)."""
-    stamp = tallied.stamp(blog) if kinds & {Kind.ARCHIVE, Kind.LABELS} else 0
-
-    def counted(name: str, read: Callable[[], T]) -> T:
-        return tallied.kept((prefix, name, stamp), blog, now, read)
-
+    """What the placed gadgets show, each read only when its gadget is on the layout, and
+    only when one of the stamps it is kept under moved (`reader.tallied.kept`)."""
     readers = {
         Kind.FEATURED: ("featured", lambda: Post.objects.featured(blog)),
-        Kind.ARCHIVE: ("archive_years", lambda: counted("archive", lambda: archive(blog, now))),
-        Kind.LABELS: ("label_counts", lambda: counted("labels", lambda: label_counts(blog, now))),
+        Kind.ARCHIVE: ("archive_years", lambda: archive(blog, now)),
+        Kind.LABELS: ("label_counts", lambda: label_counts(blog, now)),
         Kind.PAGES: ("pages", lambda: published_pages(blog)),
         Kind.PROFILE: ("authors", lambda: authors(blog, now)),
     }
-    return {name: read() for kind, (name, read) in readers.items() if kind in kinds}
+    placed = [kind for kind in readers if kind in kinds]
+    stamps = tallied.stamps_of(blog) if placed else {}
+    data = {}
+    for kind in placed:
+        name, read = readers[kind]
+        key = (prefix, name, tuple(stamps[stamp] for stamp in STAMPED[kind]))
+        data[name] = tallied.kept(key, blog, now, read)
+    return data
 
 
 def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:

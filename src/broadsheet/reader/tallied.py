@@ -177,28 +177,31 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-# --- the counts kept between post writes -----------------------------------------------------
+# --- the sidebar's data kept between post writes ----------------------------------------
 
-# Counts read in this process: (the blog as drawn, what, its stamp) → (until, value). Oldest
+# Data read in this process: (the blog as drawn, what, its stamps) → (until, value). Oldest
 # first, dropped past KEPT.
-KEPT = 200
-_kept: OrderedDict[tuple[str, str, int], tuple[float, Any]] = OrderedDict()
+KEPT = 500
+_kept: OrderedDict[tuple[str, str, tuple[int, ...]], tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def stamp(blog: Blog) -> int:
-    """The blog's tally stamp (`posts.stamps`). Read before the counts it keeps, so that the
-    counts kept under it are never older than it."""
-    return stamps.stamp(connection, blog.pk)
+def stamps_of(blog: Blog) -> dict[str, int]:
+    """The blog's stamps (`posts.stamps`). Read before the data they keep, so that the data
+    kept under them is never older than they are."""
+    return stamps.stamps(connection, blog.pk)
 
 
-def kept(key: tuple[str, str, int], blog: Blog, now: dt.datetime, read: Callable[[], T]) -> T:
-    """`read()`'s counts, read again only when the blog's stamp (in `key`, with `blog_key`)
-    moved or a scheduled post's time came.
+def kept(
+    key: tuple[str, str, tuple[int, ...]], blog: Blog, now: dt.datetime, read: Callable[[], T]
+) -> T:
+    """`read()`'s value, read again only when one of the blog's stamps in `key` (with its
+    `blog_key` and what is read) moved, or a scheduled post's time came.
 
-    After most post writes (an edit, a page, a comment moderated) no tally moved, and the
-    archive's months and the label counts were most of the sidebar's queries. The key names
-    the blog's settings too (its time zone draws the months), and the counts expire at the
+    After most post writes (an edit of a body, a page, a comment moderated) the archive's
+    months, the label counts, the pages and the authors are what they were, and reading them
+    was most of the sidebar's queries. The key names the blog's settings too (its time zone
+    draws the months, its pinned post is the featured one), and the values expire at the
     blog's next scheduled publish, as the layout does, since a post going up moves them with
     no write."""
     moment = now.timestamp()
