@@ -42,13 +42,18 @@ def _article(post: Post, blog: Blog, prefix: dict[str, str]) -> SafeString:
     return mark_safe(drawn(prefix["key"], _inputs(post), draw, ARTICLES))  # noqa: S308
 
 
+# Not shown, and the largest columns: the source the body is made from, and its plain text.
+# The body is shown (the teaser is cut from it), so it is in the key.
+_UNSHOWN = frozenset({"source", "text"})
+_SHOWN = [field.attname for field in Post._meta.concrete_fields if field.name not in _UNSHOWN]
+
+
 def _inputs(post: Post) -> tuple[Any, ...]:
-    """All that a post's HTML depends on beside the blog: its whole row (title, body, time,
-    comment settings and count…), its byline and its labels' names."""
-    row = tuple(getattr(post, field.attname) for field in Post._meta.concrete_fields)
+    """All that a post's HTML depends on beside the blog: its row (title, body, time, comment
+    settings and count…) but for what it is made from, its byline and its labels' names."""
+    row = tuple(getattr(post, name) for name in _SHOWN)
     labels = tuple(label.name for label in post.labels.all())
-    teaser = (post.teaser_html, post.has_jump)  # type: ignore[attr-defined]
-    return (row, teaser, post.display_author, labels)
+    return (row, post.has_jump, post.display_author, labels)  # type: ignore[attr-defined]
 
 
 def _draw(post: Post, blog: Blog) -> str:
