@@ -179,17 +179,25 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
 
 # --- the sidebar's data kept between post writes ----------------------------------------
 
-# Data read in this process: (the blog as drawn, what, its stamps) → (until, value). Oldest
-# first, dropped past KEPT.
-KEPT = 500
+# Data read in this process: (the blog as drawn, what, its stamps) → (until, value). Least
+# recently used first, dropped past KEPT: a blog's sidebar data, and each post page's
+# neighbours (two small rows).
+KEPT = 5000
 _kept: OrderedDict[tuple[str, str, tuple[int, ...]], tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def stamps_of(blog: Blog) -> dict[str, int]:
     """The blog's stamps (`posts.stamps`). Read before the data they keep, so that the data
-    kept under them is never older than they are."""
-    return stamps.stamps(connection, blog.pk)
+    kept under them is never older than they are; once a request (kept on the blog object,
+    which lives as long as the request, at its content version, as `next_publish` is), since
+    the sidebar and a post's pager both ask."""
+    known: tuple[int, dict[str, int]] | None = getattr(blog, "_stamps", None)
+    if known is not None and known[0] == blog.content_version:
+        return known[1]
+    found = stamps.stamps(connection, blog.pk)
+    blog._stamps = (blog.content_version, found)  # type: ignore[attr-defined]
+    return found
 
 
 def kept(
@@ -207,6 +215,9 @@ def kept(
     moment = now.timestamp()
     found = _kept.get(key)
     if found is not None and moment < found[0]:
+        with _lock:  # the least recently used go first: a blog's sidebar stays in
+            if key in _kept:
+                _kept.move_to_end(key)
         value: T = found[1]
         return value
     value = read()
