@@ -1,17 +1,18 @@
-"""A per-blog stamp that moves whenever something the sidebar's gadgets show moves.
+"""Per-blog stamps that move whenever something the sidebar's gadgets show moves.
 
 After a post write the sidebar is drawn again, and reading what its gadgets show (the
-archive's months, the label counts, the featured post, the pages, the authors) was a dozen
-small queries, 6 to 8 ms on the benchmark machine. Most post writes move none of it (an edit
-of a post's body, a comment moderated, a setting), so the reader keeps that data under this
-stamp (`reader.tallied.kept`) and reads it again only when the stamp moved. It is kept by
-triggers, in the transaction of whatever writes (the actions, the Django admin, imports,
-restores, bulk updates), so no write can move what a gadget shows without moving the stamp:
+archive's months, the label counts, the featured post, the pages, the authors, Popular
+Posts) was a dozen small queries, 6 to 8 ms on the benchmark machine. Most post writes move
+little of it (an edit of a post's body moves only what the featured post and Popular Posts
+show; a comment moderated or a setting, none), so the reader keeps that data under these
+stamps (`reader.tallied.kept`) and reads it again only when one it shows moved. They are kept
+by triggers, in the transaction of whatever writes (the actions, the Django admin, imports,
+restores, bulk updates), so no write can move what a gadget shows without moving its stamp:
 
 - the tallies (`posts.tallies`, moved by every public post's coming, going or day) and a
   label's name: the archive and the labels;
-- a public post's title, snippet, address, time, status, blog or byline: the featured post
-  and the authors;
+- a public post's time, status, blog or byline: the featured post and the authors;
+- a public post's title, snippet, address or body: the featured post and Popular Posts;
 - any page: the pages list;
 - a profile, or a person's name: the authors (every blog's stamp, as these are rare).
 
@@ -56,8 +57,9 @@ def _public_post_moved(columns: tuple[str, ...]) -> str:
 # A public post's time, status, blog or byline: which posts are public now and whose they are
 # (the current day's count is read from the posts, so a time moved within a day counts too).
 _POST_PLACE = _public_post_moved(("published_at", "status", "blog_id", "author_id", "author_name"))
-# What the featured post shows of itself.
-_POST_FACE = _public_post_moved(("title", "snippet", "permalink"))
+# What the featured post and Popular Posts show of a post (the thumbnail is the body's first
+# image).
+_POST_FACE = _public_post_moved(("title", "snippet", "permalink", "body_html"))
 _NAMES = ("username", "first_name", "last_name", "date_joined")
 _USER_NAMED = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in _NAMES)
 
