@@ -17,6 +17,7 @@ from broadsheet.posts.models import Post
 from broadsheet.reader import tallied
 from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.listing import load_labels
+from broadsheet.reader.pagecache import remember
 
 PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 
@@ -126,12 +127,17 @@ def _prune(nodes: list[Node]) -> list[Node]:
 
 def context(blog: Blog, post: Post) -> dict[str, Any]:
     # The pager's posts change only when public posts' times, titles or addresses do (or a
-    # scheduled one's time comes): kept, like the sidebar's data, under the stamps that move
-    # with those (`posts.stamps`), so a miss after a comment or an edit asks three queries less.
+    # scheduled one's time comes): kept, like the sidebar, under the sidebar version, so a
+    # miss after a comment reads nothing more; and, when that moved, under the stamps that
+    # move with those (`posts.stamps`), so a post write that moved none of them reads one row.
     now = timezone.now()
-    stamps = tallied.stamps_of(blog)
-    key = (blog_key(blog), f"neighbours:{post.pk}", (stamps["counts"], stamps["posts"]))
-    newer, older = tallied.kept(key, blog, now, lambda: neighbours(blog, post))
+
+    def by_stamps() -> tuple[Post | None, Post | None]:
+        stamps = tallied.stamps_of(blog)
+        key = (blog_key(blog), f"neighbours:{post.pk}", (stamps["counts"], stamps["posts"]))
+        return tallied.kept(key, blog, now, lambda: neighbours(blog, post))
+
+    newer, older = remember(blog, f"neighbours:{post.pk}", by_stamps, now, blog.sidebar_version)
     # "Don't allow, hide existing": no thread at all, and no query for it.
     comments = comment_tree(post) if post.comments_shown else []
     return context_of(post, comments, newer, older)
