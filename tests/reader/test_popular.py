@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
+from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
 from tests.conftest import MakePost
 from tests.stats.conftest import fold_in, spooled
@@ -78,3 +79,17 @@ def test_the_ranking_is_kept_for_an_hour_not_recounted_per_page(
     assert "Second" not in gadget(client)
     fold_in([spooled(blog.pk, second.permalink)] * 2)
     assert "Second" not in gadget(client)  # the same hour's ranking
+
+
+def test_a_post_write_that_moves_nothing_shown_keeps_the_ranking_and_a_retitle_shows(
+    client: Client, blog: Blog, make_post: MakePost
+) -> None:
+    first, second = make_post("First"), make_post("Second")
+    fold_in([spooled(blog.pk, first.permalink)])
+    assert "First" in gadget(client)
+    fold_in([spooled(blog.pk, second.permalink)] * 2)
+    save_post(second, labels=())  # a write: both versions move, nothing it shows
+    assert "Second" not in gadget(client)  # the same hour's ranking, not asked again
+    second.title = "Second, retitled"
+    save_post(second, labels=())
+    assert "Second, retitled" in gadget(client)  # asked again: now the most read

@@ -521,3 +521,17 @@ class LabelTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.n} posts labelled {self.label_id}"
+
+
+class TallyStamp(models.Model):
+    """Random numbers drawn again, by trigger, whenever something a blog's gadgets show moves
+    (`posts.stamps`): what the reader keeps the sidebar's data under, one per kind of data."""
+
+    blog_id = models.BigIntegerField(primary_key=True)
+    counts = models.BigIntegerField(default=0)  # the tallies, label names, public posts' times
+    posts = models.BigIntegerField(default=0)  # public posts' titles, snippets, addresses
+    pages = models.BigIntegerField(default=0)  # any page
+    people = models.BigIntegerField(default=0)  # profiles and people's names
+
+    def __str__(self) -> str:
+        return f"blog {self.blog_id}'s sidebar stamps"

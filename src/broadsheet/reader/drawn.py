@@ -14,6 +14,9 @@ is a new key, so an entry can never be shown for inputs it was not drawn from. T
 draws is an input too, so the entries live in this process's memory (the last `KEPT`): a new
 release starts new processes and never shows HTML drawn by the old templates, and a lookup is
 a dict read, not a file or a round trip to Redis.
+
+The posts of a listing are kept the same way (`reader.articles`), in a store of their own so
+that a busy archive does not push the gadgets out.
 """
 
 from __future__ import annotations
@@ -28,11 +31,24 @@ from django.utils import translation
 
 from broadsheet.blogs.models import Blog
 
-# Gadgets drawn in this process, oldest first (dropped past KEPT); a blog's ten are a few tens
-# of KB.
-KEPT = 1000
-_kept: OrderedDict[str, str] = OrderedDict()
-_lock = threading.Lock()
+
+class Drawings:
+    """HTML drawn in this process, oldest first, dropped past `limit`."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def keep(self, key: str, html: str) -> None:
+        with self.lock:
+            self.kept[key] = html
+            while len(self.kept) > self.limit:
+                self.kept.popitem(last=False)
+
+
+# Gadgets: a blog's ten are a few tens of KB.
+GADGETS = Drawings(1000)
 # Counters and stamps every write moves: in the key they would make every write a new key.
 _MOVING = frozenset({"content_version", "sidebar_version", "updated_at"})
 
@@ -53,18 +69,15 @@ def blog_key(blog: Blog) -> str:
     return f"{blog.pk}:" + hashlib.blake2b(whole.encode(), digest_size=16).hexdigest()
 
 
-def drawn(prefix: str, inputs: object, draw: Callable[[], str]) -> str:
+def drawn(prefix: str, inputs: object, draw: Callable[[], str], store: Drawings = GADGETS) -> str:
     """`draw()`'s HTML, drawn once for these inputs (plain values whose `repr` says all that
     the drawing depends on beside what `prefix`, a `blog_key`, names) and reused while they
     hold."""
     digest = hashlib.blake2b(repr(inputs).encode(), digest_size=16).hexdigest()
     key = f"{prefix}:{digest}"
-    found = _kept.get(key)
+    found = store.kept.get(key)
     if found is not None:
         return found
     html = draw()
-    with _lock:
-        _kept[key] = html
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+    store.keep(key, html)
     return html

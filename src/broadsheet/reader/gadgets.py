@@ -163,8 +163,19 @@ def dom_id(gadget: Gadget) -> str:
     return f"w-{gadget.kind}-{gadget.pk or 0}" if gadget.kind in REPEATABLE else f"w-{gadget.kind}"
 
 
-def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str]) -> dict[str, Any]:
-    """What the placed gadgets show, each read only when its gadget is on the layout."""
+# The stamps (`posts.stamps`) each kind's data is kept under: what can move it.
+STAMPED = {
+    Kind.FEATURED: ("counts", "posts"),
+    Kind.ARCHIVE: ("counts",),
+    Kind.LABELS: ("counts",),
+    Kind.PAGES: ("pages",),
+    Kind.PROFILE: ("counts", "people"),
+}
+
+
+def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str], prefix: str) -> dict[str, Any]:
+    """What the placed gadgets show, each read only when its gadget is on the layout, and
+    only when one of the stamps it is kept under moved (`reader.tallied.kept`)."""
     readers = {
         Kind.FEATURED: ("featured", lambda: Post.objects.featured(blog)),
         Kind.ARCHIVE: ("archive_years", lambda: archive(blog, now)),
@@ -172,7 +183,14 @@ def gadget_data(blog: Blog, now: dt.datetime, kinds: set[str]) -> dict[str, Any]
         Kind.PAGES: ("pages", lambda: published_pages(blog)),
         Kind.PROFILE: ("authors", lambda: authors(blog, now)),
     }
-    return {name: read() for kind, (name, read) in readers.items() if kind in kinds}
+    placed = [kind for kind in readers if kind in kinds]
+    stamps = tallied.stamps_of(blog) if placed else {}
+    data = {}
+    for kind in placed:
+        name, read = readers[kind]
+        key = (prefix, name, tuple(stamps[stamp] for stamp in STAMPED[kind]))
+        data[name] = tallied.kept(key, blog, now, read)
+    return data
 
 
 def piece(gadget: Gadget, context: dict[str, Any]) -> Piece:
@@ -280,8 +298,9 @@ def layout_html(blog: Blog, now: dt.datetime) -> dict[str, Any]:
 
     def render() -> dict[str, Any]:
         gadgets = gadgets_of(blog)
-        context = {"blog": blog, "blog_key": blog_key(blog)}
-        context.update(gadget_data(blog, now, {g.kind for g in gadgets}))
+        prefix = blog_key(blog)
+        context = {"blog": blog, "blog_key": prefix}
+        context.update(gadget_data(blog, now, {g.kind for g in gadgets}, prefix))
         header = next((g.options for g in in_area(gadgets, Area.HEADER)), {})
         sidebar = [piece(g, context) for g in in_area(gadgets, Area.SIDEBAR)]
         footer = [piece(g, context) for g in in_area(gadgets, Area.FOOTER)]

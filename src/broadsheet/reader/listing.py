@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import prefetch_related_objects
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.core.numbers import ascii_int
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import Label, Post
 from broadsheet.reader.popular import thumbnail
 
 
@@ -39,11 +40,42 @@ def group_by_day(posts: list[Post], blog: Blog) -> list[Day]:
 def prepare(posts: list[Post]) -> list[Post]:
     """Labels in one query, the teaser up to the jump break for listings, and the first image
     for themes whose lists show one (Magazine, Gallery)."""
-    prefetch_related_objects(posts, "labels")
+    load_labels(posts)
     for post in posts:
         post.teaser_html, post.has_jump = markup.split_jump(post.body_html)  # type: ignore[attr-defined]
         post.feature_image = thumbnail(post)  # type: ignore[attr-defined]
     return posts
+
+
+_LABELS = (
+    "SELECT pl.post_id, l.id, l.blog_id, l.name, l.folded FROM posts_label AS l "
+    "JOIN posts_post_labels AS pl ON pl.label_id = l.id WHERE pl.post_id IN ({}) ORDER BY l.name"
+)
+_LABEL_FIELDS = ["id", "blog_id", "name", "folded"]
+_CACHE = "_prefetched_objects_cache"  # where Django's prefetch leaves related objects
+
+
+def load_labels(posts: list[Post]) -> None:
+    """Each post's labels in one query, as `prefetch_related("labels")` leaves them (so
+    `post.labels.all` in any template, an operator's theme too, reads no more), in the order of
+    the model (by name, in the database's collation). Written out: building the prefetch
+    through the ORM was a millisecond and a half of a listing's miss on the benchmark machine,
+    for a query that takes a tenth of that."""
+    posts = [post for post in posts if "labels" not in post.__dict__.get(_CACHE, {})]
+    if not posts:  # none, or loaded already (the search's query prefetches them)
+        return
+    found: dict[int, list[Label]] = {post.pk: [] for post in posts}
+    with connection.cursor() as cursor:
+        cursor.execute(_LABELS.format(", ".join(["%s"] * len(found))), list(found))
+        rows = cursor.fetchall()
+    for post_id, *fields in rows:
+        found[post_id].append(Label.from_db(connection.alias, _LABEL_FIELDS, fields))
+    for post in posts:
+        kept: QuerySet[Label] = QuerySet(model=Label)
+        kept._result_cache = found[post.pk]
+        kept._prefetch_done = True  # type: ignore[attr-defined]  # as Django's prefetch leaves it
+        cache = post.__dict__.setdefault(_CACHE, {})
+        cache["labels"] = kept
 
 
 def timestamp(value: dt.datetime, blog: Blog) -> str:

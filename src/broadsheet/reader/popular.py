@@ -3,7 +3,9 @@ snippets and a thumbnail (the post's first image).
 
 Reads move the ranking with no write, so it cannot be kept under the blog's versions as the
 rest of the sidebar is: it is kept in the shared cache for an hour (`POPULAR_SECONDS`), and
-under `Blog.sidebar_version` too, so a post retitled or taken down leaves it at once.
+under `Blog.sidebar_version` and the blog's stamps too (`posts.stamps`), so a post retitled or
+taken down leaves it at once, and a post write that moves nothing it shows does not rank the
+posts again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
 from broadsheet.posts.models import Post
+from broadsheet.reader import tallied
+from broadsheet.reader.drawn import blog_key
 from broadsheet.stats.queries import popular
 
 POPULAR_DAYS = 30  # Blogger's gadget offers 7 days, 30 days and all time; 30 is its default
@@ -45,27 +49,51 @@ def popular_html(
     """The gadget's HTML (empty until some post has been read), with the layout's options
     (`blogs.layout.OPTIONS`: count, days, thumbnails, snippets)."""
     shown = {**DEFAULT_OPTIONS, **(options or {}), "heading": heading}
-    born = int(blog.created_at.timestamp() * 1_000_000)
     # Options change only with the layout, which moves the sidebar version; they are in the
     # key all the same, so that two pieces of code asking differently never share an entry.
     wanted = hashlib.blake2b(repr(sorted(shown.items())).encode(), digest_size=8).hexdigest()
-    key = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{wanted}"
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    # First under the sidebar version: a miss after a comment reads nothing more.
+    fast = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{wanted}"
+    found = _get(fast, now)
+    if found is None:
+        # Then under the blog as drawn (its settings, the language) and the stamps that move
+        # with the public posts and what the gadget shows of them (`posts.stamps`): after a
+        # post write that moved none of it, the ranking is not asked again.
+        stamps = tallied.stamps_of(blog)
+        lasting = f"popular:{blog_key(blog)}:{stamps['counts']}.{stamps['posts']}:{wanted}"
+        found = _get(lasting, now) or _put(lasting, _ranked(blog, now, shown), now)
+        _put(fast, found, now)
+    return mark_safe(found[0])  # noqa: S308 - our own template's output, kept as it was made
+
+
+Kept = tuple[str, float]  # the HTML, and until when it holds
+
+
+def _ranked(blog: Blog, now: dt.datetime, shown: dict[str, Any]) -> Kept:
+    html = render(blog, now, shown)
+    # Until a post has been read the gadget is empty: ask again after the next aggregation
+    # rather than an hour later.
+    seconds = POPULAR_SECONDS if html.strip() else settings.STATS_EVERY_SECONDS
+    return str(html), now.timestamp() + seconds
+
+
+def _get(key: str, now: dt.datetime) -> Kept | None:
     try:
         kept = store.shared().get(key)
     except Exception:  # an unreadable cache means computing, not an error page
         store.log.warning("fragment cache unreadable", exc_info=True)
-        kept = None
-    if isinstance(kept, str):
-        return mark_safe(kept)  # noqa: S308 - our own template's output, kept as it was made
-    html = render(blog, now, shown)
+        return None
+    fresh = isinstance(kept, tuple) and len(kept) == 2 and now.timestamp() < kept[1]
+    return kept if fresh else None
+
+
+def _put(key: str, kept: Kept, now: dt.datetime) -> Kept:
     try:
-        # Until a post has been read the gadget is empty: ask again after the next aggregation
-        # rather than an hour later.
-        seconds = POPULAR_SECONDS if html.strip() else settings.STATS_EVERY_SECONDS
-        store.shared().set(key, str(html), timeout=seconds)
+        store.shared().set(key, kept, timeout=max(1, int(kept[1] - now.timestamp())))
     except Exception:
         store.log.warning("fragment cache unwritable", exc_info=True)
-    return html
+    return kept
 
 
 def render(blog: Blog, now: dt.datetime, options: Mapping[str, Any] | None = None) -> SafeString:

@@ -14,6 +14,9 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment, Shows
 from broadsheet.posts.models import Post
+from broadsheet.reader import tallied
+from broadsheet.reader.drawn import blog_key
+from broadsheet.reader.listing import load_labels
 from broadsheet.reader.pagecache import remember
 
 PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
@@ -50,11 +53,7 @@ def public_post(blog: Blog, permalink: str) -> Post:
     # query, SQLite (without statistics) walks the date index past every newer post, 95 ms
     # at 100,000 posts, instead of going straight to the one post through the permalink index.
     now = timezone.now()
-    found = (
-        Post.objects.filter(blog=blog, permalink=permalink)
-        .select_related("author__profile")
-        .prefetch_related("labels")
-    )
+    found = Post.objects.filter(blog=blog, permalink=permalink).select_related("author__profile")
     post = next(
         (
             p
@@ -65,6 +64,7 @@ def public_post(blog: Blog, permalink: str) -> Post:
     )
     if post is None:
         raise Http404("No such post.")
+    load_labels([post])
     return post
 
 
@@ -126,12 +126,18 @@ def _prune(nodes: list[Node]) -> list[Node]:
 
 
 def context(blog: Blog, post: Post) -> dict[str, Any]:
-    # The pager's posts change only when posts do (or a scheduled one's time comes): kept, like
-    # the sidebar, under the sidebar version, so a miss after a comment asks three queries less.
+    # The pager's posts change only when public posts' times, titles or addresses do (or a
+    # scheduled one's time comes): kept, like the sidebar, under the sidebar version, so a
+    # miss after a comment reads nothing more; and, when that moved, under the stamps that
+    # move with those (`posts.stamps`), so a post write that moved none of them reads one row.
     now = timezone.now()
-    newer, older = remember(
-        blog, f"neighbours:{post.pk}", lambda: neighbours(blog, post), now, blog.sidebar_version
-    )
+
+    def by_stamps() -> tuple[Post | None, Post | None]:
+        stamps = tallied.stamps_of(blog)
+        key = (blog_key(blog), f"neighbours:{post.pk}", (stamps["counts"], stamps["posts"]))
+        return tallied.kept(key, blog, now, lambda: neighbours(blog, post))
+
+    newer, older = remember(blog, f"neighbours:{post.pk}", by_stamps, now, blog.sidebar_version)
     # "Don't allow, hide existing": no thread at all, and no query for it.
     comments = comment_tree(post) if post.comments_shown else []
     return context_of(post, comments, newer, older)

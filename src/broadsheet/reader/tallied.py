@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection
 
 from broadsheet.blogs.models import Blog
+from broadsheet.posts import stamps
 from broadsheet.posts.models import Label, Post
+from broadsheet.reader.pagecache import next_publish
 
 Span = tuple[dt.datetime, dt.datetime]
 DAY = dt.timedelta(days=1)
+T = TypeVar("T")
 _WHERE = "p.blog_id = %s AND p.status IN (%s, %s)"
 
 
@@ -169,3 +175,56 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
             [blog.pk, *_statuses(), _moments()(now)],
         )
         return dict(cursor.fetchall())
+
+
+# --- the sidebar's data kept between post writes ----------------------------------------
+
+# Data read in this process: (the blog as drawn, what, its stamps) → (until, value). Least
+# recently used first, dropped past KEPT: a blog's sidebar data, and each post page's
+# neighbours (two small rows).
+KEPT = 5000
+_kept: OrderedDict[tuple[str, str, tuple[int, ...]], tuple[float, Any]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def stamps_of(blog: Blog) -> dict[str, int]:
+    """The blog's stamps (`posts.stamps`). Read before the data they keep, so that the data
+    kept under them is never older than they are; once a request (kept on the blog object,
+    which lives as long as the request, at its content version, as `next_publish` is), since
+    the sidebar and a post's pager both ask."""
+    known: tuple[int, dict[str, int]] | None = getattr(blog, "_stamps", None)
+    if known is not None and known[0] == blog.content_version:
+        return known[1]
+    found = stamps.stamps(connection, blog.pk)
+    blog._stamps = (blog.content_version, found)  # type: ignore[attr-defined]
+    return found
+
+
+def kept(
+    key: tuple[str, str, tuple[int, ...]], blog: Blog, now: dt.datetime, read: Callable[[], T]
+) -> T:
+    """`read()`'s value, read again only when one of the blog's stamps in `key` (with its
+    `blog_key` and what is read) moved, or a scheduled post's time came.
+
+    After most post writes (an edit of a body, a page, a comment moderated) the archive's
+    months, the label counts, the pages and the authors are what they were, and reading them
+    was most of the sidebar's queries. The key names the blog's settings too (its time zone
+    draws the months, its pinned post is the featured one), and the values expire at the
+    blog's next scheduled publish, as the layout does, since a post going up moves them with
+    no write."""
+    moment = now.timestamp()
+    found = _kept.get(key)
+    if found is not None and moment < found[0]:
+        with _lock:  # the least recently used go first: a blog's sidebar stays in
+            if key in _kept:
+                _kept.move_to_end(key)
+        value: T = found[1]
+        return value
+    value = read()
+    upcoming = next_publish(blog, now)
+    until = moment + settings.PAGE_CACHE_SECONDS
+    with _lock:
+        _kept[key] = (until if upcoming is None else min(until, upcoming.timestamp()), value)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value

@@ -26,7 +26,7 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import listing, postpage, themes
+from broadsheet.reader import articles, listing, postpage, themes
 from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
@@ -96,6 +96,7 @@ def listing_response(
     size = max_results(request, blog)
     links = listing.pager_links(blog, page, older_path, size, extra_params or {})
     days = listing.group_by_day(page.posts, blog)
+    articles.attach(page.posts, blog)
     template = themes.listing_template(themes.of(blog, request))
     full = {"days": days, **links, **context}
     return blog_render(request, blog, template, full, parts=parts)

@@ -1,0 +1,61 @@
+"""The posts of a listing page, each drawn once for what it shows.
+
+On a miss of a listing page (the home page, a label, a month) drawing its posts through the
+template language was the larger part of the render: a post's title, teaser, byline, time,
+comment link and labels, with an include per post. But the commonest writes leave a page's
+posts as they were (a comment moves one post's count; an edit, one post), and the same post
+shows on the home page, its labels' pages and its month. So each post's HTML is kept
+(`reader.drawn`, a store of its own) under a hash of its row, its byline, its labels and the
+blog as drawn (`blog_key`: every setting, the active language); the template stays the one
+source of the bytes, and a changed input is a new key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+from broadsheet.reader.drawn import Drawings, blog_key, drawn
+
+# A listing shows up to a hundred posts; a few thousand posts' HTML is a few MB.
+ARTICLES = Drawings(5000)
+
+
+def attach(posts: list[Post], blog: Blog) -> None:
+    """Give each post `article_html`, drawn when the template asks for it (so a theme with
+    its own listing pays nothing), in the language the page is drawn in."""
+    prefix: dict[str, str] = {}
+    for post in posts:
+        post.article_html = partial(_article, post, blog, prefix)  # type: ignore[attr-defined]
+
+
+def _article(post: Post, blog: Blog, prefix: dict[str, str]) -> SafeString:
+    if "key" not in prefix:  # once per page: the blog's settings are some forty columns
+        prefix["key"] = blog_key(blog)
+    draw: Callable[[], str] = partial(_draw, post, blog)
+    return mark_safe(drawn(prefix["key"], _inputs(post), draw, ARTICLES))  # noqa: S308
+
+
+# Not shown, and the largest columns: the source the body is made from, and its plain text.
+# The body is shown (the teaser is cut from it), so it is in the key.
+_UNSHOWN = frozenset({"source", "text"})
+_SHOWN = [field.attname for field in Post._meta.concrete_fields if field.name not in _UNSHOWN]
+
+
+def _inputs(post: Post) -> tuple[Any, ...]:
+    """All that a post's HTML depends on beside the blog: its row (title, body, time, comment
+    settings and count…) but for what it is made from, its byline and its labels' names."""
+    row = tuple(getattr(post, name) for name in _SHOWN)
+    labels = tuple(label.name for label in post.labels.all())
+    return (row, post.has_jump, post.display_author, labels)  # type: ignore[attr-defined]
+
+
+def _draw(post: Post, blog: Blog) -> str:
+    # The whitespace the loop around it in listing.html had, so the page keeps its bytes.
+    return "\n" + render_to_string("reader/_listing_post.html", {"post": post, "blog": blog}) + "  "

@@ -1,0 +1,47 @@
+"""A listing's posts drawn once for what they show (`reader.articles`): the next page after a
+comment draws only the commented post again, and every change a post shows is on it at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from broadsheet.blogs.actions import bump_content_version, save_blog_settings
+from broadsheet.blogs.models import Blog, Membership
+from broadsheet.posts.models import Post
+from tests.conftest import MakePost
+
+pytestmark = pytest.mark.django_db
+
+
+def home() -> tuple[str, int]:
+    """The home page, and how many of its posts were drawn through the template."""
+    response = Client().get("/")
+    assert response.status_code == 200
+    drawn = [t for t in response.templates if t.name == "reader/_listing_post.html"]
+    return response.content.decode(), len(drawn)
+
+
+def test_after_a_comment_only_the_commented_post_is_drawn_again(make_post: MakePost) -> None:
+    first = make_post("Rhubarb, forced")
+    make_post("Seed potatoes", published_at=first.published_at.replace(hour=9))  # type: ignore[union-attr]
+    assert home()[1] == 2
+    Post.objects.filter(pk=first.pk).update(comment_count=3)  # as add_comment keeps it
+    bump_content_version(first.blog)
+    page, drawn = home()
+    assert drawn == 1
+    assert "3 comments" in page
+
+
+def test_a_setting_the_posts_show_draws_them_again(
+    blog: Blog, admin: User, make_post: MakePost
+) -> None:
+    make_post("Rhubarb, forced")
+    page, _ = home()
+    assert ">5:00 AM</time>" in page  # noon UTC in Los Angeles, the default format
+    blog.time_format = "H:i"
+    save_blog_settings(Membership.objects.get(blog=blog, user=admin), blog)
+    page, drawn = home()
+    assert drawn == 1
+    assert ">05:00</time>" in page
