@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
 from tests.conftest import NOON, MakePost
 from tests.feeds.conftest import ORIGIN, entries_titles, hours
 from tests.feeds.rules import parse_xml, read_feed, read_jsonfeed
@@ -81,3 +83,19 @@ def test_label_feed_total_follows_post_writes(
     make_post("Borders", labels=("Garden",), published_at=NOON - hours(5))
     assert total_results(client, path) == "3"
     assert total_results(client, "/feeds/posts/default/-/Garden/Winter") == "1"
+
+
+def test_the_blog_feed_total_counts_what_readers_see_now(
+    client: Client, labelled: None, make_post: MakePost, other_blog: Blog
+) -> None:
+    # Read from the day tallies, less the posts still to come: drafts, trash, other blogs and
+    # a scheduled post are not counted until readers can see them.
+    make_post("Draft", status=Post.Status.DRAFT, published_at=None)
+    make_post("Binned", status=Post.Status.TRASH, published_at=NOON - hours(30))
+    make_post("Elsewhere", target=other_blog)
+    make_post("Next week", published_at=NOON + hours(24 * 7))
+    with time_machine.travel(NOON + hours(1), tick=False):
+        assert total_results(client, "/feeds/posts/default") == "5"
+        assert total_results(client, "/feeds/posts/summary") == "5"
+    with time_machine.travel(NOON + hours(24 * 7 + 1), tick=False):
+        assert total_results(client, "/feeds/posts/default") == "6"
