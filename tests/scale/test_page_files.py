@@ -82,7 +82,10 @@ def nginx_main(folder: Path, site_conf: str) -> Path:
         ("user root;\n" if os.geteuid() == 0 else "")
         + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
         f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n{temp}{site_conf}}}\n"
+        # An operator's own nginx.conf may cache open files for every site; the site's
+        # pages must still change at once after a write.
+        f"http {{\n  access_log off;\n  open_file_cache max=1000 inactive=60s;\n"
+        f"  open_file_cache_valid 60s;\n{temp}{site_conf}}}\n"
     )
     return conf
 

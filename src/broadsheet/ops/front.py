@@ -70,10 +70,11 @@ def main_config(folder: Path, site: str) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""  # as root, nginx would drop to nobody
     return (
         f"{user}daemon off;\nworker_processes auto;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\nevents {{ worker_connections 4096; }}\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        # Within the 1,024 open files a login shell allows by default.
+        "events { worker_connections 1024; }\n"
         f"http {{\n    access_log off;\n{temp}    sendfile on;\n    tcp_nopush on;\n"
-        "    keepalive_requests 100000;\n    open_file_cache max=10000 inactive=30s;\n"
-        "    open_file_cache_valid 1s;\n    server_tokens off;\n"
+        "    keepalive_requests 100000;\n    server_tokens off;\n"
         f"    include {nginx_mime_types()};\n{site}}}\n"
     )
 

@@ -239,6 +239,8 @@ def site_config(
         + " application/rss+xml application/feed+json application/xml;\n\n"
         + "    # Published pages, written by the app; everything personal or written goes to it.\n"
         + f"    root {mirror}/hosts/$host;\n"
+        # A cached descriptor would go on serving a page a write has replaced.
+        + "    open_file_cache off;\n"
         + _pages()
         + _app()
         + _folders(static_root, media_root, static)
