@@ -38,6 +38,10 @@ KNOWN: dict[str, set[str]] = {
     # `broadsheet subscribers bounces --imap` names imaplib only for its error class, to say
     # why the operator's mailbox refused; the connection is `subscribers.bounces`'s.
     "subscribers/management/commands/subscribers.py": {"import imaplib"},
+    # `broadsheet serve --front nginx` takes a free port on 127.0.0.1 for granian behind its
+    # nginx, and waits until granian listens there before starting nginx: loopback only,
+    # a port of its own choosing, never an address from a setting or a user.
+    "ops/management/commands/serve.py": {"import socket", "socket.socket(", "create_connection("},
 }
 
 
