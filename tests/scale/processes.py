@@ -20,6 +20,12 @@ import pytest
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 30
 
+CHROME = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+# What a browser sends when a person follows a link to the page (docs/stats.md).
+READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
 SETUP = """
 import json, time, django
 django.setup()
@@ -145,3 +151,20 @@ def post_comment(port: int, facts: dict[str, object], text: str) -> Answer:
     fields = {"name": "Reader", "body": text, "token": str(facts["token"])}
     fields["csrfmiddlewaretoken"] = csrf
     return fetch(port, f"/comments/post/{post}", fields, Cookie=cookie)
+
+
+def nginx_main(folder: Path, http: str) -> Path:
+    """nginx's whole configuration around `http` (the inside of its `http {}` block): one
+    worker, its pid, log and temporary files in `folder`, as root where the tests run so."""
+    temp = "".join(
+        f"  {kind}_temp_path {folder / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
+        f"http {{\n  access_log off;\n{temp}{http}}}\n"
+    )
+    return conf

@@ -11,7 +11,6 @@ is on the very next reader's page.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -25,10 +24,12 @@ from tests.faults.server import free_port
 from tests.scale.processes import (
     BIN,
     PUBLISH,
+    READER,
     SETUP,
     Answer,
     clean_env,
     fetch,
+    nginx_main,
     post_comment,
     python,
     start,
@@ -36,12 +37,6 @@ from tests.scale.processes import (
     wait_for,
 )
 
-CHROME = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
-# What a browser sends when a person follows a link to the page (docs/stats.md).
-READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
 AGGREGATE_LATER = """
 import datetime as dt, json, sys, django
 django.setup()
@@ -71,23 +66,10 @@ class Site:
     children: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
 
-def nginx_main(folder: Path, site_conf: str) -> Path:
-    """The main configuration around the site `broadsheet nginxconf` printed."""
-    temp = "".join(
-        f"  {kind}_temp_path {folder / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = folder / "nginx.conf"
-    conf.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
-        # An operator's own nginx.conf may cache open files for every site; the site's
-        # pages must still change at once after a write.
-        f"http {{\n  access_log off;\n  open_file_cache max=1000 inactive=60s;\n"
-        f"  open_file_cache_valid 60s;\n{temp}{site_conf}}}\n"
-    )
-    return conf
+def with_file_cache(site_conf: str) -> str:
+    """An operator's own nginx.conf may cache open files for every site: the site's pages
+    must still change at once after a write."""
+    return "  open_file_cache max=1000 inactive=60s;\n  open_file_cache_valid 60s;\n" + site_conf
 
 
 def nginxconf(env: dict[str, str], front: int, app: int) -> str:
@@ -114,7 +96,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
     try:
         serve = [str(BIN / "broadsheet"), "serve", "--port", str(made.app), "--workers", "1"]
         made.children.append(start([*serve, "--no-worker"], env, folder / "app.log"))
-        conf = nginx_main(folder, nginxconf(env, made.front, made.app))
+        conf = nginx_main(folder, with_file_cache(nginxconf(env, made.front, made.app)))
         nginx = ["nginx", "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
         made.children.append(start(nginx, env, folder / "nginx.log"))
         wait_for(made.app, made.children[0], folder / "app.log")

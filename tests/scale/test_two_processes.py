@@ -26,10 +26,12 @@ from tests.faults.server import free_port
 from tests.scale.processes import (
     BIN,
     PUBLISH,
+    READER,
     SETUP,
     STARTUP_SECONDS,
     clean_env,
     fetch,
+    nginx_main,
     post_comment,
     python,
     start,
@@ -66,22 +68,13 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def nginx_conf(folder: Path, listen: int, apps: list[int]) -> Path:
     upstream = "".join(f"    server 127.0.0.1:{port};\n" for port in apps)
-    temp = "".join(
-        f"  {kind}_temp_path {folder / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    conf = folder / "nginx.conf"
-    conf.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  access_log off;\n{temp}"
+    return nginx_main(
+        folder,
         f"  upstream app {{\n{upstream}  }}\n"
         f"  server {{\n    listen 127.0.0.1:{listen};\n"
         "    location / {\n      proxy_pass http://app;\n"
-        "      proxy_set_header Host $http_host;\n    }\n  }\n}\n"
+        "      proxy_set_header Host $http_host;\n    }\n  }\n",
     )
-    return conf
 
 
 @pytest.fixture(scope="module")
@@ -138,12 +131,6 @@ def test_a_post_published_elsewhere_reaches_both_caches(cluster: Cluster) -> Non
 
 # --- Stats: reads counted by both processes into one Redis list, folded once ---------------
 
-CHROME = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
-# What a browser sends when a person follows a link to the page (docs/stats.md).
-READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
 AGGREGATE = """
 import json, sys, django
 django.setup()
