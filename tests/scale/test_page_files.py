@@ -118,7 +118,17 @@ def from_file(answer: Answer) -> bool:
 
 @pytest.mark.parametrize(
     "page",
-    ["post", "/", "/feeds/posts/default", "/rss.xml", "/feed.json", "/robots.txt", "/sitemap.xml"],
+    [
+        "post",
+        "/",
+        "/search?q=leeks",
+        "/search?q=leeks+in+rows",
+        "/feeds/posts/default",
+        "/rss.xml",
+        "/feed.json",
+        "/robots.txt",
+        "/sitemap.xml",
+    ],
 )
 def test_a_reader_gets_the_app_s_answer_and_headers_from_the_file(site: Site, page: str) -> None:
     path = str(site.facts["permalink"]) if page == "post" else page
@@ -162,6 +172,14 @@ def test_members_api_clients_and_queries_reach_the_app(
     assert from_file(fetch(site.front, permalink))
     answer = fetch(site.front, permalink + query, **headers)
     assert answer.status in (200, 401, 403) and not from_file(answer)
+
+
+@pytest.mark.parametrize("query", ["?q=leeks&max-results=1", "?q=leeks&m=1", "?q=leeks&q=kale"])
+def test_searches_with_more_than_words_reach_the_app(site: Site, query: str) -> None:
+    fetch(site.app, "/search?q=leeks")
+    assert from_file(fetch(site.front, "/search?q=leeks"))
+    answer = fetch(site.front, "/search" + query)
+    assert answer.status == 200 and not from_file(answer)
 
 
 def test_a_fediverse_server_gets_the_post_s_object_not_the_file(site: Site) -> None:

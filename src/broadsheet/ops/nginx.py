@@ -95,13 +95,14 @@ def _add_headers(headers: dict[str, str], indent: str) -> str:
     )
 
 
-def _to_app(indent: str) -> str:
-    """The requests a file must never answer: writes, queries, members, API clients and
-    servers asking a post's address for its ActivityPub object."""
+def _to_app(indent: str, query: str) -> str:
+    """The requests a file must never answer: writes, queries (but a search's, which `query`
+    names in that case), members, API clients and servers asking a post's address for its
+    ActivityPub object."""
     cookie = settings.SESSION_COOKIE_NAME
     rules = (
         "if ($request_method !~ ^(GET|HEAD)$) { return 418; }",
-        'if ($args != "") { return 418; }',
+        f'if ({query} = "") {{ return 418; }}' if query else 'if ($args != "") { return 418; }',
         f'if ($http_cookie ~ "(^|;\\s*){cookie}=") {{ return 418; }}',
         'if ($http_authorization != "") { return 418; }',
         f'if ($http_accept ~* "{ACTIVITY_ACCEPT}") {{ return 418; }}',
@@ -179,19 +180,32 @@ def _other_files() -> str:
     return " ".join(f"$uri{ending}" for ending in endings)
 
 
-def _page_location(match: str, headers: str) -> str:
+def _page_location(match: str, headers: str, search: bool = False) -> str:
     """A location whose GET and HEAD are answered from the page files, the rest by the app;
-    the reads it answers go to the stats spool (the app counts those it answers itself)."""
+    the reads it answers go to the stats spool (the app counts those it answers itself).
+    The search's location also answers a search for some words from its file."""
     views = spool.folder() / f"{spool.NGINX_PREFIX}$broadsheet_bucket{spool.SUFFIX}"
+    files = "$broadsheet_search" if search else f"$broadsheet_page {_other_files()}"
     return (
         f"    location {match} {{\n        error_page 418 = @app;\n"
         # The address asked for: try_files sets $uri to the file's name.
         + "        set $broadsheet_path $uri;\n"
-        + _to_app("        ")
+        + _to_app("        ", "$broadsheet_search" if search else "")
         + _types("        ")
         + headers
         + f"        access_log {views} broadsheet_read if=$broadsheet_counted;\n"
-        + f"        try_files $broadsheet_page {_other_files()} @app;\n    }}\n"
+        + f"        try_files {files} @app;\n    }}\n"
+    )
+
+
+def _search_files() -> str:
+    """`/search` alone is a page like any other; `/search?q=<words>`, as the app keeps it
+    (core.pagecache.mirror.search_file), is a file under the searches' folder; any other
+    query maps to nothing, which sends it to the app."""
+    found = f"/{mirror.QUERIES}/search/$1{mirror.SUFFIX}"
+    return (
+        f'map $args $broadsheet_search {{\n    "~^{mirror.SEARCH_QUERY}$" "{found}";\n'
+        f'    "" "$uri{mirror.SUFFIX}";\n    default "";\n}}\n\n'
     )
 
 
@@ -206,7 +220,11 @@ def _pages() -> str:
         '        add_header Vary "Accept" always;\n'
         f'        add_header Link "<$scheme://$host{endpoint}>; rel=\\"webmention\\"" always;\n'
     )
-    return _page_location("/", common) + _page_location(f'~ "{POST_PATH}"', common + post)
+    return (
+        _page_location("/", common)
+        + _page_location(f'~ "{POST_PATH}"', common + post)
+        + _page_location("= /search", common, search=True)
+    )
 
 
 def _app() -> str:
@@ -229,6 +247,7 @@ def site_config(
         "map $uri $broadsheet_page {\n"
         '    ~/$     "${uri}index.page";\n    default "$uri.page";\n}\n\n'
         f"upstream broadsheet {{\n    server {site.app};\n    keepalive 64;\n}}\n\n"
+        + _search_files()
         + _reads()
         + "server {\n"
         + _listen(site)

@@ -11,7 +11,8 @@ from django.utils.http import http_date
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
-from broadsheet.core.pagecache.mirror import file_for
+from broadsheet.core.pagecache import mirror as page_files
+from broadsheet.core.pagecache.mirror import file_for, search_file
 from tests.conftest import NOON, MakeComment, MakePost
 from tests.core.pagecache.conftest import Front
 
@@ -48,7 +49,9 @@ def test_paths_map_to_files_that_cannot_collide(path: str, file: str) -> None:
     assert file_for(path) == Path(file)
 
 
-@pytest.mark.parametrize("path", ["/../etc/passwd", "/a/../b", "/a//b", "/..", "/a\x00b", "x"])
+@pytest.mark.parametrize(
+    "path", ["/../etc/passwd", "/a/../b", "/a//b", "/..", "/a\x00b", "x", "/.q/search/leeks"]
+)
 def test_paths_that_could_escape_get_no_file(path: str) -> None:
     assert file_for(path) is None
 
@@ -113,6 +116,58 @@ def test_queries_stay_with_the_app(front: Front, mirror: Path, make_post: MakePo
     front.get("/?max-results=1", host="localhost")
     front.get("/feeds/posts/default?alt=rss", host="localhost")
     assert not (mirror / "blogs").exists() or not [p for p in (mirror / "blogs").rglob("*.*")]
+
+
+@pytest.mark.parametrize(
+    ("asked", "words"),
+    [("q=leeks", "leeks"), ("q=leeks+in+rows", "leeks+in+rows"), ("q=caf%C3%A9", "caf%C3%A9")],
+)
+def test_a_search_for_words_is_kept_under_the_words_as_sent(
+    front: Front, mirror: Path, make_post: MakePost, asked: str, words: str
+) -> None:
+    make_post("Leeks", source="Leeks in rows at the café.")
+    answer = front.get("/search?" + asked, host="localhost")
+    assert answer.status == 200 and "Leeks" in answer.text
+    kept = mirror / "hosts" / "localhost" / ".q" / "search" / f"{words}.page"
+    assert kept.read_bytes() == answer.body
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "q=leeks&max-results=1",  # more than the words: the app answers
+        "q=leeks&q=beans",
+        "q=",  # no words: the listing, under a query
+        "q=" + "x" * 201,
+        "label=Leeks",
+    ],
+)
+def test_other_searches_are_not_kept(
+    front: Front, mirror: Path, make_post: MakePost, asked: str
+) -> None:
+    make_post("Leeks", labels=("Leeks",))
+    assert front.get("/search?" + asked, host="localhost").status == 200
+    assert not list(mirror.rglob("*.page"))
+
+
+def test_search_files_are_bounded_per_version(
+    front: Front, mirror: Path, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client inventing words cannot fill the disk: past the bound the app answers them."""
+    monkeypatch.setattr(page_files, "MAX_SEARCHES", 3)
+    make_post("Leeks")
+    for word in ("leeks", "beans", "kale", "chard", "peas"):
+        assert front.get(f"/search?q={word}", host="localhost").status == 200
+    kept = sorted(
+        path.name for path in (mirror / "hosts" / "localhost" / ".q" / "search").iterdir()
+    )
+    assert kept == ["beans.page", "kale.page", "leeks.page"]
+
+
+def test_the_search_pattern_nginx_uses_is_the_mirror_s() -> None:
+    assert search_file("/search", "q=leeks") == Path(".q/search/leeks.page")
+    assert search_file("/search/", "q=leeks") is None
+    assert search_file("/", "q=leeks") is None
 
 
 @pytest.mark.parametrize(

@@ -92,19 +92,23 @@ class PageCacheApp:
 
 def keep_as_file(environ: WSGIEnvironment, entry: store.Entry) -> None:
     """Write the answer for nginx (`mirror`) if nginx could serve it exactly as we do: a page,
-    feed, sitemap or robots.txt without a query, asked for by a bare host name over the
-    site's own scheme."""
+    feed, sitemap or robots.txt without a query, or a search for some words and nothing else,
+    asked for by a bare host name over the site's own scheme."""
     host = keys.host(environ)
-    if environ.get("QUERY_STRING") or ":" in host or keys.scheme(environ) != site_scheme():
+    if ":" in host or keys.scheme(environ) != site_scheme():
         return
     headers = {name.lower(): value for name, value in entry.headers}
     suffix = mirror.suffix_for(headers.get("content-type", ""))
-    if suffix is None:
+    path, query = keys.request_path(environ), str(environ.get("QUERY_STRING", ""))
+    search = mirror.search_file(path, query) if suffix == mirror.SUFFIX and query else None
+    if suffix is None or (query and search is None):
         return
-    path = keys.request_path(environ)
     try:
-        modified = parse_http_date_safe(headers.get("last-modified", ""))
-        mirror.write(entry.blog_id, entry.version, host, path, entry.body, suffix, modified)
+        if search is not None:
+            mirror.write_search(entry.blog_id, entry.version, host, search, entry.body)
+        else:
+            modified = parse_http_date_safe(headers.get("last-modified", ""))
+            mirror.write(entry.blog_id, entry.version, host, path, entry.body, suffix, modified)
         if store.versions().get(entry.blog_id) == entry.version:
             mirror.point_if_absent(entry.blog_id, entry.version)
     except OSError:

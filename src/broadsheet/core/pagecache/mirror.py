@@ -7,6 +7,7 @@ blog, since a file cannot expire by itself) is also written here:
     hosts/<host>                 -> ../blogs/<blog id>/current
     blogs/<blog id>/current      -> v<content version>
     blogs/<blog id>/v<version>/<path>.page        (a path ending in "/": <path>index.page)
+    blogs/<blog id>/v<version>/.q/search/<q>.page  (`/search?q=<q>`, the query as sent)
 
 nginx looks up `hosts/$host/current`'s file for the request and falls back to the app. A
 write moves `current` to the new version's (empty) folder the moment the version is
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -40,6 +42,19 @@ SUFFIXES = {
     "application/xml": ".xml",
     "text/plain": ".txt",
 }
+
+
+# A search's page is kept under its words as the reader's browser sends them, which is how
+# nginx finds it (`$arg_q`, never decoded): only a query that is `q=` and nothing else, in the
+# form Django's urlencode writes it (so the file's words mean, once decoded, the words it was
+# rendered for), in characters a file name holds as they are. ops.nginx repeats the pattern.
+SEARCH_QUERY = r"q=([A-Za-z0-9._~+%-]{1,200})"
+_SEARCH = re.compile(SEARCH_QUERY)
+# Kept apart from every page's file: no request path can name this folder (`file_for`).
+QUERIES = ".q"
+# Each different search is a file until the blog's next write empties its folder: a client
+# inventing words may fill this many per blog, and no more (the rest are answered by the app).
+MAX_SEARCHES = 500
 
 
 def suffix_for(content_type: str) -> str | None:
@@ -63,6 +78,8 @@ def file_for(path: str, suffix: str = SUFFIX) -> Path | None:
     parts = path.split("/")[1:]
     if any(part in (".", "..") for part in parts[:-1]) or parts[-1] in (".", ".."):
         return None
+    if len(parts) > 1 and parts[0] == QUERIES:
+        return None  # the searches' folder
     if path.endswith("/") and suffix != SUFFIX:
         return None  # nginx looks for an index page only
     name = "index" + suffix if path.endswith("/") else parts[-1] + suffix
@@ -80,14 +97,41 @@ def write(
 ) -> None:
     """Keep one page, then make sure nginx can find the blog under this host. `modified`
     dates the file as the answer dated itself (a feed's Last-Modified), which nginx sends."""
-    base, relative = root(), file_for(path, suffix)
-    if base is None or relative is None:
+    relative = file_for(path, suffix)
+    if relative is not None:
+        _keep(blog_id, version, host, relative, body, modified)
+
+
+def _keep(
+    blog_id: int, version: int, host: str, relative: Path, body: bytes, modified: float | None
+) -> None:
+    base = root()
+    if base is None:
         return
     target = base / "blogs" / str(blog_id) / f"v{version}" / relative
     if not target.exists():  # one version's page is the same page, whoever wrote it
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
         write_file(target, body, modified)
     _link_if_absent(base / "hosts" / host, Path("..") / "blogs" / str(blog_id) / "current")
+
+
+def search_file(path: str, query: str) -> Path | None:
+    """The file for `/search?<query>` (the query in Django's form), or None if nginx would
+    not look for one: see SEARCH_QUERY."""
+    found = _SEARCH.fullmatch(query) if path == "/search" else None
+    return Path(QUERIES, "search", found.group(1) + SUFFIX) if found else None
+
+
+def write_search(blog_id: int, version: int, host: str, relative: Path, body: bytes) -> None:
+    """Keep one search's page, unless the version already holds MAX_SEARCHES of them."""
+    base = root()
+    if base is None:
+        return
+    folder = base / "blogs" / str(blog_id) / f"v{version}" / relative.parent
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        if sum(1 for _ in entries) >= MAX_SEARCHES:
+            return
+    _keep(blog_id, version, host, relative, body, None)
 
 
 def point(blog_id: int, version: int) -> None:
