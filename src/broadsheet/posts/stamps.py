@@ -168,3 +168,16 @@ def stamps(connection: BaseDatabaseWrapper, blog_id: int) -> dict[str, int]:
         )
         row = cursor.fetchone()
     return dict(zip(STAMPS, row or [0] * len(STAMPS), strict=True))
+
+
+def trigger_names() -> set[str]:
+    """The triggers `install` makes (`posts.triggers` looks for them after every migrate)."""
+    return {name for name, *_ in _WATCHED}
+
+
+def move_all(connection: BaseDatabaseWrapper) -> None:
+    """Draw every stamp of every blog again: what they watch may have moved unseen."""
+    random = _PG_RANDOM if connection.vendor == "postgresql" else _SQLITE_RANDOM
+    moved = ", ".join(f"{name} = {random}" for name in STAMPS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE posts_tallystamp SET {moved}")  # noqa: S608 - our own names

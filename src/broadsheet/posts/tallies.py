@@ -216,3 +216,10 @@ def rebuild(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _recount(connection.vendor):
             cursor.execute(statement)
+
+
+def trigger_names(vendor: str) -> set[str]:
+    """The triggers `install` makes (`posts.triggers` looks for them after every migrate)."""
+    if vendor == "postgresql":
+        return {"posts_tally_post", "posts_tally_label"}
+    return {name for name, *_ in SQLITE_TRIGGERS}
