@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -83,6 +83,8 @@ def search(
     by_date: bool = False,
     offset: int = 0,
     limit: int = 7,
+    labels: bool = True,
+    stamps: Stamps | None = None,
 ) -> Results:
     """Public posts of `blog` matching `query`, ranked by relevance (or newest first when
     `by_date`), each with a highlighted snippet; whether more follow; in which order they come.
@@ -90,9 +92,11 @@ def search(
     A query that matches more than `BROAD_MATCHES` posts comes newest first even when
     relevance was asked for: ranking every match of a word most posts contain costs a third
     of a second at 100,000 posts on SQLite (135 ms on PostgreSQL) and tells the reader
-    little. Four queries on SQLite, three on PostgreSQL (two once the blog's version has
-    decided the query's breadth, `_kept_broad`), however many posts match; none for
-    an empty query.
+    little. Four queries on SQLite, three on PostgreSQL (one fewer once the blog's version
+    has decided the query's breadth, `_kept_broad`), however many posts match; none for
+    an empty query. `labels=False` leaves the posts' labels unread, for a page that shows
+    none; `stamps` reads the blog's stamps (`posts.stamps`), so that the breadth outlives a
+    write that moved no post's words (`_kept_broad`).
     """
     terms = query_terms(query)
     offset = max(offset, 0)
@@ -100,11 +104,13 @@ def search(
     if not terms or limit < 1 or offset > MAX_OFFSET:
         return Results([], False, by_date)
     public = Post.objects.public(blog, now)
-    found, by_date = _find(blog, public, _dated(blog, now), terms, by_date, offset, limit + 1)
+    asked = _Asked(blog, terms, stamps)
+    found, by_date = _find(asked, public, _dated(blog, now), by_date, offset, limit + 1)
     # Checked again post by post: on SQLite the page's posts are read by id (`_by_id`).
     shown = [(post, raw) for post, raw in found[:limit] if _visible(post, blog, now)]
     hits = [Hit(post, snippet_html(raw)) for post, raw in shown]
-    prefetch_related_objects([hit.post for hit in hits], "labels")
+    if labels:
+        prefetch_related_objects([hit.post for hit in hits], "labels")
     return Results(hits, len(found) > limit, by_date)
 
 
@@ -125,20 +131,60 @@ def query_terms(query: str) -> list[str]:
 
 
 def _find(
-    blog: Blog,
+    asked: _Asked,
     public: QuerySet[Post],
     dated: QuerySet[Post],
-    terms: list[str],
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
     vendor = connections[public.db].vendor
     if vendor == "sqlite":
-        return _sqlite_find(public, dated, terms, by_date, offset, count)
+        return _sqlite_find(asked, public, dated, by_date, offset, count)
     if vendor == "postgresql":
-        return _postgres_find(blog, public, terms, by_date, offset, count)
+        return _postgres_find(asked, public, by_date, offset, count)
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
+
+
+# --- Too broad to rank: decided once ------------------------------------------------------------
+
+Stamps = Callable[[Blog], Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    blog: Blog
+    terms: list[str]
+    stamps: Stamps | None  # how the caller reads the blog's stamps, or None: not kept under them
+
+
+def _kept_broad(asked: _Asked, count: Callable[[], bool]) -> bool:
+    """Whether the terms match more than `BROAD_MATCHES` posts, as `count()` answers it, kept
+    in the page cache's store: counting reads up to 5,001 index rows (0.7 ms at 100,000 posts
+    on SQLite, 4 to 9 on PostgreSQL, a third of the page there).
+
+    Kept under the blog's content version, and, when the caller reads stamps, under the
+    stamps that move with every public post's coming, going, words or title (`posts.stamps`,
+    kept by triggers in the write's transaction): after a write that moved none of them (a
+    comment, a setting, a draft) the version's key is new but the stamps' still answers. The
+    count spans the install (drafts and other blogs too): their writes are seen within
+    `PAGE_CACHE_SECONDS`; either answer lists the same posts, only their order differs."""
+    blog = asked.blog
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    digest = hashlib.sha256("\n".join(asked.terms).encode()).hexdigest()
+    prefix = f"search-broad:{blog.pk}.{born}:{BROAD_MATCHES}:{digest}"
+    keys = [f"{prefix}:v{blog.content_version}"]
+    kept = store.shared().get(keys[0])
+    if isinstance(kept, bool):
+        return kept
+    if asked.stamps is not None:
+        marks = asked.stamps(blog)
+        keys.append(f"{prefix}:s{marks['counts']}.{marks['posts']}")
+        kept = store.shared().get(keys[1])
+    broad = kept if isinstance(kept, bool) else count()
+    for key in keys:
+        store.shared().set(key, broad, timeout=settings.PAGE_CACHE_SECONDS)
+    return broad
 
 
 # --- SQLite: FTS5 -------------------------------------------------------------------------------
@@ -225,15 +271,15 @@ ORDER BY page.published_at DESC, page.id DESC
 
 
 def _sqlite_find(
+    asked: _Asked,
     public: QuerySet[Post],
     dated: QuerySet[Post],
-    terms: list[str],
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
-    match = fts5_query(terms)
-    broad = _sqlite_matches(public.db, match) > BROAD_MATCHES
+    match = fts5_query(asked.terms)
+    broad = _kept_broad(asked, lambda: _sqlite_matches(public.db, match) > BROAD_MATCHES)
     rows = _sqlite_page(public, dated, match, by_date, offset, count, broad=broad)
     posts = _by_id(public, [pk for pk, _ in rows])
     return [(posts[pk], raw) for pk, raw in rows if pk in posts], by_date or broad
@@ -309,28 +355,11 @@ def fts5_query(terms: list[str]) -> str:
 
 
 def _postgres_find(
-    blog: Blog, public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
+    asked: _Asked, public: QuerySet[Post], by_date: bool, offset: int, count: int
 ) -> tuple[list[tuple[Post, str]], bool]:
-    by_date = by_date or _kept_broad(blog, terms)
-    found = postgres_matches(public, terms, by_date)[offset : offset + count]
+    by_date = by_date or _kept_broad(asked, lambda: _postgres_broad(asked.terms))
+    found = postgres_matches(public, asked.terms, by_date)[offset : offset + count]
     return [(post, _with_ellipses(post.headline, post.text)) for post in found], by_date
-
-
-def _kept_broad(blog: Blog, terms: list[str]) -> bool:
-    """`_postgres_broad`, kept in the page cache's store until the blog's next write: the
-    count reads up to 5,001 documents (4 to 7 ms at 100,000 posts, a third of the page) and
-    moves only as posts are written. Another blog's writes (the count spans the install) are
-    seen within `PAGE_CACHE_SECONDS`; either answer lists the same posts, only their order
-    differs."""
-    born = int(blog.created_at.timestamp() * 1_000_000)
-    digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()
-    key = f"search-broad:{blog.pk}.{born}:{blog.content_version}:{BROAD_MATCHES}:{digest}"
-    kept = store.shared().get(key)
-    if isinstance(kept, bool):
-        return kept
-    broad = _postgres_broad(terms)
-    store.shared().set(key, broad, timeout=settings.PAGE_CACHE_SECONDS)
-    return broad
 
 
 def _postgres_broad(terms: list[str]) -> bool:
