@@ -127,6 +127,19 @@ def test_snippet_marks_the_matched_word(make_post: MakePost, blog: Blog) -> None
     assert "We dug in the" in hit.snippet_html
 
 
+def test_snippet_follows_an_edit_of_the_post(make_post: MakePost, blog: Blog) -> None:
+    # Snippets are kept between searches (PostgreSQL): by the text they came from.
+    post = make_post(title="Notes", source="We dug in the gardens all afternoon.")
+    (hit,), _ = search(blog, "garden")
+    assert "<mark>gardens</mark> all afternoon" in hit.snippet_html
+    post.source = "The garden gate needs oil."
+    save_post(post, now=NOON)
+    (hit,), _ = search(blog, "garden")
+    assert hit.snippet_html == "The <mark>garden</mark> gate needs oil."
+    (again,), _ = search(blog, "garden gate")
+    assert again.snippet_html == "The <mark>garden</mark> <mark>gate</mark> needs oil."
+
+
 def test_snippet_of_a_long_body_is_cut_with_ellipses(make_post: MakePost, blog: Blog) -> None:
     words = " ".join(f"word{n}" for n in range(200))
     make_post(title="Long", source=f"{words} marigold {words}")
