@@ -134,7 +134,7 @@ def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse
     size = max_results(request, blog)
     asked_by_date = request.GET.get("by-date") == "true"
     start = listing.start_param(request)
-    # The results show no labels, teaser or image: none is read (`listing.prepare`).
+    # The results show a title, a date and a snippet: no labels, teaser, image or author.
     found = search(
         blog,
         query,
@@ -144,6 +144,7 @@ def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse
         limit=size,
         labels=False,
         stamps=tallied.stamps_of,
+        fields=("title", "permalink", "published_at"),
     )
     hits, more, by_date = found.hits, found.more, found.by_date
     for hit in hits:
