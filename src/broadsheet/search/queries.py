@@ -95,8 +95,8 @@ def search(
     A query that matches more than `BROAD_MATCHES` posts comes newest first even when
     relevance was asked for: ranking every match of a word most posts contain costs a third
     of a second at 100,000 posts on SQLite (135 ms on PostgreSQL) and tells the reader
-    little. Four queries on SQLite, three on PostgreSQL (one fewer once the blog's version
-    has decided the query's breadth, `_kept_broad`), however many posts match; none for
+    little. Four queries on SQLite, three or four on PostgreSQL (fewer once the query's
+    breadth and snippets are kept: `_kept_broad`, `_snippets`), however many posts match; none for
     an empty query. `labels=False` leaves the posts' labels unread, for a page that shows
     none; `stamps` reads the blog's stamps (`posts.stamps`), so that the breadth outlives a
     write that moved no post's words (`_kept_broad`); `fields`, when given, are the only
@@ -177,8 +177,8 @@ class _Asked:
 
 def _kept_broad(asked: _Asked, count: Callable[[], bool]) -> bool:
     """Whether the terms match more than `BROAD_MATCHES` posts, as `count()` answers it, kept
-    in the page cache's store: counting reads up to 5,001 index rows (0.7 ms at 100,000 posts
-    on SQLite, 4 to 9 on PostgreSQL, a third of the page there).
+    in the page cache's store: counting reads up to 5,001 documents (4 to 9 ms at 100,000
+    posts on PostgreSQL, a third of the page).
 
     Kept under the blog's content version, and, when the caller reads stamps, under the
     stamps that move with every public post's coming, going, words or title (`posts.stamps`,
@@ -296,7 +296,9 @@ def _sqlite_find(
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
     match = fts5_query(asked.terms)
-    broad = _kept_broad(asked, lambda: _sqlite_matches(public.db, match) > BROAD_MATCHES)
+    # Counted each time: at most 5,001 rows of the FTS index cost less than the page cache's
+    # store (files, by default) takes to keep the answer (`_kept_broad`, PostgreSQL's).
+    broad = _sqlite_matches(public.db, match) > BROAD_MATCHES
     rows = _sqlite_page(public, dated, match, by_date, offset, count, broad=broad)
     posts = _by_id(public, [pk for pk, _ in rows], asked.fields)
     return [(posts[pk], raw) for pk, raw in rows if pk in posts], by_date or broad
