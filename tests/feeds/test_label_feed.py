@@ -7,7 +7,8 @@ import time_machine
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Post
+from broadsheet.posts.actions import save_post
+from broadsheet.posts.models import Label, Post
 from tests.conftest import NOON, MakePost
 from tests.feeds.conftest import ORIGIN, entries_titles, hours
 from tests.feeds.rules import parse_xml, read_feed, read_jsonfeed
@@ -83,6 +84,32 @@ def test_label_feed_total_follows_post_writes(
     make_post("Borders", labels=("Garden",), published_at=NOON - hours(5))
     assert total_results(client, path) == "3"
     assert total_results(client, "/feeds/posts/default/-/Garden/Winter") == "1"
+
+
+def test_totals_follow_a_relabelled_or_unpublished_post(client: Client, labelled: None) -> None:
+    # The totals are kept between requests: a label moved onto an existing post, a post taken
+    # back to draft and a label renamed each move them, and an edit that moves no count not.
+    path = "/feeds/posts/default/-/Garden"
+    assert (total_results(client, path), total_results(client, "/feeds/posts/default")) == (
+        "2",
+        "5",
+    )
+    coffee = Post.objects.get(title="Coffee")
+    save_post(coffee, labels=["Café", "Garden"])
+    assert total_results(client, path) == "3"
+    coffee.title = "Coffee, edited"
+    save_post(coffee, labels=["Café", "Garden"])
+    assert total_results(client, path) == "3"
+    coffee.status = Post.Status.DRAFT
+    save_post(coffee, labels=["Café", "Garden"])
+    assert (total_results(client, path), total_results(client, "/feeds/posts/default")) == (
+        "2",
+        "4",
+    )
+    garden = Label.objects.get(name="Garden")
+    garden.name = "Yard"
+    garden.save()
+    assert total_results(client, path) == "0"
 
 
 def test_the_blog_feed_total_counts_what_readers_see_now(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils.http import http_date
 
-from broadsheet.blogs.models import Blog
+from broadsheet.blogs.models import Blog, Profile
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
 from tests.conftest import NOON, MakeComment, MakePost
@@ -267,3 +268,19 @@ def test_feeds_answer_get_and_head_only(client: Client, make_post: MakePost) -> 
     make_post()
     assert client.head("/feeds/posts/default").status_code == 200
     assert client.post("/feeds/posts/default").status_code == 405
+
+
+def test_entries_name_their_authors_as_the_blog_does(
+    client: Client, make_post: MakePost, other_author: User
+) -> None:
+    # The first page reads each author's names in its own query (`feeds.entries`); every
+    # page names them as the post's page does.
+    make_post("By Ada")  # her full name
+    make_post("A byline", published_at=NOON - hours(1), author_name="Guest Gardener")
+    Profile.objects.create(user=other_author, display_name="  Alan T.  ")
+    alans = make_post("By Alan", published_at=NOON - hours(2))
+    Post.objects.filter(pk=alans.pk).update(author=other_author)
+    for path in ("/feeds/posts/default", "/feeds/posts/default?start-index=2&max-results=2"):
+        names = [entry.author for entry in read_feed(client.get(path)).entries]
+        expected = ["Ada Byron", "Guest Gardener", "Alan T."]
+        assert names == (expected if "start" not in path else expected[1:])

@@ -11,9 +11,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
+from broadsheet.reader import tallied
 from broadsheet.search import queries
 from broadsheet.search.models import PostDocument
 from broadsheet.search.queries import (
@@ -123,6 +125,19 @@ def test_snippet_marks_the_matched_word(make_post: MakePost, blog: Blog) -> None
     (hit,), _ = search(blog, "garden")
     assert "<mark>gardens</mark>" in hit.snippet_html
     assert "We dug in the" in hit.snippet_html
+
+
+def test_snippet_follows_an_edit_of_the_post(make_post: MakePost, blog: Blog) -> None:
+    # Snippets are kept between searches (PostgreSQL): by the text they came from.
+    post = make_post(title="Notes", source="We dug in the gardens all afternoon.")
+    (hit,), _ = search(blog, "garden")
+    assert "<mark>gardens</mark> all afternoon" in hit.snippet_html
+    post.source = "The garden gate needs oil."
+    save_post(post, now=NOON)
+    (hit,), _ = search(blog, "garden")
+    assert hit.snippet_html == "The <mark>garden</mark> gate needs oil."
+    (again,), _ = search(blog, "garden gate")
+    assert again.snippet_html == "The <mark>garden</mark> <mark>gate</mark> needs oil."
 
 
 def test_snippet_of_a_long_body_is_cut_with_ellipses(make_post: MakePost, blog: Blog) -> None:
@@ -349,6 +364,31 @@ def test_a_post_that_makes_a_word_common_is_seen_at_once(
     make_post(title="Garden 3", source="Garden.", published_at=days_ago(3))
     blog.refresh_from_db()  # as the next request reads it
     assert queries.search(blog, "garden", now=NOON).by_date is True
+
+
+def test_the_breadth_outlives_a_write_that_moves_no_posts_words(
+    make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kept under the blog's stamps too (PostgreSQL; SQLite counts each time): a write that
+    # moved no public post's words or place (a setting here) keeps the breadth; a post
+    # deleted moves it.
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 2)
+    for day in (1, 2, 3):
+        make_post(title=f"Garden {day}", source="Garden.", published_at=days_ago(day))
+    blog.refresh_from_db()
+
+    def find() -> tuple[bool, int]:
+        with CaptureQueriesContext(connection) as seen:
+            found = queries.search(blog, "garden", now=NOON, stamps=tallied.stamps_of)
+        counts = [q for q in seen.captured_queries if "COUNT(*)" in q["sql"].upper()]
+        return found.by_date, len(counts)
+
+    assert find() == (True, 1)
+    bump_content_version(blog)
+    assert find() == (True, 0 if connection.vendor == "postgresql" else 1)
+    Post.objects.get(title="Garden 3").delete()
+    bump_content_version(blog)
+    assert find() == (False, 1)
 
 
 def test_posts_out_of_sight_among_the_newest_hide_no_match(

@@ -44,7 +44,11 @@ def text(value: str) -> str:
     """Character data made XML-safe, then escaped as `XMLGenerator.characters` escapes it.
     Empty when `value` held nothing XML can carry: the element is then written empty (`<x/>`),
     as it was when values were cleaned before Django's writer saw them."""
-    return markup.xml_safe(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    # Printable ASCII (most of a feed's strings: addresses, dates, ids) holds nothing to
+    # clean, and two C checks say so for less than the call into `xml_safe`.
+    if not (value.isascii() and value.isprintable()):
+        value = markup.xml_safe(value)
+    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def attribute(value: str) -> str:

@@ -26,7 +26,7 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import articles, listing, postpage, themes
+from broadsheet.reader import articles, listing, postpage, tallied, themes
 from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
@@ -134,11 +134,22 @@ def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse
     size = max_results(request, blog)
     asked_by_date = request.GET.get("by-date") == "true"
     start = listing.start_param(request)
-    found = search(blog, query, now=timezone.now(), by_date=asked_by_date, offset=start, limit=size)
+    # The results show a title, a date and a snippet: no labels, teaser, image or author.
+    found = search(
+        blog,
+        query,
+        now=timezone.now(),
+        by_date=asked_by_date,
+        offset=start,
+        limit=size,
+        labels=False,
+        stamps=tallied.stamps_of,
+        fields=("title", "permalink", "published_at"),
+    )
     hits, more, by_date = found.hits, found.more, found.by_date
     for hit in hits:
         hit.post.search_snippet = hit.snippet_html  # type: ignore[attr-defined]
-    posts = listing.prepare([hit.post for hit in hits])
+    posts = [hit.post for hit in hits]
     context = {
         "query": query,
         "by_date": by_date,

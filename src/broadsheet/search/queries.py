@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -83,6 +85,9 @@ def search(
     by_date: bool = False,
     offset: int = 0,
     limit: int = 7,
+    labels: bool = True,
+    stamps: Stamps | None = None,
+    fields: tuple[str, ...] = (),
 ) -> Results:
     """Public posts of `blog` matching `query`, ranked by relevance (or newest first when
     `by_date`), each with a highlighted snippet; whether more follow; in which order they come.
@@ -90,22 +95,39 @@ def search(
     A query that matches more than `BROAD_MATCHES` posts comes newest first even when
     relevance was asked for: ranking every match of a word most posts contain costs a third
     of a second at 100,000 posts on SQLite (135 ms on PostgreSQL) and tells the reader
-    little. Four queries on SQLite, three on PostgreSQL (two once the blog's version has
-    decided the query's breadth, `_kept_broad`), however many posts match; none for
-    an empty query.
+    little. Four queries on SQLite, three or four on PostgreSQL (fewer once the query's
+    breadth and snippets are kept: `_kept_broad`, `_snippets`), however many posts match; none for
+    an empty query. `labels=False` leaves the posts' labels unread, for a page that shows
+    none; `stamps` reads the blog's stamps (`posts.stamps`), so that the breadth outlives a
+    write that moved no post's words (`_kept_broad`); `fields`, when given, are the only
+    columns the caller reads of each post (no author is loaded then): a results page reads
+    three of some forty, and building and compiling the rest was a third of the search.
     """
     terms = query_terms(query)
     offset = max(offset, 0)
     limit = min(limit, MAX_LIMIT)
     if not terms or limit < 1 or offset > MAX_OFFSET:
         return Results([], False, by_date)
-    public = Post.objects.public(blog, now)
-    found, by_date = _find(blog, public, _dated(blog, now), terms, by_date, offset, limit + 1)
+    public = _trimmed(Post.objects.public(blog, now), fields)
+    asked = _Asked(blog, terms, stamps, fields)
+    found, by_date = _find(asked, public, _dated(blog, now), by_date, offset, limit + 1)
     # Checked again post by post: on SQLite the page's posts are read by id (`_by_id`).
     shown = [(post, raw) for post, raw in found[:limit] if _visible(post, blog, now)]
     hits = [Hit(post, snippet_html(raw)) for post, raw in shown]
-    prefetch_related_objects([hit.post for hit in hits], "labels")
+    if labels:
+        prefetch_related_objects([hit.post for hit in hits], "labels")
     return Results(hits, len(found) > limit, by_date)
+
+
+# What the search itself reads of each post: whose it is, whether it is public, its text.
+_SEARCH_READS = ("blog_id", "status", "published_at", "text")
+
+
+def _trimmed(posts: QuerySet[Post], fields: tuple[str, ...]) -> QuerySet[Post]:
+    """`posts` reading only `fields` and what the search reads, with no author; all if ()."""
+    if not fields:
+        return posts
+    return posts.select_related(None).only(*fields, *_SEARCH_READS)
 
 
 def _dated(blog: Blog, now: dt.datetime) -> QuerySet[Post]:
@@ -125,20 +147,61 @@ def query_terms(query: str) -> list[str]:
 
 
 def _find(
-    blog: Blog,
+    asked: _Asked,
     public: QuerySet[Post],
     dated: QuerySet[Post],
-    terms: list[str],
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
     vendor = connections[public.db].vendor
     if vendor == "sqlite":
-        return _sqlite_find(public, dated, terms, by_date, offset, count)
+        return _sqlite_find(asked, public, dated, by_date, offset, count)
     if vendor == "postgresql":
-        return _postgres_find(blog, public, terms, by_date, offset, count)
+        return _postgres_find(asked, public, by_date, offset, count)
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
+
+
+# --- Too broad to rank: decided once ------------------------------------------------------------
+
+Stamps = Callable[[Blog], Mapping[str, int]]
+
+
+@dataclass(frozen=True)
+class _Asked:
+    blog: Blog
+    terms: list[str]
+    stamps: Stamps | None  # how the caller reads the blog's stamps, or None: not kept under them
+    fields: tuple[str, ...]  # the posts' columns the caller reads, or (): all, and the author
+
+
+def _kept_broad(asked: _Asked, count: Callable[[], bool]) -> bool:
+    """Whether the terms match more than `BROAD_MATCHES` posts, as `count()` answers it, kept
+    in the page cache's store: counting reads up to 5,001 documents (4 to 9 ms at 100,000
+    posts on PostgreSQL, a third of the page).
+
+    Kept under the blog's content version, and, when the caller reads stamps, under the
+    stamps that move with every public post's coming, going, words or title (`posts.stamps`,
+    kept by triggers in the write's transaction): after a write that moved none of them (a
+    comment, a setting, a draft) the version's key is new but the stamps' still answers. The
+    count spans the install (drafts and other blogs too): their writes are seen within
+    `PAGE_CACHE_SECONDS`; either answer lists the same posts, only their order differs."""
+    blog = asked.blog
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    digest = hashlib.sha256("\n".join(asked.terms).encode()).hexdigest()
+    prefix = f"search-broad:{blog.pk}.{born}:{BROAD_MATCHES}:{digest}"
+    keys = [f"{prefix}:v{blog.content_version}"]
+    kept = store.shared().get(keys[0])
+    if isinstance(kept, bool):
+        return kept
+    if asked.stamps is not None:
+        marks = asked.stamps(blog)
+        keys.append(f"{prefix}:s{marks['counts']}.{marks['posts']}")
+        kept = store.shared().get(keys[1])
+    broad = kept if isinstance(kept, bool) else count()
+    for key in keys:
+        store.shared().set(key, broad, timeout=settings.PAGE_CACHE_SECONDS)
+    return broad
 
 
 # --- SQLite: FTS5 -------------------------------------------------------------------------------
@@ -225,25 +288,28 @@ ORDER BY page.published_at DESC, page.id DESC
 
 
 def _sqlite_find(
+    asked: _Asked,
     public: QuerySet[Post],
     dated: QuerySet[Post],
-    terms: list[str],
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
-    match = fts5_query(terms)
+    match = fts5_query(asked.terms)
+    # Counted each time: at most 5,001 rows of the FTS index cost less than the page cache's
+    # store (files, by default) takes to keep the answer (`_kept_broad`, PostgreSQL's).
     broad = _sqlite_matches(public.db, match) > BROAD_MATCHES
     rows = _sqlite_page(public, dated, match, by_date, offset, count, broad=broad)
-    posts = _by_id(public, [pk for pk, _ in rows])
+    posts = _by_id(public, [pk for pk, _ in rows], asked.fields)
     return [(posts[pk], raw) for pk, raw in rows if pk in posts], by_date or broad
 
 
-def _by_id(public: QuerySet[Post], ids: list[int]) -> dict[int, Post]:
+def _by_id(public: QuerySet[Post], ids: list[int], fields: tuple[str, ...]) -> dict[int, Post]:
     """The page's posts by primary key. Asked through `public`, SQLite walks the blog's date
     index over every post to find the page's few ids (40 ms at 100,000 posts). The ids come
     from the public posts in the page's own query, and `search` checks each post again."""
-    return Post.objects.using(public.db).select_related("author__profile").in_bulk(ids)
+    posts = Post.objects.using(public.db).select_related("author__profile")
+    return _trimmed(posts, fields).in_bulk(ids)
 
 
 def _sqlite_matches(db: str, match: str) -> int:
@@ -309,28 +375,51 @@ def fts5_query(terms: list[str]) -> str:
 
 
 def _postgres_find(
-    blog: Blog, public: QuerySet[Post], terms: list[str], by_date: bool, offset: int, count: int
+    asked: _Asked, public: QuerySet[Post], by_date: bool, offset: int, count: int
 ) -> tuple[list[tuple[Post, str]], bool]:
-    by_date = by_date or _kept_broad(blog, terms)
-    found = postgres_matches(public, terms, by_date)[offset : offset + count]
-    return [(post, _with_ellipses(post.headline, post.text)) for post in found], by_date
+    by_date = by_date or _kept_broad(asked, lambda: _postgres_broad(asked.terms))
+    matches = postgres_matches(public, asked.terms, by_date, headline=False)
+    found = list(matches[offset : offset + count])
+    snippets = _snippets(public.db, found, asked.terms)
+    return [(post, snippets[post.pk]) for post in found], by_date
 
 
-def _kept_broad(blog: Blog, terms: list[str]) -> bool:
-    """`_postgres_broad`, kept in the page cache's store until the blog's next write: the
-    count reads up to 5,001 documents (4 to 7 ms at 100,000 posts, a third of the page) and
-    moves only as posts are written. Another blog's writes (the count spans the install) are
-    seen within `PAGE_CACHE_SECONDS`; either answer lists the same posts, only their order
-    differs."""
-    born = int(blog.created_at.timestamp() * 1_000_000)
-    digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()
-    key = f"search-broad:{blog.pk}.{born}:{blog.content_version}:{BROAD_MATCHES}:{digest}"
-    kept = store.shared().get(key)
-    if isinstance(kept, bool):
-        return kept
-    broad = _postgres_broad(terms)
-    store.shared().set(key, broad, timeout=settings.PAGE_CACHE_SECONDS)
-    return broad
+# Snippets made in this process: (terms, text) digest → snippet; least recently used first,
+# dropped past KEPT_SNIPPETS (some 300 bytes each).
+KEPT_SNIPPETS = 4000
+_snippets_kept: OrderedDict[bytes, str] = OrderedDict()
+_snippets_lock = threading.Lock()
+
+
+def _snippets(db: str, posts: Sequence[Post], terms: list[str]) -> dict[int, str]:
+    """Each post's snippet for the terms, made by ts_headline only where this process has not
+    made it before. A snippet is a function of the text and the terms alone, so one made
+    before any write is still right after it; ts_headline parses the whole text, most of a
+    results page's query (2.5 of 3 ms at 100,000 posts), and after a write (which empties the
+    page cache) the same pages are asked for again."""
+    digests = {post.pk: _snippet_key(post.text, terms) for post in posts}
+    found = {pk: _snippets_kept.get(key) for pk, key in digests.items()}
+    missing = [pk for pk, snippet in found.items() if snippet is None]
+    if missing:
+        query = SearchQuery(" ".join(terms), config=PG_CONFIG, search_type="plain")
+        rows = Post.objects.using(db).filter(pk__in=missing).annotate(headline=_headline(query))
+        texts = {post.pk: post.text for post in posts}
+        for pk, headline in rows.values_list("pk", "headline"):
+            found[pk] = _keep_snippet(digests[pk], _with_ellipses(headline, texts[pk]))
+    return {pk: snippet or "" for pk, snippet in found.items()}
+
+
+def _snippet_key(text: str, terms: list[str]) -> bytes:
+    whole = "\n".join(terms) + "\x00" + text
+    return hashlib.blake2b(whole.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _keep_snippet(key: bytes, snippet: str) -> str:
+    with _snippets_lock:
+        _snippets_kept[key] = snippet
+        while len(_snippets_kept) > KEPT_SNIPPETS:
+            _snippets_kept.popitem(last=False)
+    return snippet
 
 
 def _postgres_broad(terms: list[str]) -> bool:
@@ -344,9 +433,10 @@ def _postgres_broad(terms: list[str]) -> bool:
 
 
 def postgres_matches(
-    public: QuerySet[Post], terms: list[str], by_date: bool
+    public: QuerySet[Post], terms: list[str], by_date: bool, headline: bool = True
 ) -> QuerySet[WithAnnotations[Post, _Ranked]]:
-    """The matching public posts in result order, each with `score` and `headline`.
+    """The matching public posts in result order, each with `score` and `headline` (empty
+    when not `headline`: `_snippets` makes them).
 
     Matching and ranking read the stored document: computing to_tsvector for every match of a
     common word cost seconds. ts_headline still parses the text, but PostgreSQL puts off costly
@@ -359,7 +449,7 @@ def postgres_matches(
         public.filter(search_document__document=query)
         .annotate(
             score=SearchRank(F("search_document__document"), query, cover_density=True),
-            headline=_headline(query),
+            headline=_headline(query) if headline else Value(""),
         )
         .order_by(*order)
     )
