@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.forms.models import model_to_dict
 
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds.sitemaps import NOINDEX
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
 from broadsheet.posts.models import Page
 from broadsheet.publish.links import Choices
 from broadsheet.publish.listings import Listing, PublicRow, listings, public_rows
@@ -56,6 +56,8 @@ class Plan:
     # A post's newer and older neighbours' addresses, by its address ("" at either end).
     neighbours: dict[str, tuple[str, str]] = field(default_factory=dict)
     noindex: set[int] = field(default_factory=set)  # public posts kept out of the sitemaps
+    # The posts the sitemaps list, oldest first: (address, last edit), as their pages cut them.
+    sitemap: list[tuple[str, dt.datetime]] = field(default_factory=list)
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
@@ -70,6 +72,7 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
     _posts(found, rows)
+    _sitemap_pages(found, rows)
     for slug, updated in Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED).values_list(
         "slug", "updated_at"
     ):
@@ -100,6 +103,18 @@ def _posts(found: Plan, rows: list[PublicRow]) -> None:
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"
         found.jobs[feed] = Job(feed, "", own)
+
+
+def _sitemap_pages(found: Plan, rows: list[PublicRow]) -> None:
+    """The pages of posts of the sitemap index, counted from the oldest post: a new post
+    moves only the newest page's key, an edit only its own page's."""
+    listed = [row for row in reversed(rows) if row[5] not in NOINDEX]
+    found.sitemap = [(row[4], row[2]) for row in listed]
+    size = PostSitemap.limit
+    for number, start in enumerate(range(0, len(listed), size), start=1):
+        shown = listed[start : start + size]
+        key = _digest(",".join(f"{row[0]}:{row[2].timestamp()}:{row[4]}" for row in shown))
+        found.jobs[posts_page(number)] = Job(posts_page(number), "", key)
 
 
 def _listing_jobs(blog: Blog, listing: Listing, found: Plan, tokens: dict[int, str]) -> None:
