@@ -25,9 +25,10 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.demo.loader import load_demo
 from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap
-from broadsheet.posts.actions import save_post
-from broadsheet.posts.models import Post
+from broadsheet.posts.actions import save_page, save_post
+from broadsheet.posts.models import Page, Post
 from broadsheet.publish.actions import export_static
+from broadsheet.publish.bulkfeeds import FeedFiles
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import FIXED
 from tests.scale.test_two_processes import free_port, start, stop, wait_for
@@ -266,3 +267,43 @@ def test_a_scheduled_post_whose_time_came_is_exported_though_nothing_was_written
     with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
         report = export_static(demo, exported, Choices(origin(demo)))
     assert post.permalink in report.written and "/" in report.written
+
+
+def test_a_new_post_renders_no_fixed_file_that_does_not_show_posts(
+    demo: Blog, exported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    real = FeedFiles.render
+
+    def spy(files: FeedFiles, address: str) -> Any:
+        rendered.append(address)
+        return real(files, address)
+
+    monkeypatch.setattr(FeedFiles, "render", spy)
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(blog=demo, author=newest.author, title="Hail", source="On the glass.")
+    post.status, post.published_at = Post.Status.PUBLISHED, LOADED_AT + dt.timedelta(hours=2)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post)
+        export_static(demo, exported, Choices(origin(demo)))
+    assert "/atom.xml" in rendered
+    assert not {"/robots.txt", "/sitemap-pages.xml", "/feeds/pages/default"} & set(rendered)
+
+
+def test_a_page_edited_rewrites_the_pages_sitemap_and_feed_as_the_live_site_has_them(
+    demo: Blog, exported: Path
+) -> None:
+    page = Page.objects.get(blog=demo, slug="about")
+    page.source = "Now with a greenhouse."
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_page(page)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+        live = Client(HTTP_HOST="localhost")
+        for address in ("/sitemap-pages.xml", "/feeds/pages/default"):
+            assert address in report.written
+            folder = exported / address.lstrip("/")
+            file = folder / "index.atom" if address.startswith("/feeds/") else folder
+            assert file.read_bytes() == live.get(address).content
+    assert "/robots.txt" not in report.written and "/p/about.html" in report.written
