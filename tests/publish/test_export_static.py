@@ -307,3 +307,30 @@ def test_a_page_edited_rewrites_the_pages_sitemap_and_feed_as_the_live_site_has_
             file = folder / "index.atom" if address.startswith("/feeds/") else folder
             assert file.read_bytes() == live.get(address).content
     assert "/robots.txt" not in report.written and "/p/about.html" in report.written
+
+
+def test_an_incremental_export_leaves_the_files_a_whole_export_writes(
+    demo: Blog, exported: Path, tmp_path: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(blog=demo, author=newest.author, title="Sleet", source="Then rain.")
+    post.status, post.published_at = Post.Status.PUBLISHED, LOADED_AT + dt.timedelta(hours=2)
+    page = Page.objects.get(blog=demo, slug="about")
+    page.source = "Now with a cold frame."
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post, labels=["Weather"])
+        save_page(page)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        export_static(demo, exported, Choices(origin(demo)))
+        export_static(demo, tmp_path / "whole", Choices(origin(demo)))
+
+    def files(folder: Path) -> dict[str, bytes]:
+        found = {
+            str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        }
+        return {name: body for name, body in found.items() if name != ".broadsheet-export.json"}
+
+    incremental, whole = files(exported), files(tmp_path / "whole")
+    assert incremental.keys() == whole.keys()
+    assert [name for name in whole if incremental[name] != whole[name]] == []
