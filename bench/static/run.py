@@ -13,12 +13,13 @@ wall clock, and CPU as user + system time of the process and everything it waite
 (`RUSAGE_CHILDREN`: Hugo's threads, the export's rendering processes). The sources are
 compiled to bytecode first, as an installed package is (`environment`).
 
-1. Hugo: `hugo --quiet` into an empty folder, --hugo-runs times;
+1. Hugo: `hugo --quiet` into an empty folder, --hugo-runs times (0: no Hugo at all);
 2. Broadsheet: `broadsheet export static --blog bench -o DIR --processes P` into an empty
    folder, once (it is the long one);
 3. the same command into that folder with nothing changed, --runs times; then, --runs times,
    one new post (added by another process, as the studio would) and the command again;
-4. with --baseline-src, step 3 again with those sources (a same-run baseline).
+4. with --baseline-src, a whole export by those sources into a folder of their own, then
+   step 3 for both, taking turns run by run (a same-run, interleaved baseline).
 
 The figures are printed as JSON to copy into bench/RESULTS.md.
 """
@@ -62,17 +63,25 @@ def main() -> None:
     figures: dict[str, object] = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     figures.update(machine=f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     figures.update(load_before=os.getloadavg())
-    python(env, "markdown", str(data / "hugo"))
-    hugo = [timed(hugo_argv(data)) for _ in range(args.hugo_runs)]
-    figures.update(summary("hugo", hugo), hugo_files=count_files(data / "hugo-out"))
+    if args.hugo_runs:  # 0: the incremental case alone (Hugo takes minutes)
+        python(env, "markdown", str(data / "hugo"))
+        hugo = [timed(hugo_argv(data)) for _ in range(args.hugo_runs)]
+        figures.update(summary("hugo", hugo), hugo_files=count_files(data / "hugo-out"))
     out = data / "static-out"
     export = [*BROADSHEET, "export", "static", "--blog", "bench", "-o", str(out)]
     first = timed([*export, "--processes", str(args.processes)], env)
     figures.update(summary("export", [first]), export_files=count_files(out))
-    figures.update(incremental("ours", export, env, args.runs))
-    if args.baseline_src:
+    if not args.baseline_src:
+        figures.update(incremental("ours", export, env, args.runs))
+    else:
+        # The baseline gets a folder of its own, exported whole by its own code: a manifest
+        # keyed by other code would have it render far more than one post's worth.
         baseline = environment(data, Path(args.baseline_src))
-        figures.update(incremental("baseline", export, baseline, args.runs))
+        theirs = [*export[:-1], str(data / "static-out-baseline")]
+        first = timed([*theirs, "--processes", str(args.processes)], baseline)
+        figures.update(summary("baseline_export", [first]))
+        sides = {"ours": (export, env), "baseline": (theirs, baseline)}
+        figures.update(interleaved(sides, args.runs))
     figures.update(load_after=os.getloadavg())
     print(json.dumps(figures, indent=2))
 
@@ -102,6 +111,30 @@ def incremental(name: str, export: list[str], env: dict[str, str], runs: int) ->
         python(env, "add-post", f"{name} {number}")
         one_post.append(timed(export, env))
     return {**summary(f"{name}_unchanged", unchanged), **summary(f"{name}_one_post", one_post)}
+
+
+Side = tuple[list[str], dict[str, str]]  # the command and its environment
+
+
+def interleaved(sides: dict[str, Side], runs: int) -> dict[str, object]:
+    """`incremental` for two sides taking turns, so that the machine's load moves both
+    alike: each run of the one-post case adds one post, then both export it, in turn first."""
+    times: dict[str, list[tuple[float, float]]] = {f"{n}_{c}": [] for n in sides for c in CASES}
+    order = list(sides)
+    for _ in range(runs):
+        for name in order:
+            times[f"{name}_unchanged"].append(timed(*sides[name]))
+    for number in range(runs):
+        python(next(iter(sides.values()))[1], "add-post", f"both {number}")
+        for name in order if number % 2 == 0 else reversed(order):
+            times[f"{name}_one_post"].append(timed(*sides[name]))
+    found: dict[str, object] = {}
+    for key, runs_of in times.items():
+        found.update(summary(key, runs_of))
+    return found
+
+
+CASES = ("unchanged", "one_post")
 
 
 def hugo_argv(data: Path) -> list[str]:

@@ -27,6 +27,7 @@ PATHS = [
     "/feeds/pages/default",
     "/sitemap.xml",
     "/sitemap.xml?page=1",
+    "/sitemap-posts-1.xml",
     "/sitemap-pages.xml",
     "/sitemap-labels.xml",
     "/robots.txt",

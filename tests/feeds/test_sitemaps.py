@@ -1,4 +1,5 @@
-"""sitemap.xml: an index of `?page=N` (150 posts each, newest first), pages and labels."""
+"""sitemap.xml: an index of `/sitemap-posts-N.xml` (150 posts each, counted from the oldest),
+pages and labels; Blogger's `?page=N` (newest first) still answers."""
 
 from __future__ import annotations
 
@@ -31,19 +32,43 @@ def read(client: Client, path: str, root: str) -> list[tuple[str, str]]:
     return entries
 
 
-def test_index_splits_posts_150_a_page_and_lists_pages_and_labels(
+def test_index_splits_posts_150_a_page_from_the_oldest_and_lists_pages_and_labels(
     client: Client, blog: Blog, many_posts: ManyPosts
 ) -> None:
     many_posts(301)
     save_page(Page(blog=blog, title="About", source="Hi", status=Page.Status.PUBLISHED), now=NOON)
     index = read(client, "/sitemap.xml", "sitemapindex")
     assert index == [
-        (f"{ORIGIN}/sitemap.xml?page=1", "2024-10-20T12:00:00Z"),  # the newest post's edit
-        (f"{ORIGIN}/sitemap.xml?page=2", "2024-10-14T06:00:00Z"),  # post 150
-        (f"{ORIGIN}/sitemap.xml?page=3", "2024-10-08T00:00:00Z"),  # post 300
+        (f"{ORIGIN}/sitemap-posts-1.xml", "2024-10-14T05:00:00Z"),  # posts 300 to 151
+        (f"{ORIGIN}/sitemap-posts-2.xml", "2024-10-20T11:00:00Z"),  # posts 150 to 1
+        (f"{ORIGIN}/sitemap-posts-3.xml", "2024-10-20T12:00:00Z"),  # the newest post alone
         (f"{ORIGIN}/sitemap-pages.xml", "2024-10-20T12:00:00Z"),
         (f"{ORIGIN}/sitemap-labels.xml", "2024-10-20T12:00:00Z"),
     ]
+    first = read(client, "/sitemap-posts-1.xml", "urlset")
+    assert len(first) == 150
+    assert first[0] == (f"{ORIGIN}/2024/10/diary-300.html", "2024-10-08T00:00:00Z")
+    assert first[-1][0] == f"{ORIGIN}/2024/10/diary-151.html"
+    assert [loc for loc, _ in read(client, "/sitemap-posts-3.xml", "urlset")] == [
+        f"{ORIGIN}/2024/10/diary-0.html"
+    ]
+    assert client.get("/sitemap-posts-4.xml").status_code == 404
+
+
+def test_a_new_post_changes_only_the_newest_page_of_posts(
+    client: Client, blog: Blog, many_posts: ManyPosts, make_post: MakePost
+) -> None:
+    many_posts(160)
+    before = [client.get(f"/sitemap-posts-{n}.xml").content for n in (1, 2)]
+    make_post("Tomorrow", published_at=NOON + hours(1))
+    assert client.get("/sitemap-posts-1.xml").content == before[0]
+    assert client.get("/sitemap-posts-2.xml").content != before[1]
+
+
+def test_bloggers_pages_of_the_index_still_answer_newest_first(
+    client: Client, many_posts: ManyPosts
+) -> None:
+    many_posts(301)
     first = read(client, "/sitemap.xml?page=1", "urlset")
     assert len(first) == 150
     assert first[0] == (f"{ORIGIN}/2024/10/diary-0.html", "2024-10-20T12:00:00Z")
@@ -77,20 +102,22 @@ def test_drafts_scheduled_and_other_blogs_stay_out(
     make_post("Draft", status=Post.Status.DRAFT, published_at=None)
     make_post("Next year", published_at=NOON + hours(24 * 365 * 10))
     make_post("Elsewhere", target=other_blog)
-    assert [loc for loc, _ in read(client, "/sitemap.xml?page=1", "urlset")] == [
-        ORIGIN + post.permalink
-    ]
+    for path in ("/sitemap.xml?page=1", "/sitemap-posts-1.xml"):
+        assert [loc for loc, _ in read(client, path, "urlset")] == [ORIGIN + post.permalink]
 
 
 def test_empty_blog_has_an_empty_index(client: Client, blog: Blog) -> None:
     assert read(client, "/sitemap.xml", "sitemapindex") == []
     assert read(client, "/sitemap.xml?page=1", "urlset") == []
+    assert read(client, "/sitemap-posts-1.xml", "urlset") == []
 
 
 @pytest.mark.parametrize("page", ["2", "0", "x", "-1", "1.0", "²", "9" * 40])
 def test_pages_that_do_not_exist_are_404(client: Client, make_post: MakePost, page: str) -> None:
     make_post()
     assert client.get(f"/sitemap.xml?page={page}").status_code == 404
+    if page.isascii() and page.isdigit():  # the path form's pattern takes digits only
+        assert client.get(f"/sitemap-posts-{page}.xml").status_code == 404
 
 
 def test_private_blog_has_no_public_sitemap(
@@ -102,6 +129,7 @@ def test_private_blog_has_no_public_sitemap(
     for path in (
         "/sitemap.xml",
         "/sitemap.xml?page=1",
+        "/sitemap-posts-1.xml",
         "/sitemap-pages.xml",
         "/sitemap-labels.xml",
     ):
@@ -119,6 +147,5 @@ def test_posts_that_ask_not_to_be_indexed_stay_out(
 ) -> None:
     make_post("Listed", robots="nofollow")
     make_post("Unlisted", robots=robots)
-    assert [loc for loc, _ in read(client, "/sitemap.xml?page=1", "urlset")] == [
-        f"{ORIGIN}/2024/10/listed.html"
-    ]
+    for path in ("/sitemap.xml?page=1", "/sitemap-posts-1.xml"):
+        assert [loc for loc, _ in read(client, path, "urlset")] == [f"{ORIGIN}/2024/10/listed.html"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.test import Client
 
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.feeds.sitemaps import PostSitemap
 from broadsheet.posts.models import Post, Robots
 from broadsheet.publish.bulk import Layout
 from broadsheet.publish.bulkfeeds import FeedFiles
@@ -86,3 +88,20 @@ def test_the_blogs_feeds_sitemaps_and_404_without_the_request_path_are_the_live_
     assert b"Drafts" not in live["/sitemap-labels.xml"]
     later = LATER.strftime("%Y-%m-%d").encode()  # the unlisted post's edit
     assert later in live["/sitemap-labels.xml"] and later not in live["/sitemap.xml"]
+
+
+def test_the_sitemaps_pages_of_posts_from_the_plan_are_the_live_bytes(
+    blog: Blog, make_post: MakePost, make_comment: MakeComment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample(make_post, make_comment)
+    monkeypatch.setattr(PostSitemap, "limit", 2)  # three listed posts: two pages
+    addresses = ["/sitemap-posts-1.xml", "/sitemap-posts-2.xml"]
+    client = Client(HTTP_HOST=canonical_host(blog))
+    with time_machine.travel(LATER, tick=False):
+        live = {address: client.get(address).content for address in addresses}
+        assert bulk_files(blog, addresses) == live
+        assert client.get("/sitemap-posts-3.xml").status_code == 404
+    assert b"/frost.html<" in live[addresses[0]] and b"/rain.html<" in live[addresses[0]]
+    assert (
+        b"/private-thoughts.html<" in live[addresses[1]] and b"unlisted" not in live[addresses[1]]
+    )

@@ -24,14 +24,18 @@ from django.test import Client
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.demo.loader import load_demo
-from broadsheet.posts.actions import save_post
-from broadsheet.posts.models import Post
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap
+from broadsheet.posts.actions import save_page, save_post
+from broadsheet.posts.models import Page, Post
 from broadsheet.publish.actions import export_static
+from broadsheet.publish.bulkfeeds import FeedFiles
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import FIXED
 from tests.scale.test_two_processes import free_port, start, stop, wait_for
 
 LOADED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+SITEMAP_SIZE = 5  # the demo blog's posts make several pages of its sitemap, not one of 150
+LOC = re.compile(rb"<loc>([^<]+)</loc>")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "static-export.md"
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +59,9 @@ def built(
     """The demo blog loaded and exported once for the module (each took seconds), inside a
     transaction rolled back at its end; every test's own changes roll back to it."""
     folder = tmp_path_factory.mktemp("export") / "site"
-    with django_db_blocker.unblock(), transaction.atomic():
+    small = pytest.MonkeyPatch.context()
+    with small as patch, django_db_blocker.unblock(), transaction.atomic():
+        patch.setattr(PostSitemap, "limit", SITEMAP_SIZE)
         with time_machine.travel(LOADED_AT, tick=False):
             blog = load_demo()
         with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
@@ -117,32 +123,54 @@ def get(port: int, path: str) -> tuple[int, str, bytes]:
     return answer
 
 
-def crawl(port: int) -> tuple[set[str], dict[str, int]]:
-    """Every address reachable from `/` by the site's own links, and those that fail."""
-    seen, broken, queue = {"/"}, {}, ["/"]
+def crawl(port: int, origin: str) -> tuple[set[str], dict[str, int]]:
+    """Every address reachable from `/` by the site's own links, and from robots.txt by the
+    sitemaps, as a crawler goes; and those that fail."""
+    seen, broken, queue = {"/", "/robots.txt"}, {}, ["/", "/robots.txt"]
     while queue:
         path = queue.pop()
         status, kind, body = get(port, path)
         if status != 200:
             broken[path] = status
             continue
-        if not kind.startswith("text/html"):
-            continue
-        parser = Links()
-        parser.feed(body.decode())
-        for link in parser.found:
-            address = urldefrag(link).url
-            if address.startswith("/") and not address.startswith("//"):
-                address = urlsplit(address).path
-                if address not in seen:
-                    seen.add(address)
-                    queue.append(address)
+        for address in links_in(path, kind, body, origin):
+            if address not in seen:
+                seen.add(address)
+                queue.append(address)
     return seen, broken
 
 
+def links_in(path: str, kind: str, body: bytes, origin: str) -> list[str]:
+    """The local addresses a page, robots.txt or a sitemap leads to. A sitemap's keep their
+    query: a static server that answered `?page=2` with the index would be caught here."""
+    if path == "/robots.txt":
+        return [
+            line.split(":", 1)[1].strip().removeprefix(origin)
+            for line in body.decode().splitlines()
+            if line.startswith("Sitemap:")
+        ]
+    if path.startswith("/sitemap"):
+        tree = body.decode()
+        expected = "<sitemapindex" if path == "/sitemap.xml" else "<urlset"
+        assert expected in tree, f"{path} is not the sitemap its index promised"
+        return [loc.decode().removeprefix(origin) for loc in LOC.findall(body)]
+    if not kind.startswith("text/html"):
+        return []
+    parser = Links()
+    parser.feed(body.decode())
+    local = [urldefrag(link).url for link in parser.found]
+    return [urlsplit(link).path for link in local if link.startswith("/") and link[1:2] != "/"]
+
+
 def test_every_link_of_the_exported_demo_blog_works_under_nginx(demo: Blog, nginx: int) -> None:
-    seen, broken = crawl(nginx)
+    seen, broken = crawl(nginx, origin(demo))
     assert broken == {}
+    # Every post is reached through the sitemaps, on their pages past the first too.
+    public = Post.objects.public(demo, LOADED_AT).exclude(robots__in=NOINDEX)
+    posts = {post.permalink for post in public}
+    pages = {address for address in seen if address.startswith("/sitemap-posts-")}
+    assert len(posts) > 2 * SITEMAP_SIZE and len(pages) == -(-len(posts) // SITEMAP_SIZE)
+    assert posts <= seen
     assert {"/", "/p/about.html", "/search/page/1.html", "/static/reader/theme.css"} <= seen
     assert any(re.fullmatch(r"/\d{4}/\d{2}/[^/]+\.html", address) for address in seen)
     assert any(address.startswith("/search/label/") for address in seen)
@@ -164,6 +192,7 @@ def test_feeds_and_sitemaps_are_the_live_sites_bytes(demo: Blog, nginx: int) -> 
     posts = Post.objects.public(demo, LOADED_AT)
     feeds = [f"/feeds/{post.pk}/comments/default" for post in posts if post.comments_shown]
     addresses = [address for address in FIXED if address != "/404.html"] + feeds
+    addresses += [f"/sitemap-posts-{number}.xml" for number in (1, 2, 3)]
     with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
         live = {address: client.get(address) for address in addresses}
     assert len(feeds) > 10 and any(b"<entry>" in live[feed].content for feed in feeds)
@@ -193,6 +222,8 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
     month = post.permalink.rsplit("/", 1)[0] + "/"
     changed_feeds = {"/atom.xml", "/rss.xml", "/feed.json", "/feeds/posts/default"}
     changed_feeds |= {"/feeds/posts/summary", "/sitemap.xml", "/sitemap-labels.xml"}
+    listed = Post.objects.public(demo, LOADED_AT).exclude(robots__in=NOINDEX).count()
+    changed_feeds.add(f"/sitemap-posts-{listed // SITEMAP_SIZE + 1}.xml")  # the newest only
     assert (
         set(report.written)
         == {
@@ -236,3 +267,70 @@ def test_a_scheduled_post_whose_time_came_is_exported_though_nothing_was_written
     with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
         report = export_static(demo, exported, Choices(origin(demo)))
     assert post.permalink in report.written and "/" in report.written
+
+
+def test_a_new_post_renders_no_fixed_file_that_does_not_show_posts(
+    demo: Blog, exported: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    real = FeedFiles.render
+
+    def spy(files: FeedFiles, address: str) -> Any:
+        rendered.append(address)
+        return real(files, address)
+
+    monkeypatch.setattr(FeedFiles, "render", spy)
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(blog=demo, author=newest.author, title="Hail", source="On the glass.")
+    post.status, post.published_at = Post.Status.PUBLISHED, LOADED_AT + dt.timedelta(hours=2)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post)
+        export_static(demo, exported, Choices(origin(demo)))
+    assert "/atom.xml" in rendered
+    assert not {"/robots.txt", "/sitemap-pages.xml", "/feeds/pages/default"} & set(rendered)
+
+
+def test_a_page_edited_rewrites_the_pages_sitemap_and_feed_as_the_live_site_has_them(
+    demo: Blog, exported: Path
+) -> None:
+    page = Page.objects.get(blog=demo, slug="about")
+    page.source = "Now with a greenhouse."
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_page(page)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        report = export_static(demo, exported, Choices(origin(demo)))
+        live = Client(HTTP_HOST="localhost")
+        for address in ("/sitemap-pages.xml", "/feeds/pages/default"):
+            assert address in report.written
+            folder = exported / address.lstrip("/")
+            file = folder / "index.atom" if address.startswith("/feeds/") else folder
+            assert file.read_bytes() == live.get(address).content
+    assert "/robots.txt" not in report.written and "/p/about.html" in report.written
+
+
+def test_an_incremental_export_leaves_the_files_a_whole_export_writes(
+    demo: Blog, exported: Path, tmp_path: Path
+) -> None:
+    newest = Post.objects.public(demo, LOADED_AT).first()
+    assert newest is not None
+    post = Post(blog=demo, author=newest.author, title="Sleet", source="Then rain.")
+    post.status, post.published_at = Post.Status.PUBLISHED, LOADED_AT + dt.timedelta(hours=2)
+    page = Page.objects.get(blog=demo, slug="about")
+    page.source = "Now with a cold frame."
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=2), tick=False):
+        save_post(post, labels=["Weather"])
+        save_page(page)
+    with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
+        export_static(demo, exported, Choices(origin(demo)))
+        export_static(demo, tmp_path / "whole", Choices(origin(demo)))
+
+    def files(folder: Path) -> dict[str, bytes]:
+        found = {
+            str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        }
+        return {name: body for name, body in found.items() if name != ".broadsheet-export.json"}
+
+    incremental, whole = files(exported), files(tmp_path / "whole")
+    assert incremental.keys() == whole.keys()
+    assert [name for name in whole if incremental[name] != whole[name]] == []

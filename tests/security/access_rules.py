@@ -540,6 +540,7 @@ RULES: dict[str, Rule] = {
         lambda c: {"post_id": str(c.post.pk), "projection": "default"}
     ),
     "feeds:sitemap": read_only(),
+    "feeds:sitemap-posts": read_only(lambda c: {"number": "1"}),
     "feeds:sitemap-pages": read_only(),
     "feeds:sitemap-labels": read_only(),
     # Answers on a private blog too: it tells crawlers to stay out of all of it.

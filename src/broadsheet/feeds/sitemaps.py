@@ -1,8 +1,13 @@
 """sitemap.xml as Blogger lays it out, built on Django's sitemaps framework.
 
 `/sitemap.xml` is always an index (Blogger's, so search consoles that knew the blog before it
-moved find the same shape): `/sitemap.xml?page=N` for the posts, 150 a page, newest first, then
-`/sitemap-pages.xml` (Blogger's address for static pages) and `/sitemap-labels.xml` (ours).
+moved find the same shape): `/sitemap-posts-N.xml` for the posts, 150 a page counted from the
+oldest, then `/sitemap-pages.xml` (Blogger's address for static pages) and
+`/sitemap-labels.xml` (ours). The pages of posts are addresses of their own, not Blogger's
+`/sitemap.xml?page=N` (newest first, still answered for the links already out there): a static
+copy of the blog can hold them as files, where a static server would answer every `?page=N`
+with the index; and counted from the oldest, a new post changes only the newest one, so the
+others keep their lastmod and crawlers need not read them again.
 Every URL carries its lastmod. The protocol allows 50,000 URLs per sitemap and 50,000
 sitemaps per index; 150 posts a page reaches that limit at 7.5 million posts.
 """
@@ -69,6 +74,13 @@ class PostSitemap(BlogSitemap):
         return item.permalink
 
 
+class OldestFirst(PostSitemap):
+    """The posts of `/sitemap-posts-N.xml`: page 1 holds the oldest, and keeps them."""
+
+    def items(self) -> QuerySet[Post]:
+        return super().items().order_by("published_at", "id")  # `public`'s order, reversed
+
+
 class PageSitemap(BlogSitemap):
     def items(self) -> QuerySet[Page]:
         pages = Page.objects.filter(blog=self.blog, status=Page.Status.PUBLISHED)
@@ -109,15 +121,22 @@ def index_of(
 ) -> list[Entry]:
     """The index from the listed posts' last edits (newest post first) and the latest edit of
     a page and of a labelled post; the static export hands it what it has already read."""
+    oldest_first = edits[::-1]
+    size = PostSitemap.limit  # read here, not bound at import: a test may lower it
     entries = [
-        Entry(f"{origin}/sitemap.xml?page={number}", max(edits[start : start + POSTS_PER_SITEMAP]))
-        for number, start in enumerate(range(0, len(edits), POSTS_PER_SITEMAP), start=1)
+        Entry(f"{origin}{posts_page(number)}", max(oldest_first[start : start + size]))
+        for number, start in enumerate(range(0, len(edits), size), start=1)
     ]
     if pages is not None:
         entries.append(Entry(f"{origin}/sitemap-pages.xml", pages))
     if labels is not None:
         entries.append(Entry(f"{origin}/sitemap-labels.xml", labels))
     return entries[:MAX_SITEMAPS]
+
+
+def posts_page(number: int) -> str:
+    """The address of the `number`th page of posts, counted from the oldest."""
+    return f"/sitemap-posts-{number}.xml"
 
 
 def write(root: str, child: str, entries: Iterable[Entry]) -> str:

@@ -28,6 +28,10 @@ urlpatterns = [
         name="post-comments",
     ),
     path("sitemap.xml", views.sitemap, name="sitemap"),
+    # At most 9 digits, as `?page=N`: the pages of posts counted from the oldest.
+    re_path(
+        r"^sitemap-posts-(?P<number>[0-9]{1,9})\.xml$", views.sitemap_posts, name="sitemap-posts"
+    ),
     path("sitemap-pages.xml", views.sitemap_pages, name="sitemap-pages"),
     path("sitemap-labels.xml", views.sitemap_labels, name="sitemap-labels"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -57,6 +57,14 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def sitemap_posts(request: HttpRequest, number: str) -> HttpResponse:
+    """One page of 150 posts counted from the oldest: the index's own links (sitemaps.py)."""
+    blog = reader_blog(request)
+    origin = hosts.origin(blog, request)
+    return _urlset(sitemaps.OldestFirst(blog, timezone.now()), number, origin)
+
+
+@require_safe
 def sitemap_pages(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
     origin = hosts.origin(blog, request)

@@ -35,6 +35,7 @@ from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader.views import blog_render
 
 COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
+SITEMAP_PAGE = re.compile(r"/sitemap-posts-([0-9]{1,9})\.xml")
 LABELS = "/search/label/"
 NOT_FOUND = "/404.html"  # the reader's 404 handler's page, not a view's
 
@@ -82,6 +83,9 @@ class FeedFiles:
         feed = self.feeds.pop(address, None)
         if feed is not None:
             return _answer(feed(bare_request(self.renderer, self.blog, address)))
+        if numbered := SITEMAP_PAGE.fullmatch(address):
+            request = bare_request(self.renderer, self.blog, address)
+            return self.posts_sitemap(request, int(numbered[1]))
         if address not in FIXED:
             return None
         request = bare_request(self.renderer, self.blog, address)
@@ -95,6 +99,14 @@ class FeedFiles:
         match = request.resolver_match
         assert match is not None
         return _answer(match.func(request, *match.args, **match.kwargs))
+
+    def posts_sitemap(self, request: HttpRequest, number: int) -> Answer:
+        """`feeds.views.sitemap_posts` from the plan's rows, which hold what its query reads."""
+        origin = hosts.origin(self.blog, request)
+        size = sitemaps.PostSitemap.limit
+        shown = self.plan.sitemap[(number - 1) * size : number * size]
+        entries = [sitemaps.Entry(origin + address, edit) for address, edit in shown]
+        return Answer(200, XML, sitemaps.write("urlset", "url", entries).encode())
 
     def label_sitemap(self, request: HttpRequest) -> Answer:
         """`feeds.sitemaps.LabelSitemap` from the plan's label listings: the view's query

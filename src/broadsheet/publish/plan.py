@@ -16,8 +16,8 @@ from typing import NamedTuple
 from django.forms.models import model_to_dict
 
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds.sitemaps import NOINDEX
-from broadsheet.posts.models import Page
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
+from broadsheet.posts.models import Page, TallyStamp
 from broadsheet.publish.links import Choices
 from broadsheet.publish.listings import Listing, PublicRow, listings, public_rows
 
@@ -36,6 +36,9 @@ FIXED = (
     "/robots.txt",
     "/404.html",  # the themed "not found" page, for the static server's error_page
 )
+# Fixed files that show none of the blog's posts: their keys are their own (`_own_keys`), so a
+# new post does not render them again for the same bytes.
+ROBOTS, PAGES_SITEMAP, PAGES_FEED = "/robots.txt", "/sitemap-pages.xml", "/feeds/pages/default"
 # What a blog's row holds that its pages do not show: changing these alone rewrites nothing.
 UNSHOWN = ("content_version", "sidebar_version", "updated_at", "created_at")
 
@@ -56,6 +59,8 @@ class Plan:
     # A post's newer and older neighbours' addresses, by its address ("" at either end).
     neighbours: dict[str, tuple[str, str]] = field(default_factory=dict)
     noindex: set[int] = field(default_factory=set)  # public posts kept out of the sitemaps
+    # The posts the sitemaps list, oldest first: (address, last edit), as their pages cut them.
+    sitemap: list[tuple[str, dt.datetime]] = field(default_factory=list)
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
@@ -69,13 +74,19 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     version = f"{blog.content_version} {len(rows)}"
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
-    _posts(found, rows)
-    for slug, updated in Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED).values_list(
-        "slug", "updated_at"
-    ):
-        found.jobs[f"/p/{slug}.html"] = Job(f"/p/{slug}.html", "", updated.isoformat())
-    # A post's part of a listing page's key, made once: each post is on four listings.
+    # A post's own part of its keys, made once: each post is on its page, its comment feed
+    # and four listings.
     tokens = {row[0]: f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in rows}
+    _posts(found, rows, tokens)
+    _sitemap_pages(found, rows)
+    published = Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED)
+    pages = [
+        Job(f"/p/{slug}.html", "", at.isoformat())
+        for slug, at in published.values_list("slug", "updated_at")
+    ]
+    for page in pages:
+        found.jobs[page.path] = page
+    _own_keys(blog, found, pages)
     for listing in found.listings.values():
         _listing_jobs(blog, listing, found, tokens)
     return found
@@ -90,16 +101,42 @@ def everything(blog: Blog, choices: Choices) -> str:
     return _digest(repr((sorted(shown.items()), choices, code)))
 
 
-def _posts(found: Plan, rows: list[PublicRow]) -> None:
+def _posts(found: Plan, rows: list[PublicRow], tokens: dict[int, str]) -> None:
     """A post's page shows itself, its comments and links to the posts either side of it."""
-    for index, (pk, _, updated, comments, permalink, _) in enumerate(rows):
+    for index, (pk, _, _, _, permalink, _) in enumerate(rows):
         newer = rows[index - 1][4] if index else ""
         older = rows[index + 1][4] if index + 1 < len(rows) else ""
-        own = f"{updated.isoformat()} {comments}"
+        own = tokens[pk]  # its last edit and comment count
         found.neighbours[permalink] = (newer, older)
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"
         found.jobs[feed] = Job(feed, "", own)
+
+
+def _own_keys(blog: Blog, found: Plan, pages: list[Job]) -> None:
+    """robots.txt shows only the blog's settings (in `everything`); the pages' sitemap and
+    feed, the published pages (their addresses and last edits, above, and the `pages` stamp
+    that any page's write moves, `posts.stamps`) and, for the feed, the authors' names (the
+    `people` stamp)."""
+    found.jobs[ROBOTS] = Job(ROBOTS, "", "settings")
+    stamps = TallyStamp.objects.filter(blog_id=blog.pk).values_list("pages", "people").first()
+    pages_stamp, people = stamps or (0, 0)
+    listed = ",".join(sorted(f"{page.path} {page.key}" for page in pages))
+    shown = _digest(f"{listed};{pages_stamp}")
+    found.jobs[PAGES_SITEMAP] = Job(PAGES_SITEMAP, "", shown)
+    found.jobs[PAGES_FEED] = Job(PAGES_FEED, "", f"{shown} {people}")
+
+
+def _sitemap_pages(found: Plan, rows: list[PublicRow]) -> None:
+    """The pages of posts of the sitemap index, counted from the oldest post: a new post
+    moves only the newest page's key, an edit only its own page's."""
+    listed = [row for row in reversed(rows) if row[5] not in NOINDEX]
+    found.sitemap = [(row[4], row[2]) for row in listed]
+    size = PostSitemap.limit
+    for number, start in enumerate(range(0, len(listed), size), start=1):
+        shown = listed[start : start + size]
+        key = _digest(",".join(f"{row[0]}:{row[2].timestamp()}:{row[4]}" for row in shown))
+        found.jobs[posts_page(number)] = Job(posts_page(number), "", key)
 
 
 def _listing_jobs(blog: Blog, listing: Listing, found: Plan, tokens: dict[int, str]) -> None:
