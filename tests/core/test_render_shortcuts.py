@@ -10,6 +10,8 @@ every test here compares `render` with the facade sanitised where it sits.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 from broadsheet.core import embeds, markdown_rules, presentation
 from broadsheet.core import markup as markup_module
 from broadsheet.core.markup import MARKDOWN, render, sanitize
+from broadsheet.core.tags import start_tags
 
 from .test_markup_corpora import PAYLOADS
 
@@ -118,3 +121,45 @@ def test_a_forged_youtube_placeholder_stays_text() -> None:
     assert page.startswith(f"<p>{forged}</p>\n<figure class=") and page == _in_place(
         f"{forged}\n\nhttps://youtu.be/{YT}"
     )
+
+
+def _classes_tag_by_tag(markup: str) -> str:
+    """`presentation.styles_to_classes` as the third pass wrote it: a walk over `start_tags`,
+    every tag read by html.parser."""
+    out, position = [], 0
+    for tag in start_tags(markup):
+        if presentation._HAS_PRESENTATION.search(tag.text):
+            out += [markup[position : tag.start], _rewrite_slowly(tag.text)]
+            position = tag.end
+    return "".join([*out, markup[position:]])
+
+
+def _rewrite_slowly(text: str) -> str:
+    simple = presentation._SIMPLE_STYLED
+    try:
+        presentation._SIMPLE_STYLED = re.compile("(?!)")  # type: ignore[misc]
+        return presentation._rewrite_cached.__wrapped__(text)
+    finally:
+        presentation._SIMPLE_STYLED = simple  # type: ignore[misc]
+
+
+_STYLE_PARTS = st.sampled_from(
+    ['<p style="', "<P STYLE='", "<img ", "<div ", 'style="', "align=", "center", "text-align:",
+     "float:left", ";", "margin:0 auto", "width:50%", "&amp;", "&quot;", '"', "'", ">", "/>",
+     "<", "x", " ", "\n", "<!--", "-->", "</p>", "height:20px", "<iframe "]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_STYLE_PARTS, max_size=24).map("".join))
+def test_styles_become_classes_as_read_tag_by_tag(markup: str) -> None:
+    assert presentation.styles_to_classes(markup) == _classes_tag_by_tag(markup)
+
+
+def test_every_corpus_payload_gets_the_classes_read_tag_by_tag() -> None:
+    wrong = [
+        label
+        for label, payload in PAYLOADS
+        if presentation.styles_to_classes(payload) != _classes_tag_by_tag(payload)
+    ]
+    assert wrong == []
