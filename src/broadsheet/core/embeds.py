@@ -407,7 +407,7 @@ _LONE_URL = re.compile(
 # Outside the stand-ins `markup` draws for "&" and "<" (U+E000-U+E007); with the nonce
 # beside it, no writer can forge a placeholder. A plain YouTube video's placeholder is the
 # nonce and the video's id between three marks of its own.
-TEXT_MARK, YOUTUBE_MARK = MARKS = ("\ue00a", "\ue00b")
+TEXT_MARK, YOUTUBE_MARK, LINK_MARK = MARKS = ("\ue00a", "\ue00b", "\ue00c")
 # A paragraph that is a plain YouTube address alone, as cmark-gfm autolinks it: what
 # `_lone_url` makes a text placeholder for `Embed(youtube, id)`, read here without a Python
 # call per line (issue 12).
@@ -424,9 +424,9 @@ class Deferred:
 
     A facade is ours, built from a recognised address with every value escaped, yet it is
     ten times the bytes of the iframe or address it replaces: sanitising a post of videos cost
-    ten times a flat post. The placeholder is a figure holding an empty link, which the tree
-    builder places as it places the facade (a figure, then a link opened in it); its id holds
-    a nonce drawn for this render, so no author can write one. `markup.render` puts the
+    ten times a flat post. The placeholder is a figure holding a link, which the tree
+    builder places as it places the facade (a figure, then a link opened in it); the link's
+    text holds a nonce drawn for this render, so no author can write one. `markup.render` puts the
     sanitised facades back, or sanitises the facades in place if any placeholder moved.
     """
 
@@ -439,7 +439,9 @@ class Deferred:
 
     def place(self, embed: Embed, poster: str | None) -> str:
         self.facades.append((embed, poster))
-        return f'<figure id="embed-{self.nonce}-{len(self.facades) - 1}"><a></a></figure>'
+        # The nonce as the link's text: an id attribute cost html5ever as much again.
+        number = f"{LINK_MARK}{self.nonce}-{len(self.facades) - 1}{LINK_MARK}"
+        return f"<figure><a>{number}</a></figure>"
 
     def place_text(self, embed: Embed, poster: str | None) -> str:
         """A placeholder of two private-use characters around the nonce, for a whole
@@ -483,8 +485,10 @@ class Deferred:
         )
 
     def pattern(self, link: str) -> re.Pattern[str]:
-        """A placeholder whose link reads `link` (as written, or as the sanitiser wrote it)."""
-        return re.compile(rf'<figure id="embed-{self.nonce}-([0-9]+)">{re.escape(link)}</figure>')
+        """A placeholder whose link's start tag reads `link` (as written, or as the
+        sanitiser wrote it)."""
+        number = f"{LINK_MARK}{self.nonce}-([0-9]+){LINK_MARK}"
+        return re.compile(f"<figure>{re.escape(link)}{number}</a></figure>")
 
 
 def canonicalise(

@@ -140,20 +140,75 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
 def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
     if deferred.youtube and not (cleaned := _put_back_youtube(cleaned, deferred)):
         return None
-    found = 0
+    written, seen = _written_all(deferred), set[int]()
+    done = _put_back_figures(cleaned, deferred.nonce, written, seen)
+    if done is None:
+        return None
 
-    def facade(match: re.Match[str]) -> str:
-        nonlocal found
-        found += 1
-        embed, poster = deferred.facades[int(match.group(1))]
-        return _written_youtube(embed, poster) or _written_facade(embed, poster)
+    def text(match: re.Match[str]) -> str:
+        seen.add(int(match.group(1)))
+        return written[int(match.group(1))]
 
-    # The placeholder's link as the sanitiser writes it: with the rel every link gets.
-    done = deferred.pattern('<a rel="noopener"></a>').sub(facade, cleaned)
     if embeds.TEXT_MARK in done:
-        done = deferred.text_pattern().sub(facade, done)
-    whole = found == len(deferred.facades) and deferred.nonce not in done
+        done = deferred.text_pattern().sub(text, done)
+    # Each facade put back once: none lost or copied by the tree builder.
+    whole = seen == set(range(len(written))) and deferred.nonce not in done
     return done if whole else None
+
+
+def _written_all(deferred: embeds.Deferred) -> list[str]:
+    """Every held-back facade as the sanitiser writes it, each distinct one written once."""
+    seen: dict[tuple[int, str | None], str] = {}
+    for embed, poster in deferred.facades:
+        key = (id(embed), poster)
+        if key not in seen:
+            seen[key] = _written_youtube(embed, poster) or _written_facade(embed, poster)
+    return [seen[(id(embed), poster)] for embed, poster in deferred.facades]
+
+
+# The placeholder figure and its link as the sanitiser writes them: with the rel every
+# link gets, the nonce and number between two marks as the link's text.
+_FIGURE_OPEN = f'<figure><a rel="noopener">{embeds.LINK_MARK}'
+_FIGURE_CLOSE = f"{embeds.LINK_MARK}</a></figure>"
+
+
+def _put_back_figures(cleaned: str, nonce: str, written: list[str], seen: set[int]) -> str | None:
+    # Cut at the marks and joined in C, not a Python call per placeholder (issue 12);
+    # None unless each figure placeholder came through whole. `seen` takes their numbers.
+    parts = cleaned.split(embeds.LINK_MARK)
+    if len(parts) % 2 == 0:
+        return None
+    numbers = _numbers(parts[1::2], nonce, len(written))
+    if numbers is None:
+        return None
+    seen.update(numbers)
+    if not numbers:
+        return cleaned
+    around = parts[0::2]
+    opened, closed = _FIGURE_OPEN[:-1], _FIGURE_CLOSE[1:]
+    if not all(text.endswith(opened) for text in around[:-1]):
+        return None
+    if not all(text.startswith(closed) for text in around[1:]):
+        return None
+    around[:-1] = [text[: -len(opened)] for text in around[:-1]]
+    around[1:] = [text[len(closed) :] for text in around[1:]]
+    joined = [""] * len(parts)
+    joined[0::2], joined[1::2] = around, [written[number] for number in numbers]
+    return "".join(joined)
+
+
+def _numbers(texts: list[str], nonce: str, count: int) -> list[int] | None:
+    """The placeholders' numbers, when each text is the nonce and a distinct number below
+    `count`."""
+    prefix = f"{nonce}-"
+    digits = len(prefix)
+    if not all(text.startswith(prefix) and text[digits:].isascii() for text in texts):
+        return None
+    if not all(text[digits:].isdigit() for text in texts):
+        return None
+    numbers = [int(text[len(prefix) :]) for text in texts]
+    unique = len(set(numbers)) == len(numbers) and all(n < count for n in numbers)
+    return numbers if unique else None
 
 
 def _restored(html: str, deferred: embeds.Deferred) -> str:
@@ -163,7 +218,7 @@ def _restored(html: str, deferred: embeds.Deferred) -> str:
     def youtube(match: re.Match[str]) -> str:
         return embeds.figure(embeds.Embed(embeds.PROVIDERS["youtube"], match.group(1)), None)
 
-    html = deferred.pattern("<a></a>").sub(facade, html)
+    html = deferred.pattern("<a>").sub(facade, html)
     html = deferred.text_pattern().sub(facade, html)
     return deferred.youtube_pattern().sub(youtube, html)
 
