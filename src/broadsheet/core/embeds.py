@@ -33,7 +33,9 @@ from urllib.parse import SplitResult, parse_qs, urlsplit
 from broadsheet.core.tags import Tag, start_tags
 
 
-@dataclass(frozen=True)
+# Each provider is one object (`PROVIDERS`): compared and hashed by identity, as reading
+# every field (a pattern among them) cost a microsecond per cached embed looked up.
+@dataclass(frozen=True, eq=False)
 class Provider:
     key: str
     name: str
@@ -104,11 +106,12 @@ PROVIDERS = {
         ),
     )
 }
+_YOUTUBE = PROVIDERS["youtube"]
 # The hosts iframes may load from: the CSP's frame-src, and nothing else.
 FRAME_HOSTS = tuple(sorted({urlsplit(p.frame).netloc for p in PROVIDERS.values()}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Embed:
     provider: Provider
     ident: str
@@ -207,6 +210,9 @@ def recognise(url: str, title: str = "") -> Embed | None:
     Only the host decides, matched whole ("youtube.com.evil.com" is not YouTube), and only an
     id of the provider's own shape is taken; everything else in the address is dropped.
     """
+    if not title and (plain := _PLAIN_YOUTUBE.fullmatch(url)):
+        # A post of many distinct videos missed the cache every time (issue 12).
+        return Embed(_YOUTUBE, plain.group(1))
     # A post that shows one video many times asks about one address many times; splitting
     # it costs tens of microseconds (issue 12). Long addresses are not kept in memory.
     if len(url) + len(title) <= _CACHED_LENGTH:
@@ -398,28 +404,91 @@ _LONE_URL = re.compile(
 )
 
 
+# Outside the stand-ins `markup` draws for "&" and "<" (U+E000-U+E007); with the nonce
+# beside it, no writer can forge a placeholder. A plain YouTube video's placeholder is the
+# nonce and the video's id between three marks of its own.
+TEXT_MARK, YOUTUBE_MARK, LINK_MARK = MARKS = ("\ue00a", "\ue00b", "\ue00c")
+# A paragraph that is a plain YouTube address alone, as cmark-gfm autolinks it: what
+# `_lone_url` makes a text placeholder for `Embed(youtube, id)`, read here without a Python
+# call per line (issue 12).
+_YOUTUBE_LINE = re.compile(
+    r'^<p><a href="(https://(?:youtu\.be/|www\.youtube-nocookie\.com/embed/'
+    r'|www\.youtube\.com/embed/)([A-Za-z0-9_-]{11}))">\1</a></p>$',
+    re.MULTILINE,
+)
+
+
 @dataclass
 class Deferred:
     """Facades held back from the sanitiser (issue 12), a placeholder left where each goes.
 
     A facade is ours, built from a recognised address with every value escaped, yet it is
     ten times the bytes of the iframe or address it replaces: sanitising a post of videos cost
-    ten times a flat post. The placeholder is a figure holding an empty link, which the tree
-    builder places as it places the facade (a figure, then a link opened in it); its id holds
-    a nonce drawn for this render, so no author can write one. `markup.render` puts the
+    ten times a flat post. The placeholder is a figure holding a link, which the tree
+    builder places as it places the facade (a figure, then a link opened in it); the link's
+    text holds a nonce drawn for this render, so no author can write one. `markup.render` puts the
     sanitised facades back, or sanitises the facades in place if any placeholder moved.
     """
 
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
     facades: list[tuple[Embed, str | None]] = field(default_factory=list)  # (embed, poster)
+    # Whether a paragraph that is a lone address may become a text placeholder (see
+    # `place_text`): the caller vouches that every tag around it is cmark's, nested shallowly.
+    as_text: bool = False
+    youtube: int = 0  # how many plain YouTube paragraphs `place_youtube_lines` held back
 
     def place(self, embed: Embed, poster: str | None) -> str:
         self.facades.append((embed, poster))
-        return f'<figure id="embed-{self.nonce}-{len(self.facades) - 1}"><a></a></figure>'
+        # The nonce as the link's text: an id attribute cost html5ever as much again.
+        number = f"{LINK_MARK}{self.nonce}-{len(self.facades) - 1}{LINK_MARK}"
+        return f"<figure><a>{number}</a></figure>"
+
+    def place_text(self, embed: Embed, poster: str | None) -> str:
+        """A placeholder of two private-use characters around the nonce, for a whole
+        paragraph in well-formed markup: the tree builder puts text there exactly where it
+        puts a figure (no paragraph open, nothing to reopen), and reading two elements cost
+        the sanitiser 3 us, three times a flat post at one video per line (issue 12)."""
+        self.facades.append((embed, poster))
+        return f"{TEXT_MARK}{self.nonce}-{len(self.facades) - 1}{TEXT_MARK}"
+
+    def place_youtube_lines(
+        self, markup: str, scope: int | None, posters: dict[str, str | None]
+    ) -> str:
+        """`markup` with each paragraph that is a plain YouTube address alone made a text
+        placeholder naming the video; unchanged where the blog stored a poster for one
+        (`posters` remembers each look-up for the paragraphs read one by one)."""
+        if "youtu" not in markup:
+            return markup
+        if scope is not None:
+            for key in {f"youtube:{match.group(2)}" for match in _YOUTUBE_LINE.finditer(markup)}:
+                posters[key] = poster_for(scope, key)
+            if any(posters.values()):
+                return markup
+        # Cut and joined in C: a template's group, or a loop, costs a Python call per video.
+        pieces = _YOUTUBE_LINE.split(markup)  # text, address, id, text, address, id, text
+        count = self.youtube = len(pieces) // 3
+        joined = [""] * (4 * count + 1)
+        joined[0::4] = pieces[0::3]
+        joined[1::4] = [f"{YOUTUBE_MARK}{self.nonce}{YOUTUBE_MARK}"] * count
+        joined[2::4] = pieces[2::3]
+        joined[3::4] = [YOUTUBE_MARK] * count
+        return "".join(joined)
+
+    def text_pattern(self) -> re.Pattern[str]:
+        """A text placeholder from `place_text` (the sanitiser writes it as it reads it)."""
+        return re.compile(f"{TEXT_MARK}{self.nonce}-([0-9]+){TEXT_MARK}")
+
+    def youtube_pattern(self) -> re.Pattern[str]:
+        """A placeholder from `place_youtube_lines`; its group is the video's id."""
+        return re.compile(
+            f"{YOUTUBE_MARK}{self.nonce}{YOUTUBE_MARK}([A-Za-z0-9_-]{{11}}){YOUTUBE_MARK}"
+        )
 
     def pattern(self, link: str) -> re.Pattern[str]:
-        """A placeholder whose link reads `link` (as written, or as the sanitiser wrote it)."""
-        return re.compile(rf'<figure id="embed-{self.nonce}-([0-9]+)">{re.escape(link)}</figure>')
+        """A placeholder whose link's start tag reads `link` (as written, or as the
+        sanitiser wrote it)."""
+        number = f"{LINK_MARK}{self.nonce}-([0-9]+){LINK_MARK}"
+        return re.compile(f"<figure>{re.escape(link)}{number}</a></figure>")
 
 
 def canonicalise(
@@ -438,19 +507,41 @@ def canonicalise(
     stored posters the facades show. `deferred`, when given, takes each facade and leaves a
     placeholder in its place (see `Deferred`).
     """
-    place = partial(_placed, deferred.place if deferred is not None else figure, scope)
-    # Plain substring scans first: most posts hold neither, and the patterns cost a regex
-    # step per character of the post (issue 12).
-    lowered = markup.lower()
-    if "<iframe" in lowered or "<object" in lowered or "<embed" in lowered:
+    posters: dict[str, str | None] = {}  # one look-up per video, not per time it is shown
+    place = partial(_placed, deferred.place if deferred is not None else figure, scope, posters)
+    whole = place
+    if deferred is not None and deferred.as_text:
+        # Every tag is cmark's: no element to replace, and plain YouTube paragraphs are
+        # read in one pass.
+        whole = partial(_placed, deferred.place_text, scope, posters)
+        markup = deferred.place_youtube_lines(markup, scope, posters) if in_paragraphs else markup
+    elif _has_element(markup):
         markup = _replace_elements(markup, found, place)
+    # Plain substring scans first: most posts hold neither, and the pattern costs a regex
+    # step per character of the post (issue 12).
     if '<a href="' not in markup and "http" not in markup:
         return markup
-    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, place), markup)
+    known: dict[str, Embed | None] = {}  # a post showing one video many times reads it once
+    return _LONE_URL.sub(partial(_lone_url, in_paragraphs, place, whole, known), markup)
 
 
-def _placed(place: Callable[[Embed, str | None], str], scope: int | None, embed: Embed) -> str:
-    return place(embed, poster_for(scope, embed.key))
+def _has_element(markup: str) -> bool:
+    lowered = markup.lower()
+    return "<iframe" in lowered or "<object" in lowered or "<embed" in lowered
+
+
+def _placed(
+    place: Callable[[Embed, str | None], str],
+    scope: int | None,
+    posters: dict[str, str | None],
+    embed: Embed,
+) -> str:
+    if scope is None:
+        return place(embed, None)  # no blog, no stored poster: skip building the key
+    key = embed.key
+    if key not in posters:
+        posters[key] = poster_for(scope, key)  # a database query each, in the media app
+    return place(embed, posters[key])
 
 
 _Place = Callable[[Embed], str]
@@ -528,13 +619,24 @@ def _source(tag: str, attrs: dict[str, str]) -> str:
     return ""
 
 
-def _lone_url(in_paragraphs: bool, place: _Place, match: re.Match[str]) -> str:
+def _lone_url(
+    in_paragraphs: bool,
+    place: _Place,
+    whole: _Place,
+    known: dict[str, Embed | None],
+    match: re.Match[str],
+) -> str:
     opened, href, text, bare, closed = match.groups()
-    if bare is None and html_lib.unescape(href) != html_lib.unescape(text):
+    if bare is None and href != text and html_lib.unescape(href) != html_lib.unescape(text):
         return match.group(0)  # a link with words of its own stays a link
-    embed = recognise(html_lib.unescape(bare or href))
+    url = bare or href
+    if url not in known:
+        known[url] = recognise(html_lib.unescape(url) if "&" in url else url)
+    embed = known[url]
     if embed is None:
         return match.group(0)
+    if in_paragraphs and opened and closed == "</p>":
+        return whole(embed)  # the paragraph was the address alone
     # A figure cannot sit in a <p>: end the paragraph before it and reopen it after.
     before = "</p>" if in_paragraphs and not opened else ""
     after = "<p>" if in_paragraphs and closed != "</p>" else ""

@@ -35,7 +35,7 @@ from html.parser import HTMLParser
 import nh3
 
 from broadsheet.core import embeds, markdown_rules, presentation
-from broadsheet.core.nesting import bound_depth, split_sanitised_references
+from broadsheet.core.nesting import MAX_DEPTH, bound_depth, split_sanitised_references
 from broadsheet.core.stability import one_pass_is_stable
 
 MARKDOWN = "markdown"
@@ -116,16 +116,19 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
         html = source
     else:
         raise ValueError(f"unknown markup format {fmt!r}")
+    # Markdown without a "<" holds no HTML of its writer's: every tag is cmark's or ours.
+    tags_known = fmt == MARKDOWN and "<" not in source
     # Embeds and presentation are recognised in the author's markup, before the sanitiser
     # would drop the iframes and style attributes they live in (issue 13).
-    deferred = embeds.Deferred()
+    marked = any(mark in html for mark in embeds.MARKS)
+    text_ok = tags_known and not marked and _shallow(html)
+    deferred = embeds.Deferred(as_text=text_ok)
     html = presentation.styles_to_classes(
         embeds.canonicalise(html, in_paragraphs=fmt == MARKDOWN, scope=blog_id, deferred=deferred)
     )
     html = _JUMP_COMMENT.sub(JUMP_ANCHOR, html, count=1)
-    # Markdown without a "<" holds no HTML of its writer's: every tag is cmark's or ours.
-    clean = partial(_sanitize, tags_known=fmt == MARKDOWN and "<" not in source)
-    if not deferred.facades:
+    clean = partial(_sanitize, tags_known=tags_known)
+    if not deferred.facades and not deferred.youtube:
         return clean(html)
     # The facades are ours and sanitise alike anywhere; only the writer's markup around
     # them needs reading (issue 12). Where a placeholder did not come through whole, the
@@ -135,24 +138,133 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
 
 
 def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
-    # The placeholder's link as the sanitiser writes it: with the rel every link gets.
-    found = 0
+    if deferred.youtube and not (cleaned := _put_back_youtube(cleaned, deferred)):
+        return None
+    written, seen = _written_all(deferred), set[int]()
+    done = _put_back_figures(cleaned, deferred.nonce, written, seen)
+    if done is None:
+        return None
 
-    def facade(match: re.Match[str]) -> str:
-        nonlocal found
-        found += 1
-        return _written_facade(*deferred.facades[int(match.group(1))])
+    def text(match: re.Match[str]) -> str:
+        seen.add(int(match.group(1)))
+        return written[int(match.group(1))]
 
-    done = deferred.pattern('<a rel="noopener"></a>').sub(facade, cleaned)
-    whole = found == len(deferred.facades) and deferred.nonce not in done
+    if embeds.TEXT_MARK in done:
+        done = deferred.text_pattern().sub(text, done)
+    # Each facade put back once: none lost or copied by the tree builder.
+    whole = seen == set(range(len(written))) and deferred.nonce not in done
     return done if whole else None
+
+
+def _written_all(deferred: embeds.Deferred) -> list[str]:
+    """Every held-back facade as the sanitiser writes it, each distinct one written once."""
+    seen: dict[tuple[int, str | None], str] = {}
+    for embed, poster in deferred.facades:
+        key = (id(embed), poster)
+        if key not in seen:
+            seen[key] = _written_youtube(embed, poster) or _written_facade(embed, poster)
+    return [seen[(id(embed), poster)] for embed, poster in deferred.facades]
+
+
+# The placeholder figure and its link as the sanitiser writes them: with the rel every
+# link gets, the nonce and number between two marks as the link's text.
+_FIGURE_OPEN = f'<figure><a rel="noopener">{embeds.LINK_MARK}'
+_FIGURE_CLOSE = f"{embeds.LINK_MARK}</a></figure>"
+
+
+def _put_back_figures(cleaned: str, nonce: str, written: list[str], seen: set[int]) -> str | None:
+    # Cut at the marks and joined in C, not a Python call per placeholder (issue 12);
+    # None unless each figure placeholder came through whole. `seen` takes their numbers.
+    parts = cleaned.split(embeds.LINK_MARK)
+    if len(parts) % 2 == 0:
+        return None
+    numbers = _numbers(parts[1::2], nonce, len(written))
+    if numbers is None:
+        return None
+    seen.update(numbers)
+    if not numbers:
+        return cleaned
+    around = parts[0::2]
+    opened, closed = _FIGURE_OPEN[:-1], _FIGURE_CLOSE[1:]
+    if not all(text.endswith(opened) for text in around[:-1]):
+        return None
+    if not all(text.startswith(closed) for text in around[1:]):
+        return None
+    around[:-1] = [text[: -len(opened)] for text in around[:-1]]
+    around[1:] = [text[len(closed) :] for text in around[1:]]
+    joined = [""] * len(parts)
+    joined[0::2], joined[1::2] = around, [written[number] for number in numbers]
+    return "".join(joined)
+
+
+def _numbers(texts: list[str], nonce: str, count: int) -> list[int] | None:
+    """The placeholders' numbers, when each text is the nonce and a distinct number below
+    `count`."""
+    prefix = f"{nonce}-"
+    digits = len(prefix)
+    if not all(text.startswith(prefix) and text[digits:].isascii() for text in texts):
+        return None
+    if not all(text[digits:].isdigit() for text in texts):
+        return None
+    numbers = [int(text[len(prefix) :]) for text in texts]
+    unique = len(set(numbers)) == len(numbers) and all(n < count for n in numbers)
+    return numbers if unique else None
 
 
 def _restored(html: str, deferred: embeds.Deferred) -> str:
     def facade(match: re.Match[str]) -> str:
         return embeds.figure(*deferred.facades[int(match.group(1))])
 
-    return deferred.pattern("<a></a>").sub(facade, html)
+    def youtube(match: re.Match[str]) -> str:
+        return embeds.figure(embeds.Embed(embeds.PROVIDERS["youtube"], match.group(1)), None)
+
+    html = deferred.pattern("<a>").sub(facade, html)
+    html = deferred.text_pattern().sub(facade, html)
+    return deferred.youtube_pattern().sub(youtube, html)
+
+
+def _put_back_youtube(cleaned: str, deferred: embeds.Deferred) -> str:
+    # Each placeholder came through whole (the nonce between two marks, an id, a mark) or
+    # the answer is "". Cut and joined in C, as `Deferred.place_youtube_lines` placed them.
+    parts, count = cleaned.split(embeds.YOUTUBE_MARK), deferred.youtube
+    if len(parts) != 3 * count + 1 or parts[1::3] != [deferred.nonce] * count:
+        return ""
+    ids = parts[2::3]
+    if set(map(len, ids)) != {11} or not _YOUTUBE_IDS(f"{''.join(ids)}"):
+        return ""
+    joined = [""] * (8 * count + 1)
+    joined[0::8] = parts[0::3]
+    for offset, piece in enumerate(_YOUTUBE_PIECES):
+        joined[2 * offset + 1 :: 8] = [piece] * count
+    joined[2::8] = joined[4::8] = joined[6::8] = ids
+    return "".join(joined)
+
+
+def _written_youtube(embed: embeds.Embed, poster: str | None) -> str:
+    """The usual case, once per distinct video, without the cache's hashing: every value is
+    the id (letters, digits, "_" and "-", nothing to escape) in addresses the filter keeps
+    (tests/core/test_embeds.py); "" for any other embed."""
+    if embed.provider.key != "youtube" or poster or embed.title:
+        return ""
+    return _YOUTUBE_FACADE.format(id=embed.ident) if _YOUTUBE_ID(embed.ident) else ""
+
+
+# The elements cmark-gfm nests blocks in (a paragraph sits in a quote, a list item or the
+# footnotes' section), and their end tags.
+_CONTAINER_TAG = re.compile(r"<(/?)(?:blockquote|ul|ol|li|section)[ >]")
+
+
+def _shallow(html: str) -> bool:
+    """Whether cmark's `html` nests its blocks so shallowly that a facade in place of any
+    paragraph stays well inside `nesting.MAX_DEPTH` (deeper, the depth pass would drop the
+    placeholder figure's wrappers, and a text placeholder must not outlive it)."""
+    if "<blockquote" not in html and "<li" not in html and "<section" not in html:
+        return True
+    depth = deepest = 0
+    for closing in _CONTAINER_TAG.findall(html):
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    return deepest <= MAX_DEPTH // 2
 
 
 @lru_cache(maxsize=1024)
@@ -164,6 +276,8 @@ def _written_facade(embed: embeds.Embed, poster: str | None) -> str:
         # Stored posters are local paths; any other address is judged by the sanitiser's
         # own URL parser, which refuses some that ours lets through.
         return _clean_once(embeds.figure(embed, poster))
+    if youtube := _written_youtube(embed, poster):
+        return youtube
     image = _tag("img", ("class", "embed-poster"), ("src", poster), ("alt", "")) if poster else ""
     return xml_safe(
         _tag("figure", ("class", f"embed embed-{embed.provider.key}"), ("data-embed", embed.key),
@@ -175,6 +289,16 @@ def _written_facade(embed: embeds.Embed, poster: str | None) -> str:
     )  # fmt: skip
 
 
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}").fullmatch
+_YOUTUBE_FACADE = (
+    '<figure class="embed embed-youtube" data-embed="youtube:{id}"'
+    ' data-embed-src="https://www.youtube-nocookie.com/embed/{id}"><a class="embed-link"'
+    ' href="https://www.youtube.com/watch?v={id}" rel="noopener"><span class="embed-title">'
+    'YouTube video</span> <span class="embed-provider">Play on YouTube</span></a></figure>'
+)
+# The facade around its three ids, put back where a YouTube placeholder was.
+_YOUTUBE_PIECES = _YOUTUBE_FACADE.split("{id}")
+_YOUTUBE_IDS = re.compile("[A-Za-z0-9_-]*").fullmatch
 _WRITTEN_OTHERWISE = re.compile('[\r&<>"\xa0\x00]')
 _LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/._~%+-]*")
 

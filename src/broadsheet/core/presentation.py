@@ -19,8 +19,6 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from broadsheet.core.tags import start_tags
-
 _ALIGN = {"left", "right", "center", "justify"}
 _CLASS_OF = {
     **{("text-align", v): f"align-{v}" for v in _ALIGN},
@@ -39,6 +37,8 @@ CLASSES = frozenset(
 )
 _PIXELS = re.compile(r"(\d{1,4})(?:\.\d+)?(?:px)?")
 _PERCENT = re.compile(r"(\d{1,3})(?:\.\d+)?%")
+# `tags.start_tags`' two patterns as one; group 1 is missing where the tag never closes.
+_START_TAG = re.compile(r"""<[a-zA-Z][a-zA-Z0-9]*(?:[^"'>]++|"[^"]*+"|'[^']*+')*+(>)?""")
 _HAS_PRESENTATION = re.compile(r"\b(?:style|align)\s*=", re.IGNORECASE)
 
 
@@ -48,14 +48,18 @@ def styles_to_classes(markup: str) -> str:
     # Plain substring scans first: a regex starting at a word boundary tries every position.
     if "style" not in lowered and "align" not in lowered:
         return markup  # most posts have no style at all (issue 12)
-    out: list[str] = []
-    position = 0
-    for tag in start_tags(markup):
-        if _HAS_PRESENTATION.search(tag.text):
-            out += [markup[position : tag.start], _rewrite(tag.text)]
-            position = tag.end
-    out.append(markup[position:])
-    return "".join(out)
+    # One pattern over the post finds the tags `tags.start_tags` finds, in one C loop
+    # instead of a generator step per tag (issue 12); past a tag that never closes, nothing
+    # is a tag, as there.
+    closed = True
+
+    def rewrite(match: re.Match[str]) -> str:
+        nonlocal closed
+        closed = closed and match.group(1) is not None
+        text = match.group(0)
+        return _rewrite(text) if closed and _HAS_PRESENTATION.search(text) else text
+
+    return _START_TAG.sub(rewrite, markup)
 
 
 def classes_for(tag: str, style: str, align: str = "") -> list[str]:
@@ -130,6 +134,10 @@ def _sizes_to_attributes(attrs: dict[str, str], declarations: dict[str, str]) ->
             attrs[name] = match.group(1)
 
 
+# A start tag with one style attribute, double-quoted, holding no reference or tag.
+_SIMPLE_STYLED = re.compile(r'<([a-zA-Z][a-zA-Z0-9]*) style="([^"&<>]*)">')
+
+
 class _OneTag(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -143,6 +151,9 @@ class _OneTag(HTMLParser):
 
 
 def _parse_tag(markup: str) -> tuple[str, dict[str, str]] | None:
+    if simple := _SIMPLE_STYLED.fullmatch(markup):
+        # What html.parser reads in the usual tag, without its 20 us (issue 12).
+        return simple.group(1).lower(), {"style": simple.group(2)}
     parser = _OneTag()
     parser.feed(markup)
     parser.close()
