@@ -1,0 +1,107 @@
+"""The newest posts of a listing's first page (home, an archive's month or year) through SQL
+that the ORM writes once per process.
+
+A listing's miss asks the same query each time with other values (the blog, the moment, the
+month). Django compiled it afresh every time: 1.5 ms of CPU on the benchmark machine for SQL
+that runs in 0.25, the larger part of the page's database time. Here the ORM compiles the
+query once, with probe values standing where the real ones go, and each request sends that
+SQL with its own values and reads the rows back into posts as the ORM does (its converters,
+the author and profile joined in), so a page is the same page either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog
+from broadsheet.posts.models import Post
+
+Span = tuple[dt.datetime, dt.datetime] | None
+
+# Values no request sends, each standing for one input: the blog's id, the moment, a span.
+_PROBE_BLOG = -7_000_001
+_PROBE_TIMES = [dt.datetime(1001 + n, 1, 1, tzinfo=dt.UTC) for n in range(3)]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    compiler: SQLCompiler  # kept for its converters, which it applies
+    sql: str
+    params: list[Any]  # the probe's values; `slots` says which of them are inputs
+    slots: dict[int, int]  # position in `params` -> index of the input
+    converters: dict[int, Any]
+    init_list: list[str]
+    start: int
+    end: int
+    populators: list[Any]
+
+
+def newest(blog: Blog, limit: int, span: Span = None) -> list[Post] | None:
+    """The blog's `limit` newest public posts (within `span`, from its start to before its
+    end), as `Post.objects.public(blog)` lists them; None if the query did not prepare."""
+    db = connections[DEFAULT_DB_ALIAS]
+    prepared = _prepared(limit, span is not None, db)
+    if prepared is None:
+        return None
+    inputs = [blog.pk, _adapt(timezone.now(), db), *(_adapt(t, db) for t in span or ())]
+    params = list(prepared.params)
+    for position, index in prepared.slots.items():
+        params[position] = inputs[index]
+    with db.cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        rows = cursor.fetchall()
+    return _posts(prepared, rows, db.alias)
+
+
+def _adapt(value: dt.datetime, db: BaseDatabaseWrapper) -> Any:
+    return Post._meta.get_field("published_at").get_db_prep_value(value, db)
+
+
+@functools.cache
+def _prepared(limit: int, spanned: bool, db: BaseDatabaseWrapper) -> Prepared | None:
+    """The query compiled once per limit, kind and connection (each thread has its own)."""
+    probe = Blog(pk=_PROBE_BLOG)
+    queryset = Post.objects.public(probe, _PROBE_TIMES[0])
+    if spanned:
+        low, high = _PROBE_TIMES[1:]
+        queryset = queryset.filter(published_at__gte=low, published_at__lt=high)
+    compiler = queryset[:limit].query.get_compiler(connection=db)
+    sql, params = compiler.as_sql()
+    probes = [_PROBE_BLOG, *(_adapt(t, db) for t in _PROBE_TIMES[: 3 if spanned else 1])]
+    slots = {at: probes.index(value) for at, value in enumerate(params) if value in probes}
+    if sorted(slots.values()) != list(range(len(probes))):  # each input in exactly one place
+        return None
+    return _prepare(compiler, str(sql), list(params), slots)
+
+
+def _prepare(compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, int]) -> Prepared:
+    # What ModelIterable reads from the compiler to build each post and its joined rows.
+    select, info = compiler.select, compiler.klass_info
+    assert info is not None
+    fields = info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [column[0].target.attname for column in select[start:end]]
+    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+    populators = get_related_populators(info, select, compiler.using)
+    return Prepared(compiler, sql, params, slots, converters, init_list, start, end, populators)
+
+
+def _posts(prepared: Prepared, rows: list[Any], alias: str) -> list[Post]:
+    if prepared.converters:
+        rows = list(prepared.compiler.apply_converters(rows, prepared.converters))
+    posts = []
+    for row in rows:
+        post = Post.from_db(alias, prepared.init_list, row[prepared.start : prepared.end])
+        for populator in prepared.populators:
+            populator.populate(row, post)
+        posts.append(post)
+    return posts

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog, Profile
+from broadsheet.posts.models import Post
+from broadsheet.reader import listing, prepared
+from tests.conftest import NOON, MakePost
+
+pytestmark = pytest.mark.django_db
+
+
+def _as_the_orm(found: list[Post] | None, expected: list[Post]) -> None:
+    """Every post field with its type (SQLite's times are converted), and the byline's rows."""
+    assert found is not None
+    assert [post.pk for post in found] == [post.pk for post in expected]
+    for mine, theirs in zip(found, expected, strict=True):
+        for field in Post._meta.concrete_fields:
+            a, b = getattr(mine, field.attname), getattr(theirs, field.attname)
+            assert (a, type(a)) == (b, type(b)), field.name
+        assert mine.author is not None and theirs.author is not None
+        assert mine.author.date_joined == theirs.author.date_joined
+        shown = [
+            getattr(getattr(post.author, "profile", None), "display_name", None)
+            for post in (mine, theirs)
+        ]
+        assert shown[0] == shown[1]
+
+
+def test_the_newest_public_posts_as_the_orm_lists_them(
+    blog: Blog, other_blog: Blog, make_post: MakePost
+) -> None:
+    for day in range(4):
+        make_post(f"Day {day}", published_at=NOON - dt.timedelta(days=day))
+    make_post("A draft", status=Post.Status.DRAFT)
+    make_post("Not yet", published_at=timezone.now() + dt.timedelta(hours=1))
+    make_post("Elsewhere", target=other_blog)
+    author = Post.objects.filter(blog=blog).first().author  # type: ignore[union-attr]
+    Profile.objects.update_or_create(user=author, defaults={"display_name": "Ada L."})
+    found = prepared.newest(blog, 3)
+    _as_the_orm(found, list(Post.objects.public(blog)[:3]))
+    assert [post.title for post in found or []] == ["Day 0", "Day 1", "Day 2"]
+
+
+def test_a_month_from_its_first_moment_to_before_the_next(blog: Blog, make_post: MakePost) -> None:
+    span = listing.month_span(blog, 2024, 10)
+    assert span is not None
+    make_post("First moment", published_at=span[0])
+    make_post("Next month", published_at=span[1])
+    make_post("Month before", published_at=span[0] - dt.timedelta(microseconds=1))
+    found = prepared.newest(blog, 10, span)
+    public = Post.objects.public(blog)
+    _as_the_orm(found, list(public.filter(published_at__gte=span[0], published_at__lt=span[1])))
+    assert [post.title for post in found or []] == ["First moment"]
