@@ -55,3 +55,15 @@ def test_a_month_from_its_first_moment_to_before_the_next(blog: Blog, make_post:
     public = Post.objects.public(blog)
     _as_the_orm(found, list(public.filter(published_at__gte=span[0], published_at__lt=span[1])))
     assert [post.title for post in found or []] == ["First moment"]
+
+
+def test_a_post_by_its_address_on_its_own_blog_only(
+    blog: Blog, other_blog: Blog, make_post: MakePost
+) -> None:
+    mine = make_post("Mine")
+    make_post("Theirs", target=other_blog, permalink=mine.permalink)
+    found = prepared.by_permalink(blog, mine.permalink)
+    expected = Post.objects.filter(blog=blog, permalink=mine.permalink)
+    _as_the_orm(found, list(expected.select_related("author__profile")))
+    assert [post.title for post in found or []] == ["Mine"]
+    assert prepared.by_permalink(blog, "/2024/10/nothing.html") == []
