@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Profile
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import Label, Post
 from broadsheet.reader import listing, prepared
 from tests.conftest import NOON, MakePost
 
@@ -67,3 +67,14 @@ def test_a_post_by_its_address_on_its_own_blog_only(
     _as_the_orm(found, list(expected.select_related("author__profile")))
     assert [post.title for post in found or []] == ["Mine"]
     assert prepared.by_permalink(blog, "/2024/10/nothing.html") == []
+
+
+def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
+    for day in range(3):
+        make_post(f"Garden {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    make_post("Bicycles", labels=("Cycling",))
+    make_post("Not yet", labels=("Garden",), published_at=timezone.now() + dt.timedelta(hours=1))
+    (label,) = Label.objects.filter(blog=blog, name="Garden").values_list("pk", flat=True)
+    found = prepared.labelled(blog, label, 2)
+    _as_the_orm(found, list(Post.objects.public(blog).carrying([label])[:2]))
+    assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]

@@ -1,5 +1,5 @@
 """The posts of the commonest misses, a listing's first page (home, an archive's month or
-year) and a post's page, through SQL that the ORM writes once per process.
+year, a label on many posts) and a post's page, through SQL that the ORM writes once per process.
 
 Each such miss asks the same query with other values (the blog, the moment, the month, the
 address). Django compiled it afresh every time: 1.5 ms of CPU on the benchmark machine for SQL
@@ -44,6 +44,11 @@ def _newest(inputs: list[Any], limit: int) -> QuerySet[Post]:
     return found[:limit]
 
 
+def _labelled(inputs: list[Any], limit: int) -> QuerySet[Post]:
+    blog, now, label = inputs
+    return Post.objects.public(Blog(pk=blog), now).carrying([label])[:limit]
+
+
 def _permalink(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, permalink = inputs
     found = Post.objects.filter(blog=Blog(pk=blog), permalink=permalink)
@@ -53,6 +58,7 @@ def _permalink(inputs: list[Any], limit: int) -> QuerySet[Post]:
 SHAPES: dict[str, tuple[Shape, list[Any]]] = {
     "newest": (_newest, [_PROBE_BLOG, _PROBE_TIMES[0]]),
     "span": (_newest, [_PROBE_BLOG, *_PROBE_TIMES]),
+    "labelled": (_labelled, [_PROBE_BLOG, _PROBE_TIMES[0], _PROBE_BLOG - 1]),
     "permalink": (_permalink, [_PROBE_BLOG, _PROBE_TEXT]),
 }
 
@@ -76,6 +82,12 @@ def newest(blog: Blog, limit: int, span: Span = None) -> list[Post] | None:
     if span is None:
         return posts("newest", [blog.pk, timezone.now()], limit)
     return posts("span", [blog.pk, timezone.now(), *span], limit)
+
+
+def labelled(blog: Blog, label_id: int, limit: int) -> list[Post] | None:
+    """The blog's `limit` newest public posts carrying the label, as a label's page lists
+    them when the label is on many posts (`Post.objects.with_labels`)."""
+    return posts("labelled", [blog.pk, timezone.now(), label_id], limit)
 
 
 def by_permalink(blog: Blog, permalink: str) -> list[Post] | None:

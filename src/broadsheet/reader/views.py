@@ -127,7 +127,9 @@ def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
     path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
-    return listing_page(request, blog, queryset, path, context)
+    dense = getattr(queryset, "dense_labels", [])  # the label's ids, if it is on many posts
+    newest = partial(prepared.labelled, blog, dense[0]) if len(dense) == 1 else None
+    return listing_page(request, blog, queryset, path, context, newest=newest)
 
 
 def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
