@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Profile
+from broadsheet.posts import models as post_models
 from broadsheet.posts.models import Label, Post
 from broadsheet.reader import listing, prepared
 from tests.conftest import NOON, MakePost
@@ -78,3 +79,20 @@ def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
     found = prepared.labelled(blog, label, 2)
     _as_the_orm(found, list(Post.objects.public(blog).carrying([label])[:2]))
     assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]
+
+
+def test_only_one_label_on_enough_public_posts_is_dense(
+    blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(post_models, "DENSE_LABEL", 2)
+    make_post("One", labels=("Garden", "Rare", "Rust"))
+    make_post("Two", labels=("Garden", "Rust"), published_at=NOON - dt.timedelta(days=1))
+    make_post("Draft", labels=("Drafted", "Rare"), status=Post.Status.DRAFT)
+    make_post("Draft 2", labels=("Drafted",), status=Post.Status.DRAFT)
+    make_post("Old import", published_at=NOON - dt.timedelta(days=2)).labels.add(
+        Label.objects.create(blog=blog, name="rust")
+    )
+    garden = Label.objects.get(blog=blog, name="Garden")
+    assert prepared.dense_label(blog, "GARDEN") == garden.pk
+    for name in ("Rare", "Drafted", "Rust", "Nothing"):  # few, unseen, two spellings, none
+        assert prepared.dense_label(blog, name) is None

@@ -25,10 +25,12 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Post
+from broadsheet.posts import models as post_models
+from broadsheet.posts.labels import fold
+from broadsheet.posts.models import Label, Post
 
 Span = tuple[dt.datetime, dt.datetime] | None
-Shape = Callable[[list[Any], int], QuerySet[Post]]
+Shape = Callable[[list[Any], int], QuerySet[Any, Any]]
 
 # Values no request sends, each standing for one input of a query: a blog's id, a moment.
 _PROBE_BLOG = -7_000_001
@@ -49,6 +51,11 @@ def _labelled(inputs: list[Any], limit: int) -> QuerySet[Post]:
     return Post.objects.public(Blog(pk=blog), now).carrying([label])[:limit]
 
 
+def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int | None]]:
+    blog, now, folded = inputs
+    return Post.objects.public(Blog(pk=blog), now).labels_named(Blog(pk=blog), [folded])
+
+
 def _permalink(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, permalink = inputs
     found = Post.objects.filter(blog=Blog(pk=blog), permalink=permalink)
@@ -59,6 +66,7 @@ SHAPES: dict[str, tuple[Shape, list[Any]]] = {
     "newest": (_newest, [_PROBE_BLOG, _PROBE_TIMES[0]]),
     "span": (_newest, [_PROBE_BLOG, *_PROBE_TIMES]),
     "labelled": (_labelled, [_PROBE_BLOG, _PROBE_TIMES[0], _PROBE_BLOG - 1]),
+    "label": (_label, [_PROBE_BLOG, _PROBE_TIMES[0], _PROBE_TEXT]),
     "permalink": (_permalink, [_PROBE_BLOG, _PROBE_TEXT]),
 }
 
@@ -90,6 +98,17 @@ def labelled(blog: Blog, label_id: int, limit: int) -> list[Post] | None:
     return posts("labelled", [blog.pk, timezone.now(), label_id], limit)
 
 
+def dense_label(blog: Blog, name: str) -> int | None:
+    """The label's id when `name` is one label, on posts readers can see and on at least
+    `DENSE_LABEL` posts, whose page `labelled` lists; None for any other name (a rare label,
+    one of several spellings, or none: `Post.objects.with_labels` answers those)."""
+    found = rows("label", [blog.pk, timezone.now(), fold(name)])
+    if found is None or len(found) != 1:
+        return None
+    _folded, label, carried_by = found[0]
+    return int(label) if (carried_by or 0) >= post_models.DENSE_LABEL else None
+
+
 def by_permalink(blog: Blog, permalink: str) -> list[Post] | None:
     """The blog's posts at `permalink`, whatever their status, with author and profile."""
     return posts("permalink", [blog.pk, permalink], 0)
@@ -99,15 +118,28 @@ def posts(shape: str, inputs: list[Any], limit: int) -> list[Post] | None:
     """The posts of the query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
     prepared = _prepared(shape, limit, db)
+    return None if prepared is None else _posts(prepared, _fetch(prepared, inputs, db), db.alias)
+
+
+def rows(shape: str, inputs: list[Any]) -> list[Any] | None:
+    """The rows of the values query `shape` for these inputs; None if it did not prepare."""
+    db = connections[DEFAULT_DB_ALIAS]
+    prepared = _prepared(shape, 0, db)
     if prepared is None:
         return None
+    found = _fetch(prepared, inputs, db)
+    if prepared.converters:
+        found = list(prepared.compiler.apply_converters(found, prepared.converters))
+    return found
+
+
+def _fetch(prepared: Prepared, inputs: list[Any], db: BaseDatabaseWrapper) -> list[Any]:
     params = list(prepared.params)
     for position, index in prepared.slots.items():
         params[position] = _adapt(inputs[index], db)
     with db.cursor() as cursor:
         cursor.execute(prepared.sql, params)
-        rows = cursor.fetchall()
-    return _posts(prepared, rows, db.alias)
+        return cursor.fetchall()
 
 
 def _adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
@@ -124,7 +156,7 @@ def _prepared(shape: str, limit: int, db: BaseDatabaseWrapper) -> Prepared | Non
     sql, params = compiler.as_sql()
     sent = [_adapt(probe, db) for probe in probes]
     slots = {at: sent.index(value) for at, value in enumerate(params) if value in sent}
-    if sorted(slots.values()) != list(range(len(sent))):  # each input in exactly one place
+    if set(slots.values()) != set(range(len(sent))):  # each input somewhere in the query
         return None
     return _prepare(compiler, str(sql), list(params), slots)
 
@@ -132,11 +164,12 @@ def _prepared(shape: str, limit: int, db: BaseDatabaseWrapper) -> Prepared | Non
 def _prepare(compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, int]) -> Prepared:
     # What ModelIterable reads from the compiler to build each post and its joined rows.
     select, info = compiler.select, compiler.klass_info
-    assert info is not None
+    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+    if info is None:  # a values query: rows, no objects
+        return Prepared(compiler, sql, params, slots, converters, [], 0, 0, [])
     fields = info["select_fields"]
     start, end = fields[0], fields[-1] + 1
     init_list = [column[0].target.attname for column in select[start:end]]
-    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
     populators = get_related_populators(info, select, compiler.using)
     return Prepared(compiler, sql, params, slots, converters, init_list, start, end, populators)
 

@@ -121,14 +121,16 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
 
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
-    queryset = Post.objects.public(blog).with_labels(blog, wanted)
+    dense = prepared.dense_label(blog, wanted[0]) if len(wanted) == 1 else None
+    public = Post.objects.public(blog)
+    # One label on many posts: its first page is prepared SQL, and later pages walk by date.
+    queryset = public.carrying([dense]) if dense else public.with_labels(blog, wanted)
     if queryset is None:
         context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
     path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
-    dense = getattr(queryset, "dense_labels", [])  # the label's ids, if it is on many posts
-    newest = partial(prepared.labelled, blog, dense[0]) if len(dense) == 1 else None
+    newest = None if dense is None else partial(prepared.labelled, blog, dense)
     return listing_page(request, blog, queryset, path, context, newest=newest)
 
 
