@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.request import split_domain_port
@@ -59,12 +58,13 @@ def _shapes() -> dict[str, QuerySet[Blog]]:
 
 
 @cache
-def _prepared(kind: str, db: BaseDatabaseWrapper) -> tuple[str, list[tuple[int, list[Any], Any]]]:
+def _prepared(kind: str, alias: str) -> tuple[str, list[tuple[int, list[Any], Any]]]:
     """The query's SQL and the converters of its columns (as the ORM applies them: SQLite's
-    times and booleans), built by the ORM once per process and connection: every request asks
+    times and booleans), built by the ORM once per process and database: every request asks
     it, and building it was most of the lookup's 1.2 ms CPU on the benchmark machine (the SQL
-    0.1 ms)."""
-    compiler = _shapes()[kind].query.get_compiler(connection=db)
+    0.1 ms). Per database, not per connection: a server that starts a thread per request
+    (`runserver`) would otherwise keep one for every thread it ever ran."""
+    compiler = _shapes()[kind].query.get_compiler(using=alias)
     sql, _params = compiler.as_sql()
     converters = compiler.get_converters([column for column, _, _ in compiler.select])
     return str(sql), [(index, *found) for index, found in converters.items()]
@@ -73,7 +73,7 @@ def _prepared(kind: str, db: BaseDatabaseWrapper) -> tuple[str, list[tuple[int, 
 def _first(kind: str, params: list[str]) -> Blog | None:
     """The first blog of the query `kind`, read as the ORM would read it."""
     db = connections[DEFAULT_DB_ALIAS]
-    sql, converters = _prepared(kind, db)
+    sql, converters = _prepared(kind, db.alias)
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

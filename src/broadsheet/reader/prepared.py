@@ -117,14 +117,14 @@ def by_permalink(blog: Blog, permalink: str) -> list[Post] | None:
 def posts(shape: str, inputs: list[Any], limit: int) -> list[Post] | None:
     """The posts of the query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
-    prepared = _prepared(shape, limit, db)
+    prepared = _prepared(shape, limit, db.alias)
     return None if prepared is None else _posts(prepared, _fetch(prepared, inputs, db), db.alias)
 
 
 def rows(shape: str, inputs: list[Any]) -> list[Any] | None:
     """The rows of the values query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
-    prepared = _prepared(shape, 0, db)
+    prepared = _prepared(shape, 0, db.alias)
     if prepared is None:
         return None
     found = _fetch(prepared, inputs, db)
@@ -149,8 +149,10 @@ def _adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
 
 
 @functools.cache
-def _prepared(shape: str, limit: int, db: BaseDatabaseWrapper) -> Prepared | None:
-    """The query compiled once per shape, limit and connection (each thread has its own)."""
+def _prepared(shape: str, limit: int, alias: str) -> Prepared | None:
+    """The query compiled once per shape, limit and database (not per connection: a server
+    that starts a thread per request, `runserver`, would keep one for every thread)."""
+    db = connections[alias]
     build, probes = SHAPES[shape]
     compiler = build(probes, limit).query.get_compiler(connection=db)
     sql, params = compiler.as_sql()
