@@ -14,7 +14,7 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment, Shows
 from broadsheet.posts.models import Post
-from broadsheet.reader import tallied
+from broadsheet.reader import prepared, tallied
 from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.listing import load_labels
 from broadsheet.reader.pagecache import remember
@@ -53,7 +53,11 @@ def public_post(blog: Blog, permalink: str) -> Post:
     # query, SQLite (without statistics) walks the date index past every newer post, 95 ms
     # at 100,000 posts, instead of going straight to the one post through the permalink index.
     now = timezone.now()
-    found = Post.objects.filter(blog=blog, permalink=permalink).select_related("author__profile")
+    found = prepared.by_permalink(blog, permalink)
+    if found is None:
+        found = list(
+            Post.objects.filter(blog=blog, permalink=permalink).select_related("author__profile")
+        )
     post = next(
         (
             p

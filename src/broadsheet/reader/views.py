@@ -26,7 +26,7 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import articles, listing, postpage, tallied, themes
+from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes
 from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
@@ -62,7 +62,8 @@ def max_results(request: HttpRequest, blog: Blog) -> int:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
-    return listing_page(request, blog, Post.objects.public(blog), "/search", {})
+    newest = partial(prepared.newest, blog)
+    return listing_page(request, blog, Post.objects.public(blog), "/search", {}, newest=newest)
 
 
 def listing_page(
@@ -72,10 +73,11 @@ def listing_page(
     older_path: str,
     context: dict[str, Any],
     extra_params: dict[str, str] | None = None,
+    newest: listing.Newest | None = None,
 ) -> HttpResponse:
     """Newest first, `max-results` a page; `updated-max` pages back, `updated-min` forward."""
     size = max_results(request, blog)
-    page = listing.window(request, blog, queryset, size)
+    page = listing.window(request, blog, queryset, size, newest)
     if page is None:
         raise Http404("That page of posts does not exist.")
     listing.prepare(page.posts)
@@ -119,13 +121,17 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
 
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
-    queryset = Post.objects.public(blog).with_labels(blog, wanted)
+    dense = prepared.dense_label(blog, wanted[0]) if len(wanted) == 1 else None
+    public = Post.objects.public(blog)
+    # One label on many posts: its first page is prepared SQL, and later pages walk by date.
+    queryset = public.carrying([dense]) if dense else public.with_labels(blog, wanted)
     if queryset is None:
         context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
     path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
-    return listing_page(request, blog, queryset, path, context)
+    newest = None if dense is None else partial(prepared.labelled, blog, dense)
+    return listing_page(request, blog, queryset, path, context, newest=newest)
 
 
 def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
@@ -190,7 +196,8 @@ def archive_page(
     start, end = span
     queryset = Post.objects.public(blog).filter(published_at__gte=start, published_at__lt=end)
     context = {"archive_start": start, "archive_unit": unit}
-    return listing_page(request, blog, queryset, path, context)
+    newest = partial(prepared.newest, blog, span=span)
+    return listing_page(request, blog, queryset, path, context, newest=newest)
 
 
 @require_safe

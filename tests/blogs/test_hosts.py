@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.blogs.hosts import blog_for_host
+from broadsheet.blogs.models import Blog
+
+pytestmark = pytest.mark.django_db
+
+
+def _same_as_the_orm(found: Blog | None, expected: Blog) -> None:
+    """Every field as the ORM reads it, type too: the lookup writes its own read of the row, and
+    a time read without the database's converters is naive on SQLite."""
+    assert found is not None
+    fresh = Blog.objects.get(pk=expected.pk)
+    for field in Blog._meta.concrete_fields:
+        mine, theirs = getattr(found, field.attname), getattr(fresh, field.attname)
+        assert (mine, type(mine)) == (theirs, type(theirs)), field.name
+    assert found.created_at.tzinfo is not None
+
+
+def test_each_route_reads_the_whole_row(blog: Blog, other_blog: Blog) -> None:
+    other_blog.custom_domain = "example.com"
+    other_blog.save()
+    _same_as_the_orm(blog_for_host("localhost"), blog)
+    _same_as_the_orm(blog_for_host("127.0.0.1"), blog)
+    _same_as_the_orm(blog_for_host("other.localhost"), other_blog)
+    _same_as_the_orm(blog_for_host("Example.COM."), other_blog)
+
+
+def test_unknown_hosts_have_no_blog(blog: Blog) -> None:
+    assert blog_for_host("nobody.localhost") is None
+    assert blog_for_host("a.b.localhost") is None
+    assert blog_for_host("evil.example") is None
+
+
+def test_the_next_request_follows_a_change_of_default(blog: Blog, other_blog: Blog) -> None:
+    assert blog_for_host("localhost") == blog
+    Blog.objects.filter(pk=blog.pk).update(is_default=False)
+    Blog.objects.filter(pk=other_blog.pk).update(is_default=True)
+    assert blog_for_host("localhost") == other_blog
+    Blog.objects.update(is_default=False)  # none is the default: the oldest answers
+    assert blog_for_host("localhost") == blog

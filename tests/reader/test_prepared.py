@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from broadsheet.blogs.models import Blog, Profile
+from broadsheet.posts import models as post_models
+from broadsheet.posts.models import Label, Post
+from broadsheet.reader import listing, prepared
+from tests.conftest import NOON, MakePost
+
+pytestmark = pytest.mark.django_db
+
+
+def _as_the_orm(found: list[Post] | None, expected: list[Post]) -> None:
+    """Every post field with its type (SQLite's times are converted), and the byline's rows."""
+    assert found is not None
+    assert [post.pk for post in found] == [post.pk for post in expected]
+    for mine, theirs in zip(found, expected, strict=True):
+        for field in Post._meta.concrete_fields:
+            a, b = getattr(mine, field.attname), getattr(theirs, field.attname)
+            assert (a, type(a)) == (b, type(b)), field.name
+        assert mine.author is not None and theirs.author is not None
+        assert mine.author.date_joined == theirs.author.date_joined
+        shown = [
+            getattr(getattr(post.author, "profile", None), "display_name", None)
+            for post in (mine, theirs)
+        ]
+        assert shown[0] == shown[1]
+
+
+def test_the_newest_public_posts_as_the_orm_lists_them(
+    blog: Blog, other_blog: Blog, make_post: MakePost
+) -> None:
+    for day in range(4):
+        make_post(f"Day {day}", published_at=NOON - dt.timedelta(days=day))
+    make_post("A draft", status=Post.Status.DRAFT)
+    make_post("Not yet", published_at=timezone.now() + dt.timedelta(hours=1))
+    make_post("Elsewhere", target=other_blog)
+    author = Post.objects.filter(blog=blog).first().author  # type: ignore[union-attr]
+    Profile.objects.update_or_create(user=author, defaults={"display_name": "Ada L."})
+    found = prepared.newest(blog, 3)
+    _as_the_orm(found, list(Post.objects.public(blog)[:3]))
+    assert [post.title for post in found or []] == ["Day 0", "Day 1", "Day 2"]
+
+
+def test_a_month_from_its_first_moment_to_before_the_next(blog: Blog, make_post: MakePost) -> None:
+    span = listing.month_span(blog, 2024, 10)
+    assert span is not None
+    make_post("First moment", published_at=span[0])
+    make_post("Next month", published_at=span[1])
+    make_post("Month before", published_at=span[0] - dt.timedelta(microseconds=1))
+    found = prepared.newest(blog, 10, span)
+    public = Post.objects.public(blog)
+    _as_the_orm(found, list(public.filter(published_at__gte=span[0], published_at__lt=span[1])))
+    assert [post.title for post in found or []] == ["First moment"]
+
+
+def test_a_post_by_its_address_on_its_own_blog_only(
+    blog: Blog, other_blog: Blog, make_post: MakePost
+) -> None:
+    mine = make_post("Mine")
+    make_post("Theirs", target=other_blog, permalink=mine.permalink)
+    found = prepared.by_permalink(blog, mine.permalink)
+    expected = Post.objects.filter(blog=blog, permalink=mine.permalink)
+    _as_the_orm(found, list(expected.select_related("author__profile")))
+    assert [post.title for post in found or []] == ["Mine"]
+    assert prepared.by_permalink(blog, "/2024/10/nothing.html") == []
+
+
+def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
+    for day in range(3):
+        make_post(f"Garden {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    make_post("Bicycles", labels=("Cycling",))
+    make_post("Not yet", labels=("Garden",), published_at=timezone.now() + dt.timedelta(hours=1))
+    (label,) = Label.objects.filter(blog=blog, name="Garden").values_list("pk", flat=True)
+    found = prepared.labelled(blog, label, 2)
+    _as_the_orm(found, list(Post.objects.public(blog).carrying([label])[:2]))
+    assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]
+
+
+def test_only_one_label_on_enough_public_posts_is_dense(
+    blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(post_models, "DENSE_LABEL", 2)
+    make_post("One", labels=("Garden", "Rare", "Rust"))
+    make_post("Two", labels=("Garden", "Rust"), published_at=NOON - dt.timedelta(days=1))
+    make_post("Draft", labels=("Drafted", "Rare"), status=Post.Status.DRAFT)
+    make_post("Draft 2", labels=("Drafted",), status=Post.Status.DRAFT)
+    make_post("Old import", published_at=NOON - dt.timedelta(days=2)).labels.add(
+        Label.objects.create(blog=blog, name="rust")
+    )
+    garden = Label.objects.get(blog=blog, name="Garden")
+    assert prepared.dense_label(blog, "GARDEN") == garden.pk
+    for name in ("Rare", "Drafted", "Rust", "Nothing"):  # few, unseen, two spellings, none
+        assert prepared.dense_label(blog, name) is None
