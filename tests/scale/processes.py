@@ -41,7 +41,8 @@ from django.utils import timezone
 blog = Blog.objects.create(slug="scale", title="Two Machines", is_default=True)
 author = User.objects.create_user("scale")
 post = save_post(Post(blog=blog, author=author, title="Leeks", source="Leeks in rows.",
-    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(hours=1)))
+    status=Post.Status.PUBLISHED, published_at=timezone.now() - timezone.timedelta(hours=1)),
+    labels=["Seed saving", "Küche"])
 # Aged like a form a person took a minute to fill, so the comment defences let it through.
 print(json.dumps({"post": post.pk, "permalink": post.permalink,
     "token": issue_token(post.pk, now=time.time() - 60)}))

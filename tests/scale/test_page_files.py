@@ -121,6 +121,7 @@ def from_file(answer: Answer) -> bool:
     [
         "post",
         "/",
+        "/search/label/Seed%20saving",  # a file's name with a space in it
         "/search?q=leeks",
         "/search?q=leeks+in+rows",
         "/feeds/posts/default",
