@@ -122,6 +122,7 @@ def from_file(answer: Answer) -> bool:
         "post",
         "/",
         "/search/label/Seed%20saving",  # a file's name with a space in it
+        "/search/label/K%C3%BCche",
         "/search?q=leeks",
         "/search?q=leeks+in+rows",
         "/feeds/posts/default",

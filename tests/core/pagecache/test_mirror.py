@@ -118,6 +118,21 @@ def test_queries_stay_with_the_app(front: Front, mirror: Path, make_post: MakePo
     assert not (mirror / "blogs").exists() or not [p for p in (mirror / "blogs").rglob("*.*")]
 
 
+@pytest.mark.parametrize("label", ["Küche", "日本"])
+def test_a_page_whose_address_is_not_ascii_is_kept_under_its_own_name(
+    front: Front, mirror: Path, make_post: MakePost, label: str
+) -> None:
+    """A server hands the path over as latin-1 (PEP 3333) and Django puts it back into the
+    environ decoded: the file is named from the path as it arrived, not from Django's."""
+    make_post("Leeks", labels=(label,))
+    path = f"/search/label/{label}"
+    answer = front.get(path.encode().decode("latin-1"), host="localhost")
+    assert answer.status == 200 and label in answer.text
+    assert served(mirror, "localhost", path) == answer.body
+    names = {kept.name for kept in mirror.rglob("*.page")}
+    assert names == {f"{label}.page"}
+
+
 @pytest.mark.parametrize(
     ("asked", "words"),
     [("q=leeks", "leeks"), ("q=leeks+in+rows", "leeks+in+rows"), ("q=caf%C3%A9", "caf%C3%A9")],

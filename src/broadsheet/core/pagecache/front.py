@@ -42,7 +42,7 @@ class PageCacheApp:
         if entry is not None:
             if entry.lasting and mirror.root() is not None:
                 # nginx asked us, so its file is missing (the folder is new, or was emptied).
-                keep_as_file(environ, entry)
+                keep_as_file(environ, entry, keys.request_path(environ))
             hits.record(environ, entry.blog_id, now)
             return respond(entry, environ, start_response)
         environ["QUERY_STRING"] = request.query
@@ -61,6 +61,8 @@ class PageCacheApp:
         validators: dict[str, str],
     ) -> Iterable[bytes]:
         answer = Answer()
+        # Read before Django, which puts the path back into the environ decoded.
+        path = keys.request_path(environ)
         result = self.app(environ, answer.start_response)
         mark = environ.get(CANDIDATE)
         if not isinstance(mark, Candidate) or not answer.keepable():
@@ -84,13 +86,13 @@ class PageCacheApp:
         )
         store.keep(key, entry, now)
         if entry.lasting and mirror.root() is not None:
-            keep_as_file(environ, entry)
+            keep_as_file(environ, entry, path)
         environ.update(validators)
         hits.record(environ, entry.blog_id, now)
         return respond(entry, environ, start_response)
 
 
-def keep_as_file(environ: WSGIEnvironment, entry: store.Entry) -> None:
+def keep_as_file(environ: WSGIEnvironment, entry: store.Entry, path: str) -> None:
     """Write the answer for nginx (`mirror`) if nginx could serve it exactly as we do: a page,
     feed, sitemap or robots.txt without a query, or a search for some words and nothing else,
     asked for by a bare host name over the site's own scheme."""
@@ -99,7 +101,7 @@ def keep_as_file(environ: WSGIEnvironment, entry: store.Entry) -> None:
         return
     headers = {name.lower(): value for name, value in entry.headers}
     suffix = mirror.suffix_for(headers.get("content-type", ""))
-    path, query = keys.request_path(environ), str(environ.get("QUERY_STRING", ""))
+    query = str(environ.get("QUERY_STRING", ""))
     search = mirror.search_file(path, query) if suffix == mirror.SUFFIX and query else None
     if suffix is None or (query and search is None):
         return
