@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import tempfile
 
-os.environ.setdefault("BROADSHEET_DATA_DIR", tempfile.mkdtemp(prefix="broadsheet-test-"))
+# Each `pytest -n` worker would inherit the first process's folder: it gets one of its own,
+# or one worker's cleared page cache would empty the other's in the middle of a test.
+if "BROADSHEET_DATA_DIR" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["BROADSHEET_DATA_DIR"] = tempfile.mkdtemp(prefix="broadsheet-test-")
 os.environ.setdefault("BROADSHEET_SECRET_KEY", "test-only-key-" + "x" * 40)
 
 from broadsheet.settings import *  # noqa: F403
