@@ -31,6 +31,7 @@ from broadsheet.publish.actions import export_static
 from broadsheet.publish.bulkfeeds import FeedFiles
 from broadsheet.publish.links import Choices
 from broadsheet.publish.plan import FIXED
+from tests.scale.processes import nginx_main
 from tests.scale.test_two_processes import free_port, start, stop, wait_for
 
 LOADED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
@@ -97,14 +98,7 @@ def nginx(built: tuple[Blog, Path], tmp_path_factory: pytest.TempPathFactory) ->
     port = free_port()
     block = nginx_block().replace("listen 80;", f"listen 127.0.0.1:{port};")
     block = block.replace("/srv/notes-static", str(exported))
-    temp = "".join(f"  {kind}_temp_path {tmp_path / kind};\n" for kind in ("client_body", "proxy"))
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\nworker_processes 1;\npid {tmp_path / 'nginx.pid'};\n"
-        f"error_log {tmp_path / 'error.log'};\nevents {{ worker_connections 64; }}\n"
-        f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n{temp}{block}}}\n"
-    )
+    conf = nginx_main(tmp_path, f"  include /etc/nginx/mime.types;\n{block}")
     argv = ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")]
     child = start(argv, {"PATH": os.environ["PATH"]}, tmp_path / "nginx.log")
     try:
