@@ -158,12 +158,17 @@ def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
 
 def _written_all(deferred: embeds.Deferred) -> list[str]:
     """Every held-back facade as the sanitiser writes it, each distinct one written once."""
+    # A facade placed many times is often the same tuple (`embeds._place_plain_frames`):
+    # those are told apart in C, by identity, before a Python step per distinct one.
+    tuples = list(map(id, deferred.facades))
     seen: dict[tuple[int, str | None], str] = {}
-    for embed, poster in deferred.facades:
+    written: dict[int, str] = {}
+    for tuple_id, (embed, poster) in dict(zip(tuples, deferred.facades, strict=True)).items():
         key = (id(embed), poster)
         if key not in seen:
             seen[key] = _written_youtube(embed, poster) or _written_facade(embed, poster)
-    return [seen[(id(embed), poster)] for embed, poster in deferred.facades]
+        written[tuple_id] = seen[key]
+    return list(map(written.__getitem__, tuples))
 
 
 # The placeholder figure and its link as the sanitiser writes them: with the rel every
@@ -184,23 +189,24 @@ def _put_back_figures(cleaned: str, nonce: str, written: list[str], seen: set[in
     seen.update(numbers)
     if not numbers:
         return cleaned
-    around = parts[0::2]
+    # Each text between two marks is the nonce and a number, so a mark that follows the
+    # figure's opening opens a placeholder and one the closing follows ends one: when
+    # both are counted once per placeholder, every placeholder is whole.
     opened, closed = _FIGURE_OPEN[:-1], _FIGURE_CLOSE[1:]
-    if not all(text.endswith(opened) for text in around[:-1]):
+    mark = embeds.LINK_MARK
+    if cleaned.count(opened + mark) != len(numbers) or cleaned.count(mark + closed) != len(numbers):
         return None
-    if not all(text.startswith(closed) for text in around[1:]):
-        return None
-    around[:-1] = [text[: -len(opened)] for text in around[:-1]]
-    around[1:] = [text[len(closed) :] for text in around[1:]]
-    joined = [""] * len(parts)
-    joined[0::2], joined[1::2] = around, [written[number] for number in numbers]
-    return "".join(joined)
+    parts = cleaned.replace(opened + mark, mark).replace(mark + closed, mark).split(mark)
+    parts[1::2] = map(written.__getitem__, numbers)
+    return "".join(parts)
 
 
 def _numbers(texts: list[str], nonce: str, count: int) -> list[int] | None:
     """The placeholders' numbers, when each text is the nonce and a distinct number below
     `count`."""
     prefix = f"{nonce}-"
+    if len(texts) == count and texts == list(map(f"{prefix}{{}}".format, range(count))):
+        return list(range(count))  # the usual case: every one, in the order placed
     digits = len(prefix)
     if not all(text.startswith(prefix) and text[digits:].isascii() for text in texts):
         return None
