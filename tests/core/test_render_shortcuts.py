@@ -156,6 +156,115 @@ def test_styles_become_classes_as_read_tag_by_tag(markup: str) -> None:
     assert presentation.styles_to_classes(markup) == _classes_tag_by_tag(markup)
 
 
+# Mostly what Blogger writes, now and then what must void a style or be read otherwise.
+_DECLARATIONS = st.tuples(
+    st.one_of(
+        st.sampled_from(
+            [
+                "text-align",
+                "float",
+                "clear",
+                "display",
+                "margin",
+                "margin-left",
+                "margin-right",
+                "width",
+                "height",
+                "color",
+                "font-size",
+                "padding",
+                "margin-top",
+            ]
+        ),
+        st.sampled_from(
+            [
+                "TEXT-ALIGN",
+                "Margin-Left",
+                "floating",
+                "x-width",
+                "-",
+                "text-align-last",
+                " float ",
+                "\xa0float",
+                "float\n",
+                "\u017fize",
+                "",
+                " margin-left",
+            ]
+        ),
+    ),
+    st.sampled_from([":", ":", ":", ":", " : ", "", "::"]),
+    st.one_of(
+        st.sampled_from(
+            [
+                "center",
+                "left",
+                "right",
+                "both",
+                "block",
+                "auto",
+                "0 auto",
+                "12px",
+                "3",
+                "50%",
+                "20px",
+                "red",
+                "0",
+            ]
+        ),
+        st.sampled_from(
+            [
+                " auto ",
+                "AUTO",
+                "1em auto 0",
+                "1.5em",
+                "33.3%",
+                "auto!important",
+                "/*x*/",
+                "\\",
+                "a/b",
+                "url(x)",
+                "",
+                "12px 3px",
+                "auto;margin-left:auto",
+                "4.5pt",
+                "7%",
+            ]
+        ),
+    ),
+    st.sampled_from([";", ";", ";", "; ", "", ";;"]),
+).map("".join)
+_WHOLE_DECLARATIONS = st.sampled_from(
+    ["margin-left:auto;margin-right:auto;", "margin-left: auto; margin-right: auto;",
+     "margin-left:12px;margin-right:auto;", "margin-right:auto;margin-left:auto;margin-left:3px;",
+     "height:20px;", "width:50%;", "height: 3;", "WIDTH:10%;", "Height:15px;", "width:120px;"]
+)  # fmt: skip
+_STYLED_TAGS = st.tuples(
+    st.sampled_from(["<p", "<img", "<p", "<img", "<div", "<table", "<SPAN", "<p class=x", "<h1"]),
+    st.sampled_from([' style="'] * 6 + [" style='", ' align="center" style="']),
+    st.lists(st.one_of(_DECLARATIONS, _DECLARATIONS, _WHOLE_DECLARATIONS), max_size=5).map("".join),
+    st.sampled_from(['">'] * 6 + ['"/>', "'>", '"']),
+    st.sampled_from(["x</p>", "", "\n", "\ue010\ue011\ue012\ue013"]),
+).map("".join)
+
+
+def _other_digits(tag: str) -> str:
+    return tag.translate(str.maketrans("0123456789", "3074185296"))
+
+
+# A styled tag beside the same tag with other digits (and with every digit a "0"): where the
+# digits are not read, one reading serves them all (`presentation._DIGITS_UNREAD`).
+_STYLED_FAMILIES = _STYLED_TAGS.map(
+    lambda tag: tag + _other_digits(tag) + tag.translate(str.maketrans("123456789", "000000000"))
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_STYLED_FAMILIES, min_size=1, max_size=6).map("".join))
+def test_distinct_styles_become_the_classes_read_tag_by_tag(markup: str) -> None:
+    assert presentation.styles_to_classes(markup) == _classes_tag_by_tag(markup)
+
+
 def test_every_corpus_payload_gets_the_classes_read_tag_by_tag() -> None:
     wrong = [
         label
