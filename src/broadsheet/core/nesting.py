@@ -41,7 +41,7 @@ _ATTRS = (
 )
 # One token of the HTML5 tokenizer in its data state: text, a tag, or something to remove.
 _TOKEN = re.compile(
-    r"(?P<text>(?:[^<]++|<(?![A-Za-z/!?]))++)"
+    r"(?P<text>(?:[^<]++|<+(?![A-Za-z/!?]))++)"
     rf"|<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+){_ATTRS}>"
     r"|(?P<junk><!--(?:>|->|.*?--!?>)|</>|<[!?/][^>]*+>)"
     r"|(?P<rest><.*)",
