@@ -82,9 +82,14 @@ def month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, int]]:
 CLOSED_DAYS = 2
 
 
+def closed_edge(now: dt.datetime) -> dt.datetime:
+    """The first instant of the days the `history` stamp may not watch (`posts.stamps`)."""
+    return _midnight(now, up=False) - CLOSED_DAYS * DAY
+
+
 def _closed(spans: Sequence[Span], now: dt.datetime) -> int:
     """How many of `spans` (oldest first) ended before the closed months' edge."""
-    edge = _midnight(now, up=False) - CLOSED_DAYS * DAY
+    edge = closed_edge(now)
     return sum(1 for _, end in spans if end <= edge)
 
 
