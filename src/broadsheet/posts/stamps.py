@@ -15,9 +15,10 @@ restores, bulk updates), so no write can move what a gadget shows without moving
 - a public post's title, snippet, address or body: the featured post and Popular Posts;
 - any page: the pages list;
 - a profile, or a person's name: the authors (every blog's stamp, as these are rare);
-- `history`: the day tallies, but only those of days before the database's current UTC day.
-  A new post, or one going up today, leaves it alone, so the archive's closed months, kept
-  under it, are not counted again after every post (`reader.tallied.month_counts`).
+- `history`: the day tallies, but only those of days before the database's current UTC day,
+  and a public post's byline. A new post, or one going up today, leaves it alone, so the
+  archive's closed months, the older posts' neighbours and the authors of the older posts,
+  kept under it, are not read again after every post (`reader.tallied.month_counts`).
 
 The stamp is a random number drawn again, not a count: a count starts again at the same values
 after a rollback or a restore, with other data behind them, and the reader's entries would
@@ -101,9 +102,9 @@ _TODAY = {"sqlite": "date('now')", "postgresql": "(now() AT TIME ZONE 'UTC')::da
 def _history(vendor: str) -> list[tuple[str, str, str, str, str, str]]:
     """The triggers that move `history`, in `_WATCHED`'s shape, for `vendor`'s dialect.
 
-    The day tallies alone: every public post's coming, going, day, time or blog moves its
-    day's tally (a time moved within its day moves it down and up again), so nothing that
-    moves a day before today can miss them."""
+    The day tallies: every public post's coming, going, day, time or blog moves its day's
+    tally (a time moved within its day moves it down and up again), so nothing that moves a
+    day before today can miss them; and a public post's byline, whatever its day."""
     before = "{0} < " + _TODAY.get(vendor, _TODAY["sqlite"])
     return [
         ("posts_daytally_history_insert", "posts_daytally", "INSERT", before.format("NEW.day"),
@@ -112,6 +113,9 @@ def _history(vendor: str) -> list[tuple[str, str, str, str, str, str]]:
          f"({before.format('OLD.day')} OR {before.format('NEW.day')})", "history", "NEW"),
         ("posts_daytally_history_delete", "posts_daytally", "DELETE", before.format("OLD.day"),
          "history", "OLD"),
+        # A public post's byline moves no tally (the authors are kept under `history` too).
+        ("posts_post_history_byline", "posts_post", "UPDATE",
+         _public_post_moved(("author_id", "author_name")), "history", "NEW"),
     ]  # fmt: skip
 
 
