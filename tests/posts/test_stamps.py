@@ -37,7 +37,7 @@ def test_posts_going_public_labels_and_times_move_the_counts(
     assert moved(second, third := stamp(blog)) == {"counts"}
     later = post.published_at + dt.timedelta(hours=1)  # type: ignore[operator]
     Post.objects.filter(pk=post.pk).update(published_at=later)  # the same day, a bulk write
-    assert moved(third, fourth := stamp(blog)) == {"counts"}
+    assert moved(third, fourth := stamp(blog)) == {"counts", "history"}  # a day before today
     Post.objects.filter(pk=post.pk).update(status=Post.Status.DRAFT)
     assert "counts" in moved(fourth, stamp(blog))
 
@@ -69,3 +69,22 @@ def test_pages_and_people_move_theirs_and_other_blogs_keep_their_pages(
     author.last_login = dt.datetime.now(dt.UTC)  # every sign-in: no name moved
     author.save()
     assert stamp(blog) == named
+
+
+def test_history_moves_with_days_before_today_and_not_with_todays_posts(
+    blog: Blog, make_post: MakePost
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    before = stamp(blog)
+    today = make_post("Fresh rhubarb", published_at=now - dt.timedelta(seconds=1), labels=("Veg",))
+    assert moved(before, first := stamp(blog)) == {"counts"}  # a new post: history stays
+    Post.objects.filter(pk=today.pk).update(published_at=now - dt.timedelta(seconds=2))
+    assert moved(first, second := stamp(blog)) == {"counts"}
+    old = make_post("Forced rhubarb", published_at=now - dt.timedelta(days=40), labels=("Veg",))
+    assert moved(second, third := stamp(blog)) >= {"counts", "history"}
+    Post.objects.filter(pk=old.pk).update(published_at=old.published_at + dt.timedelta(hours=1))
+    assert moved(third, fourth := stamp(blog)) == {"counts", "history"}  # within its old day
+    Post.objects.filter(pk=today.pk).update(published_at=now - dt.timedelta(days=3))
+    assert moved(fourth, fifth := stamp(blog)) >= {"counts", "history"}  # moved back into the past
+    old.delete()
+    assert moved(fifth, stamp(blog)) >= {"counts", "history"}

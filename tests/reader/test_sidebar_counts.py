@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
@@ -68,3 +70,52 @@ def test_a_blog_whose_only_post_is_still_to_come_has_no_archive(
     # Its first counted day is in a later month than now: no month to show, and no error.
     make_post("Next year", published_at=NOON + dt.timedelta(days=400))
     assert gadgets.archive(blog, NOON) == []
+
+
+def test_closed_months_kept_under_history_agree_with_the_orm_after_every_write(
+    blog: Blog, make_post: MakePost
+) -> None:
+    """The closed months' counts are kept (`tallied._closed_counts`): after each kind of write
+    the archive is what the ORM counts from the posts, month by month, in the blog's zone."""
+    now = dt.datetime.now(UTC)
+    back = (now - dt.timedelta(days=70)).astimezone(blog.tzinfo)
+    edge = dt.datetime(back.year, back.month, 1, tzinfo=blog.tzinfo)  # a month's first instant
+    assert edge.astimezone(UTC).hour  # not a UTC midnight: the month's edges cut UTC days
+    posts = [make_post(f"At {m}", published_at=m) for m in (edge, edge - dt.timedelta(days=40))]
+
+    def check() -> None:
+        fresh = Blog.objects.get(pk=blog.pk)  # as a request reads it, with its stamps
+        assert sorted(tallied.month_counts(fresh, now)) == sorted(
+            gadgets.orm_month_counts(fresh, now)
+        )
+
+    check()
+    make_post("Today", published_at=now - dt.timedelta(minutes=1))  # history stays
+    check()
+    # Across a month's edge in Los Angeles within one UTC day: no day's tally moves.
+    Post.objects.filter(pk=posts[0].pk).update(published_at=edge - dt.timedelta(hours=1))
+    check()
+    make_post("Back-dated", published_at=edge - dt.timedelta(days=100))
+    check()
+    Post.objects.filter(pk=posts[1].pk).update(status=Post.Status.DRAFT)
+    check()
+    posts[0].delete()
+    check()
+    blog.time_zone = "Asia/Tokyo"
+    blog.save()
+    check()
+
+
+def test_a_new_post_counts_only_the_open_months_again(blog: Blog, make_post: MakePost) -> None:
+    now = dt.datetime.now(UTC)
+    for days in range(0, 400, 30):
+        make_post(f"{days} days back", published_at=now - dt.timedelta(days=days, minutes=1))
+    assert len(tallied.month_counts(Blog.objects.get(pk=blog.pk), now)) >= 13
+    make_post("Today", published_at=now - dt.timedelta(seconds=1))
+    fresh = Blog.objects.get(pk=blog.pk)
+    with CaptureQueriesContext(connection) as queries:
+        months = tallied.month_counts(fresh, now)
+    assert months == sorted(gadgets.orm_month_counts(fresh, now))
+    counted = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH m(")]
+    assert len(counted) == 1
+    assert counted[0].count("), (") <= 1  # one or two open months' rows, not thirteen

@@ -559,6 +559,7 @@ class TallyStamp(models.Model):
     posts = models.BigIntegerField(default=0)  # public posts' titles, snippets, addresses
     pages = models.BigIntegerField(default=0)  # any page
     people = models.BigIntegerField(default=0)  # profiles and people's names
+    history = models.BigIntegerField(default=0)  # `counts`, where it touches a day before today
 
     def __str__(self) -> str:
         return f"blog {self.blog_id}'s sidebar stamps"

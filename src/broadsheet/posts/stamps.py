@@ -14,7 +14,11 @@ restores, bulk updates), so no write can move what a gadget shows without moving
 - a public post's time, status, blog or byline: the featured post and the authors;
 - a public post's title, snippet, address or body: the featured post and Popular Posts;
 - any page: the pages list;
-- a profile, or a person's name: the authors (every blog's stamp, as these are rare).
+- a profile, or a person's name: the authors (every blog's stamp, as these are rare);
+- `history`: the day tallies, but only those of days before the database's current UTC day,
+  and a public post's byline. A new post, or one going up today, leaves it alone, so the
+  archive's closed months, the older posts' neighbours and the authors of the older posts,
+  kept under it, are not read again after every post (`reader.tallied.month_counts`).
 
 The stamp is a random number drawn again, not a count: a count starts again at the same values
 after a rollback or a restore, with other data behind them, and the reader's entries would
@@ -27,19 +31,22 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 # Each stamp and what moves it; the reader keys each gadget's data on the ones it shows.
-STAMPS = ("counts", "posts", "pages", "people")
-_INSERT = "INSERT INTO posts_tallystamp (blog_id, counts, posts, pages, people) "
+STAMPS = ("counts", "posts", "pages", "people", "history")
 _SQLITE_RANDOM = "random()"
 _PG_RANDOM = "floor(random() * 9007199254740991)::bigint"
 
 
-def _bump(stamp: str, row: str, random: str) -> str:
+def _insert(names: tuple[str, ...]) -> str:
+    return f"INSERT INTO posts_tallystamp (blog_id, {', '.join(names)}) "
+
+
+def _bump(stamp: str, row: str, random: str, names: tuple[str, ...] = STAMPS) -> str:
     """Draw `stamp` again for `row`'s blog, or for every blog when `row` is empty."""
     if not row:
         return f"UPDATE posts_tallystamp SET {stamp} = {random};"  # noqa: S608 - our own names
-    values = ", ".join(random if name == stamp else "0" for name in STAMPS)
+    values = ", ".join(random if name == stamp else "0" for name in names)
     return (
-        f"{_INSERT}VALUES ({row}.blog_id, {values}) "
+        f"{_insert(names)}VALUES ({row}.blog_id, {values}) "
         f"ON CONFLICT (blog_id) DO UPDATE SET {stamp} = excluded.{stamp};"
     )
 
@@ -86,34 +93,74 @@ _WATCHED = [
 ]
 
 
-def _sqlite_create() -> list[str]:
+# --- history: the days before today ---------------------------------------------------------
+
+# The database's current UTC day, as each database compares it with a tally's day.
+_TODAY = {"sqlite": "date('now')", "postgresql": "(now() AT TIME ZONE 'UTC')::date"}
+
+
+def _history(vendor: str) -> list[tuple[str, str, str, str, str, str]]:
+    """The triggers that move `history`, in `_WATCHED`'s shape, for `vendor`'s dialect.
+
+    The day tallies: every public post's coming, going, day, time or blog moves its day's
+    tally (a time moved within its day moves it down and up again), so nothing that moves a
+    day before today can miss them; and a public post's byline, whatever its day."""
+    before = "{0} < " + _TODAY.get(vendor, _TODAY["sqlite"])
+    return [
+        ("posts_daytally_history_insert", "posts_daytally", "INSERT", before.format("NEW.day"),
+         "history", "NEW"),
+        ("posts_daytally_history_update", "posts_daytally", "UPDATE",
+         f"({before.format('OLD.day')} OR {before.format('NEW.day')})", "history", "NEW"),
+        ("posts_daytally_history_delete", "posts_daytally", "DELETE", before.format("OLD.day"),
+         "history", "OLD"),
+        # A public post's byline moves no tally (the authors are kept under `history` too).
+        ("posts_post_history_byline", "posts_post", "UPDATE",
+         _public_post_moved(("author_id", "author_name")), "history", "NEW"),
+    ]  # fmt: skip
+
+
+def _all(vendor: str, names: tuple[str, ...] = STAMPS) -> list[tuple[str, str, str, str, str, str]]:
+    """The triggers of the stamps in `names` (those whose columns the table has)."""
+    return [row for row in [*_WATCHED, *_history(vendor)] if row[4] in names]
+
+
+def _made(connection: BaseDatabaseWrapper) -> tuple[str, ...]:
+    """The stamps the table has columns for: a database migrated to 0009 has no `history`
+    (the migrations install the triggers with the code of the day)."""
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, "posts_tallystamp")
+    present = {column.name for column in columns}
+    return tuple(name for name in STAMPS if name in present)
+
+
+def _sqlite_create(names: tuple[str, ...]) -> list[str]:
     return [
         f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
         + (f"WHEN {when.replace('IS DISTINCT FROM', 'IS NOT')} " if when else "")
-        + f"BEGIN {_bump(stamp, row, _SQLITE_RANDOM)} END"
-        for name, table, event, when, stamp, row in _WATCHED
+        + f"BEGIN {_bump(stamp, row, _SQLITE_RANDOM, names)} END"
+        for name, table, event, when, stamp, row in _all("sqlite", names)
     ]
 
 
-def _pg_function(name: str, stamp: str, row: str) -> str:
+def _pg_function(name: str, stamp: str, row: str, names: tuple[str, ...]) -> str:
     """One function per stamp and row (PostgreSQL's trigger functions take no columns)."""
     if row:
-        body = f"IF TG_OP = 'DELETE' THEN {_bump(stamp, 'OLD', _PG_RANDOM)} "
-        body += f"ELSE {_bump(stamp, 'NEW', _PG_RANDOM)} END IF;"
+        body = f"IF TG_OP = 'DELETE' THEN {_bump(stamp, 'OLD', _PG_RANDOM, names)} "
+        body += f"ELSE {_bump(stamp, 'NEW', _PG_RANDOM, names)} END IF;"
     else:
-        body = _bump(stamp, "", _PG_RANDOM)
+        body = _bump(stamp, "", _PG_RANDOM, names)
     return (
         f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {body} RETURN NULL; END $$"
     )
 
 
-def _postgres_create() -> list[str]:
+def _postgres_create(names: tuple[str, ...]) -> list[str]:
     return [
         statement
-        for name, table, event, when, stamp, row in _WATCHED
+        for name, table, event, when, stamp, row in _all("postgresql", names)
         for statement in (
-            _pg_function(name, stamp, row),
+            _pg_function(name, stamp, row, names),
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
             + (f"WHEN ({when}) " if when else "")
             + f"EXECUTE FUNCTION {name}()",
@@ -123,10 +170,10 @@ def _postgres_create() -> list[str]:
 
 def _drop(vendor: str) -> list[str]:
     if vendor != "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _WATCHED]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _all(vendor)]
     return [
         statement
-        for name, table, *_ in _WATCHED
+        for name, table, *_ in _all(vendor)
         for statement in (
             f"DROP TRIGGER IF EXISTS {name} ON {table}",
             f"DROP FUNCTION IF EXISTS {name}()",
@@ -134,22 +181,22 @@ def _drop(vendor: str) -> list[str]:
     ]
 
 
-def _seed(vendor: str) -> str:
+def _seed(vendor: str, names: tuple[str, ...]) -> str:
     """A stamp for every blog there is, so that a change of a person's name, which moves
     every stamp there is, moves theirs too."""
     random = _PG_RANDOM if vendor == "postgresql" else _SQLITE_RANDOM
     return (
-        f"{_INSERT}SELECT id, {random}, {random}, {random}, {random} FROM blogs_blog "  # noqa: S608
+        f"{_insert(names)}SELECT id, {', '.join([random] * len(names))} FROM blogs_blog "  # noqa: S608
         "WHERE true ON CONFLICT (blog_id) DO NOTHING"
     )
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
     """Create the stamp's triggers (the migration that adds the stamp)."""
-    vendor = connection.vendor
-    create = _postgres_create() if vendor == "postgresql" else _sqlite_create()
+    vendor, names = connection.vendor, _made(connection)
+    create = _postgres_create(names) if vendor == "postgresql" else _sqlite_create(names)
     with connection.cursor() as cursor:
-        for statement in [*_drop(vendor), *create, _seed(vendor)]:
+        for statement in [*_drop(vendor), *create, _seed(vendor, names)]:
             cursor.execute(statement)
 
 
@@ -172,12 +219,12 @@ def stamps(connection: BaseDatabaseWrapper, blog_id: int) -> dict[str, int]:
 
 def trigger_names() -> set[str]:
     """The triggers `install` makes (`posts.triggers` looks for them after every migrate)."""
-    return {name for name, *_ in _WATCHED}
+    return {name for name, *_ in _all("sqlite")}
 
 
 def move_all(connection: BaseDatabaseWrapper) -> None:
     """Draw every stamp of every blog again: what they watch may have moved unseen."""
     random = _PG_RANDOM if connection.vendor == "postgresql" else _SQLITE_RANDOM
-    moved = ", ".join(f"{name} = {random}" for name in STAMPS)
+    moved = ", ".join(f"{name} = {random}" for name in _made(connection))
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE posts_tallystamp SET {moved}")  # noqa: S608 - our own names

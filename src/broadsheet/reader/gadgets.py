@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
@@ -110,24 +111,61 @@ class Author:
 
 
 def authors(blog: Blog, now: dt.datetime) -> list[Author]:
-    """The people whose posts readers can see here, in one query, longest-standing first.
+    """The people whose posts readers can see here, longest-standing first.
 
     Only writers with a public post under their own name: a member who has published
-    nothing, or the operator who set the blog up, is nobody a reader knows yet. Kept fresh by
-    the sidebar version, which every publish and every profile change on the blog moves
-    (`blogs.actions.save_profile`).
+    nothing, or the operator who set the blog up, is nobody a reader knows yet. Those with
+    such a post before the closed edge (`tallied.closed_edge`) are kept under the `history`
+    and `people` stamps (every public post's coming, going, time, blog or byline before it
+    moves `history`), so a new post asks only who wrote the last few days' posts.
     """
+    edge = tallied.closed_edge(now)
+    stamps = tallied.stamps_of(blog)
+    key = (blog_key(blog), "authors-closed", (stamps["history"], stamps["people"]))
+    known: list[Ranked] = tallied.kept(key, blog, now, lambda: _ranked_authors(blog, edge, None))
+    recent = _recent_authors(blog, edge, now) - {pk for _, pk, _ in known}
+    if recent:
+        known = sorted([*known, *_ranked_authors(blog, now, recent)])[:AUTHORS_SHOWN]
+    return [author for _, _, author in known]
+
+
+Ranked = tuple[dt.datetime, int, Author]  # date joined, id: the Profile gadget's order
+
+
+def _ranked_authors(blog: Blog, before: dt.datetime, among: set[int] | None) -> list[Ranked]:
+    """The first `AUTHORS_SHOWN` people with a public post under their own name at or
+    before `before` (and, at `before`'s very instant, on it), among `among` if given."""
     # An imported post's byline is its old author's name, not the account that holds it.
-    bylined = Post.objects.public(blog, now).filter(author_name="", author_id=OuterRef("pk"))
+    bylined = Post.objects.public(blog, before).filter(author_name="", author_id=OuterRef("pk"))
+    if among is None:  # the closed edge itself belongs to the open days
+        bylined = bylined.filter(published_at__lt=before)
     # One probe of a person's posts each (the author index), not `pk IN (every public post's
     # author)`, which read all of the blog's posts: 0.5 s at 100,000.
-    people = (
-        get_user_model()
-        .objects.filter(Exists(bylined))
-        .select_related("profile")
-        .order_by("date_joined", "pk")[:AUTHORS_SHOWN]
-    )
-    return [_author(person) for person in people]
+    people = get_user_model().objects.filter(Exists(bylined)).select_related("profile")
+    if among is not None:
+        people = people.filter(pk__in=among)
+    ranked = people.order_by("date_joined", "pk")[:AUTHORS_SHOWN]
+    return [(person.date_joined, person.pk, _author(person)) for person in ranked]
+
+
+def _recent_authors(blog: Blog, edge: dt.datetime, now: dt.datetime) -> set[int]:
+    """Who wrote the public posts from the closed edge to `now`, under their own name (a few
+    days' posts, on the posts' date index)."""
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT author_id FROM posts_post WHERE blog_id = %s "
+            "AND status IN (%s, %s) AND published_at >= %s AND published_at <= %s "
+            "AND author_name = '' AND author_id IS NOT NULL",
+            [
+                blog.pk,
+                Post.Status.PUBLISHED.value,
+                Post.Status.SCHEDULED.value,
+                ops.adapt_datetimefield_value(edge),
+                ops.adapt_datetimefield_value(now),
+            ],
+        )
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _author(person: AbstractBaseUser) -> Author:
@@ -169,7 +207,7 @@ STAMPED = {
     Kind.ARCHIVE: ("counts",),
     Kind.LABELS: ("counts",),
     Kind.PAGES: ("pages",),
-    Kind.PROFILE: ("counts", "people"),
+    Kind.PROFILE: ("counts", "people"),  # `authors` keeps the closed part under `history`
 }
 
 

@@ -137,14 +137,33 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
     now = timezone.now()
 
     def by_stamps() -> tuple[Post | None, Post | None]:
-        stamps = tallied.stamps_of(blog)
-        key = (blog_key(blog), f"neighbours:{post.pk}", (stamps["counts"], stamps["posts"]))
-        return tallied.kept(key, blog, now, lambda: neighbours(blog, post))
+        return kept_neighbours(blog, post, now)
 
     newer, older = remember(blog, f"neighbours:{post.pk}", by_stamps, now, blog.sidebar_version)
     # "Don't allow, hide existing": no thread at all, and no query for it.
     comments = comment_tree(post) if post.comments_shown else []
     return context_of(post, comments, newer, older)
+
+
+def kept_neighbours(blog: Blog, post: Post, now: dt.datetime) -> tuple[Post | None, Post | None]:
+    """The post's neighbours, kept under the stamps that move them (`posts.stamps`).
+
+    Under `counts` and `posts`, they are read again after every new post. But where the
+    newer one is older than the archive's closed months' edge (`tallied.closed_edge`), all
+    three posts and any post that could come between them are on days before today, whose
+    every move (going up or down, a time, a blog) moves a day's tally there and so the
+    `history` stamp: kept under `history` and `posts` too, a new post reads none of them."""
+    stamps, prefix, name = tallied.stamps_of(blog), blog_key(blog), f"neighbours:{post.pk}"
+    settled = (prefix, name, (stamps["history"], stamps["posts"]))
+    found: tuple[Post | None, Post | None] | None = tallied.peek(settled, now)
+    if found is not None:
+        return found
+    key = (prefix, name, (stamps["counts"], stamps["posts"]))
+    pair = tallied.kept(key, blog, now, lambda: neighbours(blog, post))
+    newer = pair[0]
+    if newer is not None and newer.published_at and newer.published_at < tallied.closed_edge(now):
+        tallied.kept(settled, blog, now, lambda: pair)
+    return pair
 
 
 def context_of(

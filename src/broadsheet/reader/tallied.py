@@ -24,6 +24,7 @@ from django.db.models import Sum
 from broadsheet.blogs.models import Blog
 from broadsheet.posts import stamps
 from broadsheet.posts.models import DayTally, Label, Post
+from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.pagecache import next_publish
 
 Span = tuple[dt.datetime, dt.datetime]
@@ -71,8 +72,44 @@ def month_counts(blog: Blog, now: dt.datetime) -> list[tuple[dt.date, int]]:
     if not spans:  # the blog's first post is scheduled for a later month: none to show yet
         return []
     spans[-1] = (spans[-1][0], min(spans[-1][1], now + dt.timedelta.resolution))
-    counts = _count(blog, spans)
+    counts = _counts(blog, spans, now)
     return [(span[0].date(), n) for span, n in zip(spans, counts, strict=True) if n]
+
+
+# Months that ended before the UTC midnight this many days back are "closed": the `history`
+# stamp (`posts.stamps`) moves with every write that touches them, by the database's clock,
+# at a day's margin for an app server whose clock is a little off the database's.
+CLOSED_DAYS = 2
+
+
+def closed_edge(now: dt.datetime) -> dt.datetime:
+    """The first instant of the days the `history` stamp may not watch (`posts.stamps`)."""
+    return _midnight(now, up=False) - CLOSED_DAYS * DAY
+
+
+def _closed(spans: Sequence[Span], now: dt.datetime) -> int:
+    """How many of `spans` (oldest first) ended before the closed months' edge."""
+    edge = closed_edge(now)
+    return sum(1 for _, end in spans if end <= edge)
+
+
+def _counts(blog: Blog, spans: Sequence[Span], now: dt.datetime) -> list[int]:
+    """Each span's count, the closed months' kept under the `history` stamp: a new post, or
+    any write to today's posts, leaves them as they were, so only the open month or two are
+    counted after it (a blog of fifteen years had 180 months counted after every post). When
+    they are not kept, all are counted in the one query, and the closed ones kept."""
+    closed = _closed(spans, now)
+    if not closed:
+        return _count(blog, spans)
+    # The closed months are the same months while the first and their number are.
+    shape = (stamps_of(blog)["history"], spans[0][0].toordinal(), closed)
+    key = (blog_key(blog), "archive-closed", shape)
+    known: list[int] | None = peek(key, now)
+    if known is not None:
+        return [*known, *_count(blog, spans[closed:])]
+    counts = _count(blog, spans)
+    kept(key, blog, now, lambda: counts[:closed])
+    return counts
 
 
 def _first_day(blog: Blog) -> dt.date | None:
@@ -208,6 +245,13 @@ def stamps_of(blog: Blog) -> dict[str, int]:
     found = stamps.stamps(connection, blog.pk)
     blog._stamps = (blog.content_version, found)  # type: ignore[attr-defined]
     return found
+
+
+def peek(key: tuple[str, str, tuple[int, ...]], now: dt.datetime) -> Any:
+    """What `kept` holds under `key` at `now`, or None: for a caller that reads more at once
+    when it is not there."""
+    found = _kept.get(key)
+    return found[1] if found is not None and now.timestamp() < found[0] else None
 
 
 def kept(
