@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 
 from broadsheet.blogs.models import Blog
@@ -25,8 +25,15 @@ def _local(value: dt.datetime, blog: Blog) -> dt.datetime:
 def date_header(value: dt.datetime | dt.date, blog: Blog) -> str:
     """`Sunday, October 20, 2024` by default: the blog's own format, language and time zone."""
     if isinstance(value, dt.datetime):
-        value = _local(value, blog)
-    return dateformat.format(value, blog.date_header_format)
+        return dateformat.format(_local(value, blog), blog.date_header_format)
+    # A listing's day headers: a day's text is the same on every page that shows the day.
+    return _date_text(translation.get_language(), value, blog.date_header_format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(language: str | None, day: dt.date, fmt: str) -> str:
+    """A day in `fmt` and `language` (a date holds no zone or clock that could change it)."""
+    return dateformat.format(day, fmt)
 
 
 @register.filter
