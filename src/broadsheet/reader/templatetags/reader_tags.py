@@ -47,7 +47,7 @@ def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> st
     once per language and value (the rest of the moment cannot change the text: a time format
     that shows seconds keys on them too)."""
     day = _day_text(language, local.year, local.month, local.day)
-    if not _CLOCK_ONLY.fullmatch(fmt):  # a zone, an offset: needs the whole moment
+    if not _clock_only(fmt):  # a zone, an offset: needs the whole moment
         return f"{day} at {dateformat.format(local, fmt)}"
     second = local.second if "s" in fmt else 0
     return f"{day} at {_clock_text(language, fmt, local.hour, local.minute, second)}"
@@ -55,6 +55,11 @@ def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> st
 
 # Formats made only of the clock's letters (and escaped or non-letter characters).
 _CLOCK_ONLY = re.compile(r"(?:\\.|[aAfgGhHiPsu]|[^A-Za-z\\])*")
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_only(fmt: str) -> bool:
+    return _CLOCK_ONLY.fullmatch(fmt) is not None
 
 
 @functools.lru_cache(maxsize=4096)
