@@ -9,6 +9,7 @@ from django.utils import dateformat, translation
 
 from broadsheet.blogs.models import Blog
 from broadsheet.reader.templatetags.reader_tags import date_header
+from tests.conftest import MakePost
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,58 @@ def test_a_format_with_the_clock_is_refused_for_a_day_each_time(blog: Blog) -> N
     for _ in range(2):  # nothing kept for a format Django refuses
         with pytest.raises(TypeError):
             date_header(dt.date(2024, 10, 20), blog)
+
+
+def _both(context: dict[str, object]) -> tuple[str, str]:
+    """The post page's comment form as the tag draws it, and as the include renders it."""
+    from django.template import engines
+
+    engine = engines["django"]
+    tag = engine.from_string("{% load reader_tags %}{% comment_form %}")
+    include = engine.from_string('{% include "reader/_comment_form.html" %}')
+    return tag.render(context), include.render(context)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"who_can_comment": "members"},
+        {"who_can_comment": "users"},
+        {"who_can_comment": "named", "comment_challenge": "off"},
+        {"comment_form_message": 'Be <b>kind</b> & "brief"\nThanks'},
+        {"comments_enabled": False},
+    ],
+)
+def test_the_drawn_comment_form_is_the_included_one(
+    blog: Blog, make_post: MakePost, settings: dict[str, object]
+) -> None:
+    from broadsheet.reader.templatetags import reader_tags
+
+    post = make_post("Rhubarb, forced")
+    for name, value in settings.items():
+        setattr(blog, name, value)
+    for language in ("en", "fr"):
+        with translation.override(language):
+            for _ in range(2):  # drawn, then from what was kept
+                drawn, included = _both({"post": post, "blog": blog})
+                assert drawn == included
+    post.comments_allowed = False
+    assert _both({"post": post, "blog": blog})[0] == _both({"post": post, "blog": blog})[1]
+    assert reader_tags.FORMS.kept  # the reader's form was kept
+
+
+def test_the_form_page_with_a_readers_form_is_never_drawn_from_what_was_kept(
+    blog: Blog, make_post: MakePost
+) -> None:
+    from broadsheet.reader.templatetags import reader_tags
+
+    post = make_post("Rhubarb, forced")
+    reader_tags.FORMS.kept.clear()
+    _both({"post": post, "blog": blog})
+    kept = dict(reader_tags.FORMS.kept)
+    for extra in ({"refusal": "Comments are closed."}, {"form_token": "t0k3n"}):
+        drawn, included = _both({"post": post, "blog": blog, **extra})
+        assert drawn == included
+        assert next(iter(extra.values())) in drawn
+    assert dict(reader_tags.FORMS.kept) == kept
