@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import template
 from django.template.context import Context
@@ -33,7 +34,7 @@ def discovery_html(context: Context) -> SafeString:
     )
 
 
-def lines(found: Head, shown: Callable[[object], str]) -> list[str]:
+def lines(found: Head, shown: Callable[[Any], str]) -> list[str]:
     out = [
         f'<link rel="alternate" type="{shown(feed.type)}" title="{shown(feed.title)}" '
         f'href="{shown(feed.href)}">\n'

@@ -132,7 +132,8 @@ def comment_form(context: Context) -> SafeString:
     of conditions and three URL reversals was a tenth of a post page's miss."""
     form = get_template(COMMENT_FORM).template  # type: ignore[attr-defined]
     post, blog = context.get("post"), context.get("blog")
-    if any(name in context for name in (*_FORM_PAGE_ONLY, "challenge")) or blog is None:
+    reader_sent = any(name in context for name in (*_FORM_PAGE_ONLY, "challenge"))
+    if reader_sent or blog is None or post is None:
         return mark_safe(form.render(context))  # noqa: S308 - the template escaped it
     inputs = (post.pk, post.permalink, post.comments_allowed, get_script_prefix())
     html = drawn(blog_key(blog), inputs, lambda: form.render(context), FORMS)
