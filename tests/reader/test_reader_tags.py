@@ -86,3 +86,21 @@ def test_the_form_page_with_a_readers_form_is_never_drawn_from_what_was_kept(
         assert drawn == included
         assert next(iter(extra.values())) in drawn
     assert dict(reader_tags.FORMS.kept) == kept
+
+
+@pytest.mark.parametrize(
+    "fmt", ["l, F j, Y", "D, d M y", "jS \\o\\f F, o-W (z, t, L)", "l j F Y H:i", "F j, Y T", "c"]
+)
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Kolkata"])
+def test_a_moments_header_is_the_one_django_formats_in_the_blogs_zone(
+    blog: Blog, fmt: str, zone: str
+) -> None:
+    from django.utils import timezone
+
+    blog.date_header_format, blog.time_zone = fmt, zone
+    for language in ("en", "de"):
+        with translation.override(language):
+            for hour in (0, 7, 23):
+                moment = dt.datetime(2024, 12, 31, hour, 30, tzinfo=dt.UTC)
+                local = timezone.localtime(moment, blog.tzinfo)
+                assert date_header(moment, blog) == dateformat.format(local, fmt)

@@ -29,10 +29,14 @@ def _local(value: dt.datetime, blog: Blog) -> dt.datetime:
 @register.filter
 def date_header(value: dt.datetime | dt.date, blog: Blog) -> str:
     """`Sunday, October 20, 2024` by default: the blog's own format, language and time zone."""
+    fmt = blog.date_header_format
     if isinstance(value, dt.datetime):
-        return dateformat.format(_local(value, blog), blog.date_header_format)
-    # A listing's day headers: a day's text is the same on every page that shows the day.
-    return _date_text(translation.get_language(), value, blog.date_header_format)
+        value = _local(value, blog)
+        if not _day_only(fmt):  # a clock or a zone in the header: the whole moment
+            return dateformat.format(value, fmt)
+        value = value.date()
+    # A day's text is the same on every page and post that shows the day.
+    return _date_text(translation.get_language(), value, fmt)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -60,6 +64,15 @@ def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> st
 
 # Formats made only of the clock's letters (and escaped or non-letter characters).
 _CLOCK_ONLY = re.compile(r"(?:\\.|[aAfgGhHiPsu]|[^A-Za-z\\])*")
+
+
+# Formats made only of the day's letters (and escaped or non-letter characters).
+_DAY_ONLY = re.compile(r"(?:\\.|[bdDEFjlLmMnNoStwWyYz]|[^A-Za-z\\])*")
+
+
+@functools.lru_cache(maxsize=64)
+def _day_only(fmt: str) -> bool:
+    return _DAY_ONLY.fullmatch(fmt) is not None
 
 
 @functools.lru_cache(maxsize=64)
