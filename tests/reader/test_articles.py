@@ -45,3 +45,17 @@ def test_a_setting_the_posts_show_draws_them_again(
     page, drawn = home()
     assert drawn == 1
     assert ">05:00</time>" in page
+
+
+def test_the_labels_read_from_the_prefetch_are_the_posts_labels(
+    blog: Blog, make_post: MakePost
+) -> None:
+    from broadsheet.reader import articles, listing
+
+    post = make_post("Rhubarb, forced", labels=["Veg", "Allotment"])
+    fresh = Post.objects.get(pk=post.pk)
+    assert [label.name for label in articles._labels(fresh)] == ["Allotment", "Veg"]  # no prefetch
+    listing.load_labels([fresh])
+    assert [label.name for label in articles._labels(fresh)] == [
+        label.name for label in Post.objects.get(pk=post.pk).labels.all()
+    ]

@@ -116,8 +116,11 @@ def window(
 ) -> Window | None:
     """The page of posts that `updated-max` (older) or `updated-min` (newer) asks for;
     `newest(n)` reads the first page's posts faster than the query set, where it can
-    (`reader.prepared`)."""
+    (`reader.prepared`). `queryset` may be a function making it: building a query set costs
+    0.1-0.2 ms of a miss, and the first page, read through `newest`, never uses it."""
     raw_max, raw_min = request.GET.get("updated-max"), request.GET.get("updated-min")
+    if raw_max or raw_min or newest is None:
+        queryset = made(queryset)
     if raw_max:
         limit = parse_timestamp(raw_max, blog)
         if limit is None:
@@ -135,8 +138,13 @@ def window(
         older = queryset.filter(published_at__lte=limit).exists()
         return Window(list(reversed(rows[:size])), older, len(rows) > size)
     found = None if newest is None else newest(size + 1)
-    rows = list(queryset[: size + 1]) if found is None else found
+    rows = list(made(queryset)[: size + 1]) if found is None else found
     return Window(rows[:size], len(rows) > size, False)
+
+
+def made(queryset: Any) -> Any:
+    """The query set itself, from a query set or a function that makes one."""
+    return queryset() if callable(queryset) else queryset
 
 
 def pager_links(

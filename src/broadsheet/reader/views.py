@@ -63,7 +63,8 @@ def max_results(request: HttpRequest, blog: Blog) -> int:
 def home(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
     newest = partial(prepared.newest, blog)
-    return listing_page(request, blog, Post.objects.public(blog), "/search", {}, newest=newest)
+    public = partial(Post.objects.public, blog)  # built only if the first page is not asked
+    return listing_page(request, blog, public, "/search", {}, newest=newest)
 
 
 def listing_page(
@@ -75,7 +76,8 @@ def listing_page(
     extra_params: dict[str, str] | None = None,
     newest: listing.Newest | None = None,
 ) -> HttpResponse:
-    """Newest first, `max-results` a page; `updated-max` pages back, `updated-min` forward."""
+    """Newest first, `max-results` a page; `updated-max` pages back, `updated-min` forward.
+    `queryset` may be a function making it (`listing.window`)."""
     size = max_results(request, blog)
     page = listing.window(request, blog, queryset, size, newest)
     if page is None:
@@ -122,9 +124,12 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
     dense = prepared.dense_label(blog, wanted[0]) if len(wanted) == 1 else None
-    public = Post.objects.public(blog)
     # One label on many posts: its first page is prepared SQL, and later pages walk by date.
-    queryset = public.carrying([dense]) if dense else public.with_labels(blog, wanted)
+    queryset = (
+        partial(_carrying, blog, dense)
+        if dense
+        else Post.objects.public(blog).with_labels(blog, wanted)
+    )
     if queryset is None:
         context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
@@ -132,6 +137,10 @@ def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
     newest = None if dense is None else partial(prepared.labelled, blog, dense)
     return listing_page(request, blog, queryset, path, context, newest=newest)
+
+
+def _carrying(blog: Blog, label: int) -> Any:
+    return Post.objects.public(blog).carrying([label])
 
 
 def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
@@ -194,10 +203,14 @@ def archive_page(
     unit: str,
 ) -> HttpResponse:
     start, end = span
-    queryset = Post.objects.public(blog).filter(published_at__gte=start, published_at__lt=end)
+    queryset = partial(_within, blog, start, end)
     context = {"archive_start": start, "archive_unit": unit}
     newest = partial(prepared.newest, blog, span=span)
     return listing_page(request, blog, queryset, path, context, newest=newest)
+
+
+def _within(blog: Blog, start: dt.datetime, end: dt.datetime) -> Any:
+    return Post.objects.public(blog).filter(published_at__gte=start, published_at__lt=end)
 
 
 @require_safe

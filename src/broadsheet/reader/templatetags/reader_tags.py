@@ -8,11 +8,16 @@ import re
 from urllib.parse import quote
 
 from django import template
-from django.utils import dateformat, timezone
+from django.template.context import Context
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import weblinks
+from broadsheet.reader.drawn import Drawings, blog_key, drawn
 
 register = template.Library()
 
@@ -24,9 +29,20 @@ def _local(value: dt.datetime, blog: Blog) -> dt.datetime:
 @register.filter
 def date_header(value: dt.datetime | dt.date, blog: Blog) -> str:
     """`Sunday, October 20, 2024` by default: the blog's own format, language and time zone."""
+    fmt = blog.date_header_format
     if isinstance(value, dt.datetime):
         value = _local(value, blog)
-    return dateformat.format(value, blog.date_header_format)
+        if not _day_only(fmt):  # a clock or a zone in the header: the whole moment
+            return dateformat.format(value, fmt)
+        value = value.date()
+    # A day's text is the same on every page and post that shows the day.
+    return _date_text(translation.get_language(), value, fmt)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(language: str | None, day: dt.date, fmt: str) -> str:
+    """A day in `fmt` and `language` (a date holds no zone or clock that could change it)."""
+    return dateformat.format(day, fmt)
 
 
 @register.filter
@@ -40,7 +56,7 @@ def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> st
     once per language and value (the rest of the moment cannot change the text: a time format
     that shows seconds keys on them too)."""
     day = _day_text(language, local.year, local.month, local.day)
-    if not _CLOCK_ONLY.fullmatch(fmt):  # a zone, an offset: needs the whole moment
+    if not _clock_only(fmt):  # a zone, an offset: needs the whole moment
         return f"{day} at {dateformat.format(local, fmt)}"
     second = local.second if "s" in fmt else 0
     return f"{day} at {_clock_text(language, fmt, local.hour, local.minute, second)}"
@@ -48,6 +64,20 @@ def local_comment_time(local: dt.datetime, fmt: str, language: str | None) -> st
 
 # Formats made only of the clock's letters (and escaped or non-letter characters).
 _CLOCK_ONLY = re.compile(r"(?:\\.|[aAfgGhHiPsu]|[^A-Za-z\\])*")
+
+
+# Formats made only of the day's letters (and escaped or non-letter characters).
+_DAY_ONLY = re.compile(r"(?:\\.|[bdDEFjlLmMnNoStwWyYz]|[^A-Za-z\\])*")
+
+
+@functools.lru_cache(maxsize=64)
+def _day_only(fmt: str) -> bool:
+    return _DAY_ONLY.fullmatch(fmt) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _clock_only(fmt: str) -> bool:
+    return _CLOCK_ONLY.fullmatch(fmt) is not None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -98,3 +128,26 @@ def month_name(value: dt.date) -> str:
 @register.simple_tag
 def blog_title_for(blog: Blog, page_title: str = "") -> str:
     return escape(f"{blog.title}: {page_title}" if page_title else blog.title)
+
+
+COMMENT_FORM = "reader/_comment_form.html"
+# What the form shows a reader who has sent nothing: the uncached form page (comments'
+# `form_page.html`) hands over the reader's form, errors, tokens, question or refusal.
+_FORM_PAGE_ONLY = ("comment_form_page", "refusal", "form", "form_token", "parent_comment")
+FORMS = Drawings(2000)
+
+
+@register.simple_tag(takes_context=True)
+def comment_form(context: Context) -> SafeString:
+    """`{% include "reader/_comment_form.html" %}` for the post page, drawn once per post and
+    blog as drawn (`reader.drawn`): on the cached page it holds nothing of a reader, only the
+    post's address and number and the blog's comment settings, and drawing its fifty lines
+    of conditions and three URL reversals was a tenth of a post page's miss."""
+    form = get_template(COMMENT_FORM).template  # type: ignore[attr-defined]
+    post, blog = context.get("post"), context.get("blog")
+    reader_sent = any(name in context for name in (*_FORM_PAGE_ONLY, "challenge"))
+    if reader_sent or blog is None or post is None:
+        return mark_safe(form.render(context))  # noqa: S308 - the template escaped it
+    inputs = (post.pk, post.permalink, post.comments_allowed, get_script_prefix())
+    html = drawn(blog_key(blog), inputs, lambda: form.render(context), FORMS)
+    return mark_safe(html)  # noqa: S308 - the template escaped it
