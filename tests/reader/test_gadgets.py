@@ -180,3 +180,30 @@ def test_a_page_with_every_kind_of_gadget_is_valid_html(
     configure(grace, "header", image="/media/h.png", alt="Hills")
     errors = vnu.validate(Client().get("/").content)
     assert not errors, format_messages(errors)
+
+
+# The labels gadget's items as its template wrote them before `gadgets.labels_html`.
+_LABEL_LOOP = (
+    "{% load reader_tags %}{% for label in labels %}"
+    '<li{% if cloud %} class="cloud-{{ label.size }}"{% endif %}>'
+    '<a href="{{ label.name|label_url }}" rel="tag">{{ label.name }}</a>'
+    '{% if counts %} <span class="count">({{ label.n }})</span>{% endif %}</li>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("display", ["list", "cloud"])
+@pytest.mark.parametrize("counts", [True, False])
+def test_the_labels_items_are_what_the_template_loop_wrote(display: str, counts: bool) -> None:
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    from broadsheet.reader.gadgets import labels_html, sorted_labels
+
+    names = ["Seed saving", "<script>alert(1)</script>", "Tom & Jerry", "\"quoted\" 'too'"]
+    names += ["Küche", "日本", "a/b?c#d", "100%", "  spaced  ", "x" * 200]
+    labels = [SimpleNamespace(name=name, n=i * 7 + 1) for i, name in enumerate(names)]
+    options = {"display": display, "counts": counts, "sort": "frequency"}
+    shown = sorted_labels(labels, options)  # type: ignore[arg-type]
+    context = Context({"labels": shown, "cloud": display == "cloud", "counts": counts})
+    assert labels_html(shown, options) == Template(_LABEL_LOOP).render(context)  # type: ignore[arg-type]
