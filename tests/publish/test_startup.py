@@ -82,3 +82,21 @@ def test_lazy_hooks_are_registered_once_however_often_ready_runs() -> None:
     apps.get_app_config("federation").ready()  # as a second start-up in one process would
     hook = Later("broadsheet.federation.outbound.post_published")
     assert hooks._on_post_published.count(hook) == 1
+
+
+def test_a_command_runs_with_the_collector_on_and_start_up_out_of_its_sight(
+    tmp_path: Path,
+) -> None:
+    # `broadsheet` pauses the collector while Django sets up (cli.py); a command that ran
+    # without it (a worker, an import) would keep every cycle it makes.
+    probe = "import gc; print(gc.isenabled(), gc.get_freeze_count() > 20000)"
+    env = {**os.environ, "BROADSHEET_DATA_DIR": str(tmp_path)}
+    env.update(PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(
+        [sys.executable, "-m", "broadsheet", "shell", "--no-imports", "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]
