@@ -34,6 +34,7 @@ NOT_IN_EXPORT = (
     "cryptography",  # federation's signing, through the reader's content negotiation
     "http_message_signatures",
     "PIL",  # the studio's media views, through the URLconf
+    "lxml.etree",  # parsed only when a feed or an ActivityPub document is made
     "xmlrpc.server",  # the API's XML-RPC endpoint
     "broadsheet.api.rpc.server",
     "broadsheet.federation.inbox",
