@@ -17,6 +17,7 @@ NOT_AT_START = (
     "broadsheet.publish.actions",
     "broadsheet.portability.blogger_export",
     "broadsheet.portability.wordpress_export",
+    "broadsheet.feeds.tasks",  # the WebSub ping's task and its guarded fetcher
 )
 PROBE = (
     "import django, sys; django.setup();"
