@@ -40,6 +40,8 @@ NOT_IN_EXPORT = (
     "broadsheet.api.rpc.server",
     "broadsheet.federation.inbox",
     "broadsheet.portability.actions",  # the studio's import views
+    "broadsheet.comments.spamfilter",  # the reader's comment views, through the URLconf
+    "broadsheet.subscribers.digest",  # Follow by Email's views, the same way
     "broadsheet.studio.views.media",
     "broadsheet.studio.views.posts",
 )
