@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from broadsheet.studio.views.media import serve_media
+from broadsheet.core.routes import Views, re_path
+
+# Imported on the first request for a media file, not with the URLconf (`core.routes`).
+serve_media = Views("broadsheet.studio.views.media").serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from openapi_spec_validator import validate
 from broadsheet.api.micropub import views as micropub
 from broadsheet.api.rpc.server import xmlrpc_endpoint
 from broadsheet.api.views import described, missing, rpc
+from broadsheet.core.routes import view_of
 
 # The documents describe the JSON API; XML-RPC and Micropub are described by their own
 # specifications and docs/api.md, and discovered from the blog's home page.
@@ -39,11 +40,12 @@ def served() -> set[tuple[object, str]]:
     """(view, method) for every API route, HEAD aside (it comes with GET)."""
     pairs = set()
     for _, pattern in api_patterns():
-        if pattern.callback in UNDESCRIBED:
+        view = view_of(pattern)  # the URLconf names the API's views by path (`core.routes`)
+        if view in UNDESCRIBED:
             continue
-        for method in pattern.callback.api_methods:
+        for method in view.api_methods:
             if method != "HEAD":
-                pairs.add((pattern.callback, method))
+                pairs.add((view, method))
     return pairs
 
 

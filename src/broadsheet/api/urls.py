@@ -4,11 +4,20 @@ one gets the API's JSON 404, not the reader's page."""
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from broadsheet.core.routes import Views, path, re_path
 
-from broadsheet.api.micropub import views as micropub
-from broadsheet.api.rpc.server import xmlrpc_endpoint
-from broadsheet.api.views import blogs, comments, described, extras, missing, pages, posts, rpc
+# Imported when a request first reaches them, not with the URLconf (`core.routes`).
+V = "broadsheet.api.views."
+micropub = Views("broadsheet.api.micropub.views")
+xmlrpc_endpoint = Views("broadsheet.api.rpc.server").xmlrpc_endpoint
+blogs = Views(V + "blogs")
+comments = Views(V + "comments")
+described = Views(V + "described")
+extras = Views(V + "extras")
+missing = Views(V + "missing")
+pages = Views(V + "pages")
+posts = Views(V + "posts")
+rpc = Views(V + "rpc")
 
 app_name = "api"
 

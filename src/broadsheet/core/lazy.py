@@ -21,11 +21,15 @@ class Later:
         self.path = path
         self._function: Any = None
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def load(self) -> Any:
+        """The function itself, its module imported now if it was not yet."""
         if self._function is None:
             module, _, name = self.path.rpartition(".")
             self._function = getattr(import_module(module), name)
-        return self._function(*args, **kwargs)
+        return self._function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.load()(*args, **kwargs)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Later) and other.path == self.path

@@ -6,8 +6,6 @@ from __future__ import annotations
 import functools
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
-
 from broadsheet.core import markup
 
 MAX_LENGTH = 500
@@ -48,6 +46,10 @@ def _remembered(html: str, base: str, srcset: bool) -> str:
 
 
 def _absolute(html: str, base: str, srcset: bool) -> str:
+    # Imported here, not with the module: every process imports this one (blogs.layout
+    # checks links with `web_url`), and only feeds and mail parse HTML.
+    import lxml.html
+
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for element in root.iter():
         for name in _URL_ATTRIBUTES:

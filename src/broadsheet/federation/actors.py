@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog, Membership
-from broadsheet.federation import signatures
 from broadsheet.federation.models import LocalActor
 
 BLOG_PATH = "/ap/blog"
@@ -44,6 +43,10 @@ def _get_or_make(blog: Blog, user: User | None, username: str) -> LocalActor:
     found = LocalActor.objects.filter(blog=blog, user=user, username=username).first()
     if found is not None:
         return found
+    # Imported here: signing loads cryptography, and the reader imports this module for every
+    # page (tests/publish/test_startup.py keeps it out of a command's start-up).
+    from broadsheet.federation import signatures
+
     public, private = signatures.new_key_pair()
     try:
         with transaction.atomic():

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import lxml.html
 from django.utils.html import escape
 
 from broadsheet.blogs.hosts import origin
@@ -102,6 +101,8 @@ def _when(value: Any) -> str:
 
 
 def _images(html: str, base: str) -> list[str]:
+    import lxml.html  # here: the reader imports this module for every page, and parses nothing
+
     if not html.strip():
         return []
     tree = lxml.html.fragment_fromstring(absolute_html(html, base), create_parent="div")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.federation import views
+views = Views("broadsheet.federation.views")  # imported on first use (`core.routes`)
 
 app_name = "federation"
 

@@ -7,7 +7,7 @@ the fediverse), then answers JSON. Every refusal is JSON with an `error`, never 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -16,9 +16,12 @@ from django.views.decorators.http import require_POST, require_safe
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
-from broadsheet.federation import actors, documents, inbox, queries, signatures
+from broadsheet.federation import actors, documents, queries
 from broadsheet.federation.models import LocalActor
 from broadsheet.posts.models import Post
+
+if TYPE_CHECKING:
+    from broadsheet.federation import signatures
 
 JRD = "application/jrd+json"
 
@@ -134,6 +137,10 @@ def note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def receive(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """A personal inbox (`username`, or the blog's) or the shared inbox (neither)."""
+    # Imported here: checking signatures loads cryptography, and the reader imports this
+    # module for every page (tests/publish/test_startup.py keeps it out of start-up).
+    from broadsheet.federation import inbox
+
     blog = _blog(request)
     if blog is None or (username is not None and actors.publisher(blog, username) is None):
         return error(404, "no such inbox")
@@ -147,6 +154,8 @@ def receive(request: HttpRequest, username: str | None = None) -> HttpResponse:
 
 
 def _incoming(request: HttpRequest) -> signatures.Incoming:
+    from broadsheet.federation import signatures
+
     headers = {name.lower(): value for name, value in request.headers.items()}
     headers.setdefault("host", request.get_host())  # HTTP/1.0 and test clients may send none
     return signatures.Incoming(

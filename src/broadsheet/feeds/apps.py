@@ -9,11 +9,11 @@ class FeedsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from broadsheet.feeds import (
-            checks,  # noqa: F401 - registers the system checks
-            tasks,
-        )
+        from broadsheet.core.lazy import Later
+        from broadsheet.feeds import checks  # noqa: F401 - registers the system checks
         from broadsheet.posts import hooks
 
         # A publish queues the WebSub ping for the task worker, never sends it in the request.
-        hooks.on_published(lambda blog_id: tasks.ping_hub.enqueue(blog_id))
+        # The task's module (the guarded fetcher) is imported by the first publish, not by
+        # every process's start-up (`core.lazy`).
+        hooks.on_published(Later("broadsheet.feeds.tasks.queue_ping"))

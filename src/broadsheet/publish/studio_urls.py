@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.publish import studio_views
+studio_views = Views("broadsheet.publish.studio_views")  # imported on first use (`core.routes`)
 
 app_name = "publish-studio"
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import path, re_path
+from broadsheet.core.routes import Views, path, re_path
 
-from broadsheet.reader import comment_views as views
+# Imported on the first comment, not with the URLconf (`core.routes`): the static export
+# reverses these addresses and never calls the views.
+views = Views("broadsheet.reader.comment_views")
 
 app_name = "comments"
 

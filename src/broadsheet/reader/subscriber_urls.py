@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.reader import subscriber_views as views
+views = Views("broadsheet.reader.subscriber_views")  # imported on first use (`core.routes`)
 
 app_name = "subscribers"
 

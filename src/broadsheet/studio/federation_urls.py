@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.studio.views import federation as views
+views = Views("broadsheet.studio.views.federation")  # imported on first use (`core.routes`)
 
 app_name = "federation-studio"
 

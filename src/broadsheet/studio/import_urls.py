@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.studio.views import imports as studio_views
+studio_views = Views("broadsheet.studio.views.imports")  # imported on first use (`core.routes`)
 
 app_name = "portability-studio"
 

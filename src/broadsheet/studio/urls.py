@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth
-from django.urls import path, register_converter, reverse_lazy
+from django.urls import register_converter, reverse_lazy
 
-from broadsheet.studio.views import (
-    app_passwords,
-    blogs,
-    items,
-    layout,
-    media,
-    members,
-    pages,
-    password,
-    posts,
-    profile,
-    stats,
-    theme,
-)
-from broadsheet.studio.views.backup import backup
-from broadsheet.studio.views.post_by_email import post_by_email
+from broadsheet.core.routes import Views, path
+from broadsheet.studio.views import password
+
+# Imported when a request first reaches them, not with the URLconf (`core.routes`).
+V = "broadsheet.studio.views."
+app_passwords = Views(V + "app_passwords")
+blogs = Views(V + "blogs")
+items = Views(V + "items")
+layout = Views(V + "layout")
+media = Views(V + "media")
+members = Views(V + "members")
+pages = Views(V + "pages")
+posts = Views(V + "posts")
+profile = Views(V + "profile")
+stats = Views(V + "stats")
+theme = Views(V + "theme")
+backup = Views(V + "backup").backup
+post_by_email = Views(V + "post_by_email").post_by_email
 
 app_name = "studio"
 

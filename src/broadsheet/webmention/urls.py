@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from broadsheet.core.routes import Views, path
 
-from broadsheet.webmention import views
+views = Views("broadsheet.webmention.views")  # imported on first use (`core.routes`)
 
 app_name = "webmention"
 
