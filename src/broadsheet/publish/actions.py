@@ -33,7 +33,17 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
-from broadsheet.publish import bulk, bulkfeeds, links, manifest, parallel, paths, search
+from broadsheet.publish import (
+    bulk,
+    bulkfeeds,
+    changelog,
+    links,
+    manifest,
+    parallel,
+    paths,
+    search,
+)
+from broadsheet.publish.changes import plan_changes
 from broadsheet.publish.listings import Listing, Row
 from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
@@ -76,13 +86,15 @@ def export_static(
     folder.mkdir(parents=True, exist_ok=True)
     # Read before the plan: a write during the export leaves a newer version, so the next
     # export does not take the folder for up to date.
+    # The change log's number too: a change after it is planned again by the next export.
     blog.refresh_from_db(fields=["content_version"])
+    seq, floor = changelog.head(blog.pk)
     now = timezone.now()
     header = manifest.peek(folder, blog.pk)
     if header is not None and up_to_date(header, blog, choices, now):
         seconds = time.perf_counter() - started
         return Report(unchanged=header.files, seconds=seconds, until=header.until)
-    run = Run(blog, folder, choices, now)
+    run = Run(blog, folder, choices, now, (header, seq, floor))
     with one_connection():
         run.export(processes)
     run.report.seconds = time.perf_counter() - started
@@ -102,15 +114,33 @@ def up_to_date(
 class Run:
     """One export: the plan, what the last one left, and the queue of addresses to render."""
 
-    def __init__(self, blog: Blog, folder: Path, choices: links.Choices, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        blog: Blog,
+        folder: Path,
+        choices: links.Choices,
+        now: dt.datetime,
+        log: tuple[manifest.Header | None, int, int] = (None, -1, 0),
+    ) -> None:
+        """`log`: the last manifest's header, and the change log's number and floor now."""
         self.blog, self.folder, self.choices, self.now = blog, folder, choices, now
+        header, seq, floor = log
         with paused_gc():
-            self.plan: Plan = plan(blog, choices, now)
+            changes = None
+            if header is not None:
+                changes = plan_changes(blog, everything(blog, choices), header, seq, floor, now)
+            self.plan: Plan = changes or plan(blog, choices, now)
             self.old = manifest.load(folder, blog.pk)
         upcoming = Post.objects.next_publish(blog, now)
         until = upcoming.timestamp() if upcoming else None
         self.new = manifest.Manifest(
-            blog.pk, self.plan.everything, version=blog.content_version, until=until
+            blog.pk, self.plan.everything, version=blog.content_version, until=until, seq=seq
+        )
+        self.new.newest = self.plan.newest.timestamp() if self.plan.newest else None
+        self.new.count = self.plan.count
+        # A label renamed or deleted: its posts' pages show its name, their keys do not.
+        self.renamed = (
+            header is not None and header.seq >= 0 and changelog.renames(blog.pk, header.seq)
         )
         self.renderer: Renderer = renderer_for(blog)
         layout = bulk.Layout(blog, now)
@@ -123,7 +153,7 @@ class Run:
         self.seen: set[str] = set()
 
     def export(self, processes: int) -> None:
-        whole = self.old.everything != self.plan.everything
+        whole = self.old.everything != self.plan.everything or self.renamed
         if self.choices.search == "index":
             self.seen.add(search.PAGE)  # the form's `/search` is ours: not the live listing
         with paused_gc():
@@ -133,7 +163,10 @@ class Run:
                     self.keep(address, kept)
                 else:
                     self.enqueue(address, job)
-            self.keep_found_before(whole)
+            if self.plan.partial:
+                self.keep_unplanned()
+            else:
+                self.keep_found_before(whole)
         if processes > 1 and len(self.queue) >= parallel.WORTH_IT:
             planned, self.queue = self.queue, []
             for part in parallel.render_all(self, planned, processes):
@@ -148,6 +181,8 @@ class Run:
         self.remove_gone()
         with paused_gc():
             manifest.save(self.folder, self.new)
+        if self.new.seq > 0:
+            changelog.prune(self.blog.pk, self.new.seq)
 
     def export_search(self, whole: bool) -> None:
         """The search index and its page (`search`), rewritten when the blog's posts moved."""
@@ -202,6 +237,12 @@ class Run:
             if not whole and entry.key == FOUND:
                 self.keep(address, entry)
 
+    def keep_unplanned(self) -> None:
+        """A plan of the changes alone: every address it does not name is as it was."""
+        for address, entry in self.old.entries.items():
+            if address not in self.plan.jobs and address not in self.seen:
+                self.keep(address, entry)
+
     def enqueue(self, address: str, job: Job) -> None:
         if address not in self.seen:
             self.seen.add(address)
@@ -209,7 +250,8 @@ class Run:
 
     def render(self, address: str, job: Job) -> None:
         query = job.query or self.page_query(job)
-        listing = self.listing_of(address, job)
+        # A plan of the changes holds no listing's every row: its pages go the request path.
+        listing = None if self.plan.partial else self.listing_of(address, job)
         answer = (
             self.posts.render(address)
             or self.feeds.render(address)
@@ -254,6 +296,8 @@ class Run:
 
     def shown(self, address: str, job: Job) -> list[Row]:
         """The rows of the posts on the listing page `job` renders, if it renders one."""
+        if self.plan.partial:
+            return []
         listing = self.listing_of(address, job)
         return listing.shown(job.page, self.blog.posts_per_page) if listing else []
 

@@ -38,6 +38,7 @@ COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
 SITEMAP_PAGE = re.compile(r"/sitemap-posts-([0-9]{1,9})\.xml")
 LABELS = "/search/label/"
 NOT_FOUND = "/404.html"  # the reader's 404 handler's page, not a view's
+WHOLE_ROWS = ("/sitemap.xml", "/sitemap-labels.xml")  # made here from every post's row
 
 
 class PreparedComments(PostCommentsFeed):
@@ -83,6 +84,8 @@ class FeedFiles:
         feed = self.feeds.pop(address, None)
         if feed is not None:
             return _answer(feed(bare_request(self.renderer, self.blog, address)))
+        if self.plan.partial and (address in WHOLE_ROWS or SITEMAP_PAGE.fullmatch(address)):
+            return None  # a plan of the changes holds not every post: the views read them
         if numbered := SITEMAP_PAGE.fullmatch(address):
             request = bare_request(self.renderer, self.blog, address)
             return self.posts_sitemap(request, int(numbered[1]))

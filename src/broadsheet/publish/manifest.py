@@ -21,7 +21,8 @@ from typing import NamedTuple
 from broadsheet.core.pagecache.mirror import write_file
 
 NAME = ".broadsheet-export.json"
-FORMAT = 2  # 1 was one JSON object without the header line
+FORMAT = 3  # 1 was one JSON object without the header line; 2 had no change number
+READ = (2, 3)  # a 2's entries are good, but without its number the next plan is whole
 
 
 class Entry(NamedTuple):
@@ -39,6 +40,11 @@ class Header:
     version: int = 0  # the blog's content version the export saw (0: unknown)
     until: float | None = None  # when the blog's next scheduled post goes up (a timestamp)
     files: int = 0
+    # The change log's number the export saw (`publish.changelog`; -1: unknown), the newest
+    # public post's time (a timestamp) and how many public posts there were.
+    seq: int = -1
+    newest: float | None = None
+    count: int = 0
 
 
 @dataclass
@@ -48,6 +54,9 @@ class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
     version: int = 0
     until: float | None = None
+    seq: int = -1
+    newest: float | None = None
+    count: int = 0
 
 
 def peek(folder: Path, blog_id: int) -> Header | None:
@@ -57,9 +66,12 @@ def peek(folder: Path, blog_id: int) -> Header | None:
             raw = json.loads(file.readline())
     except (OSError, ValueError):
         return None
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("blog") != blog_id:
+    if not isinstance(raw, dict) or raw.get("format") not in READ or raw.get("blog") != blog_id:
         return None
-    return Header(blog_id, raw["everything"], raw["version"], raw["until"], raw["files"])
+    found = Header(blog_id, raw["everything"], raw["version"], raw["until"], raw["files"])
+    found.seq, found.newest = raw.get("seq", -1), raw.get("newest")
+    found.count = raw.get("count", 0)
+    return found
 
 
 def load(folder: Path, blog_id: int) -> Manifest:
@@ -84,6 +96,9 @@ def save(folder: Path, manifest: Manifest) -> None:
         "version": manifest.version,
         "until": manifest.until,
         "files": len(entries),
+        "seq": manifest.seq,
+        "newest": manifest.newest,
+        "count": manifest.count,
     }
     lines = [json.dumps(part, separators=(",", ":")) for part in (header, entries)]
     write_file(folder / NAME, ("\n".join(lines) + "\n").encode())
