@@ -250,8 +250,7 @@ class Run:
 
     def render(self, address: str, job: Job) -> None:
         query = job.query or self.page_query(job)
-        # A plan of the changes holds no listing's every row: its pages go the request path.
-        listing = None if self.plan.partial else self.listing_of(address, job)
+        listing = self.listing_of(address, job)
         answer = (
             self.posts.render(address)
             or self.feeds.render(address)
@@ -296,8 +295,6 @@ class Run:
 
     def shown(self, address: str, job: Job) -> list[Row]:
         """The rows of the posts on the listing page `job` renders, if it renders one."""
-        if self.plan.partial:
-            return []
         listing = self.listing_of(address, job)
         return listing.shown(job.page, self.blog.posts_per_page) if listing else []
 

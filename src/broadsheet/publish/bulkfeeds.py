@@ -38,7 +38,6 @@ COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
 SITEMAP_PAGE = re.compile(r"/sitemap-posts-([0-9]{1,9})\.xml")
 LABELS = "/search/label/"
 NOT_FOUND = "/404.html"  # the reader's 404 handler's page, not a view's
-WHOLE_ROWS = ("/sitemap.xml", "/sitemap-labels.xml")  # made here from every post's row
 
 
 class PreparedComments(PostCommentsFeed):
@@ -84,8 +83,6 @@ class FeedFiles:
         feed = self.feeds.pop(address, None)
         if feed is not None:
             return _answer(feed(bare_request(self.renderer, self.blog, address)))
-        if self.plan.partial and (address in WHOLE_ROWS or SITEMAP_PAGE.fullmatch(address)):
-            return None  # a plan of the changes holds not every post: the views read them
         if numbered := SITEMAP_PAGE.fullmatch(address):
             request = bare_request(self.renderer, self.blog, address)
             return self.posts_sitemap(request, int(numbered[1]))
@@ -107,7 +104,12 @@ class FeedFiles:
         """`feeds.views.sitemap_posts` from the plan's rows, which hold what its query reads."""
         origin = hosts.origin(self.blog, request)
         size = sitemaps.PostSitemap.limit
-        shown = self.plan.sitemap[(number - 1) * size : number * size]
+        if self.plan.partial:  # a plan of the changes holds not every post: read the page's
+            listed = Post.objects.public(self.blog, self.now).exclude(robots__in=sitemaps.NOINDEX)
+            ascending = listed.order_by("published_at", "pk").values_list("permalink", "updated_at")
+            shown = list(ascending[(number - 1) * size : number * size])
+        else:
+            shown = self.plan.sitemap[(number - 1) * size : number * size]
         entries = [sitemaps.Entry(origin + address, edit) for address, edit in shown]
         return Answer(200, XML, sitemaps.write("urlset", "url", entries).encode())
 
@@ -116,6 +118,12 @@ class FeedFiles:
         joins every label to every public post twice (its count, its page), a quarter of
         a second at 10,000 posts, for what the plan already holds."""
         origin = hosts.origin(self.blog, request)
+        if self.plan.partial:  # the view's query, once (its paginator would count first)
+            items = sitemaps.LabelSitemap(self.blog, self.now).items()
+            labels = [(label.name, label.lastmod) for label in items]  # type: ignore[attr-defined]
+            entries = [sitemaps.Entry(origin + LABELS + Label.quote(n), at) for n, at in labels]
+            body = sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
+            return Answer(200, XML, body.encode())
         # The database's order of names, as the view's `order_by("name")` (collations differ).
         names = Label.objects.filter(blog=self.blog).order_by("name").values_list("name", flat=True)
         entries = [
@@ -129,6 +137,9 @@ class FeedFiles:
     def sitemap_index(self, request: HttpRequest) -> Answer:
         """`feeds.sitemaps.index` from the plan's rows, which hold every post's last edit the
         view would read again."""
+        if self.plan.partial:  # the view's own queries
+            found = sitemaps.index(self.blog, self.now, hosts.origin(self.blog, request))
+            return Answer(200, XML, sitemaps.write("sitemapindex", "sitemap", found).encode())
         noindex, labels = self.plan.noindex, self.plan.listings
         rows = [row for row in labels["/search"].rows if row[0] not in noindex]
         labelled = {

@@ -87,6 +87,12 @@ class Counted(Listing):
             return [row[:4] for row in rows_of(self.posts[:size])]
         return [row[:4] for row in reversed(self.ascending((number - 1) * size, size))]
 
+    def older_than(self, limit: dt.datetime | None, count: int) -> tuple[list[Row], bool]:
+        posts = self.posts if limit is None else self.posts.filter(published_at__lt=limit)
+        rows = [row[:4] for row in rows_of(posts[:count])]
+        skipped = limit is not None and self.posts.filter(published_at__gte=limit).exists()
+        return rows, skipped
+
     def target(self, params: dict[str, str], size: int, blog: Blog) -> str | None:
         if "updated-max" in params:
             moment = parse_timestamp(params["updated-max"], blog)
