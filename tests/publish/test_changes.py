@@ -20,7 +20,7 @@ from broadsheet.comments import actions as comments
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Label, Post
-from broadsheet.publish import actions, changelog
+from broadsheet.publish import actions, changelog, manifest
 from broadsheet.publish.links import Choices
 from broadsheet.publish.models import Change
 from broadsheet.publish.plan import Plan, plan
@@ -169,8 +169,17 @@ def test_an_incremental_export_after_a_write_is_the_whole_export_byte_for_byte(
     demo.refresh_from_db()  # the module's blog: another test's changes of it rolled back
     with time_machine.travel(WRITTEN, tick=False):
         write(demo)
+    parts: set[int] = set()
+    real_part = manifest.Entries.part
+
+    def part(entries: manifest.Entries, number: int) -> None:
+        parts.add(number)
+        real_part(entries, number)
+
+    monkeypatch.setattr(manifest.Entries, "part", part)
     with time_machine.travel(EXPORTED, tick=False):
         report = actions.export_static(demo, exported, Choices(origin(demo)))
+        read, parts = set(parts), set()
         whole = actions.export_static(demo, tmp_path / "whole", Choices(origin(demo)))
         assert report.written  # each write shows somewhere
         incremental, fresh = files(exported), files(tmp_path / "whole")
@@ -185,6 +194,7 @@ def test_an_incremental_export_after_a_write_is_the_whole_export_byte_for_byte(
             everything = plan(demo, Choices(origin(demo)), EXPORTED).jobs
             assert {a: everything[a] for a in cheap.jobs} == cheap.jobs
             assert len(cheap.jobs) < len(everything) / 2
+            assert len(read) < manifest.PARTS * 3 / 4  # the manifest's parts it needed
         else:
             assert cheap is None
 

@@ -130,7 +130,10 @@ class Run:
             if header is not None:
                 changes = plan_changes(blog, everything(blog, choices), header, seq, floor, now)
             self.plan: Plan = changes or plan(blog, choices, now)
-            self.old = manifest.load(folder, blog.pk)
+            # A plan of the changes reads the parts of the manifest it needs, not all.
+            self.old = manifest.load(folder, blog.pk, lazily=self.plan.partial)
+        self.files = header.files if header is not None else 0
+        self.gone: set[str] = set()
         upcoming = Post.objects.next_publish(blog, now)
         until = upcoming.timestamp() if upcoming else None
         self.new = manifest.Manifest(
@@ -163,9 +166,7 @@ class Run:
                     self.keep(address, kept)
                 else:
                     self.enqueue(address, job)
-            if self.plan.partial:
-                self.keep_unplanned()
-            else:
+            if not self.plan.partial:  # a plan of the changes keeps what it does not name
                 self.keep_found_before(whole)
         if processes > 1 and len(self.queue) >= parallel.WORTH_IT:
             planned, self.queue = self.queue, []
@@ -180,7 +181,10 @@ class Run:
             self.render(*self.queue.pop())
         self.remove_gone()
         with paused_gc():
-            manifest.save(self.folder, self.new)
+            if self.plan.partial:
+                self.save_changes()
+            else:
+                manifest.save(self.folder, self.new)
         if self.new.seq > 0:
             changelog.prune(self.blog.pk, self.new.seq)
 
@@ -237,11 +241,19 @@ class Run:
             if not whole and entry.key == FOUND:
                 self.keep(address, entry)
 
-    def keep_unplanned(self) -> None:
-        """A plan of the changes alone: every address it does not name is as it was."""
-        for address, entry in self.old.entries.items():
-            if address not in self.plan.jobs and address not in self.seen:
-                self.keep(address, entry)
+    def save_changes(self) -> None:
+        """After a plan of the changes alone, every address it did not name is as it was:
+        the parts of the manifest it touched are written again with them, the rest stay."""
+        old = self.old.entries
+        assert isinstance(old, manifest.Entries)
+        touched = {manifest.part_of(address) for address in self.new.entries} | old.read
+        added = sum(1 for address in self.new.entries if address not in old)
+        for address, entry in old.items():  # the parts read: the touched ones, or all
+            if address not in self.new.entries and address not in self.gone:
+                self.new.entries[address] = entry
+        files = self.files + added - len(self.gone)
+        self.report.unchanged = files - len(self.report.written)
+        manifest.save(self.folder, self.new, touched if old.folder else None, files)
 
     def enqueue(self, address: str, job: Job) -> None:
         if address not in self.seen:
@@ -290,8 +302,12 @@ class Run:
             return
         if parts.path.startswith(links.LIVE_PREFIXES):
             return
-        if parts.path not in self.seen:
-            self.enqueue(parts.path, Job(parts.path, "", FOUND))
+        if parts.path in self.seen:
+            return
+        if self.plan.partial and parts.path in self.old.entries:
+            self.seen.add(parts.path)  # a plan of the changes keeps what it does not name
+            return
+        self.enqueue(parts.path, Job(parts.path, "", FOUND))
 
     def shown(self, address: str, job: Job) -> list[Row]:
         """The rows of the posts on the listing page `job` renders, if it renders one."""
@@ -334,9 +350,13 @@ class Run:
         self.new.entries[address] = manifest.Entry(str(relative), key, digest)
 
     def remove_gone(self) -> None:
-        for address, entry in self.old.entries.items():
-            if address not in self.new.entries:
+        # A plan of the changes: only what it named may be gone (its parts may not be read).
+        named = self.plan.jobs if self.plan.partial else self.old.entries
+        for address in list(named):
+            entry = self.old.entries.get(address)
+            if entry is not None and address not in self.new.entries:
                 (self.folder / entry.file).unlink(missing_ok=True)
+                self.gone.add(address)
                 self.report.removed += 1
 
 

@@ -4,16 +4,21 @@ For each address it names the file written, the hash of its bytes and the key th
 it, so the next export renders only the addresses whose key moved and deletes the files of
 addresses that are gone. A folder without one (or with another blog's) is exported whole.
 
-Its first line is a small header: the blog's content version at the export and when its next
+The file is a small header: the blog's content version at the export and when its next
 scheduled post goes up. Every write to a blog moves the content version (the page cache
 relies on it), so an export that finds the same version, the same settings and no post come
 due since reads that one line and stops, without planning 10,000 posts or reading the
-entries on the second line (megabytes, for such a blog).
+entries (megabytes, for such a blog).
+
+The entries are in `PARTS` files beside it (`.broadsheet-export/NN.json`), each address in
+the part its hash names: an export that plans the changes alone (`publish.changes`) reads
+and writes the parts of the few addresses it touches (`Entries`), not all 27,000 entries.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -21,8 +26,13 @@ from typing import NamedTuple
 from broadsheet.core.pagecache.mirror import write_file
 
 NAME = ".broadsheet-export.json"
-FORMAT = 3  # 1 was one JSON object without the header line; 2 had no change number
-READ = (2, 3)  # a 2's entries are good, but without its number the next plan is whole
+PARTS_DIR = ".broadsheet-export"
+PARTS = 64
+# 1 was one JSON object; 2 a header line and the entries on a second line; 3 added the change
+# log's number; 4 has its entries in parts. 2 and 3 are read whole (without a number, the
+# next plan is the whole blog's), and written as 4.
+FORMAT = 4
+READ = (2, 3, 4)
 
 
 class Entry(NamedTuple):
@@ -45,13 +55,53 @@ class Header:
     seq: int = -1
     newest: float | None = None
     count: int = 0
+    format: int = FORMAT
+
+
+def part_of(address: str) -> int:
+    return zlib.crc32(address.encode()) % PARTS
+
+
+class Entries(dict[str, Entry]):
+    """The entries by address; of a manifest in parts, only the parts asked for so far are
+    read (`get` and `in` read an address's part first; iterating sees the parts read)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder  # None: all there is is here already
+        self.read: set[int] = set()
+
+    def part(self, number: int) -> None:
+        if self.folder is None or number in self.read:
+            return
+        self.read.add(number)
+        try:
+            raw = json.loads((self.folder / PARTS_DIR / f"{number:02d}.json").read_bytes())
+        except (OSError, ValueError):
+            return
+        # Made in C (map, zip) rather than a comprehension: many entries on a whole export.
+        self.update(zip(raw.keys(), map(Entry._make, raw.values()), strict=True))
+
+    def all(self) -> Entries:
+        for number in range(PARTS):
+            self.part(number)
+        return self
+
+    def get(self, address: str, default: Entry | None = None) -> Entry | None:  # type: ignore[override]
+        self.part(part_of(address))
+        return super().get(address, default)
+
+    def __contains__(self, address: object) -> bool:
+        if isinstance(address, str):
+            self.part(part_of(address))
+        return super().__contains__(address)
 
 
 @dataclass
 class Manifest:
     blog: int
     everything: str = ""
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=Entries)
     version: int = 0
     until: float | None = None
     seq: int = -1
@@ -71,34 +121,50 @@ def peek(folder: Path, blog_id: int) -> Header | None:
     found = Header(blog_id, raw["everything"], raw["version"], raw["until"], raw["files"])
     found.seq, found.newest = raw.get("seq", -1), raw.get("newest")
     found.count = raw.get("count", 0)
+    found.format = raw["format"]
     return found
 
 
-def load(folder: Path, blog_id: int) -> Manifest:
+def load(folder: Path, blog_id: int, *, lazily: bool = False) -> Manifest:
+    """The folder's manifest, its entries all read, or (`lazily`) read by parts as asked."""
     header = peek(folder, blog_id)
     if header is None:
         return Manifest(blog_id)
-    try:
-        raw = json.loads((folder / NAME).read_bytes().split(b"\n", 2)[1])
-    except (OSError, ValueError, IndexError):
-        return Manifest(blog_id)
-    # Made in C (map, zip) rather than a comprehension: 27,000 entries on every export.
-    entries = dict(zip(raw.keys(), map(Entry._make, raw.values()), strict=True))
+    if header.format == FORMAT:
+        entries = Entries(folder)
+        if not lazily:
+            entries.all()
+    else:
+        try:
+            raw = json.loads((folder / NAME).read_bytes().split(b"\n", 2)[1])
+        except (OSError, ValueError, IndexError):
+            return Manifest(blog_id)
+        entries = Entries()
+        entries.update(zip(raw.keys(), map(Entry._make, raw.values()), strict=True))
     return Manifest(blog_id, header.everything, entries, header.version, header.until)
 
 
-def save(folder: Path, manifest: Manifest) -> None:
-    entries = dict(sorted(manifest.entries.items()))
+def save(folder: Path, manifest: Manifest, parts: set[int] | None = None, files: int = 0) -> None:
+    """Write the header and the entries' parts: all, or only `parts` (whose every entry
+    `manifest.entries` holds; the others are as they were, and `files` counts them all)."""
+    by_part: dict[int, dict[str, Entry]] = {number: {} for number in parts or range(PARTS)}
+    for address, entry in sorted(manifest.entries.items()):
+        shown = by_part.get(part_of(address))
+        if shown is not None:
+            shown[address] = entry
+    (folder / PARTS_DIR).mkdir(exist_ok=True)
+    for number, entries in by_part.items():
+        body = json.dumps(entries, separators=(",", ":")) + "\n"
+        write_file(folder / PARTS_DIR / f"{number:02d}.json", body.encode())
     header = {
         "format": FORMAT,
         "blog": manifest.blog,
         "everything": manifest.everything,
         "version": manifest.version,
         "until": manifest.until,
-        "files": len(entries),
+        "files": len(manifest.entries) if parts is None else files,
         "seq": manifest.seq,
         "newest": manifest.newest,
         "count": manifest.count,
     }
-    lines = [json.dumps(part, separators=(",", ":")) for part in (header, entries)]
-    write_file(folder / NAME, ("\n".join(lines) + "\n").encode())
+    write_file(folder / NAME, (json.dumps(header, separators=(",", ":")) + "\n").encode())
