@@ -239,7 +239,7 @@ def test_an_export_with_nothing_changed_reads_only_the_manifests_header(
     demo: Blog, exported: Path
 ) -> None:
     parts = exported / ".broadsheet-export"
-    entries = {a for part in parts.iterdir() for a in json.loads(part.read_bytes())}
+    entries = json.loads((parts / "addresses.json").read_bytes())
     shutil.rmtree(parts)  # the entries gone: only the header can answer
     with time_machine.travel(LOADED_AT + dt.timedelta(hours=3), tick=False):
         report = export_static(demo, exported, Choices(origin(demo)))

@@ -132,7 +132,6 @@ class Run:
             self.plan: Plan = changes or plan(blog, choices, now)
             # A plan of the changes reads the parts of the manifest it needs, not all.
             self.old = manifest.load(folder, blog.pk, lazily=self.plan.partial)
-        self.files = header.files if header is not None else 0
         self.gone: set[str] = set()
         upcoming = Post.objects.next_publish(blog, now)
         until = upcoming.timestamp() if upcoming else None
@@ -246,14 +245,22 @@ class Run:
         the parts of the manifest it touched are written again with them, the rest stay."""
         old = self.old.entries
         assert isinstance(old, manifest.Entries)
-        touched = {manifest.part_of(address) for address in self.new.entries} | old.read
-        added = sum(1 for address in self.new.entries if address not in old)
-        for address, entry in old.items():  # the parts read: the touched ones, or all
+        touched = {manifest.part_of(address) for address in self.new.entries}
+        for number in touched:
+            old.part(number)
+        known = old.addresses()
+        added = {address for address in self.new.entries if address not in known}
+        for address, entry in old.items():  # the parts read
             if address not in self.new.entries and address not in self.gone:
                 self.new.entries[address] = entry
-        files = self.files + added - len(self.gone)
-        self.report.unchanged = files - len(self.report.written)
-        manifest.save(self.folder, self.new, touched if old.folder else None, files)
+        self.new.files = len(known) + len(added - self.gone) - len(self.gone & known)
+        self.report.unchanged = self.new.files - len(self.report.written)
+        if old.folder is None:  # an older manifest, read whole: written whole, in parts
+            manifest.save(self.folder, self.new)
+            return
+        changed = added or self.gone
+        addresses = (known | added) - self.gone if changed else None
+        manifest.save(self.folder, self.new, touched | old.read, addresses)
 
     def enqueue(self, address: str, job: Job) -> None:
         if address not in self.seen:

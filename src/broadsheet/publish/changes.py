@@ -65,18 +65,31 @@ def page_count(count: int, size: int) -> int:
 
 
 class Counted(Listing):
-    """A listing read from the database as its pages are asked for, not held whole."""
+    """A listing read from the database as its pages are asked for, not held whole: its
+    count, and its newest `WINDOW` pages' rows (the first page, the newest numbered ones and
+    the places their pager links lead to are there); older rows are asked for when needed."""
 
-    def __init__(self, first: str, older: str, posts: QuerySet[Post]) -> None:
+    WINDOW = 3
+
+    def __init__(
+        self, first: str, older: str, posts: QuerySet[Post], size: int, count: int | None = None
+    ) -> None:
         super().__init__(first, older)
         self.posts = posts  # newest first
-        self.count = posts.count()
+        self.count = posts.count() if count is None else count
+        self.top = [row[:4] for row in rows_of(posts[: self.WINDOW * size])]
+        self.whole = len(self.top) == self.count  # every row is in `top`
 
     def page_count(self, size: int) -> int:
         return page_count(self.count, size)
 
-    def ascending(self, start: int, size: int) -> list[PublicRow]:
-        return rows_of(self.posts.order_by("published_at", "pk")[start : start + size])
+    def ascending(self, start: int, size: int) -> list[Row]:
+        """The rows from the `start`th oldest on, newest first."""
+        end = self.count - start  # in the rows newest first
+        if end <= len(self.top):
+            return self.top[max(0, end - size) : end]
+        found = rows_of(self.posts.order_by("published_at", "pk")[start : start + size])
+        return [row[:4] for row in reversed(found)]
 
     def query(self, number: int, size: int, blog: Blog) -> str:
         above = self.ascending(number * size, 1)[0]
@@ -84,26 +97,41 @@ class Counted(Listing):
 
     def shown(self, number: int, size: int) -> list[Row]:
         if number == 0:
-            return [row[:4] for row in rows_of(self.posts[:size])]
-        return [row[:4] for row in reversed(self.ascending((number - 1) * size, size))]
+            return self.top[:size]
+        return self.ascending((number - 1) * size, size)
 
     def older_than(self, limit: dt.datetime | None, count: int) -> tuple[list[Row], bool]:
+        if limit is None or self.whole or (self.top and self.top[-1][1] < limit):
+            start = sum(1 for row in self.top if limit is not None and row[1] >= limit)
+            if start + count <= len(self.top) or self.whole:
+                return self.top[start : start + count], start > 0
         posts = self.posts if limit is None else self.posts.filter(published_at__lt=limit)
         rows = [row[:4] for row in rows_of(posts[:count])]
         skipped = limit is not None and self.posts.filter(published_at__gte=limit).exists()
         return rows, skipped
+
+    def before(self, moment: dt.datetime, inclusive: bool) -> int:
+        """How many posts are older than `moment` (or at it, `inclusive`)."""
+        if self.whole or (self.top and self.top[-1][1] < moment):
+            newer = sum(
+                1 for row in self.top if (row[1] > moment if inclusive else row[1] >= moment)
+            )
+            return self.count - newer
+        if inclusive:
+            return self.posts.filter(published_at__lte=moment).count()
+        return self.posts.filter(published_at__lt=moment).count()
 
     def target(self, params: dict[str, str], size: int, blog: Blog) -> str | None:
         if "updated-max" in params:
             moment = parse_timestamp(params["updated-max"], blog)
             if moment is None:
                 return None
-            older = self.posts.filter(published_at__lt=moment).count()
+            older = self.before(moment, inclusive=False)
             return self.address((older - 1) // size + 1) if older else None
         moment = parse_timestamp(params.get("updated-min", ""), blog)
         if moment is None:
             return None
-        first_newer = self.posts.filter(published_at__lte=moment).count()
+        first_newer = self.before(moment, inclusive=True)
         if first_newer >= self.count - size:
             return self.first
         return self.address(first_newer // size + 1)
@@ -113,9 +141,9 @@ class Listings(dict[str, Listing]):
     """The listings by their pager's path (decoded), each read when first asked for; a path
     that is no listing with posts has none, as in the whole plan."""
 
-    def __init__(self, blog: Blog, public: QuerySet[Post]) -> None:
+    def __init__(self, blog: Blog, public: QuerySet[Post], count: int) -> None:
         super().__init__()
-        self.blog, self.public = blog, public
+        self.blog, self.public, self.public_count = blog, public, count
 
     def get(self, path: str, default: Listing | None = None) -> Listing | None:  # type: ignore[override]
         if path not in self:
@@ -132,19 +160,18 @@ class Listings(dict[str, Listing]):
         return found
 
     def make(self, path: str) -> Counted | None:
-        public = self.public.select_related(None)
+        public, size = self.public.select_related(None), self.blog.posts_per_page
         if path == "/search":
-            return Counted("/", "/search", public)
+            return Counted("/", "/search", public, size, self.public_count)
         if path.startswith(LABELS):
             name = path[len(LABELS) :]
             address = LABELS + quote(name, safe="")
-            return Counted(address, address, public.filter(labels__name=name))
+            return Counted(address, address, public.filter(labels__name=name), size)
         span = _span(path, self.blog)
         if span is None:
             return None
-        return Counted(
-            path, path, public.filter(published_at__gte=span[0], published_at__lt=span[1])
-        )
+        dated = public.filter(published_at__gte=span[0], published_at__lt=span[1])
+        return Counted(path, path, dated, size)
 
 
 def _span(path: str, blog: Blog) -> tuple[dt.datetime, dt.datetime] | None:
@@ -199,7 +226,7 @@ def plan_changes(
     edited = rows_of(public.filter(pk__in=edited_ids - moved)) if edited_ids else []
     found = Plan(everything=everything, count=count, partial=True)
     found.newest = new[0][1] if new else newest
-    found.listings = Listings(blog, public)
+    found.listings = Listings(blog, public, count)
     return Changes(blog, found, public, new, edited).plan(header.count)
 
 

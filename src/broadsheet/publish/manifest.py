@@ -11,8 +11,9 @@ due since reads that one line and stops, without planning 10,000 posts or readin
 entries (megabytes, for such a blog).
 
 The entries are in `PARTS` files beside it (`.broadsheet-export/NN.json`), each address in
-the part its hash names: an export that plans the changes alone (`publish.changes`) reads
-and writes the parts of the few addresses it touches (`Entries`), not all 27,000 entries.
+the part its hash names, with the list of every address (`ADDRESSES`): an export that plans
+the changes alone (`publish.changes`) reads and writes the parts of the few addresses it
+touches (`Entries`), and the list to know a link's address, not all 27,000 entries.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from broadsheet.core.pagecache.mirror import write_file
 NAME = ".broadsheet-export.json"
 PARTS_DIR = ".broadsheet-export"
 PARTS = 64
+ADDRESSES = "addresses.json"  # every address, in order: whether one is there, parts unread
 # 1 was one JSON object; 2 a header line and the entries on a second line; 3 added the change
 # log's number; 4 has its entries in parts. 2 and 3 are read whole (without a number, the
 # next plan is the whole blog's), and written as 4.
@@ -64,12 +66,25 @@ def part_of(address: str) -> int:
 
 class Entries(dict[str, Entry]):
     """The entries by address; of a manifest in parts, only the parts asked for so far are
-    read (`get` and `in` read an address's part first; iterating sees the parts read)."""
+    read (`get` reads an address's part first, `in` the list of addresses; iterating sees
+    the parts read)."""
 
     def __init__(self, folder: Path | None = None) -> None:
         super().__init__()
         self.folder = folder  # None: all there is is here already
         self.read: set[int] = set()
+        self.known: set[str] | None = None  # every address, read once when asked
+
+    def addresses(self) -> set[str]:
+        """Every address the manifest has, without reading its parts (`ADDRESSES`)."""
+        if self.folder is None:
+            return set(self)
+        if self.known is None:
+            try:
+                self.known = set(json.loads((self.folder / PARTS_DIR / ADDRESSES).read_bytes()))
+            except (OSError, ValueError):
+                self.known = set(self.all())
+        return self.known
 
     def part(self, number: int) -> None:
         if self.folder is None or number in self.read:
@@ -92,9 +107,10 @@ class Entries(dict[str, Entry]):
         return super().get(address, default)
 
     def __contains__(self, address: object) -> bool:
-        if isinstance(address, str):
-            self.part(part_of(address))
-        return super().__contains__(address)
+        """Whether the manifest has `address`, its part unread (the list of addresses)."""
+        if self.folder is None or len(self.read) == PARTS:
+            return super().__contains__(address)
+        return address in self.addresses()
 
 
 @dataclass
@@ -107,6 +123,7 @@ class Manifest:
     seq: int = -1
     newest: float | None = None
     count: int = 0
+    files: int = 0  # how many entries the manifest has, read or not
 
 
 def peek(folder: Path, blog_id: int) -> Header | None:
@@ -144,9 +161,18 @@ def load(folder: Path, blog_id: int, *, lazily: bool = False) -> Manifest:
     return Manifest(blog_id, header.everything, entries, header.version, header.until)
 
 
-def save(folder: Path, manifest: Manifest, parts: set[int] | None = None, files: int = 0) -> None:
+def save(
+    folder: Path,
+    manifest: Manifest,
+    parts: set[int] | None = None,
+    addresses: set[str] | None = None,
+) -> None:
     """Write the header and the entries' parts: all, or only `parts` (whose every entry
-    `manifest.entries` holds; the others are as they were, and `files` counts them all)."""
+    `manifest.entries` holds; the others are as they were, and `addresses` are all there
+    are, or None when they did not change)."""
+    if parts is None:
+        addresses = set(manifest.entries)
+    files = len(addresses) if addresses is not None else manifest.files
     by_part: dict[int, dict[str, Entry]] = {number: {} for number in parts or range(PARTS)}
     for address, entry in sorted(manifest.entries.items()):
         shown = by_part.get(part_of(address))
@@ -156,13 +182,16 @@ def save(folder: Path, manifest: Manifest, parts: set[int] | None = None, files:
     for number, entries in by_part.items():
         body = json.dumps(entries, separators=(",", ":")) + "\n"
         write_file(folder / PARTS_DIR / f"{number:02d}.json", body.encode())
+    if addresses is not None:
+        body = json.dumps(sorted(addresses), separators=(",", ":")) + "\n"
+        write_file(folder / PARTS_DIR / ADDRESSES, body.encode())
     header = {
         "format": FORMAT,
         "blog": manifest.blog,
         "everything": manifest.everything,
         "version": manifest.version,
         "until": manifest.until,
-        "files": len(manifest.entries) if parts is None else files,
+        "files": files,
         "seq": manifest.seq,
         "newest": manifest.newest,
         "count": manifest.count,
