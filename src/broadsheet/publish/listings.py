@@ -143,13 +143,13 @@ def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     return [
-        (pk, _aware(at), _aware(edit), count, link, robots or "")
+        (pk, aware(at), aware(edit), count, link, robots or "")
         for pk, at, edit, count, link, robots in found
         if at
     ]
 
 
-def _aware(moment: dt.datetime | str) -> dt.datetime:
+def aware(moment: dt.datetime | str) -> dt.datetime:
     if isinstance(moment, str):  # SQLite without its converters: its ISO text
         moment = dt.datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
