@@ -10,8 +10,9 @@ home page, the sidebar, which they borrow from the home page (so a new post does
 every page of the blog).
 
 A second export into the same folder renders only the addresses whose key in `plan` moved
-since the manifest it left (`manifest`), and deletes the files of addresses that are gone.
-Reads only; the blog is not changed.
+since the manifest it left (`manifest`), and deletes the files of addresses that are gone;
+when the change log (`changelog`) shows only writes it can follow, it plans those alone
+(`changes`). Reads only, but for pruning the change log; the blog is not changed.
 """
 
 from __future__ import annotations
