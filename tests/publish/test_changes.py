@@ -20,7 +20,7 @@ from broadsheet.comments import actions as comments
 from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Label, Post
-from broadsheet.publish import actions, changelog, manifest
+from broadsheet.publish import actions, changelog, changes, manifest
 from broadsheet.publish.links import Choices
 from broadsheet.publish.models import Change
 from broadsheet.publish.plan import Plan, plan
@@ -197,6 +197,29 @@ def test_an_incremental_export_after_a_write_is_the_whole_export_byte_for_byte(
             assert len(read) < manifest.PARTS * 3 / 4  # the manifest's parts it needed
         else:
             assert cheap is None
+
+
+@pytest.mark.parametrize("write", CHEAP, ids=lambda write: write.__name__)
+def test_the_same_with_listings_read_beyond_their_newest_page(
+    write: Callable[[Blog], None],
+    demo: Blog,  # noqa: F811
+    exported: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo blog's listings fit in the window a listing of the changes reads at once;
+    a window of one page has the older pages, pager targets and windows asked of the
+    database, as a 10,000-post blog's are."""
+    monkeypatch.setattr(changes.Counted, "WINDOW", 1)
+    made = spy(monkeypatch)
+    demo.refresh_from_db()
+    with time_machine.travel(WRITTEN, tick=False):
+        write(demo)
+    with time_machine.travel(EXPORTED, tick=False):
+        actions.export_static(demo, exported, Choices(origin(demo)))
+        actions.export_static(demo, tmp_path / "whole", Choices(origin(demo)))
+    assert made[0] is not None
+    assert files(exported) == files(tmp_path / "whole")
 
 
 def test_a_second_cheap_export_follows_the_first(
