@@ -10,9 +10,15 @@ wrong counts and gadgets never drawn again, without an error anywhere.
 So a `migrate` that has migrations to run first drops both sets of triggers, and after every
 `migrate` they are looked for by name: if one is missing, its set is made again and what it
 keeps is counted afresh (a few hundred milliseconds at 100,000 posts, once per upgrade).
+
+Higher layers keep triggers on these tables too (the static export's change log): they
+register them here at start-up (`keep`), and get the same treatment.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -21,6 +27,31 @@ from broadsheet.posts import stamps, tallies
 
 # The tables that must exist before there is anything to keep (the migrations that make them).
 NEEDED = {"posts_daytally", "posts_labeltally", "posts_tallystamp"}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A set of triggers a higher layer keeps on tables a migration may rebuild."""
+
+    name: str
+    names: Callable[[], set[str]]
+    install: Callable[[BaseDatabaseWrapper], None]  # makes them again and mends their data
+    uninstall: Callable[[BaseDatabaseWrapper], None]
+    tables: frozenset[str]  # made by the migrations that must have run before they can be
+
+
+_KEPT: list[Kept] = []
+
+
+def keep(kept: Kept) -> None:
+    """Register a set of triggers (an app's `ready`) to be taken out of migrations' way."""
+    if kept not in _KEPT:
+        _KEPT.append(kept)
+
+
+def _kept_made(connection: BaseDatabaseWrapper) -> list[Kept]:
+    tables = set(connection.introspection.table_names())
+    return [kept for kept in _KEPT if kept.tables <= tables]
 
 
 def present(connection: BaseDatabaseWrapper) -> set[str]:
@@ -50,16 +81,29 @@ def repair(connection: BaseDatabaseWrapper) -> list[str]:
         stamps.install(connection)
         stamps.move_all(connection)  # every gadget drawn again from what is there now
         repaired.append("stamps")
+    return repaired + _repair_kept(connection, found)
+
+
+def _repair_kept(connection: BaseDatabaseWrapper, found: set[str]) -> list[str]:
+    repaired = []
+    for kept in _kept_made(connection):
+        if not kept.names() <= found:
+            kept.install(connection)
+            repaired.append(kept.name)
     return repaired
 
 
 def before_migrate(plan: list[object] | None = None, using: str = "default", **_: object) -> None:
     """`pre_migrate` receiver (`PostsConfig.ready`): nothing to do if nothing will migrate."""
     connection = connections[using]
-    if plan and _made(connection):
-        with transaction.atomic(using=using):
+    if not plan:
+        return
+    with transaction.atomic(using=using):
+        if _made(connection):
             tallies.uninstall(connection)
             stamps.uninstall(connection)
+        for kept in _kept_made(connection):
+            kept.uninstall(connection)
 
 
 def after_migrate(using: str = "default", **_: object) -> None:

@@ -10,8 +10,9 @@ home page, the sidebar, which they borrow from the home page (so a new post does
 every page of the blog).
 
 A second export into the same folder renders only the addresses whose key in `plan` moved
-since the manifest it left (`manifest`), and deletes the files of addresses that are gone.
-Reads only; the blog is not changed.
+since the manifest it left (`manifest`), and deletes the files of addresses that are gone;
+when the change log (`changelog`) shows only writes it can follow, it plans those alone
+(`changes`). Reads only, but for pruning the change log; the blog is not changed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,17 @@ from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache.mirror import write_file
 from broadsheet.posts.models import Post
-from broadsheet.publish import bulk, bulkfeeds, links, manifest, parallel, paths, search
+from broadsheet.publish import (
+    bulk,
+    bulkfeeds,
+    changelog,
+    links,
+    manifest,
+    parallel,
+    paths,
+    search,
+)
+from broadsheet.publish.changes import plan_changes
 from broadsheet.publish.listings import Listing, Row
 from broadsheet.publish.plan import FIXED, Job, Plan, everything, plan
 from broadsheet.publish.render import Answer, Renderer, one_connection, renderer_for
@@ -76,13 +87,15 @@ def export_static(
     folder.mkdir(parents=True, exist_ok=True)
     # Read before the plan: a write during the export leaves a newer version, so the next
     # export does not take the folder for up to date.
+    # The change log's number too: a change after it is planned again by the next export.
     blog.refresh_from_db(fields=["content_version"])
+    seq, floor = changelog.head(blog.pk)
     now = timezone.now()
     header = manifest.peek(folder, blog.pk)
     if header is not None and up_to_date(header, blog, choices, now):
         seconds = time.perf_counter() - started
         return Report(unchanged=header.files, seconds=seconds, until=header.until)
-    run = Run(blog, folder, choices, now)
+    run = Run(blog, folder, choices, now, (header, seq, floor))
     with one_connection():
         run.export(processes)
     run.report.seconds = time.perf_counter() - started
@@ -102,15 +115,35 @@ def up_to_date(
 class Run:
     """One export: the plan, what the last one left, and the queue of addresses to render."""
 
-    def __init__(self, blog: Blog, folder: Path, choices: links.Choices, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        blog: Blog,
+        folder: Path,
+        choices: links.Choices,
+        now: dt.datetime,
+        log: tuple[manifest.Header | None, int, int] = (None, -1, 0),
+    ) -> None:
+        """`log`: the last manifest's header, and the change log's number and floor now."""
         self.blog, self.folder, self.choices, self.now = blog, folder, choices, now
+        header, seq, floor = log
         with paused_gc():
-            self.plan: Plan = plan(blog, choices, now)
-            self.old = manifest.load(folder, blog.pk)
+            changes = None
+            if header is not None:
+                changes = plan_changes(blog, everything(blog, choices), header, seq, floor, now)
+            self.plan: Plan = changes or plan(blog, choices, now)
+            # A plan of the changes reads the parts of the manifest it needs, not all.
+            self.old = manifest.load(folder, blog.pk, lazily=self.plan.partial)
+        self.gone: set[str] = set()
         upcoming = Post.objects.next_publish(blog, now)
         until = upcoming.timestamp() if upcoming else None
         self.new = manifest.Manifest(
-            blog.pk, self.plan.everything, version=blog.content_version, until=until
+            blog.pk, self.plan.everything, version=blog.content_version, until=until, seq=seq
+        )
+        self.new.newest = self.plan.newest.timestamp() if self.plan.newest else None
+        self.new.count = self.plan.count
+        # A label renamed or deleted: its posts' pages show its name, their keys do not.
+        self.renamed = (
+            header is not None and header.seq >= 0 and changelog.renames(blog.pk, header.seq)
         )
         self.renderer: Renderer = renderer_for(blog)
         layout = bulk.Layout(blog, now)
@@ -123,7 +156,7 @@ class Run:
         self.seen: set[str] = set()
 
     def export(self, processes: int) -> None:
-        whole = self.old.everything != self.plan.everything
+        whole = self.old.everything != self.plan.everything or self.renamed
         if self.choices.search == "index":
             self.seen.add(search.PAGE)  # the form's `/search` is ours: not the live listing
         with paused_gc():
@@ -133,7 +166,8 @@ class Run:
                     self.keep(address, kept)
                 else:
                     self.enqueue(address, job)
-            self.keep_found_before(whole)
+            if not self.plan.partial:  # a plan of the changes keeps what it does not name
+                self.keep_found_before(whole)
         if processes > 1 and len(self.queue) >= parallel.WORTH_IT:
             planned, self.queue = self.queue, []
             for part in parallel.render_all(self, planned, processes):
@@ -147,7 +181,12 @@ class Run:
             self.render(*self.queue.pop())
         self.remove_gone()
         with paused_gc():
-            manifest.save(self.folder, self.new)
+            if self.plan.partial:
+                self.save_changes()
+            else:
+                manifest.save(self.folder, self.new)
+        if self.new.seq > 0:
+            changelog.prune(self.blog.pk, self.new.seq)
 
     def export_search(self, whole: bool) -> None:
         """The search index and its page (`search`), rewritten when the blog's posts moved."""
@@ -202,6 +241,28 @@ class Run:
             if not whole and entry.key == FOUND:
                 self.keep(address, entry)
 
+    def save_changes(self) -> None:
+        """After a plan of the changes alone, every address it did not name is as it was:
+        the parts of the manifest it touched are written again with them, the rest stay."""
+        old = self.old.entries
+        assert isinstance(old, manifest.Entries)
+        touched = {manifest.part_of(address) for address in self.new.entries}
+        for number in touched:
+            old.part(number)
+        known = old.addresses()
+        added = {address for address in self.new.entries if address not in known}
+        for address, entry in old.items():  # the parts read
+            if address not in self.new.entries and address not in self.gone:
+                self.new.entries[address] = entry
+        self.new.files = len(known) + len(added - self.gone) - len(self.gone & known)
+        self.report.unchanged = self.new.files - len(self.report.written)
+        if old.folder is None:  # an older manifest, read whole: written whole, in parts
+            manifest.save(self.folder, self.new)
+            return
+        changed = added or self.gone
+        addresses = (known | added) - self.gone if changed else None
+        manifest.save(self.folder, self.new, touched | old.read, addresses)
+
     def enqueue(self, address: str, job: Job) -> None:
         if address not in self.seen:
             self.seen.add(address)
@@ -249,8 +310,12 @@ class Run:
             return
         if parts.path.startswith(links.LIVE_PREFIXES):
             return
-        if parts.path not in self.seen:
-            self.enqueue(parts.path, Job(parts.path, "", FOUND))
+        if parts.path in self.seen:
+            return
+        if self.plan.partial and parts.path in self.old.entries:
+            self.seen.add(parts.path)  # a plan of the changes keeps what it does not name
+            return
+        self.enqueue(parts.path, Job(parts.path, "", FOUND))
 
     def shown(self, address: str, job: Job) -> list[Row]:
         """The rows of the posts on the listing page `job` renders, if it renders one."""
@@ -293,9 +358,13 @@ class Run:
         self.new.entries[address] = manifest.Entry(str(relative), key, digest)
 
     def remove_gone(self) -> None:
-        for address, entry in self.old.entries.items():
-            if address not in self.new.entries:
+        # A plan of the changes: only what it named may be gone (its parts may not be read).
+        named = self.plan.jobs if self.plan.partial else self.old.entries
+        for address in list(named):
+            entry = self.old.entries.get(address)
+            if entry is not None and address not in self.new.entries:
                 (self.folder / entry.file).unlink(missing_ok=True)
+                self.gone.add(address)
                 self.report.removed += 1
 
 

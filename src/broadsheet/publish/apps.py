@@ -11,11 +11,24 @@ class PublishConfig(AppConfig):
     def ready(self) -> None:
         from broadsheet.comments import hooks as comment_hooks
         from broadsheet.portability import formats
-        from broadsheet.posts import hooks
+        from broadsheet.posts import hooks, triggers
         from broadsheet.publish import (
+            changelog,
             checks,  # noqa: F401 - registers the system checks
             command,
             mirror,
+        )
+
+        # A migration rebuilding the posts table must not run into the change log's
+        # triggers, nor leave the log unkept (`posts.triggers`).
+        triggers.keep(
+            triggers.Kept(
+                "changelog",
+                changelog.trigger_names,
+                changelog.install,
+                changelog.uninstall,
+                frozenset(changelog.TABLES),
+            )
         )
 
         formats.register("static", command.STATIC)

@@ -12,7 +12,6 @@ the view's (tests/publish/test_bulk.py holds them to it).
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import datetime as dt
 from collections import defaultdict
@@ -28,7 +27,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.federation.models import Reaction
 from broadsheet.posts.models import Post
-from broadsheet.publish.listings import Listing, Row
+from broadsheet.publish.listings import Listing
 from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import page_parts
@@ -166,19 +165,17 @@ class ListingPages:
 
     def window(self, found: Listing, request: WSGIRequest) -> listing.Window | None:
         size = max_results(request, self.blog)
-        start = 0
+        limit = None
         if raw := request.GET.get("updated-max"):
             limit = listing.parse_timestamp(raw, self.blog)
             if limit is None:
                 return None
-            # The rows are newest first: those at or after the limit come before `start`.
-            start = bisect.bisect_right(found.rows, -limit.timestamp(), key=_age)
         elif request.GET.get("updated-min"):
             return None
-        rows = found.rows[start : start + size + 1]
+        rows, skipped = found.older_than(limit, size + 1)
         self.load(row[0] for row in rows[:size])  # posts sharing a time may shift the window
         posts = [self.posts[row[0]] for row in rows[:size]]
-        return listing.Window(posts, len(rows) > size, start > 0)
+        return listing.Window(posts, len(rows) > size, skipped)
 
 
 def batch_reactions(pks: list[int]) -> dict[int, dict[str, dict[str, int]]]:
@@ -195,10 +192,6 @@ def batch_reactions(pks: list[int]) -> dict[int, dict[str, dict[str, int]]]:
     for post_id, kind, count in web.values_list("post_id", "kind").annotate(n=Count("id")):
         found[post_id]["web_reactions"][kind] = count
     return found
-
-
-def _age(row: Row) -> float:
-    return -row[1].timestamp()  # ascending along rows that are newest first
 
 
 def bare_request(renderer: Renderer, blog: Blog, path: str, query: str = "") -> WSGIRequest:

@@ -19,6 +19,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from django.db import connections
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 
 from broadsheet.blogs import hosts
@@ -30,6 +32,7 @@ from broadsheet.feeds.comments import PostCommentsFeed, with_parent_id
 from broadsheet.feeds.views import XML
 from broadsheet.posts.models import Label, Post
 from broadsheet.publish.bulk import Layout, bare_request
+from broadsheet.publish.listings import aware
 from broadsheet.publish.plan import FIXED, Plan
 from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader.views import blog_render
@@ -104,7 +107,12 @@ class FeedFiles:
         """`feeds.views.sitemap_posts` from the plan's rows, which hold what its query reads."""
         origin = hosts.origin(self.blog, request)
         size = sitemaps.PostSitemap.limit
-        shown = self.plan.sitemap[(number - 1) * size : number * size]
+        if self.plan.partial:  # a plan of the changes holds not every post: read the page's
+            listed = Post.objects.public(self.blog, self.now).exclude(robots__in=sitemaps.NOINDEX)
+            ascending = listed.order_by("published_at", "pk").values_list("permalink", "updated_at")
+            shown = list(ascending[(number - 1) * size : number * size])
+        else:
+            shown = self.plan.sitemap[(number - 1) * size : number * size]
         entries = [sitemaps.Entry(origin + address, edit) for address, edit in shown]
         return Answer(200, XML, sitemaps.write("urlset", "url", entries).encode())
 
@@ -113,6 +121,8 @@ class FeedFiles:
         joins every label to every public post twice (its count, its page), a quarter of
         a second at 10,000 posts, for what the plan already holds."""
         origin = hosts.origin(self.blog, request)
+        if self.plan.partial:  # a plan of the changes holds not every post: one grouped query
+            return Answer(200, XML, self.label_sitemap_read(origin).encode())
         # The database's order of names, as the view's `order_by("name")` (collations differ).
         names = Label.objects.filter(blog=self.blog).order_by("name").values_list("name", flat=True)
         entries = [
@@ -126,6 +136,9 @@ class FeedFiles:
     def sitemap_index(self, request: HttpRequest) -> Answer:
         """`feeds.sitemaps.index` from the plan's rows, which hold every post's last edit the
         view would read again."""
+        if self.plan.partial:  # a plan of the changes holds not every post: read their edits
+            found = self.sitemap_index_read(hosts.origin(self.blog, request))
+            return Answer(200, XML, sitemaps.write("sitemapindex", "sitemap", found).encode())
         noindex, labels = self.plan.noindex, self.plan.listings
         rows = [row for row in labels["/search"].rows if row[0] not in noindex]
         labelled = {
@@ -136,6 +149,33 @@ class FeedFiles:
         origin = hosts.origin(self.blog, request)
         entries = sitemaps.index_of(origin, [row[2] for row in rows], pages, latest)
         return Answer(200, XML, sitemaps.write("sitemapindex", "sitemap", entries).encode())
+
+    def label_sitemap_read(self, origin: str) -> str:
+        """`feeds.sitemaps.LabelSitemap`'s entries, each label's newest public edit grouped
+        on the labels' links (its own query joins and groups the labels' every column too,
+        three times slower at 10,000 posts)."""
+        public = Post.objects.public(self.blog, self.now).order_by().values("pk")
+        links = Post.labels.through.objects.filter(post__in=public).values_list("label_id")
+        newest: dict[int, dt.datetime] = dict(links.annotate(at=Max("post__updated_at")))
+        names = Label.objects.filter(blog=self.blog).order_by("name").values_list("pk", "name")
+        entries = [
+            sitemaps.Entry(origin + LABELS + Label.quote(name), newest[pk])
+            for pk, name in names
+            if pk in newest
+        ]
+        return sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
+
+    def sitemap_index_read(self, origin: str) -> list[sitemaps.Entry]:
+        """`feeds.sitemaps.index`, its 10,000 edits read without Django's three converters
+        each (`listings.public_rows`)."""
+        listed = sitemaps.PostSitemap(self.blog, self.now).items()
+        sql, params = listed.values_list("updated_at").query.sql_with_params()
+        with connections[listed.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            edits = [aware(edit) for (edit,) in cursor.fetchall()]
+        labelled = listed.filter(labels__isnull=False).aggregate(latest=Max("updated_at"))
+        pages = sitemaps.latest_page(self.blog, self.now)
+        return sitemaps.index_of(origin, edits, pages, labelled["latest"])
 
 
 def _answer(response: HttpResponse) -> Answer:

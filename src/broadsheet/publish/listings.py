@@ -61,6 +61,15 @@ class Listing:
         end = len(self.rows) - (number - 1) * size
         return self.rows[max(0, end - size) : end]
 
+    def older_than(self, limit: dt.datetime | None, count: int) -> tuple[list[Row], bool]:
+        """Up to `count` rows older than `limit` (None: from the newest), newest first, and
+        whether any newer were skipped: the window of the live page `?updated-max=limit`."""
+        start = 0
+        if limit is not None:
+            # The rows are newest first: those at or after the limit come before `start`.
+            start = bisect.bisect_right(self.rows, -limit.timestamp(), key=_age)
+        return self.rows[start : start + count], start > 0
+
     def target(self, params: dict[str, str], size: int, blog: Blog) -> str | None:
         """The page a live pager link leads to, or None if it leads nowhere we wrote."""
         ascending = [row[1] for row in reversed(self.rows)]
@@ -77,6 +86,10 @@ class Listing:
         if first_newer >= len(ascending) - size:
             return self.first
         return self.address(first_newer // size + 1)
+
+
+def _age(row: Row) -> float:
+    return -row[1].timestamp()  # ascending along rows that are newest first
 
 
 def listings(blog: Blog, rows: list[Row]) -> dict[str, Listing]:
@@ -130,13 +143,13 @@ def public_rows(blog: Blog, now: dt.datetime) -> list[PublicRow]:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     return [
-        (pk, _aware(at), _aware(edit), count, link, robots or "")
+        (pk, aware(at), aware(edit), count, link, robots or "")
         for pk, at, edit, count, link, robots in found
         if at
     ]
 
 
-def _aware(moment: dt.datetime | str) -> dt.datetime:
+def aware(moment: dt.datetime | str) -> dt.datetime:
     if isinstance(moment, str):  # SQLite without its converters: its ISO text
         moment = dt.datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -61,24 +61,44 @@ class Plan:
     noindex: set[int] = field(default_factory=set)  # public posts kept out of the sitemaps
     # The posts the sitemaps list, oldest first: (address, last edit), as their pages cut them.
     sitemap: list[tuple[str, dt.datetime]] = field(default_factory=list)
+    # The newest public post's time and how many there are (the manifest keeps them for the
+    # next plan of the changes alone, `publish.changes`).
+    newest: dt.datetime | None = None
+    count: int = 0
+    # A plan of the changes alone: `jobs` holds only what they touch (every other address
+    # keeps its entry), and `listings` are read from the database as they are asked for.
+    partial: bool = False
 
 
 def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     """Every address of the blog's copy that the database names, with its key."""
     rows = public_rows(blog, now)
-    found = Plan(everything=everything(blog, choices))
+    found = Plan(everything=everything(blog, choices), count=len(rows))
+    found.newest = rows[0][1] if rows else None
     found.listings = listings(blog, [row[:4] for row in rows])
     found.noindex = {row[0] for row in rows if row[5] in NOINDEX}
     # A scheduled post coming due changes the home page, feeds and sitemaps without a write,
     # so the number of public posts is part of their key beside the content version.
     version = f"{blog.content_version} {len(rows)}"
-    for address in FIXED:
-        found.jobs[address] = Job(address, "", version)
+    fixed_jobs(found, version)
     # A post's own part of its keys, made once: each post is on its page, its comment feed
     # and four listings.
-    tokens = {row[0]: f"{row[0]}:{row[2].timestamp()}:{row[3]}" for row in rows}
+    tokens = {row[0]: token(row[0], row[2], row[3]) for row in rows}
     _posts(found, rows, tokens)
     _sitemap_pages(found, rows)
+    page_jobs(blog, found)
+    for listing in found.listings.values():
+        _listing_jobs(blog, listing, found, tokens)
+    return found
+
+
+def fixed_jobs(found: Plan, version: str) -> None:
+    for address in FIXED:
+        found.jobs[address] = Job(address, "", version)
+
+
+def page_jobs(blog: Blog, found: Plan) -> None:
+    """The static pages, and the fixed files that show them alone (few: always planned)."""
     published = Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED)
     pages = [
         Job(f"/p/{slug}.html", "", at.isoformat())
@@ -87,9 +107,16 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     for page in pages:
         found.jobs[page.path] = page
     _own_keys(blog, found, pages)
-    for listing in found.listings.values():
-        _listing_jobs(blog, listing, found, tokens)
-    return found
+
+
+def token(pk: int, edit: dt.datetime, comments: int) -> str:
+    """A post's own part of its keys: its last edit and comment count."""
+    return f"{pk}:{edit.timestamp()}:{comments}"
+
+
+def sitemap_key(rows: list[PublicRow]) -> str:
+    """The key of a page of the sitemap of posts, from its rows (oldest first)."""
+    return _digest(",".join(f"{row[0]}:{row[2].timestamp()}:{row[4]}" for row in rows))
 
 
 def everything(blog: Blog, choices: Choices) -> str:
@@ -135,7 +162,7 @@ def _sitemap_pages(found: Plan, rows: list[PublicRow]) -> None:
     size = PostSitemap.limit
     for number, start in enumerate(range(0, len(listed), size), start=1):
         shown = listed[start : start + size]
-        key = _digest(",".join(f"{row[0]}:{row[2].timestamp()}:{row[4]}" for row in shown))
+        key = sitemap_key(shown)
         found.jobs[posts_page(number)] = Job(posts_page(number), "", key)
 
 
@@ -148,14 +175,14 @@ def _listing_jobs(blog: Blog, listing: Listing, found: Plan, tokens: dict[int, s
     own = [tokens[row[0]] for row in listing.rows]
     # The first page shows the newest posts and the sidebar's parts: it follows every change.
     version = f"{blog.content_version} {len(listing.rows)}"
-    key = version if first == "/" else _shown(own, 0, size, total)
+    key = version if first == "/" else shown_key(own, 0, size, total)
     found.jobs[first] = Job(first, "", key)
     for number in range(1, total + 1):
         address = listing.address(number)
-        found.jobs[address] = Job(listing.older, "", _shown(own, number, size, total), number)
+        found.jobs[address] = Job(listing.older, "", shown_key(own, number, size, total), number)
 
 
-def _shown(own: list[str], number: int, size: int, total: int) -> str:
+def shown_key(own: list[str], number: int, size: int, total: int) -> str:
     # The posts on the page and where its pager leads (the newest page's "Newer" may move).
     # The first page's "Older posts" leads to the newest numbered page, whose number moves.
     # The slices are `Listing.shown`'s.
