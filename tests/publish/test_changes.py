@@ -375,18 +375,39 @@ def test_a_write_of_what_pages_show_beside_posts_leaves_no_stale_page(
     assert made[1] is None  # the copy without a number was planned whole
 
 
-def test_a_page_renamed_with_the_pages_list_in_the_footer_is_on_every_page(
+def the_archive_moved_to_the_footer(blog: Blog) -> None:
+    member = admin_of(blog)
+    layout = layout_actions.stored_layout(blog)
+    layout_actions.remove_gadget(member, next(g for g in layout if g.kind == Kind.ARCHIVE))
+    layout_actions.add_gadget(member, Area.FOOTER, Kind.ARCHIVE)
+
+
+@pytest.mark.parametrize(
+    ("placed", "write"),
+    [
+        (a_gadget_moved_to_the_footer, a_page_renamed),
+        (a_gadget_moved_to_the_footer, a_page_added),
+        (the_archive_moved_to_the_footer, a_new_post),
+        (the_archive_moved_to_the_footer, edit_of_an_old_post),
+    ],
+    ids=lambda write: write.__name__,
+)
+def test_what_a_footer_gadget_shows_is_on_every_page_after_each_write(
+    placed: Callable[[Blog], None],
+    write: Callable[[Blog], None],
     demo: Blog,  # noqa: F811
     exported: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
+    """The footer is on every page (the sidebar on the home page alone): with the pages list
+    or the archive there, a page's title or a new post shows on every page."""
     demo.refresh_from_db()
     with time_machine.travel(WRITTEN, tick=False):
-        a_gadget_moved_to_the_footer(demo)
+        placed(demo)
     with time_machine.travel(EXPORTED, tick=False):
         actions.export_static(demo, exported, Choices(origin(demo)))
     with time_machine.travel(EXPORTED + dt.timedelta(minutes=1), tick=False):
-        a_page_renamed(demo)
+        write(demo)
     with time_machine.travel(EXPORTED + dt.timedelta(minutes=2), tick=False):
         actions.export_static(demo, exported, Choices(origin(demo)))
         actions.export_static(demo, tmp_path / "whole", Choices(origin(demo)))
