@@ -57,6 +57,7 @@ SHARED_SIDEBAR = (
 SIDEBAR_SCRIPT = '<script src="/static/publish/sidebar.js" defer></script>\n</head>'
 HTML = "text/html"
 NOT_FOUND = "/404.html"  # no post has that address: the app answers its themed 404 page
+STATIC_PAGES = "/p/"  # the static pages' addresses: the plans name all of them
 FOUND = "found"  # the key of an address only a link led to: a style sheet, an image
 
 
@@ -358,9 +359,15 @@ class Run:
         self.new.entries[address] = manifest.Entry(str(relative), key, digest)
 
     def remove_gone(self) -> None:
-        # A plan of the changes: only what it named may be gone (its parts may not be read).
-        named = self.plan.jobs if self.plan.partial else self.old.entries
-        for address in list(named):
+        # A plan of the changes: only what it named may be gone (its parts may not be read),
+        # and the static pages, which it plans all of: one unpublished or moved is gone.
+        named = list(self.plan.jobs if self.plan.partial else self.old.entries)
+        if self.plan.partial:
+            old = self.old.entries
+            assert isinstance(old, manifest.Entries)
+            pages = {a for a in old.addresses() if a.startswith(STATIC_PAGES)}
+            named += sorted(pages - self.plan.jobs.keys())
+        for address in named:
             entry = self.old.entries.get(address)
             if entry is not None and address not in self.new.entries:
                 (self.folder / entry.file).unlink(missing_ok=True)
