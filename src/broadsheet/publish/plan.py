@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.forms.models import model_to_dict
 
+from broadsheet.blogs.layout import Area, Kind, gadgets_of
 from broadsheet.blogs.models import Blog
 from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
 from broadsheet.posts.models import Page, TallyStamp
@@ -41,6 +42,9 @@ FIXED = (
 ROBOTS, PAGES_SITEMAP, PAGES_FEED = "/robots.txt", "/sitemap-pages.xml", "/feeds/pages/default"
 # What a blog's row holds that its pages do not show: changing these alone rewrites nothing.
 UNSHOWN = ("content_version", "sidebar_version", "updated_at", "created_at")
+# Gadgets that show the blog's posts (the archive, the labels, the featured and popular posts):
+# placed in the footer, on every page, they make every page follow every write.
+SHOWS_POSTS = frozenset({Kind.ARCHIVE, Kind.LABELS, Kind.FEATURED, Kind.POPULAR})
 
 
 class Job(NamedTuple):
@@ -125,7 +129,31 @@ def everything(blog: Blog, choices: Choices) -> str:
     for name in UNSHOWN:
         shown.pop(name, None)
     code = metadata.version("broadsheet")
-    return _digest(repr((sorted(shown.items()), choices, code)))
+    return _digest(repr((sorted(shown.items()), choices, code, around(blog))))
+
+
+def around(blog: Blog) -> str:
+    """What every page shows beside its own content and the blog's settings, for
+    `everything`: the header's and footer's gadgets (the sidebar is the home page's alone,
+    under its key, the content version that every layout write moves), people's names and
+    profiles (the bylines of posts, listings and feeds: the `people` stamp of `posts.stamps`,
+    which any profile or person's name moves), and what the header's and footer's gadgets
+    show: the pages list (the `pages` stamp), or the blog's posts (its content version:
+    every write renders every page then, the price of an archive in the footer)."""
+    rows = [
+        (gadget.area, gadget.kind, gadget.position, gadget.title, gadget.config)
+        for gadget in gadgets_of(blog)
+        if gadget.area != Area.SIDEBAR
+    ]
+    stamps = TallyStamp.objects.filter(blog_id=blog.pk).values_list("pages", "people").first()
+    pages, people = stamps or (0, 0)
+    kinds = {row[1] for row in rows}
+    shown: list[object] = [rows, people]
+    if Kind.PAGES in kinds:
+        shown.append(pages)
+    if kinds & SHOWS_POSTS:
+        shown.append(blog.content_version)
+    return repr(shown)
 
 
 def _posts(found: Plan, rows: list[PublicRow], tokens: dict[int, str]) -> None:
