@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib import admin
+from django.test import RequestFactory
 
 from broadsheet.blogs import layout_actions
 from broadsheet.blogs.actions import bump_content_version
@@ -254,8 +256,29 @@ WHOLE = [
     a_label_renamed,
     a_setting_changed,
 ]
+
+
 # Writes that change what pages show without a post: each is planned whole (or, for the
 # home page, by its own key) and must leave the whole export's bytes.
+def in_the_django_admin(thing: Post | Page) -> None:
+    """The operator's change form, saved: the admin's own `save_model`."""
+    request = RequestFactory().post("/admin/")
+    admin.site._registry[type(thing)].save_model(request, thing, None, True)
+
+
+def a_post_retitled_in_the_django_admin(blog: Blog) -> None:
+    post = public(blog)[-2]
+    post.title = "Beans, retitled by the operator"
+    in_the_django_admin(post)
+
+
+def a_page_retitled_in_the_django_admin(blog: Blog) -> None:
+    page = Page.objects.filter(blog=blog, status=Page.Status.PUBLISHED).first()
+    assert page is not None
+    page.title = "About, retitled by the operator"
+    in_the_django_admin(page)
+
+
 SHOWN: list[Any] = [
     a_comment_deleted,
     a_comment_marked_spam,
@@ -275,6 +298,8 @@ SHOWN: list[Any] = [
     a_page_renamed,
     a_page_added,
     a_page_unpublished,
+    a_post_retitled_in_the_django_admin,
+    a_page_retitled_in_the_django_admin,
 ]
 
 
