@@ -517,6 +517,34 @@ def test_a_pruned_log_or_a_manifest_without_its_number_plans_the_whole_blog(
     assert made == [None, None]
 
 
+@pytest.mark.parametrize("lost", ["no number", "pruned"])
+def test_a_label_renamed_where_the_log_cannot_say_so_renders_every_page(
+    lost: str,
+    demo: Blog,  # noqa: F811
+    exported: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The posts' pages show their labels' names and their keys do not: only the log tells
+    of a rename, so a manifest it cannot answer for renders every page."""
+    demo.refresh_from_db()
+    with time_machine.travel(WRITTEN, tick=False):
+        a_label_renamed(demo)
+    if lost == "pruned":
+        seq, _ = changelog.head(demo.pk)
+        monkeypatch.setattr(changelog, "KEEP", 0)
+        changelog.prune(demo.pk, seq)
+    else:
+        header_file = exported / ".broadsheet-export.json"
+        header, rest = header_file.read_bytes().split(b"\n", 1)
+        header_file.write_bytes(header.replace(b'"seq":', b'"was":') + b"\n" + rest)
+    with time_machine.travel(EXPORTED, tick=False):
+        actions.export_static(demo, exported, Choices(origin(demo)))
+        actions.export_static(demo, tmp_path / "whole", Choices(origin(demo)))
+    fresh, copy = files(tmp_path / "whole"), files(exported)
+    assert [name for name in fresh if copy.get(name) != fresh[name]] == []
+
+
 def test_the_log_names_what_each_write_moved(demo: Blog) -> None:  # noqa: F811
     seq, _ = changelog.head(demo.pk)
     with time_machine.travel(WRITTEN, tick=False):
