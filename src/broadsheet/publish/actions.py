@@ -142,9 +142,11 @@ class Run:
         )
         self.new.newest = self.plan.newest.timestamp() if self.plan.newest else None
         self.new.count = self.plan.count
-        # A label renamed or deleted: its posts' pages show its name, their keys do not.
-        self.renamed = (
-            header is not None and header.seq >= 0 and changelog.renames(blog.pk, header.seq)
+        # A label renamed or deleted: its posts' pages show its name, their keys do not. Only
+        # the log says so: a manifest it cannot answer for (no number: older code; pruned
+        # past its number) renders every page as if one had been.
+        self.renamed = header is not None and (
+            header.seq < 0 or header.seq < floor or changelog.renames(blog.pk, header.seq)
         )
         self.renderer: Renderer = renderer_for(blog)
         layout = bulk.Layout(blog, now)
