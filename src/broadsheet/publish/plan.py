@@ -1,8 +1,10 @@
 """What a static copy of a blog holds, and a key per address that changes exactly when the
 page at that address would (the incremental export compares them with the last manifest).
 
-One query for the posts, one for their labels, one for the static pages: on 10,000 posts the
-whole plan takes a few tens of milliseconds, so a second export renders only what moved.
+One query for the posts, one for their labels, one for the static pages, and two small ones
+for what every page shows beside them (`around`: the layout's rows and the blog's stamps): on
+10,000 posts the whole plan takes a few tens of milliseconds, so a second export renders only
+what moved.
 """
 
 from __future__ import annotations
