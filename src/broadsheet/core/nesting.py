@@ -200,6 +200,18 @@ class _Stack:
     def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
         """Close the entry at `position` and everything above it; the closed entries."""
         closed = self.entries[position:]
+        if len(closed) > 8:
+            # Many at once (a paragraph that reopened a hundred formatting elements): each
+            # index cut once, in C.
+            del self.entries[position:]
+            self.kept -= sum(kept for _, kept, _ in closed)
+            names = {name for name, _, _ in closed}
+            kinds = {kind for name in names for kind in _classes_of(name)}
+            for index in chain(
+                (self.by_name[name] for name in names), (self.by_class[kind] for kind in kinds)
+            ):
+                del index[bisect_left(index, position) :]
+            return closed
         for name, kept, _ in reversed(closed):
             self.entries.pop()
             self.kept -= kept
@@ -532,6 +544,8 @@ class _Bounder:
             return (len(stack.entries) - 1 if stack.top() == "option" else -1), []
         if name == "button":
             return stack.find("button", "scope"), []
+        if name == "table" and stack.top() in _TABLE_MODE:
+            return stack.find("table", "table"), []  # a table in a table's rows ends it
         if name in _RUBY:
             if stack.find("ruby", "scope") < 0:
                 return -1, []
@@ -592,7 +606,9 @@ class _Bounder:
         "</table>" when the table moved it out, leaves its marker: so does the parser.)"""
         entries = self.stack.entries
         top = len(entries)
-        clears = marquee + sum(kept and name in _CELLS for name, kept, _ in entries[position:])
+        clears = int(marquee)
+        if self.markers:
+            clears += sum(kept and name in _CELLS for name, kept, _ in entries[position:])
         for _ in range(min(clears, len(self.markers))):
             index = self.markers.pop()
             for entry in self.active[index + 1 :]:
@@ -623,11 +639,16 @@ class _Bounder:
         first = len(active) - 1
         while first > 0 and active[first - 1].position < 0 and active[first - 1].name:
             first -= 1
+        # `_Stack.push` inlined: formatting elements belong to no class, and a paragraph that
+        # reopens a hundred of them runs this a hundred times.
         stack, linked = self.stack, self.linked
+        entries, by_name = stack.entries, stack.by_name
         for entry in active[first:]:
-            entry.position = len(stack.entries)
-            stack.push(entry.name, True, f"<{entry.name}{entry.key}")
-            linked[entry.position] = entry
+            position = entry.position = len(entries)
+            entries.append((entry.name, True, ""))
+            by_name[entry.name].append(position)
+            linked[position] = entry
+        stack.kept += len(active) - first
         self.floating_count -= len(active) - first
 
     def _text_reopens(self, text: str) -> None:
