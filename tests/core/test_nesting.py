@@ -243,7 +243,8 @@ def test_formatting_reopened_in_every_block_is_counted_where_the_parser_opens_it
 @pytest.mark.parametrize(
     "source",
     ["</p>", "<p><dd>", "<h2><p><h3>", "<button><b><button>", "<ruby><p><rt>", "<p><hr>",
-     "<table><marquee><b></table>", "<b><div></b>", "<a><div><a>", "<table><table></table><div></table>"],
+     "<table><marquee><b></table>", "<b><div></b>", "<a><div><a>", "<table><table></table><div></table>",
+     "<table><b><table></table><b></table>"],
 )  # fmt: skip
 def test_what_the_parser_closes_or_opens_on_its_own_is_counted(source: str) -> None:
     # Each opens or closes an element with no tag of its own for it: an empty <p> for

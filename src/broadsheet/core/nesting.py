@@ -137,6 +137,7 @@ _NO_REOPEN = {
 _VOID_REOPENS = {"area", "br", "embed", "img", "image", "input", "keygen", "wbr"}
 # Where the parser is "in table": whitespace there is inserted without reopening anything.
 _TABLE_MODE = {"table", "tbody", "thead", "tfoot", "tr"}
+_TABLE_ELEMENTS = (*sorted(_TABLE_MODE), "td", "th", "caption")
 # The element classes whose positions the model keeps, so that "is X in scope" is O(1).
 _CLASSES = {
     "scope": _SCOPE,
@@ -544,7 +545,7 @@ class _Bounder:
             return (len(stack.entries) - 1 if stack.top() == "option" else -1), []
         if name == "button":
             return stack.find("button", "scope"), []
-        if name == "table" and stack.top() in _TABLE_MODE:
+        if name == "table" and self._in_table_rows():
             return stack.find("table", "table"), []  # a table in a table's rows ends it
         if name in _RUBY:
             if stack.find("ruby", "scope") < 0:
@@ -656,6 +657,13 @@ class _Bounder:
         # (foster-parented before the table, but on the stack all the same).
         if text.strip(" \t\n\f\r") or self._parsers_top() not in _TABLE_MODE:
             self._reopen()
+
+    def _in_table_rows(self) -> bool:
+        # The parser is "in table" (or its body or a row) when the nearest table element open
+        # is one of those: what it moves out of the table (foster parenting) leaves it so.
+        by_name = self.stack.by_name
+        nearest = max(_TABLE_ELEMENTS, key=lambda name: _Stack._last(by_name, name))
+        return _Stack._last(by_name, nearest) >= 0 and nearest in _TABLE_MODE
 
     def _parsers_top(self) -> str:
         # The last element the parser has open: the model's top but for left-out elements.
