@@ -121,6 +121,9 @@ SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
     "nested <table><td>": (repeat("<table><tr><td>"), (HTML,)),
     "nested <span>": (repeat("<span>"), (HTML,)),
     "<span><div></span> misnested": (repeat("<span><div></span>"), (HTML,)),
+    # Formatting elements a paragraph closes, which the parser reopens in the next one.
+    "<p><b> unclosed, reopened": (repeat("<p><b>x</p>"), (HTML,)),
+    "<p><b class> unclosed, each different": (distinct('<p><b class="c{n}">x</p>', 24), (HTML,)),
     "Markdown > quotes, one line": (repeat(">"), (MD,)),
     "Markdown > quotes, a line each": (quotes_per_line, (MD,)),
     "Markdown nested bullet list": (indented("-", 2), (MD,)),

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from broadsheet.core import nesting
-from broadsheet.core.markup import HTML, MARKDOWN, plain_text, render, sanitize
+from broadsheet.core.markup import HTML, MARKDOWN, _clean_once, plain_text, render, sanitize
 from broadsheet.core.nesting import MAX_ATTRIBUTES, MAX_DEPTH, bound_depth
 
 from .test_markup import assert_safe
@@ -220,10 +220,62 @@ def test_any_nesting_is_bounded_keeps_its_words_and_is_idempotent(steps: list[st
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(hiding_step, min_size=50, max_size=700))
+@example(
+    ["<div>"] * 40
+    + ["<p>", "<b>", "<b>", "<b>", "<div>", "<span>", "<p>", "<b>", "<div>", "<span>"]
+)
 def test_nesting_behind_raw_text_and_foreign_elements_is_bounded(steps: list[str]) -> None:
     out = sanitize("".join(steps) + "<div>" * 200)
     assert depth(out) <= MAX_DEPTH
     assert_safe(out)
+
+
+def test_formatting_reopened_in_every_block_is_counted_where_the_parser_opens_it() -> None:
+    # Three <b> reopened in a block, then a fourth pushes the first off the parser's list
+    # ("Noah's Ark") while it is still open, and is reopened itself in the next block: each
+    # round nested one <b> deeper, and the bound counted none of them (issue 12).
+    source = "<p><b><b><b><div><span>" + "<p><b><div><span>" * 60 + "<div>" * 200 + "end"
+    out = sanitize(source)
+    assert depth(out) == MAX_DEPTH
+    assert plain_text(out) == "end"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["</p>", "<p><dd>", "<h2><p><h3>", "<button><b><button>", "<ruby><p><rt>", "<p><hr>",
+     "<table><marquee><b></table>", "<b><div></b>", "<a><div><a>", "<table><table></table><div></table>",
+     "<table><b><table></table><b></table>"],
+)  # fmt: skip
+def test_what_the_parser_closes_or_opens_on_its_own_is_counted(source: str) -> None:
+    # Each opens or closes an element with no tag of its own for it: an empty <p> for
+    # "</p>", a <p> closed by <dd>, <hr> or a heading's start, a button by another, a
+    # formatting element reopened, or moved past a block (the adoption agency).
+    for before in ("", "<div>" * (MAX_DEPTH - 1), "<div>" * (MAX_DEPTH - 3) + "<p>"):
+        out = sanitize(
+            before + source * 50 + "<div>" * 200 + "w</b></p>" * 50 + "<div>" * 200 + "x"
+        )
+        assert depth(out) <= MAX_DEPTH, before
+        assert plain_text(out).endswith("x")
+
+
+# Formatting elements opened, closed by blocks and reopened, with and without attributes (the
+# parser keeps at most three alike), misnested across paragraphs, lists, cells and marquees.
+REOPENING = [
+    *("<b>", '<b class="x">', "<i>", "<em>", '<a href="/x">', "<s>", "<u>", "<nobr>", "<code>"),
+    *("</b>", "</i>", "</a>", "</em>", "<p>", "</p>", "<div>", "</div>", "<span>", "</span>"),
+    *("<table>", "<tr>", "<td>", "</td>", "</table>", "<caption>", "<marquee>", "</marquee>"),
+    *("<ul>", "<li>", "</li>", "<dl>", "<dd>", "<h2>", "</h2>", "<button>", "</button>"),
+    *("<br>", "</br>", "<img>", "<hr>", "<ruby>", "<rt>", "<option>", "<pre>", "<x-y>"),
+    *("<svg>", "<math>", "<select>", "<textarea>w</textarea>", "w ", " "),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(REOPENING), min_size=1, max_size=120), st.integers(3, 40))
+def test_reopened_formatting_is_bounded_at_any_limit(steps: list[str], limit: int) -> None:
+    # A small limit reaches with a few tags what MAX_DEPTH needs hundreds for.
+    source = "".join(steps) + "<div>" * (limit + 5) + "w"
+    assert depth(_clean_once(bound_depth(source, limit))) <= limit
 
 
 def test_the_bound_is_a_no_op_on_its_own_output() -> None:

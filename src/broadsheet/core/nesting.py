@@ -8,9 +8,12 @@ tags, and their text stays where it was. Everything else reaches the parser as w
 
 To count depth the way the parser will, the pass follows the parts of the HTML5 tree rules that
 close elements (a new <p>, <li> or cell closes the old one, end tags close what they match
-unless a scope boundary or special element is in the way) and counts formatting elements that a
-block closed but the parser will reopen. Where it cannot tell, it counts the element as still
-open: a wrong guess drops a wrapper from a very deep document, never lets depth through.
+unless a scope boundary or special element is in the way) and keeps the parser's list of active
+formatting elements: one a block closed counts until the parser opens a copy of it at the next
+text or phrasing tag, and the copy is then an open element like any other, closed with its
+block; at most three alike stay listed ("Noah's Ark"), but one pushed off the list stays open.
+Where it cannot tell (the adoption agency moving an element past a block), it counts the element
+as still open: a wrong guess drops a wrapper from a very deep document, never lets depth through.
 Past the limit, a run of a few bare start tags repeated, or of one end tag closing left-out
 elements, is counted in one step, so a deep document costs what a flat one does.
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from bisect import bisect_left, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,9 +105,39 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SECTIONS = {"tbody", "thead", "tfoot"}
 _TABLE_PARTS = {"caption", "colgroup", "td", "th", "tr", *_SECTIONS}
 # Start tags before which the tree builder may close something.
-_CLOSES_SOMETHING = {*_CLOSES_P, "td", "th", "tr", *_SECTIONS, "option"}
+_RUBY = {"rb", "rtc", "rp", "rt"}
+_CLOSES_SOMETHING = {
+    *_CLOSES_P,
+    "td",
+    "th",
+    "tr",
+    *_SECTIONS,
+    "option",
+    "optgroup",
+    "button",
+    *_RUBY,
+}
+# What the parser's "generate implied end tags" closes from the top of its stack.
+_IMPLIED_ENDS = {"dd", "dt", "li", "optgroup", "option", "p", *_RUBY}
 # Start tags that need more than counting.
 _UNUSUAL = {*_DROP_RAW, *_KEEP_RAW, "plaintext", *_DROP_NESTED, *_DROP_TAG, *_TABLE_PARTS, *_VOID}
+# Elements the parser opens with a marker in its list of active formatting elements (the
+# bound drops applet, object and template); closing one clears the list back to its marker.
+_MARKS = {"td", "th", "caption", "marquee"}
+_CELLS = {"td", "th", "caption"}
+# Start tags before which the parser does not reopen closed formatting elements ("in body":
+# the block starts, headings, list items, tables, and what it ignores or reads elsewhere).
+_NO_REOPEN = {
+    *_CLOSES_P, *_TABLE_PARTS, "col", "hr", "textarea", "iframe", "noembed", "noscript",
+    *("plaintext", "param", "source", "track", "rb", "rtc", "rp", "rt", "html", "body", "head"),
+    *("frameset", "frame", "base", "basefont", "bgsound", "link", "meta", "noframes"),
+    *("script", "style", "template", "title"),
+}  # fmt: skip
+# Void elements the parser reopens closed formatting elements before (the rest do not).
+_VOID_REOPENS = {"area", "br", "embed", "img", "image", "input", "keygen", "wbr"}
+# Where the parser is "in table": whitespace there is inserted without reopening anything.
+_TABLE_MODE = {"table", "tbody", "thead", "tfoot", "tr"}
+_TABLE_ELEMENTS = (*sorted(_TABLE_MODE), "td", "th", "caption")
 # The element classes whose positions the model keeps, so that "is X in scope" is O(1).
 _CLASSES = {
     "scope": _SCOPE,
@@ -132,6 +166,19 @@ def bound_depth(html: str, limit: int = MAX_DEPTH, stand_ins: tuple[str, str] | 
     return _Bounder(limit, stand_ins).run(html)
 
 
+@dataclass(eq=False)
+class _Listed:
+    """An entry of the parser's list of active formatting elements: a formatting element
+    (its name, and its tag after the name as the key "Noah's Ark" compares) or a marker (name
+    ""), with the position of its element on the stack: -1 once a block closed it, and the
+    parser will open a copy at the next text or phrasing tag."""
+
+    name: str
+    key: str
+    position: int
+    alike: list[_Listed] = field(default_factory=list)  # those with its name and key
+
+
 @dataclass
 class _Stack:
     """The open elements as the parser will have them: (name, kept, tag) triples, with the positions
@@ -154,6 +201,18 @@ class _Stack:
     def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
         """Close the entry at `position` and everything above it; the closed entries."""
         closed = self.entries[position:]
+        if len(closed) > 8:
+            # Many at once (a paragraph that reopened a hundred formatting elements): each
+            # index cut once, in C.
+            del self.entries[position:]
+            self.kept -= sum(kept for _, kept, _ in closed)
+            names = {name for name, _, _ in closed}
+            kinds = {kind for name in names for kind in _classes_of(name)}
+            for index in chain(
+                (self.by_name[name] for name in names), (self.by_class[kind] for kind in kinds)
+            ):
+                del index[bisect_left(index, position) :]
+            return closed
         for name, kept, _ in reversed(closed):
             self.entries.pop()
             self.kept -= kept
@@ -195,6 +254,15 @@ class _Stack:
 
     def top(self) -> str:
         return self.entries[-1][0] if self.entries else ""
+
+    def forget(self, position: int) -> None:
+        """Make the non-special element at `position` one that no end tag closes: the parser
+        took it off its stack (the adoption agency), the model leaves it counted."""
+        name, kept, _ = self.entries[position]
+        positions = self.by_name[name]
+        del positions[bisect_left(positions, position)]
+        insort(self.by_name[""], position)
+        self.entries[position] = ("", kept, "")
 
     @staticmethod
     def _last(index: dict[str, list[int]], key: str) -> int:
@@ -255,10 +323,16 @@ class _Bounder:
         self.limit = limit
         self.stand_ins = stand_ins
         self.stack = _Stack()
-        # Formatting elements a block closed: the parser reopens them at the next text, so
-        # they count as open until an end tag of their name comes. Like the parser (its
-        # "Noah's Ark" rule), count at most three with the same tag.
-        self.floating: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        # The parser's list of active formatting elements, kept as it keeps it: a formatting
+        # element that a block closed stays listed, and the parser opens a copy of it at the
+        # next text or phrasing tag (at most three alike after a marker: "Noah's Ark"). Such
+        # copies are open elements like any other, so the model pushes them too: counting
+        # them otherwise let depth through (issue 12). `linked` maps the stack position of
+        # each open listed element to its entry; `floating_count` counts the closed ones.
+        self.active: list[_Listed] = []
+        self.markers: list[int] = []  # the index in `active` of each marker
+        self.alike: list[dict[tuple[str, str], list[_Listed]]] = [{}]  # after each marker
+        self.linked: dict[int, _Listed] = {}
         self.floating_count = 0
         self.out: list[str] = []
 
@@ -269,6 +343,8 @@ class _Bounder:
             assert match is not None  # the last alternative matches anything left
             kind = match.lastgroup  # one lookup: this loop runs once per tag of every post
             if kind == "text":
+                if self.floating_count:
+                    self._text_reopens(match.group())
                 self.out.append(_text(match.group(), self.stand_ins))
             elif kind == "name":
                 name = match.group("name").lower()
@@ -297,6 +373,8 @@ class _Bounder:
         if name in _DROP_RAW or name in _KEEP_RAW:
             return self._raw(name, html, match.end())
         if name == "plaintext":
+            if self.floating_count:
+                self._text_reopens(html[match.end() :])
             self.out.append(html[match.end() :].replace("&", "&amp;").replace("<", "&lt;"))
             return len(html)
         if name in _DROP_NESTED:
@@ -307,6 +385,12 @@ class _Bounder:
             return leaves_end
         tag = _tidy_tag(name, match.group(0))
         if name in _VOID:
+            if name in _VOID_REOPENS:
+                self._reopen()
+            elif name == "hr" and self.stack.kept == len(self.stack.entries):
+                paragraph = self.stack.find("p", "button")  # <hr> closes a paragraph
+                if paragraph >= 0:
+                    self._pop(paragraph)
             self.out.append(tag)
         else:
             self._open(name, tag)
@@ -331,6 +415,8 @@ class _Bounder:
             return 0  # the parser ignores a table part outside a table
         if not all(_closes_nothing(tokens, index) for index, (end, _) in enumerate(tokens) if end):
             return 0
+        if any(end and self._listed(name) for end, name in tokens):
+            return 0  # the parser would take the end tag to a listed formatting element
         repeats = len(run.group()) // len(run.group(1))
         self.stack.push_run(unit, repeats)
         self.out.append("".join(f"</{name}>" for end, name in tokens if end) * repeats)
@@ -376,7 +462,10 @@ class _Bounder:
         if (
             stack.kept < len(stack.entries)
             or stack.kept + self.floating_count + levels > self.limit
+            or (self.active and self.active[-1].name)
         ):
+            # With formatting elements listed after the last marker, the run's text and
+            # tags would reopen or push out ("Noah's Ark") some of them: tag by tag, then.
             return False
         return self._implied(name) == (-1, [])
 
@@ -384,6 +473,8 @@ class _Bounder:
         close = _CLOSE_RAW[name].search(html, start)
         end = close.start() if close else len(html)
         if name in _KEEP_RAW:
+            if self.floating_count:
+                self._text_reopens(html[start:end])
             self.out.append(html[start:end].replace("<", "&lt;"))
         if close is None:
             return len(html)
@@ -399,17 +490,31 @@ class _Bounder:
         closes, implied = self._implied(name)
         depth = self.stack.kept + self.floating_count + len(implied) + 1
         if closes >= 0:
-            # Closed formatting elements stay counted (as floating): only the rest leave.
+            # Closed listed formatting elements stay counted (as floating): only the rest leave.
             closed = self.stack.entries[closes:]
-            depth -= sum(kept and entry not in _FORMATTING for entry, kept, _ in closed)
+            linked = self.linked
+            depth -= sum(
+                kept and at not in linked for at, (_, kept, _) in enumerate(closed, closes)
+            )
         if depth > self.limit:
             self.stack.push(name, False)  # the closes it would cause never happen either
             return
         if closes >= 0:
-            self._float(self.stack.pop_to(closes))
+            self._pop(closes)
+        if name == "a":
+            self._drop_open_link()
+        if self.floating_count and name not in _NO_REOPEN:
+            self._reopen()
+        if name == "nobr" and self.stack.find("nobr", "scope") >= 0:
+            self._adopt("nobr")  # as for "</nobr>", then reopen again
+            self._reopen()
         for part in implied:
             self.stack.push(part, True)
         self.stack.push(name, True, tag)
+        if name in _FORMATTING:
+            self._list(name, tag)
+        elif name in _MARKS:
+            self._mark()
         self.out.append(tag)
 
     def _implied(self, name: str) -> tuple[int, list[str]]:
@@ -429,49 +534,220 @@ class _Bounder:
             return stack.find("tr", "table"), section
         if name in _SECTIONS:
             return stack.find(_SECTIONS, "table"), []
-        if name == "li":
-            return stack.find("li", "li-stop"), []
-        if name in ("dd", "dt"):
-            return stack.find({"dd", "dt"}, "li-stop"), []
-        if name == "option" and stack.top() == "option":
-            return len(stack.entries) - 1, []
+        if name in ("li", "dd", "dt"):
+            # The item before closes first, then a paragraph still open ("<p><dd>").
+            item = stack.find("li" if name == "li" else {"dd", "dt"}, "li-stop")
+            paragraph = stack.find("p", "button")
+            return (
+                min(item, paragraph) if item >= 0 and paragraph >= 0 else max(item, paragraph)
+            ), []
+        if name in ("option", "optgroup"):
+            return (len(stack.entries) - 1 if stack.top() == "option" else -1), []
+        if name == "button":
+            return stack.find("button", "scope"), []
+        if name == "table" and self._in_table_rows():
+            return stack.find("table", "table"), []  # a table in a table's rows ends it
+        if name in _RUBY:
+            if stack.find("ruby", "scope") < 0:
+                return -1, []
+            ends = _IMPLIED_ENDS if name in ("rb", "rtc") else _IMPLIED_ENDS - {"rtc"}
+            at = len(stack.entries)
+            while at > 0 and stack.entries[at - 1][0] in ends:
+                at -= 1
+            return (at if at < len(stack.entries) else -1), []
         closes = stack.find("p", "button") if name in _CLOSES_P else -1
-        if closes < 0 and name in _HEADINGS and stack.top() in _HEADINGS:
-            closes = len(stack.entries) - 1
+        if name in _HEADINGS:
+            # Once the paragraph is closed, a heading on top closes too ("<h2><p><h3>").
+            below = (closes if closes >= 0 else len(stack.entries)) - 1
+            if below >= 0 and stack.entries[below][0] in _HEADINGS:
+                closes = below
         return closes, []
 
-    def _float(self, closed: list[tuple[str, bool, str]]) -> None:
-        for name, kept, tag in closed:
-            alike = self.floating[name]
-            if kept and name in _FORMATTING and alike[tag.lower()] < 3:
-                alike[tag.lower()] += 1
-                self.floating_count += 1
+    # --- the list of active formatting elements ------------------------------------------
 
-    def _unfloat(self, name: str) -> None:
-        # An end tag with no open element of its name: the parser forgets one closed one.
-        alike = self.floating.get(name)
-        if alike:
-            tag = next(iter(alike))
-            alike[tag] -= 1
+    def _list(self, name: str, tag: str) -> None:
+        # The formatting element just pushed; a fourth alike pushes out the earliest.
+        key = tag[1 + len(name) :]
+        alike = self.alike[-1].setdefault((name, key), [])
+        if len(alike) >= 3:
+            self._unlist(alike[0])
+        entry = _Listed(name, key, len(self.stack.entries) - 1, alike)
+        alike.append(entry)
+        self.active.append(entry)
+        self.linked[entry.position] = entry
+
+    def _mark(self) -> None:
+        self.markers.append(len(self.active))
+        self.active.append(_Listed("", "", -1))
+        self.alike.append({})
+
+    def _unlist(self, entry: _Listed) -> None:
+        """Take `entry`, listed after the last marker, off the list; its element, if open,
+        stays open."""
+        self.active.remove(entry)
+        entry.alike.remove(entry)
+        if entry.position >= 0:
+            del self.linked[entry.position]
+        else:
             self.floating_count -= 1
-            if not alike[tag]:
-                del alike[tag]
+
+    def _listed(self, name: str) -> _Listed | None:
+        # The last entry of `name` after the last marker.
+        for entry in reversed(self.active):
+            if not entry.name:
+                return None
+            if entry.name == name:
+                return entry
+        return None
+
+    def _pop(self, position: int, marquee: bool = False) -> None:
+        """Close the open elements from `position` up as the parser does: closing a cell or
+        caption, or "</marquee>" (`marquee`), clears the list back to its last marker; a
+        listed element stays listed, closed. (A marquee closed by anything else, as by
+        "</table>" when the table moved it out, leaves its marker: so does the parser.)"""
+        entries = self.stack.entries
+        top = len(entries)
+        clears = int(marquee)
+        if self.markers:
+            clears += sum(kept and name in _CELLS for name, kept, _ in entries[position:])
+        for _ in range(min(clears, len(self.markers))):
+            index = self.markers.pop()
+            for entry in self.active[index + 1 :]:
+                if entry.position >= 0:
+                    del self.linked[entry.position]
+                else:
+                    self.floating_count -= 1
+            del self.active[index:]
+            self.alike.pop()
+        linked = self.linked
+        if linked:
+            closed = (
+                [at for at in linked if at >= position]
+                if len(linked) < top - position
+                else range(position, top)
+            )
+            for entry in [linked.pop(at) for at in closed if at in linked]:
+                entry.position = -1
+                self.floating_count += 1
+        self.stack.pop_to(position)
+
+    def _reopen(self) -> None:
+        """What the parser does before text and most phrasing tags: open a copy of every
+        listed element a block closed since the last marker or open one, in order."""
+        active = self.active
+        if not active or active[-1].position >= 0 or not active[-1].name:
+            return
+        first = len(active) - 1
+        while first > 0 and active[first - 1].position < 0 and active[first - 1].name:
+            first -= 1
+        # `_Stack.push` inlined: formatting elements belong to no class, and a paragraph that
+        # reopens a hundred of them runs this a hundred times.
+        stack, linked = self.stack, self.linked
+        entries, by_name = stack.entries, stack.by_name
+        for entry in active[first:]:
+            position = entry.position = len(entries)
+            entries.append((entry.name, True, ""))
+            by_name[entry.name].append(position)
+            linked[position] = entry
+        stack.kept += len(active) - first
+        self.floating_count -= len(active) - first
+
+    def _text_reopens(self, text: str) -> None:
+        # In a table, whitespace goes in without reopening anything; other text reopens
+        # (foster-parented before the table, but on the stack all the same).
+        if text.strip(" \t\n\f\r") or self._parsers_top() not in _TABLE_MODE:
+            self._reopen()
+
+    def _in_table_rows(self) -> bool:
+        # The parser is "in table" (or its body or a row) when the nearest table element open
+        # is one of those: what it moves out of the table (foster parenting) leaves it so.
+        by_name = self.stack.by_name
+        nearest = max(_TABLE_ELEMENTS, key=lambda name: _Stack._last(by_name, name))
+        return _Stack._last(by_name, nearest) >= 0 and nearest in _TABLE_MODE
+
+    def _parsers_top(self) -> str:
+        # The last element the parser has open: the model's top but for left-out elements.
+        for name, kept, _ in reversed(self.stack.entries):
+            if kept:
+                return name
+        return ""
+
+    def _drop_open_link(self) -> None:
+        # "<a>" with a link listed after the last marker: the parser ends that link as for
+        # "</a>", then takes it off the list and the stack if it is still there.
+        entry = self._listed("a")
+        if entry is None:
+            return
+        self._adopt("a")
+        if entry in entry.alike:
+            at = entry.position
+            self._unlist(entry)
+            if at >= 0:
+                self.stack.forget(at)
+
+    def _adopt(self, name: str) -> bool:
+        """The end tag of a formatting element, as the parser's adoption agency takes it,
+        when one of `name` is listed after the last marker (False when none is)."""
+        entry = self._listed(name)
+        if entry is None:
+            return False
+        if entry.position < 0:
+            self._unlist(entry)  # closed already: the parser forgets it
+            return True
+        stack, at = self.stack, entry.position
+        if _Stack._last(stack.by_class, "scope") > at:
+            return True  # out of scope: ignored
+        specials = stack.by_class.get("special") or []
+        above = specials[bisect_left(specials, at + 1) :]
+        if not above:
+            self._unlist(entry)
+            self._pop(at)
+            return True
+        if stack.kept < len(stack.entries):
+            return True  # left-out elements in the way: kept open, counted
+        self._move_across(entry, above)
+        return True
+
+    def _move_across(self, entry: _Listed, above: list[int]) -> None:
+        # The parser moves the element past each special element above it (at most eight
+        # times), taking off its stack the elements in between that are not listed (or
+        # listed but more than three down), then closes it with what is above the last. The
+        # model leaves the elements taken off where they are, counted, but closed by no tag.
+        stack, lower = self.stack, entry.position
+        for special in above[:8]:
+            for counter, at in enumerate(range(special - 1, lower, -1), 1):
+                listed = self.linked.get(at)
+                if listed is not None and counter <= 3:
+                    continue
+                if listed is not None:
+                    self._unlist(listed)
+                stack.forget(at)
+            lower = special
+        if len(above) < 8:
+            position = entry.position
+            self._unlist(entry)
+            stack.forget(position)
+            if above[-1] + 1 < len(stack.entries):
+                self._pop(above[-1] + 1)
 
     # --- end tags -------------------------------------------------------------------------
 
     def _end(self, name: str, match: re.Match[str]) -> int:
         tag = match.group()
         position = self._closes(name)
-        if position < 0:
-            if not self.stack.by_name.get(name):
-                self._unfloat(name)
-            self.out.append(tag)  # nothing we track closes; the parser may still act on it
+        if position >= 0 and not self.stack.entries[position][1]:
+            self._pop(position)  # a left-out element: the parser sees neither of its tags
             return match.end()
-        kept = self.stack.entries[position][1]
-        closed = self.stack.pop_to(position)
-        self._float(closed[1:])
-        if kept:
-            self.out.append(tag)
+        if name == "p" and position < 0 and self.stack.kept >= self.limit:
+            # No <p> to close: the parser opens an empty one, a level deeper.
+            return match.end()
+        self.out.append(tag)
+        if name in _FORMATTING and self._adopt(name):
+            return match.end()
+        if position >= 0:
+            self._pop(position, marquee=name == "marquee")
+        elif name == "br":
+            self._reopen()  # read as <br>
         return match.end()
 
     def _closes(self, name: str) -> int:
