@@ -136,10 +136,13 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
     # move with those (`posts.stamps`), so a post write that moved none of them reads one row.
     now = timezone.now()
 
-    def by_stamps() -> tuple[Post | None, Post | None]:
-        return kept_neighbours(blog, post, now)
-
-    newer, older = remember(blog, f"neighbours:{post.pk}", by_stamps, now, blog.sidebar_version)
+    newer, older = remember(
+        blog,
+        f"neighbours:{post.pk}",
+        lambda: kept_neighbours(blog, post, now),
+        now,
+        blog.sidebar_version,
+    )
     # "Don't allow, hide existing": no thread at all, and no query for it.
     comments = comment_tree(post) if post.comments_shown else []
     return context_of(post, comments, newer, older)
