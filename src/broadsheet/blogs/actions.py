@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -44,6 +46,29 @@ def bump_content_version(blog: Blog, *, sidebar: bool = True) -> None:
     transaction.on_commit(
         lambda: announce_version(blog_id, version, Blog.committed_version), robust=True
     )
+    if sidebar:
+        transaction.on_commit(partial(sidebar_moved, blog_id), robust=True)
+
+
+# What apps above `blogs` ask to hear about once a write that moved a blog's sidebar version
+# has committed (registered in their `AppConfig.ready`, as `posts.hooks` are): `reader` draws
+# the blog's layout again then, so that the first reader after a post write finds it drawn.
+SidebarHook = Callable[[int], object]  # what it returns is ignored
+_on_sidebar_moved: list[SidebarHook] = []
+
+
+def on_sidebar_moved(hook: SidebarHook) -> SidebarHook:
+    """Call `hook(blog_id)` after each commit that moved the blog's sidebar version. A write
+    that moves it several times in one transaction calls it as many times: hooks are cheap
+    when nothing is left to do."""
+    if hook not in _on_sidebar_moved:
+        _on_sidebar_moved.append(hook)
+    return hook
+
+
+def sidebar_moved(blog_id: int) -> None:
+    for hook in _on_sidebar_moved:
+        hook(blog_id)
 
 
 def may_create_blogs(user: AbstractBaseUser) -> bool:

@@ -9,4 +9,15 @@ class ReaderConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from broadsheet.blogs.actions import on_sidebar_moved
         from broadsheet.reader import checks  # noqa: F401 - registers the system checks
+
+        # The layout drawn when a post write commits, not by the next reader (docs/caching.md).
+        on_sidebar_moved(_draw_ahead)
+
+
+def _draw_ahead(blog_id: int) -> None:
+    # Imported when first called: the gadgets' templates and queries are not start-up's.
+    from broadsheet.reader.gadgets import draw_ahead
+
+    draw_ahead(blog_id)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
-from django.utils import dateformat
+from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -374,3 +374,23 @@ def page_parts(blog: Blog, now: dt.datetime) -> dict[str, Any]:
     placed = [part for part in layout["sidebar"] + layout["footer"] if part.kind == Kind.POPULAR]
     popular = popular_html(blog, now, placed[0].options, placed[0].heading) if placed else ""
     return {"sidebar_html": layout, "popular_html": popular}
+
+
+def draw_ahead(blog_id: int) -> None:
+    """Draw the blog's layout and Popular Posts into the shared cache once a write that moved
+    its sidebar version has committed (`blogs.actions.on_sidebar_moved`), so the first reader
+    after a post write finds them there and draws nothing: the writer, who waits on a
+    publish anyway, pays for the drawing instead of the reader who comes next.
+
+    The same drawing a reader's page does (`page_parts`), as a reader's request does it: in
+    the blog's language and the default time zone (the studio's request runs in the blog's).
+    Nothing it draws is kept past the sidebar version it read, so a write committed meanwhile
+    is drawn again, by its own hook or by its first reader. A write that moved the version
+    several times in one transaction calls this as many times: all but the first find the
+    layout in the cache.
+    """
+    blog = Blog.objects.filter(pk=blog_id).first()
+    if blog is None:  # deleted in the same transaction
+        return
+    with translation.override(blog.language), timezone.override(None):
+        page_parts(blog, timezone.now())
