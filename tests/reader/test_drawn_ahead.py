@@ -152,6 +152,21 @@ def test_after_each_kind_of_post_write_the_pages_are_the_readers_own(
     assert "Vegetables" in Client().get("/").content.decode()
 
 
+def test_after_a_delete_in_the_django_admin_the_pages_are_the_readers_own(
+    django_capture_on_commit_callbacks: Capture, blog: Blog, seeded: Post
+) -> None:
+    operator = Client()
+    operator.force_login(User.objects.create_superuser("root", "root@example.com", "pw"))
+    gone = Post.objects.get(title="Seed potatoes")
+
+    def delete() -> None:
+        response = operator.post(f"/admin/posts/post/{gone.pk}/delete/", {"post": "yes"})
+        assert response.status_code == 302
+
+    check(django_capture_on_commit_callbacks, blog, seeded, delete)
+    assert "Seed potatoes" not in Client().get("/").content.decode()
+
+
 def test_after_a_layout_or_settings_change_the_pages_are_the_readers_own(
     django_capture_on_commit_callbacks: Capture, blog: Blog, member: Membership, seeded: Post
 ) -> None:
