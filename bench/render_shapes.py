@@ -124,6 +124,12 @@ SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
     # Formatting elements a paragraph closes, which the parser reopens in the next one.
     "<p><b> unclosed, reopened": (repeat("<p><b>x</p>"), (HTML,)),
     "<p><b class> unclosed, each different": (distinct('<p><b class="c{n}">x</p>', 24), (HTML,)),
+    "<li><em class> unclosed in a list, each different": (
+        lambda size: "<ul>" + distinct('<li><em class="c{n}">x', 24)(size - 4), (HTML,)
+    ),
+    "<b class> left open in Markdown, each different": (
+        distinct('<b class="c{n}">x\n\n', 24), (MD,)
+    ),
     "Markdown > quotes, one line": (repeat(">"), (MD,)),
     "Markdown > quotes, a line each": (quotes_per_line, (MD,)),
     "Markdown nested bullet list": (indented("-", 2), (MD,)),

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from broadsheet.core import embeds, markdown_rules, presentation
+from broadsheet.core import embeds, markdown_rules, nesting, presentation
 from broadsheet.core import markup as markup_module
 from broadsheet.core.markup import MARKDOWN, render, sanitize
 from broadsheet.core.tags import start_tags
@@ -380,3 +380,50 @@ def test_a_stored_poster_is_shown_for_a_plain_iframe(monkeypatch: pytest.MonkeyP
     assert sorted(asked) == sorted({*asked})  # one look-up per video, not per showing
     assert page == sanitize(embeds.canonicalise(body, scope=7))
     assert page.count('src="/media/poster.jpg"') == 2
+
+
+# Session 10: a placeholder figure in author HTML becomes text where the depth pass proves
+# the parser places text alike (`nesting._Bounder._placed_as_text`). The contexts where it
+# does not: a paragraph open, any formatting element open or listed (reopened into the text,
+# or a link the figure's own link would end), a table, left-out wrappers past the limit, and
+# what the pass reads whole (select, textarea, template, svg, math). (Not near the limit:
+# a placeholder figure 98 deep fits where the facade's spans, one deeper, do not, so the
+# page differs from the facade sanitised in place on main too; left for its own fix.)
+_CONTEXT_PARTS = st.sampled_from(
+    [_IFRAME, _IFRAME, _IFRAME * 3, "<p>", "</p>", "<div>", "</div>", "<b>", "</b>",
+     '<i class="c">', "<font>", "<nobr>", "<a href=x>", "</a>", "<table>", "<tr>", "<td>",
+     "<caption>", "</table>", "<marquee>", "</marquee>", "<button>", "</button>", "<ul><li>",
+     "<dl><dd>", "<h2>", "</h2>", "<pre>", "<select>", "<textarea>", "<template>", "<svg>",
+     "<math>", "<div>" * 40, "<blockquote>", "x", " ", "\ue00a", "\ue00c", "<figure>", "<br>"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(_CONTEXT_PARTS, max_size=24).map("".join))
+# A tree that never settles comes out as its inert text, with no facade in it either; a
+# figure in a <p> behind a marquee moves out of it when read again.
+@example(f"{_IFRAME}<font><a href=x>" + "<div>" * 40 + "<a href=x>")
+@example(f"<p><marquee>{_IFRAME}")
+def test_placeholders_made_text_render_as_the_facades_sanitised_in_place(body: str) -> None:
+    assert render(body, markup_module.HTML) == sanitize(embeds.canonicalise(body))
+
+
+@pytest.mark.parametrize(
+    ("body", "as_text"),
+    [
+        (_IFRAME * 3, True), (f"<p>a</p>{_IFRAME}<ul><li>{_IFRAME}</ul>", True),
+        (f"<div><h2>t</h2>{_IFRAME}</div>", True), (f"<p>a{_IFRAME}", False),
+        (f"<b>a{_IFRAME}", False), (f"<p><i>a</p>{_IFRAME}", False),
+        (f"<table><tr><td>{_IFRAME}</table>", False), ("<div>" * 99 + _IFRAME, False),
+        (f"<p><marquee>{_IFRAME}", False),
+    ],
+)  # fmt: skip
+def test_placeholders_become_text_only_where_proven(body: str, as_text: bool) -> None:
+    # Which path each takes (the comparison above holds either way): the shortcut is taken
+    # where it is proven, and nowhere else.
+    deferred = embeds.Deferred(nonce="0123456789abcdef")
+    placed = embeds.canonicalise(body, deferred=deferred)
+    pattern = markup_module._placeholders_as_text(deferred)
+    bounded = nesting.bound_depth(placed, as_text=pattern)
+    assert ("<figure>" not in bounded) is as_text
+    assert render(body, markup_module.HTML) == sanitize(embeds.canonicalise(body))

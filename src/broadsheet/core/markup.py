@@ -133,8 +133,18 @@ def render(source: str, fmt: str, *, doc_id: str = "", blog_id: int | None = Non
     # The facades are ours and sanitise alike anywhere; only the writer's markup around
     # them needs reading (issue 12). Where a placeholder did not come through whole, the
     # facades are sanitised in place, as they always were.
-    done = _put_back(clean(html), deferred)
+    # In author HTML, a placeholder figure where the depth pass proves text would be placed
+    # alike becomes text, which html5ever reads far faster (issue 12, session 10).
+    as_text = None if deferred.as_text else _placeholders_as_text(deferred)
+    done = _put_back(clean(html, as_text=as_text), deferred)
     return done if done is not None else clean(_restored(html, deferred))
+
+
+def _placeholders_as_text(deferred: embeds.Deferred) -> tuple[re.Pattern[str], str] | None:
+    if not deferred.facades:
+        return None
+    text = f"{embeds.TEXT_MARK}{deferred.nonce}-\\1{embeds.TEXT_MARK}"
+    return deferred.pattern("<a>"), text
 
 
 def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
@@ -150,7 +160,8 @@ def _put_back(cleaned: str, deferred: embeds.Deferred) -> str | None:
         return written[int(match.group(1))]
 
     if embeds.TEXT_MARK in done:
-        done = deferred.text_pattern().sub(text, done)
+        texts = _put_back_texts(done, deferred.nonce, written, seen)
+        done = texts if texts is not None else deferred.text_pattern().sub(text, done)
     # Each facade put back once: none lost or copied by the tree builder.
     whole = seen == set(range(len(written))) and deferred.nonce not in done
     return done if whole else None
@@ -197,6 +208,22 @@ def _put_back_figures(cleaned: str, nonce: str, written: list[str], seen: set[in
     if cleaned.count(opened + mark) != len(numbers) or cleaned.count(mark + closed) != len(numbers):
         return None
     parts = cleaned.replace(opened + mark, mark).replace(mark + closed, mark).split(mark)
+    parts[1::2] = map(written.__getitem__, numbers)
+    return "".join(parts)
+
+
+def _put_back_texts(cleaned: str, nonce: str, written: list[str], seen: set[int]) -> str | None:
+    # Cut at the marks and joined in C, as `_put_back_figures`; None where any text between
+    # two marks is not a placeholder of this render (a writer's own private-use characters),
+    # for the pattern to find them one by one. Text is never copied by the tree builder,
+    # so a number is never seen twice.
+    parts = cleaned.split(embeds.TEXT_MARK)
+    if len(parts) % 2 == 0:
+        return None
+    numbers = _numbers(parts[1::2], nonce, len(written))
+    if numbers is None or not seen.isdisjoint(numbers):
+        return None
+    seen.update(numbers)
     parts[1::2] = map(written.__getitem__, numbers)
     return "".join(parts)
 
@@ -343,9 +370,14 @@ def sanitize(html: str) -> str:
     return _sanitize(html)
 
 
-def _sanitize(html: str, *, tags_known: bool = False) -> str:
+def _sanitize(
+    html: str,
+    *,
+    tags_known: bool = False,
+    as_text: tuple[re.Pattern[str], str] | None = None,
+) -> str:
     stand_ins = _stand_ins(html)
-    bounded = bound_depth(html, stand_ins=stand_ins)
+    bounded = bound_depth(html, stand_ins=stand_ins, as_text=as_text)
     current = _clean_once(bounded)
     if stand_ins is not None:  # the text's "&" and "<", as the sanitiser writes them
         current = current.replace(stand_ins[0], "&amp;").replace(stand_ins[1], "&lt;")
@@ -361,8 +393,12 @@ def _sanitize(html: str, *, tags_known: bool = False) -> str:
         if again == current:
             return current
         current = again
-    # Never seen in practice; if a tree keeps shifting, fall back to its inert text.
-    return html_lib.escape(plain_text(current), quote=False)
+    # Never seen in practice; if a tree keeps shifting, fall back to its inert text. A text
+    # placeholder must not outlive its figure there (a figure's marks are text too, but the
+    # figure put-back wants them in their figure): without its marks, `render` sanitises the
+    # facades in place.
+    inert = html_lib.escape(plain_text(current), quote=False)
+    return inert if as_text is None else inert.replace(embeds.TEXT_MARK, "")
 
 
 def _stand_ins(html: str) -> tuple[str, str] | None:

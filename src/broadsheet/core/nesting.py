@@ -17,6 +17,15 @@ as still open: a wrong guess drops a wrapper from a very deep document, never le
 Past the limit, a run of a few bare start tags repeated, or of one end tag closing left-out
 elements, is counted in one step, so a deep document costs what a flat one does.
 
+Those copies are the parser's own, and left unchecked they multiply the input: a paragraph
+that leaves a different `<b class="cN">` open each time has the parser copy every one of them
+(up to the depth limit) into each paragraph after it, so 100 KB came out as 7.4 MB (issue 12).
+The copies' tags may add up to `REOPEN_BUDGET` times the input's size and `REOPEN_ALLOWANCE`
+(which no ordinary post reaches: a few unclosed `<font>` or `<b>` across its paragraphs keep
+their copies). Past it, the pass writes an end tag for each element the parser would copy,
+just before the text or tag that would copy it: for an element listed but no longer open,
+the parser reads that as "forget it", so the element ends where its block ended.
+
 The parser must tokenize the text as this pass did, so the pass removes what would switch the
 tokenizer into another state, all of it dropped by the sanitiser anyway: comments, doctypes,
 script/style-like elements with their content, svg and math; <textarea>, <title> and
@@ -38,6 +47,12 @@ from itertools import chain
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
 # HTML spec's own parsers (Blink) re-parent past 512.
 MAX_DEPTH = 100
+
+# What the parser's copies of formatting elements a block left open (see `_Bounder._reopen`)
+# may add to the document, in characters of their tags: this many times the input, and a
+# fixed allowance for short posts. Past it, such elements are closed where their block ends.
+REOPEN_BUDGET = 3
+REOPEN_ALLOWANCE = 32_768
 
 _ATTRS = (
     r"(?:[\t\n\f\r /]|[^\t\n\f\r />][^\t\n\f\r /=>]*+"
@@ -152,7 +167,12 @@ _CLASSES = {
 }
 
 
-def bound_depth(html: str, limit: int = MAX_DEPTH, stand_ins: tuple[str, str] | None = None) -> str:
+def bound_depth(
+    html: str,
+    limit: int = MAX_DEPTH,
+    stand_ins: tuple[str, str] | None = None,
+    as_text: tuple[re.Pattern[str], str] | None = None,
+) -> str:
     """`html` with no element nested more than `limit` deep once parsed, its text all kept.
 
     Linear in the input; a document that nests no deeper comes back unchanged but for the
@@ -162,8 +182,12 @@ def bound_depth(html: str, limit: int = MAX_DEPTH, stand_ins: tuple[str, str] | 
     "<" of its text, decoded; the caller puts "&amp;" and "&lt;" back in the parser's output
     (`markup.sanitize`). The parser reads a bare "&" or "<" as a reference or tag that
     failed, many times slower than a letter, and then writes it back as "&amp;" or "&lt;"
-    anyway: a run of them cost ten times a flat page (issue 12)."""
-    return _Bounder(limit, stand_ins).run(html)
+    anyway: a run of them cost ten times a flat page (issue 12).
+
+    `as_text`, a pattern and its replacement, names placeholder figures (`embeds.Deferred`)
+    that may become text where the model proves the parser places text exactly where it
+    places the figure (see `_Bounder._placed_as_text`)."""
+    return _Bounder(limit, stand_ins, as_text).run(html)
 
 
 @dataclass(eq=False)
@@ -319,9 +343,15 @@ _CLASSES_OF: dict[str, tuple[str, ...]] = {}
 
 
 class _Bounder:
-    def __init__(self, limit: int, stand_ins: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        limit: int,
+        stand_ins: tuple[str, str] | None = None,
+        as_text: tuple[re.Pattern[str], str] | None = None,
+    ) -> None:
         self.limit = limit
         self.stand_ins = stand_ins
+        self.as_text = as_text
         self.stack = _Stack()
         # The parser's list of active formatting elements, kept as it keeps it: a formatting
         # element that a block closed stays listed, and the parser opens a copy of it at the
@@ -334,10 +364,12 @@ class _Bounder:
         self.alike: list[dict[tuple[str, str], list[_Listed]]] = [{}]  # after each marker
         self.linked: dict[int, _Listed] = {}
         self.floating_count = 0
+        self.reopen_budget = 0
         self.out: list[str] = []
 
     def run(self, html: str) -> str:
         position, size, token = 0, len(html), _TOKEN.match
+        self.reopen_budget = REOPEN_BUDGET * size + REOPEN_ALLOWANCE
         while position < size:
             match = token(html, position)
             assert match is not None  # the last alternative matches anything left
@@ -386,7 +418,7 @@ class _Bounder:
         tag = _tidy_tag(name, match.group(0))
         if name in _VOID:
             if name in _VOID_REOPENS:
-                self._reopen()
+                self._reopen(may_forget=True)
             elif name == "hr" and self.stack.kept == len(self.stack.entries):
                 paragraph = self.stack.find("p", "button")  # <hr> closes a paragraph
                 if paragraph >= 0:
@@ -454,8 +486,34 @@ class _Bounder:
         run = _leaf_run(name).match(html, match.start())
         if run is None:
             return 0
-        self.out.append(run.group())
+        if name == "figure" and self.as_text is not None and self._placed_as_text():
+            pattern, text = self.as_text
+            self.out.append(pattern.sub(text, run.group()))
+        else:
+            self.out.append(run.group())
         return run.end()
+
+    def _placed_as_text(self) -> bool:
+        """Whether a placeholder figure (`<figure><a>` and text) in a run of leaves here is
+        placed by the parser exactly where text in its place would be (issue 12: html5ever
+        building 20,000 placeholder figures cost a third of a page of videos).
+
+        The parser places text as the current element's child, after reopening listed
+        formatting elements. For "<figure>" it first closes a <p> in button scope, and for
+        "<a>" in it ends a listed link and reopens too; in a table it moves either out
+        (foster parenting) by different rules. The facade put back must also read back as
+        it was written: a figure in a <p> does not, even where a scope boundary the
+        sanitiser drops (a marquee) hid the <p> from the parser's check. So: no <p> open at
+        all and the run fits (`_fits_plainly`, checked before), no table open, no formatting
+        element open or listed, and no element the model lost track of (the adoption agency
+        moved it). Raw text, select, template and foreign content never get here: the pass
+        reads or drops them whole."""
+        by_name = self.stack.by_name
+        if by_name.get("p") or by_name.get("table") or by_name.get(""):
+            return False
+        if any(entry.name for entry in self.active):
+            return False
+        return not any(by_name.get(name) for name in _FORMATTING)
 
     def _fits_plainly(self, name: str, levels: int) -> bool:
         stack = self.stack
@@ -499,12 +557,17 @@ class _Bounder:
         if depth > self.limit:
             self.stack.push(name, False)  # the closes it would cause never happen either
             return
+        # The end tags `_forget` writes come before this tag: the parser reads them in the
+        # state the model is in only if this tag has closed nothing first (an open link
+        # that "<a>" ends is closed by it; one a block closed already is only forgotten).
+        link = self._listed("a") if name == "a" else None
+        may_forget = closes < 0 and (link is None or link.position < 0)
         if closes >= 0:
             self._pop(closes)
         if name == "a":
             self._drop_open_link()
         if self.floating_count and name not in _NO_REOPEN:
-            self._reopen()
+            self._reopen(may_forget)
         if name == "nobr" and self.stack.find("nobr", "scope") >= 0:
             self._adopt("nobr")  # as for "</nobr>", then reopen again
             self._reopen()
@@ -631,15 +694,25 @@ class _Bounder:
                 self.floating_count += 1
         self.stack.pop_to(position)
 
-    def _reopen(self) -> None:
+    def _reopen(self, may_forget: bool = False) -> None:
         """What the parser does before text and most phrasing tags: open a copy of every
-        listed element a block closed since the last marker or open one, in order."""
+        listed element a block closed since the last marker or open one, in order.
+
+        Past the copies' budget (`REOPEN_BUDGET`), and where `may_forget` says the parser
+        reads the output here in the state the model is in (before the tag that reopens, not
+        after a tag of its own closed something), the elements are not copied: an end tag
+        for each makes the parser forget it instead (see `_forget`)."""
         active = self.active
         if not active or active[-1].position >= 0 or not active[-1].name:
             return
         first = len(active) - 1
         while first > 0 and active[first - 1].position < 0 and active[first - 1].name:
             first -= 1
+        # What the copies add to the parser's input, as tags written out.
+        cost = sum(2 * len(entry.name) + len(entry.key) + 4 for entry in active[first:])
+        if cost > self.reopen_budget and may_forget and self._forget(active[first:]):
+            return
+        self.reopen_budget -= cost
         # `_Stack.push` inlined: formatting elements belong to no class, and a paragraph that
         # reopens a hundred of them runs this a hundred times.
         stack, linked = self.stack, self.linked
@@ -652,11 +725,39 @@ class _Bounder:
         stack.kept += len(active) - first
         self.floating_count -= len(active) - first
 
+    def _forget(self, run: list[_Listed]) -> bool:
+        """Have the parser forget the closed formatting elements `run`, the last ones listed,
+        instead of opening copies of them; False, and nothing done, where it cannot.
+
+        For a formatting element listed but not open, the parser's "adoption agency" reads
+        its end tag as "forget the last one listed of that name": no element closes, no text
+        moves, and the next block gets no copy. So "</b>" written before the text or tag that
+        would reopen it is the block's "<b>" closed where the block ended. Last to first, each
+        end tag finds the one it is written for (`run` holds the last listed entries). The
+        one exception is the parser's first step: if its current element has that name and
+        is not listed (Noah's Ark took it off), the end tag closes that; so do not then, nor
+        where the model does not know the current element (the adoption agency moved it)."""
+        stack = self.stack
+        current, linked = "html", True  # an empty stack: the fragment's root is current
+        for at in range(len(stack.entries) - 1, -1, -1):
+            name, kept, _ = stack.entries[at]
+            if kept:
+                current, linked = name, at in self.linked
+                break
+        if not current or (not linked and any(entry.name == current for entry in run)):
+            return False
+        self.out.append("".join(f"</{entry.name}>" for entry in reversed(run)))
+        del self.active[-len(run) :]  # `_unlist` for each, without a search of the list
+        for entry in run:
+            entry.alike.remove(entry)
+        self.floating_count -= len(run)
+        return True
+
     def _text_reopens(self, text: str) -> None:
         # In a table, whitespace goes in without reopening anything; other text reopens
         # (foster-parented before the table, but on the stack all the same).
         if text.strip(" \t\n\f\r") or self._parsers_top() not in _TABLE_MODE:
-            self._reopen()
+            self._reopen(may_forget=True)
 
     def _in_table_rows(self) -> bool:
         # The parser is "in table" (or its body or a row) when the nearest table element open
@@ -741,13 +842,13 @@ class _Bounder:
         if name == "p" and position < 0 and self.stack.kept >= self.limit:
             # No <p> to close: the parser opens an empty one, a level deeper.
             return match.end()
+        if name == "br" and position < 0:
+            self._reopen(may_forget=True)  # read as <br>
         self.out.append(tag)
         if name in _FORMATTING and self._adopt(name):
             return match.end()
         if position >= 0:
             self._pop(position, marquee=name == "marquee")
-        elif name == "br":
-            self._reopen()  # read as <br>
         return match.end()
 
     def _closes(self, name: str) -> int:
