@@ -300,7 +300,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "broadsheet.core.staticfiles.KeptUrls"  # WhiteNoise's, addresses kept
         )
     },
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 import pytest
 from django.test import Client
@@ -11,6 +12,7 @@ from django.test import Client
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.actions import save_page
 from broadsheet.posts.models import Page, Post
+from broadsheet.reader.head import _FirstImage, first_image
 from tests.conftest import MakePost
 from tests.feeds.conftest import ORIGIN
 
@@ -186,3 +188,29 @@ def test_other_blog_names_its_own_host(
         "application/atom+xml",
         "http://other.localhost/feeds/posts/default",
     ) in page.alternates()
+
+
+BODIES = [
+    "",
+    "<p>No picture here, only <b>words</b> and an &lt;img src=x&gt; written out.</p>",
+    '<p>A picture: <img src="/media/a.jpg" alt="A"></p><img src="/media/b.jpg">',
+    '<P><IMG SRC="https://example.org/Upper.PNG"></P>',
+    '<p><ImG sRc="mixed.gif"></p>',
+    '<img alt="no source"><img src="second.jpg">',
+    '<!-- <img src="in-a-comment.jpg"> --><p>Then none.</p>',
+    '<a href="/x"><imgx src="not-an-image.jpg"></a>',
+    '<img src="javascript:alert(1)">',
+    '<p>Zoë\u2019s <img\nsrc="new-line.jpg"></p>',
+]
+
+
+@pytest.mark.parametrize("body", BODIES)
+def test_a_posts_first_image_as_the_parser_finds_it(body: str) -> None:
+    """`first_image` skips the parser for a body without `<img`: the same answer either way."""
+    base = "https://blog.example/2024/10/post.html"
+    parsed = _FirstImage()
+    parsed.feed(body)
+    expected = urljoin(base, parsed.src.strip()) if parsed.src else ""
+    if not expected.startswith(("http://", "https://")):
+        expected = ""
+    assert first_image(body, base) == expected

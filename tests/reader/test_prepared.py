@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Profile
+from broadsheet.comments.models import Comment
 from broadsheet.posts import models as post_models
 from broadsheet.posts.models import Label, Post
-from broadsheet.reader import listing, prepared
-from tests.conftest import NOON, MakePost
+from broadsheet.reader import listing, postpage, prepared
+from broadsheet.reader.postpage import Shown
+from tests.conftest import NOON, MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +99,30 @@ def test_only_one_label_on_enough_public_posts_is_dense(
     assert prepared.dense_label(blog, "GARDEN") == garden.pk
     for name in ("Rare", "Drafted", "Rust", "Nothing"):  # few, unseen, two spellings, none
         assert prepared.dense_label(blog, name) is None
+
+
+def test_a_posts_thread_rows_as_the_orm_reads_them(
+    blog: Blog, make_post: MakePost, make_comment: MakeComment
+) -> None:
+    post, other = make_post("Talked about"), make_post("Elsewhere")
+    tie = NOON + dt.timedelta(hours=1)
+    first = make_comment(post, "First", author_name="Zoë <b>", created_at=tie)
+    make_comment(post, "Same moment", created_at=tie, author_url="https://example.org/")
+    make_comment(post, "A reply", parent=first, source_id="tag:blogger.com,1999:blog-1.post-7")
+    make_comment(post, "Removed", status=Comment.Status.TRASH, created_at=NOON)
+    make_comment(post, "Held", status=Comment.Status.PENDING)
+    make_comment(post, "Spam", status=Comment.Status.SPAM)
+    make_comment(other, "On another post")
+    found = prepared.thread(post.pk)
+    expected = list(postpage.orm_thread(post))
+    assert found is not None
+    assert [[(value, type(value)) for value in row] for row in found] == [
+        [(value, type(value)) for value in row] for row in expected
+    ]
+    bodies = [row[prepared.THREAD_FIELDS.index("body")] for row in found]
+    assert bodies == ["Removed", "First", "Same moment", "A reply"]
+    assert prepared.thread(other.pk + 1000) == []
+
+
+def test_the_thread_reads_the_fields_a_shown_comment_has_in_its_order() -> None:
+    assert tuple(field.name for field in dataclasses.fields(Shown)) == prepared.THREAD_FIELDS

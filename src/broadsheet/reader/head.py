@@ -209,6 +209,11 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 
 def first_image(html: str, base: str) -> str:
     """The first image of sanitised post HTML, as an absolute http(s) URL (or "")."""
+    # The parser finds an image only in an `<img` tag (its name in any case, never made of
+    # character references): without one, parsing a whole post for nothing was a tenth of a
+    # millisecond of every post page's miss.
+    if "<img" not in html.lower():
+        return ""
     finder = _FirstImage()
     finder.feed(html)
     if not finder.src:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,18 +94,25 @@ def neighbours(blog: Blog, post: Post) -> tuple[Post | None, Post | None]:
     return newer, older
 
 
-SHOWN_FIELDS = tuple(field.name for field in dataclasses.fields(Shown))
-THREAD_STATUSES = (Comment.Status.PUBLISHED, Comment.Status.TRASH)
+SHOWN_FIELDS = prepared.THREAD_FIELDS  # `Shown`'s fields, in order
+THREAD_STATUSES = prepared.THREAD_STATUSES
 
 
 def comment_tree(post: Post) -> list[Node]:
     """Published comments as threads; a removed comment stays as a stub where it has replies."""
-    rows = (
+    rows = prepared.thread(post.pk)
+    if rows is None:
+        return tree_of(orm_thread(post))
+    return tree_of(rows)
+
+
+def orm_thread(post: Post) -> Iterable[tuple[Any, ...]]:
+    """The rows `prepared.thread` reads, through the ORM: where that query did not prepare."""
+    return (
         post.comments.filter(status__in=THREAD_STATUSES)
         .order_by("created_at", "id")
         .values_list(*SHOWN_FIELDS)
     )
-    return tree_of(rows)
 
 
 def tree_of(rows: Iterable[tuple[Any, ...]]) -> list[Node]:

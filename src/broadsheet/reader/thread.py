@@ -9,6 +9,8 @@ escaped here (`html.escape`, quotes included) except the body, which is stored a
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Iterable
 from html import escape
 
@@ -33,6 +35,20 @@ def thread_html(nodes: Iterable[Node], post: Post, blog: Blog) -> SafeString:
 
 def replies_open(post: Post, blog: Blog) -> bool:
     return bool(post.comments_allowed and blog.comments_enabled)
+
+
+@functools.lru_cache(maxsize=4096)
+def moment(
+    created: dt.datetime, zone: dt.tzinfo, time_format: str, language: str | None
+) -> tuple[str, str, int]:
+    """A comment's time as its footer shows it: the local moment in ISO form, the escaped
+    text, and the milliseconds of Blogger's `showComment`. The same comments are drawn on
+    every miss of their post, and formatting a moment was half of drawing a comment; kept
+    by the moment itself (equal only for the same instant, which is all the text depends on
+    beside the zone, format and language), never by a version that could be forgotten."""
+    local = created.astimezone(zone)
+    shown = escape(local_comment_time(local, time_format, language))
+    return local.isoformat(timespec="seconds"), shown, int(created.timestamp() * 1000)
 
 
 class Writer:
@@ -65,15 +81,14 @@ class Writer:
                 if url
                 else f"<span>{name}</span>"
             )
-            created = comment.created_at
-            local = created.astimezone(self.zone)
-            shown_time = local_comment_time(local, self.time_format, self.language)
+            iso, shown_time, ms = moment(
+                comment.created_at, self.zone, self.time_format, self.language
+            )
             parts.append(
                 f'  <p class="comment-author">{who} said…</p>\n'
                 f'  <div class="comment-body">{comment.shown_body}</div>\n'
                 f'  <p class="comment-footer"><a href="{self.permalink}?showComment='
-                f'{int(created.timestamp() * 1000)}#{anchor}"><time datetime="'
-                f'{local.isoformat(timespec="seconds")}">{escape(shown_time)}</time></a>'
+                f'{ms}#{anchor}"><time datetime="{iso}">{shown_time}</time></a>'
             )
             if self.reply_to:
                 parts.append(
