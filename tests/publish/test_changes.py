@@ -291,12 +291,10 @@ def a_page_retitled_in_the_django_admin(blog: Blog) -> None:
 SHOWN: list[Any] = [
     a_comment_deleted,
     a_comment_marked_spam,
-    # A comment's new text keeps its post's comment count and last edit, the key's parts:
-    # stale in both plans (issue 19, left: the key would need a per-post comment stamp).
-    pytest.param(a_comment_revised, marks=pytest.mark.xfail(strict=True, reason="issue 19")),
-    # Likes and reposts (Webmention, fediverse) are counted on the post's page and move no
-    # part of its key either (issue 19, left with the comment's text).
-    pytest.param(a_web_like, marks=pytest.mark.xfail(strict=True, reason="issue 19")),
+    # A comment's new text, a like: neither moves the post's comment count nor its last
+    # edit; the post's stamp (`publish.poststamps`) moves.
+    a_comment_revised,
+    a_web_like,
     an_authors_display_name,
     an_authors_first_and_last_name,
     an_authors_profile,
