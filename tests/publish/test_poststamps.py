@@ -20,6 +20,8 @@ from broadsheet.posts import triggers
 from broadsheet.posts.models import Post
 from broadsheet.publish import changelog, poststamps
 from broadsheet.publish.models import Change
+from broadsheet.reader import postpage
+from broadsheet.webmention import queries as webmention_queries
 from broadsheet.webmention.models import Mention
 from tests.conftest import MakeComment, MakePost
 
@@ -186,6 +188,16 @@ def test_a_comment_moved_to_another_post_moves_the_stamps_of_both(
     Comment.objects.filter(pk=scene.shown.pk).update(post=other)
     assert stamp(other) is not None and stamp(scene.post) != before
     assert False in edits_logged(other, seq) and False in edits_logged(scene.post, seq)
+
+
+def test_the_triggers_watch_what_the_post_page_reads() -> None:
+    """Written out in `poststamps` (kept off start-up's imports): the same as the reader's."""
+    shown = tuple("id" if name == "pk" else name for name in postpage.SHOWN_FIELDS)
+    assert shown == poststamps.THREAD_COLUMNS
+    assert set(poststamps.THREAD) == set(postpage.THREAD_STATUSES)
+    assert set(poststamps.COUNTED) == set(webmention_queries.SHOWN)
+    tables = [table for table, *_ in poststamps.WATCHED]
+    assert tables == [model._meta.db_table for model in (Comment, Mention, Reaction)]
 
 
 @pytest.fixture

@@ -24,36 +24,34 @@ from __future__ import annotations
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from broadsheet.comments.models import Comment
-from broadsheet.federation.models import Reaction
 from broadsheet.publish import changelog
-from broadsheet.reader.postpage import SHOWN_FIELDS, THREAD_STATUSES
-from broadsheet.webmention.models import Mention
-from broadsheet.webmention.queries import SHOWN as SHOWN_REACTIONS
 
 STAMPS = "publish_poststamp"
 _RANDOM = {"sqlite": "random()", "postgresql": "floor(random() * 9007199254740991)::bigint"}
+
+# What a post's page reads, written out rather than imported: this module is imported at
+# start-up (`PublishConfig.ready`), and the reader's post page would bring a dozen modules
+# that a command with nothing to export never needs. tests/publish/test_poststamps.py holds
+# them to `reader.postpage`'s thread, `webmention.queries.SHOWN` and the models' tables.
+THREAD = ("published", "trash")  # the statuses of the comments in a post's thread
+THREAD_COLUMNS = (
+    "id", "parent_id", "status", "author_name", "author_url", "body", "body_html",
+    "created_at", "source_id",
+)  # fmt: skip
+COUNTED = ("like", "repost")  # the kinds of Webmention a post's page counts
 
 
 def _listed(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
-def _columns(fields: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple("id" if name == "pk" else name for name in fields)
-
-
-# What a post's page reads of each table: (table, the rows shown or "", the columns shown).
-_SHOWN = [
-    (
-        Comment._meta.db_table,
-        f"{{row}}.status IN {_listed(tuple(THREAD_STATUSES))}",
-        _columns(SHOWN_FIELDS),
-    ),
-    (Mention._meta.db_table, f"{{row}}.kind IN {_listed(tuple(SHOWN_REACTIONS))}", ("kind",)),
-    (Reaction._meta.db_table, "", ("kind",)),
+# Each table a post's page reads: (table, the rows shown or "", the columns shown).
+WATCHED = [
+    ("comments_comment", f"{{row}}.status IN {_listed(THREAD)}", THREAD_COLUMNS),
+    ("webmention_mention", f"{{row}}.kind IN {_listed(COUNTED)}", ("kind",)),
+    ("federation_reaction", "", ("kind",)),  # every kind is counted
 ]
-TABLES = {STAMPS, "posts_post", changelog.HEAD, changelog.LOG, *(t for t, *_ in _SHOWN)}
+TABLES = {STAMPS, "posts_post", changelog.HEAD, changelog.LOG, *(t for t, *_ in WATCHED)}
 
 
 def _either(*conditions: str) -> str:
@@ -63,7 +61,7 @@ def _either(*conditions: str) -> str:
 def _triggers() -> list[tuple[str, str, str, str, str]]:
     """(trigger, table, event, when or "", the row whose post moves) of every table."""
     found = []
-    for table, shown, columns in _SHOWN:
+    for table, shown, columns in WATCHED:
         new, old = shown.format(row="NEW"), shown.format(row="OLD")
         seen = f"{old} OR {new}" if shown else ""
         changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in ("post_id", *columns))
@@ -126,7 +124,7 @@ def _redraw(vendor: str) -> list[str]:
     """Every stamp drawn again, and one for every post with anything its page may show:
     what was written while the triggers were away moved none."""
     random = _RANDOM[vendor]
-    talked = " UNION ".join(f"SELECT post_id FROM {table}" for table, *_ in _SHOWN)  # noqa: S608
+    talked = " UNION ".join(f"SELECT post_id FROM {table}" for table, *_ in WATCHED)  # noqa: S608
     return [
         f"UPDATE {STAMPS} SET stamp = {random}",  # noqa: S608 - our own names
         f"INSERT INTO {STAMPS} (post_id, stamp) SELECT post_id, {random} "  # noqa: S608
