@@ -57,9 +57,9 @@ def test_a_migration_rebuilding_the_posts_table_runs_and_the_log_plans_whole_aft
     call_command("migrate", verbosity=0)  # nothing to run: after_migrate puts them back
     assert changelog.trigger_names() <= triggers.present(connection)
     after, _ = changelog.head(blog.pk)
-    assert list(Change.objects.filter(blog_id=blog.pk, seq__gt=seq).values_list("post_id")) == [
-        (None,)
-    ]
+    # Rows of no post only (the post stamps' triggers, made again too, log one of their own).
+    logged = Change.objects.filter(blog_id=blog.pk, seq__gt=seq).values_list("post_id")
+    assert set(logged) == {(None,)}
     # A row of no post: the plan of the changes cannot say what moved, the whole plan does.
     assert changes.plan_changes(blog, "e", header(blog, seq), after, 0, NOON) is None
     post = make_post("Written after", labels=("Kale",))  # and the triggers log again

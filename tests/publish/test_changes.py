@@ -23,6 +23,7 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.blogs.people import profile_of
 from broadsheet.comments import actions as comments
 from broadsheet.comments.models import Comment
+from broadsheet.federation.models import Reaction, RemoteActor
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.publish import actions, changelog, changes, manifest
@@ -162,6 +163,23 @@ def a_web_like(blog: Blog) -> None:
     bump_content_version(blog, sidebar=False)
 
 
+def a_fediverse_boost(blog: Blog) -> None:
+    """A boost from the fediverse, counted on the post's page (as `federation.inbox` stores
+    one)."""
+    remote = RemoteActor.objects.create(
+        uri="https://peer.example/u/a", key_id="https://peer.example/u/a#key",
+        public_key_pem="-", inbox="https://peer.example/inbox", domain="peer.example",
+    )  # fmt: skip
+    post = public(blog)[1]
+    Reaction.objects.create(
+        post=post,
+        kind=Reaction.Kind.ANNOUNCE,
+        activity_id="https://peer.example/a/1",
+        remote=remote,
+    )
+    bump_content_version(blog, sidebar=False)
+
+
 def an_authors_display_name(blog: Blog) -> None:
     author = public(blog)[0].author
     profile = profile_of(author)
@@ -256,6 +274,9 @@ CHEAP = [
     edit_of_the_newest_post,
     comment_approved,
     a_scheduled_post_comes_due,
+    # What a post's page shows of its comments and reactions, its count and edit unmoved.
+    a_comment_revised,
+    a_web_like,
 ]
 WHOLE = [
     a_label_on_an_old_post,
@@ -291,12 +312,11 @@ def a_page_retitled_in_the_django_admin(blog: Blog) -> None:
 SHOWN: list[Any] = [
     a_comment_deleted,
     a_comment_marked_spam,
-    # A comment's new text keeps its post's comment count and last edit, the key's parts:
-    # stale in both plans (issue 19, left: the key would need a per-post comment stamp).
-    pytest.param(a_comment_revised, marks=pytest.mark.xfail(strict=True, reason="issue 19")),
-    # Likes and reposts (Webmention, fediverse) are counted on the post's page and move no
-    # part of its key either (issue 19, left with the comment's text).
-    pytest.param(a_web_like, marks=pytest.mark.xfail(strict=True, reason="issue 19")),
+    # A comment's new text, a like: neither moves the post's comment count nor its last
+    # edit; the post's stamp (`publish.poststamps`) moves.
+    a_comment_revised,
+    a_web_like,
+    a_fediverse_boost,
     an_authors_display_name,
     an_authors_first_and_last_name,
     an_authors_profile,

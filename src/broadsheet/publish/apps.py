@@ -17,6 +17,7 @@ class PublishConfig(AppConfig):
             checks,  # noqa: F401 - registers the system checks
             command,
             mirror,
+            poststamps,
         )
 
         # A migration rebuilding the posts table must not run into the change log's
@@ -28,6 +29,16 @@ class PublishConfig(AppConfig):
                 changelog.install,
                 changelog.uninstall,
                 frozenset(changelog.TABLES),
+            )
+        )
+        # The same for the post stamps' triggers, on comments and reactions.
+        triggers.keep(
+            triggers.Kept(
+                "poststamps",
+                poststamps.trigger_names,
+                poststamps.install,
+                poststamps.uninstall,
+                frozenset(poststamps.TABLES),
             )
         )
 

@@ -12,7 +12,8 @@ What is logged, for the plan's sake (its keys read nothing else of a post):
 - a post made, deleted, or its time, state, blog, address or robots tag changed (`moved`,
   with `old_at`, its time before, when it was published or scheduled: a place it may have held
   in the copy);
-- its last edit or comment count changed (not `moved`: the same place, other bytes);
+- its last edit or comment count changed, or a comment or reaction its page shows
+  (`publish.poststamps`' triggers: not `moved`, the same place, other bytes);
 - a label added to a post or taken off (`moved`, `old_at` the post's time);
 - a post moved to another blog, or the triggers made again after a migration (anything may
   have been written while they were away): a row of no post, for the old blog or every blog;
@@ -135,6 +136,12 @@ def install(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in [*_drop(vendor), *create]:
             cursor.execute(statement)
+    log_everywhere(connection)
+
+
+def log_everywhere(connection: BaseDatabaseWrapper) -> None:
+    """Log a change of no post for every blog: the next export of each plans it whole."""
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {HEAD} (blog_id, seq, floor) SELECT id, 1, 0 FROM blogs_blog "  # noqa: S608
             f"WHERE true ON CONFLICT (blog_id) DO UPDATE SET seq = {HEAD}.seq + 1"
@@ -143,6 +150,13 @@ def install(connection: BaseDatabaseWrapper) -> None:
             f"INSERT INTO {LOG} (blog_id, seq, post_id, old_at, moved, whole) "  # noqa: S608
             f"SELECT blog_id, seq, {NO_POST}, {NO_TIME}, true, false FROM {HEAD}"
         )
+
+
+def edit_of(row: str) -> str:
+    """The statements, for a trigger on a table with a `post_id`, that log an edit of the
+    post `row` names (same place, other bytes: `publish.poststamps`)."""
+    blog = _POST_OF.format(what="blog_id", row=row)
+    return _log(blog, f"{row}.post_id", NO_TIME, "false", "false")
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:

@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 from broadsheet.blogs.models import Blog
 from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
 from broadsheet.posts.models import Post
-from broadsheet.publish import manifest
+from broadsheet.publish import manifest, poststamps
 from broadsheet.publish.listings import Listing, PublicRow, Row
 from broadsheet.publish.models import Change
 from broadsheet.publish.plan import (
@@ -38,6 +38,7 @@ from broadsheet.publish.plan import (
     Plan,
     fixed_jobs,
     page_jobs,
+    page_token,
     shown_key,
     sitemap_key,
     token,
@@ -241,6 +242,7 @@ class Changes:
     ) -> None:
         self.blog, self.found, self.public = blog, found, public
         self.new, self.edited = new, edited
+        self.stamps: dict[int, int] = {}  # of the posts whose pages are planned
 
     def plan(self, old_count: int) -> Plan:
         blog, found = self.blog, self.found
@@ -271,6 +273,8 @@ class Changes:
     def posts(self) -> None:
         """The new posts, the post they stand above, and the edited: pages and comment feeds."""
         top = rows_of(self.public[: len(self.new) + 2]) if self.new else []
+        planned = [row[0] for row in [*top[: len(self.new) + 1], *self.edited]]
+        self.stamps = poststamps.of_posts(planned)
         for index, row in enumerate(top[: len(self.new) + 1]):
             newer = top[index - 1][4] if index else ""
             older = top[index + 1][4] if index + 1 < len(top) else ""
@@ -285,7 +289,7 @@ class Changes:
 
     def post(self, row: PublicRow, newer: str, older: str) -> None:
         pk, permalink = row[0], row[4]
-        own = token(pk, row[2], row[3])
+        own = page_token(token(pk, row[2], row[3]), self.stamps.get(pk))
         self.found.neighbours[permalink] = (newer, older)
         self.found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"

@@ -66,3 +66,17 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"blog {self.blog_id}: change {self.seq} of post {self.post_id}"
+
+
+class PostStamp(models.Model):
+    """A number drawn again whenever what a post's page shows of its comments and reactions
+    moves (`publish.poststamps`). `post_id` is a plain number: a post being deleted deletes its
+    comments first, whose triggers write here."""
+
+    post_id = models.BigIntegerField(primary_key=True)
+    stamp = models.BigIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[PostStamp]] = models.Manager()
+
+    def __str__(self) -> str:
+        return f"post {self.post_id}: stamp {self.stamp}"

@@ -1,7 +1,8 @@
 """What a static copy of a blog holds, and a key per address that changes exactly when the
 page at that address would (the incremental export compares them with the last manifest).
 
-One query for the posts, one for their labels, one for the static pages, and two small ones
+One query for the posts, one for their labels, one for the stamps of what their pages show of
+comments and reactions (`publish.poststamps`), one for the static pages, and two small ones
 for what every page shows beside them (`around`: the layout's rows and the blog's stamps): on
 10,000 posts the whole plan takes a few tens of milliseconds, so a second export renders only
 what moved.
@@ -21,6 +22,7 @@ from broadsheet.blogs.layout import Area, Kind, gadgets_of
 from broadsheet.blogs.models import Blog
 from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
 from broadsheet.posts.models import Page, TallyStamp
+from broadsheet.publish import poststamps
 from broadsheet.publish.links import Choices
 from broadsheet.publish.listings import Listing, PublicRow, listings, public_rows
 
@@ -90,7 +92,7 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     # A post's own part of its keys, made once: each post is on its page, its comment feed
     # and four listings.
     tokens = {row[0]: token(row[0], row[2], row[3]) for row in rows}
-    _posts(found, rows, tokens)
+    _posts(found, rows, tokens, poststamps.of_blog(blog.pk))
     _sitemap_pages(found, rows)
     page_jobs(blog, found)
     for listing in found.listings.values():
@@ -118,6 +120,13 @@ def page_jobs(blog: Blog, found: Plan) -> None:
 def token(pk: int, edit: dt.datetime, comments: int) -> str:
     """A post's own part of its keys: its last edit and comment count."""
     return f"{pk}:{edit.timestamp()}:{comments}"
+
+
+def page_token(own: str, stamp: int | None) -> str:
+    """A post's part of its page's and comment feed's keys: its own token (last edit and
+    comment count, which the listings show too) and the stamp of what the page shows of its
+    comments and reactions (`publish.poststamps`), where it has one."""
+    return own if stamp is None else f"{own}:{stamp}"
 
 
 def sitemap_key(rows: list[PublicRow]) -> str:
@@ -158,12 +167,14 @@ def around(blog: Blog) -> str:
     return repr(shown)
 
 
-def _posts(found: Plan, rows: list[PublicRow], tokens: dict[int, str]) -> None:
+def _posts(
+    found: Plan, rows: list[PublicRow], tokens: dict[int, str], stamps: dict[int, int]
+) -> None:
     """A post's page shows itself, its comments and links to the posts either side of it."""
     for index, (pk, _, _, _, permalink, _) in enumerate(rows):
         newer = rows[index - 1][4] if index else ""
         older = rows[index + 1][4] if index + 1 < len(rows) else ""
-        own = tokens[pk]  # its last edit and comment count
+        own = page_token(tokens[pk], stamps.get(pk))
         found.neighbours[permalink] = (newer, older)
         found.jobs[permalink] = Job(permalink, "", f"{own} {newer} {older}")
         feed = f"/feeds/{pk}/comments/default"

@@ -10,9 +10,15 @@ import time_machine
 from django.db import transaction
 
 from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
+from broadsheet.comments import actions as comments
 from broadsheet.core.pagecache import store
+from broadsheet.federation import inbox
+from broadsheet.federation.models import RemoteActor
 from broadsheet.posts.actions import save_post
+from broadsheet.webmention import actions as webmention
+from broadsheet.webmention.sources import Entry
 from tests.conftest import NOON, MakeComment, MakePost
 from tests.core.pagecache.conftest import Front
 
@@ -33,6 +39,37 @@ def test_a_new_comment_is_on_the_very_next_page(
     assert after.status == 200 and "Slugs got the lettuces." in after.text
     assert after.headers["ETag"] != before.headers["ETag"]
     assert "1 comment" in front.get("/").text
+
+
+def test_a_comment_revised_and_likes_and_boosts_are_on_the_very_next_page(
+    front: Front,
+    blog: Blog,
+    make_post: MakePost,
+    make_comment: MakeComment,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Writes that move neither the post's comment count nor its last edit (issue 19's
+    stale static pages): the cache hears of them through the content version all the same."""
+    post = make_post()
+    comment = make_comment(post, "Slugs got the lettuces.")
+    assert "Slugs got the lettuces." in front.get(post.permalink).text
+    remote = RemoteActor.objects.create(
+        uri="https://peer.example/u/a", key_id="https://peer.example/u/a#key",
+        public_key_pem="-", inbox="https://peer.example/inbox", domain="peer.example",
+    )  # fmt: skip
+    liked = Entry("like", "Ann", "", "", "", "")
+    boost = {"id": "https://peer.example/a/1", "object": origin(blog) + post.permalink}
+    for write, shown in [
+        (lambda: comments.revise(comment, "Slugs got the chard."), "Slugs got the chard."),
+        (lambda: webmention.record(post, "https://site.example/1", liked), "1 like"),
+        (lambda: inbox.HANDLERS["Announce"](blog, boost, remote), "1 boost"),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        assert shown in front.get(post.permalink).text
+    with django_capture_on_commit_callbacks(execute=True):
+        webmention.forget(post, "https://site.example/1")
+    assert "1 like" not in front.get(post.permalink).text
 
 
 def test_an_edit_is_on_the_very_next_page(
