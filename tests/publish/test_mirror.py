@@ -14,7 +14,10 @@ import time_machine
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from broadsheet.blogs.actions import save_blog_settings
 from broadsheet.blogs.models import Blog, Membership
+from broadsheet.comments import actions as comments
+from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import Content, Intent, write_post
 from broadsheet.publish.actions import Report
 from broadsheet.publish.checks import mirror_has_a_folder
@@ -56,6 +59,27 @@ def test_without_the_setting_a_write_leaves_no_copy(
             Membership.of(author, blog), None, Content(title="Quiet", source="."), Intent.PUBLISH
         )
     assert not folder.exists() and not StaticCopy.objects.exists()
+
+
+def test_a_revised_comment_and_a_new_title_reach_the_mirror(
+    blog: Blog, author: Any, admin: Any, folder: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Writes that publish nothing still change what readers see: the copy follows them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post = write_post(
+            Membership.of(author, blog), None, Content(title="Chard", source="."), Intent.PUBLISH
+        )
+    comment = Comment.objects.create(
+        post=post, author_name="Ana", body="Lovely leaves.", status=Comment.Status.PUBLISHED
+    )
+    page = folder / post.permalink.lstrip("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.revise(comment, "Lovely leaves, and stems.")
+    assert "Lovely leaves, and stems." in page.read_text()
+    blog.title = "The chard diaries"
+    with django_capture_on_commit_callbacks(execute=True):
+        save_blog_settings(Membership.of(admin, blog), blog)
+    assert "The chard diaries" in (folder / "index.html").read_text()
 
 
 def test_writes_during_a_run_ask_for_one_more_run_not_one_each(

@@ -46,18 +46,22 @@ def bump_content_version(blog: Blog, *, sidebar: bool = True) -> None:
     transaction.on_commit(
         lambda: announce_version(blog_id, version, Blog.committed_version), robust=True
     )
+    transaction.on_commit(partial(content_moved, blog_id), robust=True)
     if sidebar:
         transaction.on_commit(partial(sidebar_moved, blog_id), robust=True)
 
 
-# What apps above `blogs` ask to hear about once a write that moved a blog's sidebar version
-# has committed (registered in their `AppConfig.ready`, as `posts.hooks` are): `reader` draws
-# the blog's layout again then, so that the first reader after a post write finds it drawn.
-SidebarHook = Callable[[int], object]  # what it returns is ignored
-_on_sidebar_moved: list[SidebarHook] = []
+# What apps above `blogs` ask to hear about once a write that moved a blog's versions has
+# committed (registered in their `AppConfig.ready`, as `posts.hooks` are): `reader` draws the
+# blog's layout again when the sidebar moved, so that the first reader after a post write
+# finds it drawn; `publish` brings the continuous mirror up to date after anything readers
+# see moved (a comment revised, a like, a setting: not only a post or a comment published).
+BlogHook = Callable[[int], object]  # what it returns is ignored
+_on_sidebar_moved: list[BlogHook] = []
+_on_content_moved: list[BlogHook] = []
 
 
-def on_sidebar_moved(hook: SidebarHook) -> SidebarHook:
+def on_sidebar_moved(hook: BlogHook) -> BlogHook:
     """Call `hook(blog_id)` after each commit that moved the blog's sidebar version. A write
     that moves it several times in one transaction calls it as many times: hooks are cheap
     when nothing is left to do."""
@@ -66,8 +70,21 @@ def on_sidebar_moved(hook: SidebarHook) -> SidebarHook:
     return hook
 
 
+def on_content_moved(hook: BlogHook) -> BlogHook:
+    """Call `hook(blog_id)` after each commit that moved the blog's content version (every
+    write a reader's page shows), as many times as it moved."""
+    if hook not in _on_content_moved:
+        _on_content_moved.append(hook)
+    return hook
+
+
 def sidebar_moved(blog_id: int) -> None:
     for hook in _on_sidebar_moved:
+        hook(blog_id)
+
+
+def content_moved(blog_id: int) -> None:
+    for hook in _on_content_moved:
         hook(blog_id)
 
 

@@ -9,9 +9,9 @@ class PublishConfig(AppConfig):
     verbose_name = "Static export"
 
     def ready(self) -> None:
-        from broadsheet.comments import hooks as comment_hooks
+        from broadsheet.blogs.actions import on_content_moved
         from broadsheet.portability import formats
-        from broadsheet.posts import hooks, triggers
+        from broadsheet.posts import triggers
         from broadsheet.publish import (
             changelog,
             checks,  # noqa: F401 - registers the system checks
@@ -45,6 +45,4 @@ class PublishConfig(AppConfig):
         formats.register("static", command.STATIC)
         # The mirror listens always and checks its setting when called, so that turning it
         # on needs no restart of this code's registrations (and tests can switch it).
-        hooks.on_post_published(mirror.post_changed)
-        hooks.on_post_withdrawn(mirror.post_changed)
-        comment_hooks.on_comment_published(mirror.comment_changed)
+        on_content_moved(mirror.blog_changed)

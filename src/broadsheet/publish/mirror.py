@@ -1,11 +1,12 @@
 """The continuous mirror (`BROADSHEET_STATIC_MIRROR`): the blog's static copy brought up to
 date after every write that changes what readers see.
 
-The post and comment actions sit below this app, so they call hooks after their commit
-(`posts.hooks`, `comments.hooks`) and `PublishConfig.ready` registers these. Each only asks
-for a copy (`copies.request_copy`): a burst of writes runs one or two incremental exports, not
-one each. Only the per-post hooks are heard: `posts.hooks.on_published` fires for the same
-commits as `on_post_published`, and hearing both would ask twice for every post.
+Every such write moves the blog's content version (`blogs.actions.bump_content_version`: a
+post, a comment published or revised, a like or repost, a setting, a gadget), which calls
+`on_content_moved`'s hooks after its commit; `PublishConfig.ready` registers `blog_changed`.
+It only asks for a copy (`copies.request_copy`): a burst of writes runs one or two
+incremental exports, not one each. (It heard only posts and comments published before, so a
+comment revised, a like or a setting changed left the copy stale until the next post.)
 """
 
 from __future__ import annotations
@@ -13,30 +14,13 @@ from __future__ import annotations
 from django.conf import settings
 
 from broadsheet.blogs.models import Blog
-from broadsheet.comments.models import Comment
-from broadsheet.posts.models import Post
 from broadsheet.publish.copies import request_copy
 
 
-def post_changed(post_id: int) -> None:
-    """A post was published, edited, scheduled, withdrawn or trashed."""
+def blog_changed(blog_id: int) -> None:
+    """Something a reader sees on the blog moved: ask for a copy."""
     if not settings.STATIC_MIRROR:
-        return  # before any query: this runs after every post write of every site
-    blog_id = Post.objects.filter(pk=post_id).values_list("blog_id", flat=True).first()
-    _changed(blog_id)
-
-
-def comment_changed(comment_id: int) -> None:
-    """A comment went up: its post's page, the comment feeds and counts change."""
-    if not settings.STATIC_MIRROR:
-        return
-    found = Comment.objects.filter(pk=comment_id).values_list("post__blog_id", flat=True)
-    _changed(found.first())
-
-
-def _changed(blog_id: int | None) -> None:
-    if blog_id is None:
-        return
+        return  # before any query: this runs after every write of every site
     blog = Blog.objects.filter(pk=blog_id).first()
     if blog is not None:
         request_copy(blog)
