@@ -5,9 +5,11 @@ feed) it measures, in one run:
 
 * the cold render: a page cache miss, Django rendering with the ORM, in process through the
   test client (median of --repeat), on a blog of 1,000 and of 100,000 posts (SQLite);
-* the hot page under load: wrk on loopback (--connections, --duration) against the app as
-  `broadsheet serve` runs it, and against nginx serving the same page's bytes as a static file,
-  the physical limit on this machine; requests/s, p50 and p99 latency, and the ratio;
+* the hot page under load: wrk on loopback (--connections) against nginx serving the same
+  page's bytes as a static file (the physical limit on this machine), the app as `make run`
+  serves it (nginx in front), and as `broadsheet serve` runs it alone, in turn, round after
+  round (--rounds, --round-seconds); medians of requests/s, p50 and p99 latency with their
+  spread, the ratio to nginx, and each server's CPU per request;
 * for the post page: the other servers we could have chosen, Django with the page cache off,
   and nginx in front of the app as docs/deploy.md deploys it.
 
@@ -212,6 +214,10 @@ def free_port() -> int:
         return port
 
 
+# The session of the server started on each port (`running`): its processes' CPU.
+SESSIONS: dict[int, int] = {}
+
+
 @contextlib.contextmanager
 def running(argv: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[int]:
     """Run a server until the block ends; yields its port once it answers."""
@@ -219,6 +225,7 @@ def running(argv: list[str], env: dict[str, str], port: int, log: Path) -> Itera
         child = subprocess.Popen(
             argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+    SESSIONS[port] = child.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -357,6 +364,86 @@ def server_cpu(port: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def session_cpu(port: int) -> tuple[float, float]:
+    """CPU seconds used so far by the server `running` started on `port`, every process of
+    its session: (nginx's processes, the others': serve, granian and its workers)."""
+    ticks = [0, 0]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                name, fields = (entry / "stat").read_text().rsplit(")", 1)
+                fields_ = fields.split()
+                if int(fields_[3]) == SESSIONS[port]:
+                    nginx = name.split("(", 1)[1] == "nginx"
+                    ticks[0 if nginx else 1] += int(fields_[11]) + int(fields_[12])
+    hz = os.sysconf("SC_CLK_TCK")
+    return ticks[0] / hz, ticks[1] / hz
+
+
+def measured(port: int, path: str, seconds: int, connections: int) -> dict[str, Any]:
+    """One wrk run, with the server's CPU per request over the same seconds, in µs: nginx's
+    and the rest's (the app's) apart."""
+    before = session_cpu(port)
+    load = wrk(port, path, seconds, connections)
+    after = session_cpu(port)
+    answered = max(load.rps * seconds, 1.0)
+    return {
+        **asdict(load),
+        "nginx_us": round((after[0] - before[0]) / answered * 1e6, 2),
+        "app_us": round((after[1] - before[1]) / answered * 1e6, 2),
+    }
+
+
+# The hot part's servers, in the report's order: nginx static is the baseline.
+HOT = {
+    "nginx": "nginx static",
+    "front": "nginx front",
+    "base": "nginx front at --baseline-src",
+    "app": "granian alone",
+}
+
+
+def hot_rounds(ports: dict[str, int], paths: dict[str, str], args: argparse.Namespace) -> Any:
+    """Each page, round after round, against each server in turn (the order turned by one
+    each round, so that no server always follows the same one): the machine's drift between
+    rounds moves the three alike, and each round's ratio is to nginx static measured seconds
+    before or after, not minutes. Yields (page, {server: summary}) page by page."""
+    servers = [server for server in HOT if server in ports]
+    for name, path in paths.items():
+        runs: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
+        for round_ in range(args.rounds):
+            turn = round_ % len(servers)
+            for server in servers[turn:] + servers[:turn]:
+                asked = f"/{list(paths).index(name)}.html" if server == "nginx" else path
+                runs[server].append(
+                    measured(ports[server], asked, args.round_seconds, args.connections)
+                )
+        yield name, {server: summary(runs[server], runs["nginx"]) for server in servers}
+
+
+def summary(runs: list[dict[str, Any]], static: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over the rounds, the spread of req/s and p99, and the ratio to nginx static as
+    the median of each round's own ratio."""
+
+    def median(key: str) -> float:
+        return round(statistics.median(run[key] for run in runs), 3)
+
+    ratios = [run["rps"] / base["rps"] for run, base in zip(runs, static, strict=True)]
+    return {
+        "rps": median("rps"),
+        "p50_ms": median("p50_ms"),
+        "p99_ms": median("p99_ms"),
+        "errors": sum(run["errors"] for run in runs),
+        "rps_range": [min(run["rps"] for run in runs), max(run["rps"] for run in runs)],
+        "p99_range": [min(run["p99_ms"] for run in runs), max(run["p99_ms"] for run in runs)],
+        "ratio": round(statistics.median(ratios), 3),
+        "ratio_range": [round(min(ratios), 3), round(max(ratios), 3)],
+        "nginx_us": median("nginx_us"),
+        "app_us": median("app_us"),
+        "runs": runs,
+    }
+
+
 def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     """wrk against `broadsheet serve` and against nginx's static copy, page by page."""
     work = folder / "run"
@@ -369,31 +456,36 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     app_port, front_port = free_port(), free_port()
     fronted = [*server_commands(front_port)["broadsheet serve"], "--front", "nginx"]
     front_env = app_env(folder, BROADSHEET_PAGE_MIRROR_DIR=str(work / "front-pages"))
-    with (
-        running(server_commands(app_port)["broadsheet serve"], env, app_port, work / "app.log"),
-        running(fronted, front_env, front_port, work / "front.log"),
-    ):
+    ports = {"front": front_port, "app": app_port}
+    with contextlib.ExitStack() as servers:
+        servers.enter_context(
+            running(server_commands(app_port)["broadsheet serve"], env, app_port, work / "app.log")
+        )
+        servers.enter_context(running(fronted, front_env, front_port, work / "front.log"))
+        if args.baseline_src:  # the same front from other sources, its own page files
+            ports["base"] = base_port = free_port()
+            base = [*server_commands(base_port)["broadsheet serve"], "--front", "nginx"]
+            base_env = app_env(folder, BROADSHEET_PAGE_MIRROR_DIR=str(work / "base-pages"))
+            base_env["PYTHONPATH"] = str(Path(args.baseline_src).resolve())
+            servers.enter_context(running(base, base_env, base_port, work / "base.log"))
         for index, (name, path) in enumerate(pages(folder).items()):
             body = fetch(app_port, path)
-            for port in (app_port, front_port):
+            for port in ports.values():
                 for _ in range(CORES + 1):  # each worker process takes its own copy
                     fetch(port, path)
             (work / "static" / f"{index}.html").write_bytes(body)
             results["pages"][name] = {"path": path, "bytes": len(body)}
         static_port = free_port()
         with running(static_server(work, static_port), env, static_port, work / "nginx.log"):
-            for index, name in enumerate(results["pages"]):
+            ports["nginx"] = static_port
+            paths = {name: entry["path"] for name, entry in results["pages"].items()}
+            for name, summaries in hot_rounds(ports, paths, args):
                 entry = results["pages"][name]
-                entry["nginx"] = asdict(
-                    wrk(static_port, f"/{index}.html", args.duration, args.connections)
-                )
-                entry["app"] = asdict(wrk(app_port, entry["path"], args.duration, args.connections))
-                entry["front"] = asdict(
-                    wrk(front_port, entry["path"], args.duration, args.connections)
-                )
+                entry.update(summaries)
                 print(
                     f"  {name}: {entry['app']['rps']:.0f}, with nginx in front"
-                    f" {entry['front']['rps']:.0f}, vs {entry['nginx']['rps']:.0f} req/s",
+                    f" {entry['front']['rps']:.0f} ({entry['front']['ratio']:.2f}),"
+                    f" vs {entry['nginx']['rps']:.0f} req/s",
                     file=sys.stderr,
                 )
             post = results["pages"]["post (100 comments)"]
@@ -492,25 +584,50 @@ def cells(load: dict[str, float]) -> str:
     return f"{load['rps']:.0f} | {load['p50_ms']} | {load['p99_ms']}"
 
 
+def _span(values: list[float]) -> str:
+    return f"[{values[0]}-{values[1]}]"
+
+
 def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     lines = [f"Command: `{' '.join(['make bench'] if args.make else sys.argv)}`", ""]
     lines += [f"- {key}: {value}" for key, value in results["machine"].items()]
     lines += [f"- load after: {results['load after']}", ""]
     lines += [
-        f"Hot pages: wrk, {args.connections} connections, {args.duration} s each, {CORES} threads,"
-        " on the same cores; the app as `broadsheet serve` runs it alone (granian), and as"
-        " `make run` runs it where nginx is installed (`serve --front nginx`).",
+        f"Hot pages: wrk, {args.connections} connections, {CORES} threads, on the same cores;"
+        f" {args.rounds} rounds of {args.round_seconds} s a server, the servers in turn within"
+        " each round: nginx serving the page's bytes as a static file, the app as `make run`"
+        " runs it where nginx is installed (`serve --front nginx`), and as `broadsheet serve`"
+        " runs it alone (granian). Medians over the rounds, [lowest-highest]; the ratio is the"
+        " median of each round's own ratio to nginx static; CPU is the server's own per"
+        " request (its processes' user and system time from /proc: nginx's, and the app's).",
         "",
-        "| page | bytes | granian alone req/s | p50 ms | p99 ms | ratio | nginx front req/s"
-        " | p50 ms | p99 ms | ratio | nginx static req/s | p50 ms | p99 ms |",
-        "| --- |" + " ---: |" * 12,
+        "| page | bytes | server | req/s | ratio | p50 ms | p99 ms | nginx CPU µs/req"
+        " | app CPU µs/req |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
+    verdicts = []
     for name, entry in results["hot"]["pages"].items():
-        app, front, static = entry["app"], entry["front"], entry["nginx"]
-        lines.append(
-            f"| {name} | {entry['bytes']} | {cells(app)} | {app['rps'] / static['rps']:.3f}"
-            f" | {cells(front)} | {front['rps'] / static['rps']:.3f} | {cells(static)} |"
+        for server, label in HOT.items():
+            if server not in entry:
+                continue
+            load = entry[server]
+            rps = f"{load['rps']:,.0f} [{load['rps_range'][0]:,.0f}-{load['rps_range'][1]:,.0f}]"
+            ratio = "" if server == "nginx" else f"{load['ratio']:.2f} {_span(load['ratio_range'])}"
+            lines.append(
+                f"| {name} | {entry['bytes']} | {label} | {rps}"
+                f" | {ratio} | {load['p50_ms']} | {load['p99_ms']} {_span(load['p99_range'])}"
+                f" | {load['nginx_us']} | {load['app_us']} |"
+            )
+        front, static = entry["front"], entry["nginx"]
+        met = front["ratio"] >= 0.8 and front["p99_ms"] < static["p99_ms"]
+        verdicts.append(
+            f"{name} {'met' if met else 'not met'} ({front['ratio']:.2f}, p99"
+            f" {front['p99_ms']} against {static['p99_ms']} ms)"
         )
+    lines += [
+        "",
+        "Goal 1 (nginx front >= 0.8 x nginx static, p99 below its): " + "; ".join(verdicts),
+    ]
     base = results["hot"]["pages"]["post (100 comments)"]["nginx"]["rps"]
     others = {**results["hot"]["servers"], **results["hot"]["deploy"]}
     if others:
@@ -526,6 +643,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         for name, load in others.items():
             lines.append(f"| {name} | {cells(load)} | {load['rps'] / base:.3f} |")
     sizes = list(results["cold"])
+    if not sizes:
+        return "\n".join(lines) + "\n"
     database = "PostgreSQL" if args.database_url else "SQLite"
     for kind in results["cold"][sizes[0]]:
         lines += [
@@ -546,7 +665,21 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Broadsheet's speed benchmark.")
     parser.add_argument("--quick", action="store_true", help="smoke test: small data, 2 s runs")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument(
+        "--duration", type=int, default=10, help="seconds per wrk run on the other set-ups"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="hot pages: rounds per page")
+    parser.add_argument(
+        "--round-seconds", type=int, default=5, help="hot pages: seconds per server and round"
+    )
+    parser.add_argument(
+        "--baseline-src",
+        default="",
+        help="hot pages: also the nginx front from these sources (another checkout's src)",
+    )
+    parser.add_argument(
+        "--hot-only", action="store_true", help="no cold renders: the hot pages, largest size"
+    )
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=30, help="cold renders per page")
     parser.add_argument("--sizes", default="1000,100000", help="posts in each data set")
@@ -561,6 +694,7 @@ def main() -> None:
         return cold_child(args.cold_child, args.repeat)
     if args.quick:
         args.duration, args.repeat, args.sizes = 2, 5, "300,1000"
+        args.rounds, args.round_seconds = 2, 2
     for tool in ("wrk", "nginx"):
         if shutil.which(tool) is None:
             raise SystemExit(
@@ -570,6 +704,8 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine(), "cold": {}}
     folders = {size: dataset(size, args.database_url) for size in sizes}
     for size, folder in folders.items():
+        if args.hot_only:
+            break
         print(f"cold renders, {size} posts", file=sys.stderr)
         results["cold"][size] = cold_renders(folder, args.repeat)
     print(f"hot pages, {sizes[-1]} posts", file=sys.stderr)

@@ -251,6 +251,27 @@ def _app() -> str:
     )
 
 
+# Open page files kept per nginx worker: within the 1,024 descriptors a login shell allows
+# (ops.front), beside the connections'.
+FILE_CACHE = 256
+
+
+def _file_cache() -> str:
+    """Keep the page files open, but look each one's name up again on every request
+    (`open_file_cache_valid 0s`: nginx then stats the name, and keeps the open descriptor
+    only while the name still leads to the same inode). A write points `current` at a new
+    version's folder, so the very next request finds another file there, or none, and
+    never the descriptor of the page the write replaced; and that page's inode number cannot
+    come back under a new file while nginx holds it open. What it saves is the open, fstat
+    and close of every answer (bench/RESULTS.md, "Speed"); any `open_file_cache` of the
+    operator's own nginx.conf is overridden here."""
+    return (
+        f"    open_file_cache max={FILE_CACHE} inactive=20s;\n"
+        "    open_file_cache_valid 0s;\n    open_file_cache_min_uses 1;\n"
+        "    open_file_cache_errors off;\n"
+    )
+
+
 def site_config(
     site: Site, mirror: Path, static_root: Path, media_root: Path, static: bool = True
 ) -> str:
@@ -272,8 +293,7 @@ def site_config(
         + " application/rss+xml application/feed+json application/xml;\n\n"
         + "    # Published pages, written by the app; everything personal or written goes to it.\n"
         + f"    root {mirror}/hosts/$host;\n"
-        # A cached descriptor would go on serving a page a write has replaced.
-        + "    open_file_cache off;\n"
+        + _file_cache()
         + _pages()
         + _app()
         + _folders(static_root, media_root, static)

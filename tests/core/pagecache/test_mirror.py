@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils.http import http_date
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import mirror as page_files
+from broadsheet.core.pagecache import store
 from broadsheet.core.pagecache.mirror import file_for, search_file
 from tests.conftest import NOON, MakeComment, MakePost
 from tests.core.pagecache.conftest import Front
@@ -145,6 +147,20 @@ def test_a_search_for_words_is_kept_under_the_words_as_sent(
     assert answer.status == 200 and "Leeks" in answer.text
     kept = mirror / "hosts" / "localhost" / ".q" / "search" / f"{words}.page"
     assert kept.read_bytes() == answer.body
+
+
+def test_a_search_s_file_is_dated_as_its_answer(
+    front: Front, mirror: Path, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nginx sends the file's time as its Last-Modified: the app's answer gave its own, and a
+    reader's If-Modified-Since must mean the same to both (the file was written a second
+    after the answer was dated, as happens across a second's edge: here, an hour)."""
+    make_post("Leeks", source="Leeks in rows.")
+    an_hour_ago = time.time() - 3600
+    monkeypatch.setattr(store, "wall_clock", lambda: an_hour_ago)
+    answer = front.get("/search?q=leeks", host="localhost")
+    kept = mirror / "hosts" / "localhost" / ".q" / "search" / "leeks.page"
+    assert http_date(kept.stat().st_mtime) == answer.headers["Last-Modified"]
 
 
 @pytest.mark.parametrize(

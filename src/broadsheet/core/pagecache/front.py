@@ -105,11 +105,12 @@ def keep_as_file(environ: WSGIEnvironment, entry: store.Entry, path: str) -> Non
     search = mirror.search_file(path, query) if suffix == mirror.SUFFIX and query else None
     if suffix is None or (query and search is None):
         return
+    # The file is dated as the answer dates itself, which nginx sends as its Last-Modified.
+    modified = parse_http_date_safe(headers.get("last-modified", ""))
     try:
         if search is not None:
-            mirror.write_search(entry.blog_id, entry.version, host, search, entry.body)
+            mirror.write_search(entry.blog_id, entry.version, host, search, entry.body, modified)
         else:
-            modified = parse_http_date_safe(headers.get("last-modified", ""))
             mirror.write(entry.blog_id, entry.version, host, path, entry.body, suffix, modified)
         if store.versions().get(entry.blog_id) == entry.version:
             mirror.point_if_absent(entry.blog_id, entry.version)

@@ -122,8 +122,16 @@ def search_file(path: str, query: str) -> Path | None:
     return Path(QUERIES, "search", found.group(1) + SUFFIX) if found else None
 
 
-def write_search(blog_id: int, version: int, host: str, relative: Path, body: bytes) -> None:
-    """Keep one search's page, unless the version already holds MAX_SEARCHES of them."""
+def write_search(
+    blog_id: int,
+    version: int,
+    host: str,
+    relative: Path,
+    body: bytes,
+    modified: float | None = None,
+) -> None:
+    """Keep one search's page, unless the version already holds MAX_SEARCHES of them; dated
+    as `write` dates a page."""
     base = root()
     if base is None:
         return
@@ -131,7 +139,7 @@ def write_search(blog_id: int, version: int, host: str, relative: Path, body: by
     with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
         if sum(1 for _ in entries) >= MAX_SEARCHES:
             return
-    _keep(blog_id, version, host, relative, body, None)
+    _keep(blog_id, version, host, relative, body, modified)
 
 
 def point(blog_id: int, version: int) -> None:
