@@ -123,6 +123,7 @@ TEMPLATES = [
 ]
 
 _sqlite_path = DATA_DIR / "broadsheet.sqlite3"
+SQLITE_MMAP_BYTES = 1 << 30  # SQLite caps it at its build's limit (2 GB on Debian's)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
@@ -135,9 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE avoids the "database is
         # locked" upgrade deadlock of deferred transactions under concurrent writers.
+        # The file is read through a memory map (up to SQLITE_MMAP_BYTES): without it every
+        # page a query touches is one read() call and a copy, and a query that scans the
+        # posts (sitemaps, counts) reads their bodies too, page by page, again for each
+        # query: 100,000 calls and 0.1 to 0.15 s of system time in a static export after one
+        # new post on 10,000 posts (bench/RESULTS.md, issue 19, session 10).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-            " PRAGMA foreign_keys=ON;"
+            f" PRAGMA foreign_keys=ON; PRAGMA mmap_size={SQLITE_MMAP_BYTES};"
         ),
         "transaction_mode": "IMMEDIATE",
     }

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import include, path
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, include, path
 
 from broadsheet.core.routes import Views, re_path
 
 # Imported on the first request for a media file, not with the URLconf (`core.routes`).
 serve_media = Views("broadsheet.studio.views.media").serve_media
 
-urlpatterns = [
-    path("admin/", admin.site.urls),
+urlpatterns: list[URLPattern | URLResolver] = [
     path("studio/comments/", include("broadsheet.studio.comment_urls")),
     path("studio/subscribers/", include("broadsheet.studio.subscriber_urls")),
     path("studio/fediverse/", include("broadsheet.studio.federation_urls")),
@@ -28,5 +27,11 @@ urlpatterns = [
     path("", include("broadsheet.reader.subscriber_urls")),
     path("", include("broadsheet.reader.urls")),
 ]
+
+# A command that starts without the admin (`cli.without_admin`) has no admin to route to.
+if apps.is_installed("django.contrib.admin"):
+    from django.contrib import admin
+
+    urlpatterns.insert(0, path("admin/", admin.site.urls))
 
 handler404 = "broadsheet.reader.views.not_found"

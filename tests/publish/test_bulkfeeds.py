@@ -12,6 +12,7 @@ from django.test import Client
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.feeds import sitemaps
 from broadsheet.feeds.sitemaps import PostSitemap
 from broadsheet.posts.models import Post, Robots
 from broadsheet.publish.bulk import Layout
@@ -105,3 +106,33 @@ def test_the_sitemaps_pages_of_posts_from_the_plan_are_the_live_bytes(
     assert (
         b"/private-thoughts.html<" in live[addresses[1]] and b"unlisted" not in live[addresses[1]]
     )
+
+
+def test_the_sitemap_index_read_grouped_by_page_is_the_live_bytes(
+    blog: Blog, make_post: MakePost, make_comment: MakeComment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan of the changes holds not every post: the index's pages and their lastmods come
+    from one grouped query, not the view's list of every edit."""
+    sample(make_post, make_comment)
+    # Two posts at the same time, told apart by id as the view orders them; the newest post
+    # carries no label, so the labels' entry is an older edit's.
+    for title in ("Twin one", "Twin two"):
+        make_post(title, labels=("Weather",), published_at=NOON + dt.timedelta(minutes=30))
+    Post.objects.filter(title="Twin one").update(updated_at=LATER - dt.timedelta(hours=5))
+    make_post("Unlabelled", published_at=NOON + dt.timedelta(hours=4))
+    Post.objects.filter(title="Unlabelled").update(updated_at=LATER - dt.timedelta(hours=1))
+    monkeypatch.setattr(PostSitemap, "limit", 2)  # six listed posts: three pages
+    found = plan(blog, Choices(origin(blog)), LATER)
+    files = FeedFiles(blog, renderer_for(blog), LATER, found, Layout(blog, LATER))
+    client = Client(HTTP_HOST=canonical_host(blog))
+    with time_machine.travel(LATER, tick=False):
+        live = client.get("/sitemap.xml").content
+        grouped = files.sitemap_index_read(origin(blog))
+    assert sitemaps.write("sitemapindex", "sitemap", grouped).encode() == live
+    assert live.count(b"/sitemap-posts-") == 3
+    lastmods = [entry.lastmod for entry in grouped]
+    # The first page holds the older twin; the labels' latest is that twin's edit, not the
+    # unlabelled post's (third page) nor the unlisted one's.
+    assert grouped[-1].location.endswith("/sitemap-labels.xml")
+    assert lastmods[0] == lastmods[-1] == LATER - dt.timedelta(hours=5)
+    assert lastmods[2] == LATER - dt.timedelta(hours=1)

@@ -51,3 +51,30 @@ def test_a_misspelt_boolean_stops_start_up(tmp_path: Path) -> None:
     result = run_check(tmp_path, BROADSHEET_HTTPS="ture")
     assert result.returncode != 0
     assert "BROADSHEET_HTTPS='ture'" in result.stderr
+
+
+def test_the_deploy_check_sees_the_admin(tmp_path: Path) -> None:
+    # Some commands start without the admin (`cli.without_admin`); `check` is not one of them:
+    # the admin's own checks run (Django knows no `admin` tag without the admin installed).
+    result = run_check(tmp_path, BROADSHEET_HTTPS="true")
+    tagged = run_check_tagged(tmp_path, "admin")
+    assert result.returncode == 0 and tagged.returncode == 0, tagged.stdout + tagged.stderr
+    assert "no issues" in tagged.stdout
+
+
+def run_check_tagged(tmp_path: Path, tag: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "BROADSHEET_SECRET_KEY"},
+        "DJANGO_SETTINGS_MODULE": "broadsheet.settings",
+        "BROADSHEET_DATA_DIR": str(tmp_path),
+        "BROADSHEET_HTTPS": "true",
+    }
+    argv = ["check", "--deploy", "--tag", tag, "--fail-level", "WARNING"]
+    return subprocess.run(
+        [sys.executable, "-m", "broadsheet", *argv],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

@@ -123,9 +123,21 @@ def index_of(
     a page and of a labelled post; the static export hands it what it has already read."""
     oldest_first = edits[::-1]
     size = PostSitemap.limit  # read here, not bound at import: a test may lower it
+    newest = [max(oldest_first[start : start + size]) for start in range(0, len(edits), size)]
+    return index_of_pages(origin, newest, pages, labels)
+
+
+def index_of_pages(
+    origin: str,
+    newest: list[dt.datetime],
+    pages: dt.datetime | None,
+    labels: dt.datetime | None,
+) -> list[Entry]:
+    """The index from the latest edit on each page of posts (oldest page first), as
+    `index_of` finds them; the static export's plan of the changes reads them grouped."""
     entries = [
-        Entry(f"{origin}{posts_page(number)}", max(oldest_first[start : start + size]))
-        for number, start in enumerate(range(0, len(edits), size), start=1)
+        Entry(f"{origin}{posts_page(number)}", latest)
+        for number, latest in enumerate(newest, start=1)
     ]
     if pages is not None:
         entries.append(Entry(f"{origin}/sitemap-pages.xml", pages))
