@@ -180,23 +180,34 @@ OTHER_FILES = r"^/(feeds/.*|[^/]+\.(xml|json|txt))$"
 
 
 def _other_files() -> str:
-    """Feeds, sitemaps and robots.txt: the address with the file ending of their type."""
-    endings = [ending for ending in mirror.SUFFIXES.values() if ending != mirror.SUFFIX]
-    return " ".join(f"$uri{ending}" for ending in endings)
+    """The file of a feed, sitemap or robots.txt, named from its address (feeds.urls): the
+    feeds under /feeds/ and /atom.xml are Atom without a query, /rss.xml is RSS, a .json a
+    JSON Feed, a .txt text, the root's other .xml files sitemaps. Named straight, as a page's
+    file is: `try_files` looked each ending up in turn and then opened the file again, 2 us
+    of nginx's CPU a request on the posts feed, a ninth of it (bench/RESULTS.md, "Speed",
+    session 10). An address whose answer has another type (none does today) finds no file,
+    and the 404 goes to the app."""
+    ending = mirror.SUFFIXES
+    atom = ending["application/atom+xml"]
+    return (
+        "map $uri $broadsheet_other {\n"
+        f'    ~^/feeds/ "$uri{atom}";\n    /atom.xml "$uri{atom}";\n'
+        f'    /rss.xml "$uri{ending["application/rss+xml"]}";\n'
+        f'    ~\\.json$ "$uri{ending["application/feed+json"]}";\n'
+        f'    ~\\.txt$ "$uri{ending["text/plain"]}";\n'
+        f'    default "$uri{ending["application/xml"]}";\n}}\n\n'
+    )
 
 
 def _page_location(match: str, headers: str, found: str = "$broadsheet_page") -> str:
     """A location whose GET and HEAD are answered from the page files, the rest by the app;
     the reads it answers go to the stats spool (the app counts those it answers itself).
 
-    `found` names the file: a page's is rewritten to without asking first whether it is
-    there (a missing one is a 404, which goes to the app), since try_files' look before each
-    answer cost a tenth of nginx's speed; the other kinds are tried ending by ending."""
+    `found` names the file, which is rewritten to without asking first whether it is there
+    (a missing one is a 404, which goes to the app), since try_files' look before each
+    answer cost a tenth of nginx's speed."""
     views = spool.folder() / f"{spool.NGINX_PREFIX}$broadsheet_bucket{spool.SUFFIX}"
-    if found == OTHER_FILES:
-        answer = f"        try_files {_other_files()} @app;\n"
-    else:
-        answer = f"        error_page 404 = @app;\n        rewrite ^ {found} break;\n"
+    answer = f"        error_page 404 = @app;\n        rewrite ^ {found} break;\n"
     return (
         f"    location {match} {{\n        error_page 418 = @app;\n"
         # The address asked for, before the file's name takes its place in $uri.
@@ -235,7 +246,7 @@ def _pages() -> str:
     return (
         _page_location("/", common)
         + _page_location(f'~ "{POST_PATH}"', common + post)
-        + _page_location(f'~ "{OTHER_FILES}"', common, OTHER_FILES)
+        + _page_location(f'~ "{OTHER_FILES}"', common, "$broadsheet_other")
         + _page_location("= /search", common, "$broadsheet_search")
     )
 
@@ -283,6 +294,7 @@ def site_config(
         '    ~/$     "${uri}index.page";\n    default "$uri.page";\n}\n\n'
         f"upstream broadsheet {{\n    server {site.app};\n    keepalive 64;\n}}\n\n"
         + _search_files()
+        + _other_files()
         + _reads()
         + "server {\n"
         + _listen(site)
