@@ -17,7 +17,7 @@ register them here at start-up (`keep`), and get the same treatment.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -110,3 +110,39 @@ def after_migrate(using: str = "default", **_: object) -> None:
     """`post_migrate` receiver (`PostsConfig.ready`)."""
     with transaction.atomic(using=using):
         repair(connections[using])
+
+
+def row_trigger(vendor: str, name: str, table: str, event: str, when: str, body: str) -> list[str]:
+    """The statements that make trigger `name`, running `body` (statements, each ending in
+    `;`) after each row `event` on `table` when `when` holds (always, if ""): inline on
+    SQLite, a function and the trigger calling it on PostgreSQL. Comparisons are written as
+    PostgreSQL's `IS DISTINCT FROM`, which SQLite spells `IS NOT`."""
+    if vendor != "postgresql":
+        sqlite_when = f"WHEN {when} " if when else ""
+        return [
+            (
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {sqlite_when}"
+                f"BEGIN {body} END"
+            ).replace("IS DISTINCT FROM", "IS NOT")
+        ]
+    return [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body} RETURN NULL; END $$",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
+        + (f"WHEN ({when}) " if when else "")
+        + f"EXECUTE FUNCTION {name}()",
+    ]
+
+
+def drop_row_triggers(vendor: str, named: Iterable[tuple[str, str]]) -> list[str]:
+    """The statements that drop the triggers (name, table) `row_trigger` made, if there."""
+    if vendor != "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {name}" for name, _ in named]
+    return [
+        statement
+        for name, table in named
+        for statement in (
+            f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"DROP FUNCTION IF EXISTS {name}()",
+        )
+    ]

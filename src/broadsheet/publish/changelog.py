@@ -33,6 +33,8 @@ from __future__ import annotations
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from broadsheet.posts import triggers
+
 HEAD, LOG = "publish_changehead", "publish_change"
 TABLES = {HEAD, LOG, "posts_post", "posts_post_labels", "posts_label"}
 KEEP = 5000  # changes kept per blog after an export: older ones are pruned
@@ -88,40 +90,16 @@ def _log(blog: str, post: str, old_at: str, moved: str, whole: str) -> str:
     )
 
 
-def _sqlite_create() -> list[str]:
-    return [
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-        + (f"WHEN {when.replace('IS DISTINCT FROM', 'IS NOT')} " if when else "")
-        + f"BEGIN {_log(*logged).replace('IS DISTINCT FROM', 'IS NOT')} END"
-        for name, table, event, when, *logged in _WATCHED
-    ]
-
-
-def _postgres_create() -> list[str]:
+def _create(vendor: str) -> list[str]:
     return [
         statement
         for name, table, event, when, *logged in _WATCHED
-        for statement in (
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_log(*logged)} RETURN NULL; END $$",
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-            + (f"WHEN ({when}) " if when else "")
-            + f"EXECUTE FUNCTION {name}()",
-        )
+        for statement in triggers.row_trigger(vendor, name, table, event, when, _log(*logged))
     ]
 
 
 def _drop(vendor: str) -> list[str]:
-    if vendor != "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _WATCHED]
-    return [
-        statement
-        for name, table, *_ in _WATCHED
-        for statement in (
-            f"DROP TRIGGER IF EXISTS {name} ON {table}",
-            f"DROP FUNCTION IF EXISTS {name}()",
-        )
-    ]
+    return triggers.drop_row_triggers(vendor, [(name, table) for name, table, *_ in _WATCHED])
 
 
 def trigger_names() -> set[str]:
@@ -132,7 +110,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Make the triggers (again), and log a change of no post for every blog: whatever was
     written while they were away is not in the log, so the next export plans it whole."""
     vendor = connection.vendor
-    create = _postgres_create() if vendor == "postgresql" else _sqlite_create()
+    create = _create(vendor)
     with connection.cursor() as cursor:
         for statement in [*_drop(vendor), *create]:
             cursor.execute(statement)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from broadsheet.posts import triggers
 from broadsheet.publish import changelog
 
 STAMPS = "publish_poststamp"
@@ -84,40 +85,16 @@ def _body(row: str, vendor: str) -> str:
     )
 
 
-def _sqlite_create() -> list[str]:
-    return [
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-        + (f"WHEN {when.replace('IS DISTINCT FROM', 'IS NOT')} " if when else "")
-        + f"BEGIN {_body(row, 'sqlite')} END"
-        for name, table, event, when, row in _triggers()
-    ]
-
-
-def _postgres_create() -> list[str]:
+def _create(vendor: str) -> list[str]:
     return [
         statement
         for name, table, event, when, row in _triggers()
-        for statement in (
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_body(row, 'postgresql')} RETURN NULL; END $$",
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW "
-            + (f"WHEN ({when}) " if when else "")
-            + f"EXECUTE FUNCTION {name}()",
-        )
+        for statement in triggers.row_trigger(vendor, name, table, event, when, _body(row, vendor))
     ]
 
 
 def _drop(vendor: str) -> list[str]:
-    if vendor != "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {name}" for name, *_ in _triggers()]
-    return [
-        statement
-        for name, table, *_ in _triggers()
-        for statement in (
-            f"DROP TRIGGER IF EXISTS {name} ON {table}",
-            f"DROP FUNCTION IF EXISTS {name}()",
-        )
-    ]
+    return triggers.drop_row_triggers(vendor, [(name, table) for name, table, *_ in _triggers()])
 
 
 def _redraw(vendor: str) -> list[str]:
@@ -140,7 +117,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Make the triggers (again), draw the stamps again, and have the next export of every
     blog plan it whole (the log, too, missed what was written while they were away)."""
     vendor = connection.vendor
-    create = _postgres_create() if vendor == "postgresql" else _sqlite_create()
+    create = _create(vendor)
     with connection.cursor() as cursor:
         for statement in [*_drop(vendor), *create, *_redraw(vendor)]:
             cursor.execute(statement)
