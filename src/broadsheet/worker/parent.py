@@ -14,9 +14,14 @@ import threading
 CHECK_SECONDS = 1.0
 
 
-def exit_with_parent() -> threading.Thread:
-    """Send this process SIGTERM (the worker's graceful stop) once its parent has died."""
-    parent = os.getppid()
+def exit_with_parent(parent: int | None = None) -> threading.Thread:
+    """Send this process SIGTERM (the worker's graceful stop) once its parent has died.
+
+    `parent` is the pid the starter gave (`broadsheet serve` passes its own): read here,
+    after Django's set-up, `os.getppid()` may already be the reaper's when serve was killed
+    meanwhile, and the watch would wait for it forever; with the starter's pid, a parent
+    gone before the watch began stops the worker at once."""
+    parent = parent or os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -55,11 +55,13 @@ def granian_argv(host: str, port: int, workers: int, threads: int, access_log: b
 
 
 def worker_argv() -> list[str]:
-    # No reloader (a supervised worker is restarted by us); leaves if serve is SIGKILLed.
+    # No reloader (a supervised worker is restarted by us); leaves if serve is SIGKILLed,
+    # even before it began watching (its parent named: `worker.parent`).
     # At idle priority: a newsletter, a fan-out, an import or an aggregation takes only the
     # CPU the web leaves over, and a reader's page never waits behind them (bench/RESULTS.md,
     # "Newsletter send" and "Fediverse fan-out").
-    argv = [sys.executable, "-m", "broadsheet", "worker", "--no-reload", "--exit-with-parent"]
+    argv = [sys.executable, "-m", "broadsheet", "worker", "--no-reload"]
+    argv.append(f"--exit-with-parent={os.getpid()}")
     return [*argv, "--idle"]
 
 

@@ -44,8 +44,12 @@ class Command(DatabaseWorkerCommand):
         )
         parser.add_argument(
             "--exit-with-parent",
-            action="store_true",
-            help="stop (gracefully) when the process that started this one dies",
+            nargs="?",
+            const=0,
+            type=int,
+            metavar="PID",
+            help="stop (gracefully) when the process that started this one dies (PID: that"
+            " process, as broadsheet serve gives it; without it, the parent at start)",
         )
 
     def handle(self, **options: Any) -> None:
@@ -54,8 +58,8 @@ class Command(DatabaseWorkerCommand):
             os.nice(nice)
         if options.pop("idle"):
             run_when_idle()
-        if options.pop("exit_with_parent"):
-            exit_with_parent()
+        if (parent := options.pop("exit_with_parent")) is not None:
+            exit_with_parent(parent)
         if options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             # The reloader's parent only watches files; the child it starts does the work
             # and beats.
