@@ -4,15 +4,19 @@ data set and database, child processes alternated round by round (issue 20, goal
     .venv/bin/python bench/miss_ab.py --baseline-tree /work/wt-base --data bench/var/sqlite-100000
     scripts/with-postgres bash -c '... bench/miss_ab.py --data FOLDER'   # FOLDER/database_url
     .venv/bin/python bench/miss_ab.py --data FOLDER --add-posts          # once, before a run
+    .venv/bin/python bench/miss_ab.py ... --only search --after-new-post  # the render after a post
 
 Each child renders bench/run.py's pages through the test client as its `cold_child` does (a
 plain miss: the page cache is not in that path, the sidebar is kept), two warm-ups then
-`--repeat` renders a page, and reports each render's CPU time (`time.process_time`, the
-figure a busy machine moves least) and wall time, and the SHA-256 of every page's bytes.
-`--add-posts` first adds to the data set (a copy of it: this writes) the posts whose bytes are
-compared besides the bench's: one with threaded replies, removed and held comments and hostile
-names, one with comments closed, one with fediverse and Webmention reactions, one with no
-comments. The report: medians per page and tree, and whether every page's bytes are equal.
+`--repeat` renders a page, and reports each render's CPU time (`time.process_time`, the figure
+a busy machine moves least) and wall time, and the SHA-256 of every page's bytes.
+`--after-new-post` publishes a post with a label before each render instead (bench/run.py's
+"after a new post", in the child's own process; the write's CPU time is reported too) and
+deletes them after each page: the data set must be a copy. `--add-posts` first adds to the data
+set (a copy of it: this writes) the posts whose bytes are compared besides the bench's: one
+with threaded replies, removed and held comments and hostile names, one with comments closed,
+one with fediverse and Webmention reactions, one with no comments. The report: medians per page
+and tree, and whether every page's bytes are equal.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ import run as bench  # bench/run.py, beside this file
 HERE = Path(__file__).resolve()
 
 
-def child(folder: Path, repeat: int, only: str) -> None:
+def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
     import django
 
     django.setup()
     from django.test import Client
+
+    from broadsheet.blogs.models import Blog
 
     added = folder / "extra.json"
     extra = json.loads(added.read_text()) if added.exists() else {}
@@ -53,8 +59,13 @@ def child(folder: Path, repeat: int, only: str) -> None:
     for name, path in pages.items():
         if only and name != only:
             continue
-        cpu, wall = [], []
+        cpu, wall, write = [], [], []
+        blog = Blog.objects.get(is_default=True)
         for round_ in range(repeat + 2):
+            if new_post:  # the write's CPU apart: what its hooks do after commit is the writer's
+                wrote = time.process_time()
+                bench._new_post(blog)
+                write.append((time.process_time() - wrote) * 1000)
             started, clock = time.process_time(), time.perf_counter()
             response = client.get(path, HTTP_HOST="localhost")
             used, took = time.process_time() - started, time.perf_counter() - clock
@@ -62,7 +73,13 @@ def child(folder: Path, repeat: int, only: str) -> None:
             if round_ >= 2:
                 cpu.append(used * 1000)
                 wall.append(took * 1000)
-        result["times"][name] = {"cpu": cpu, "wall": wall}
+        if new_post:
+            bench._delete_new_posts(blog)
+        result["times"][name] = {
+            "cpu": cpu,
+            "wall": wall,
+            **({"write cpu": write} if write else {}),
+        }
     json.dump(result, sys.stdout)
 
 
@@ -139,6 +156,7 @@ def run_child(tree: Path, folder: Path, args: argparse.Namespace, *extra: str) -
     env = bench.app_env(folder, PYTHONPATH=str(tree / "src"))
     command = [sys.executable, str(HERE), "--data", str(folder), "--repeat", str(args.repeat)]
     command += ["--only", args.only, *extra]
+    command += ["--after-new-post"] if args.after_new_post else []
     done = subprocess.run(command, env=env, cwd=tree, check=True, capture_output=True)
     return json.loads(done.stdout) if done.stdout else None
 
@@ -151,11 +169,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=6, help="renders a page per round")
     parser.add_argument("--only", default="", help="one page's name, e.g. 'home'")
     parser.add_argument("--add-posts", action="store_true")
+    parser.add_argument("--after-new-post", action="store_true", help="a post before each render")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.child:
-        return add_posts(args.data) if args.add_posts else child(args.data, args.repeat, args.only)
+        if args.add_posts:
+            return add_posts(args.data)
+        return child(args.data, args.repeat, args.only, args.after_new_post)
     trees = {"baseline": args.baseline_tree, "this tree": HERE.parent.parent}
     if args.add_posts:  # in a child: settings are read once per process
         run_child(trees["this tree"], args.data, args, "--child", "--add-posts")
