@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
+from broadsheet.core.pagecache import store
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
 from broadsheet.reader import tallied
@@ -389,6 +390,46 @@ def test_the_breadth_outlives_a_write_that_moves_no_posts_words(
     Post.objects.get(title="Garden 3").delete()
     bump_content_version(blog)
     assert find() == (False, 1)
+
+
+@on_postgres
+def test_the_first_search_after_a_new_post_finds_its_breadth_counted_by_the_write(
+    make_post: MakePost,
+    blog: Blog,
+    monkeypatch: pytest.MonkeyPatch,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # The write counts the breadth of the blog's recent searches once it commits (as it draws
+    # the layout): the next reader counts nothing, and still sees the new post, in the order
+    # its count calls for (here the post that makes the word too common to rank).
+    monkeypatch.setattr(queries, "BROAD_MATCHES", 2)
+    for day in (2, 3):
+        make_post(title=f"Garden {day}", source="Garden.", published_at=days_ago(day))
+
+    def read() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get("/search", {"q": "garden"}).content.decode()
+        return page, len(counted(seen.captured_queries))
+
+    def counted(queries: list[dict[str, str]]) -> list[str]:  # the matches counted
+        return [q["sql"] for q in queries if "COUNT(*) FROM (SELECT" in q["sql"].upper()
+                and "search_post_document" in q["sql"]]  # fmt: skip
+
+    page, counted_now = read()
+    assert ("sorted by relevance" in page, counted_now) == (True, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(title="Garden 1", source="Garden.", published_at=days_ago(1))
+    page, counted_now = read()
+    assert ("sorted by date for query" in page, counted_now) == (True, 0)
+    assert page.index("Garden 1") < page.index("Garden 2") < page.index("Garden 3")
+    store.clear()  # nothing kept: the reader counts, and draws the same page
+    assert read() == (page, 1)
+    # A write that moves no post (a draft) counts nothing again.
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as w:
+        make_post(title="Draft", source="Garden.", status=Post.Status.DRAFT)
+    assert counted(w.captured_queries) == []
+    assert read() == (page, 0)
 
 
 def test_posts_out_of_sight_among_the_newest_hide_no_match(
