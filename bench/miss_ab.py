@@ -8,8 +8,12 @@ data set and database, child processes alternated round by round (issue 20, goal
 
 Each child renders bench/run.py's pages through the test client as its `cold_child` does (a
 plain miss: the page cache is not in that path, the sidebar is kept), two warm-ups then
-`--repeat` renders a page, and reports each render's CPU time (`time.process_time`, the figure
-a busy machine moves least) and wall time, and the SHA-256 of every page's bytes.
+`--repeat` renders a page, and reports each render's CPU time (`time.process_time`, the
+figure a busy machine moves least) and wall time, and the SHA-256 of every page's bytes. On a
+PostgreSQL server on this machine it also reads the CPU time its backend spent on the renders
+(/proc: user and system, in clock ticks, so a mean over `--repeat` renders, one value a round);
+"both cpu" adds it to the median render's CPU time: the work of a miss wherever it is done
+(with `--after-new-post`, the backend's share of the writes too).
 `--after-new-post` publishes a post with a label before each render instead (bench/run.py's
 "after a new post", in the child's own process; the write's CPU and wall time are reported too)
 and deletes them after each page: the data set must be a copy. `--add-posts` first adds to the
@@ -56,12 +60,15 @@ def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
         response = client.get(path, HTTP_HOST="localhost")
         assert response.status_code == 200, (path, response.status_code)
         result["sha"][name] = hashlib.sha256(response.content).hexdigest()
+    server = server_process()
     for name, path in pages.items():
         if only and name != only:
             continue
         cpu, wall, write, write_wall = [], [], [], []
         blog = Blog.objects.get(is_default=True)
         for round_ in range(repeat + 2):
+            if round_ == 2:
+                served = server_cpu(server)
             if new_post:  # the write timed apart: what its hooks do after commit is the writer's
                 wrote, wrote_clock = time.process_time(), time.perf_counter()
                 bench._new_post(blog)
@@ -81,7 +88,33 @@ def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
             "wall": wall,
             **({"write cpu": write, "write wall": write_wall} if write else {}),
         }
+        if server is not None:  # the server's CPU is read in clock ticks: a mean of the renders
+            spent = (server_cpu(server) - served) * 1000 / repeat
+            result["times"][name]["server cpu"] = [spent]
+            result["times"][name]["both cpu"] = [statistics.median(cpu) + spent]
     json.dump(result, sys.stdout)
+
+
+def server_process() -> Path | None:
+    """The /proc entry of the PostgreSQL backend serving this process's connection, when
+    this machine runs it and it can be read; None on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    entry = Path(f"/proc/{pid}/stat")
+    return entry if entry.exists() else None
+
+
+def server_cpu(entry: Path | None) -> float:
+    """The process's user and system time so far, in seconds."""
+    if entry is None:
+        return 0.0
+    fields = entry.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def add_posts(folder: Path) -> None:

@@ -147,6 +147,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+elif env_bool("BROADSHEET_DB_PREPARED", True):
+    # Django turns psycopg's prepared statements off for every connection. The few queries
+    # that every page miss sends with new values (`reader.prepared.planned_once`) are
+    # prepared after their fifth run on a connection, so the server stops planning them each
+    # time; Django's own queries are never prepared (its cursors write the values into the
+    # SQL). Off (0) behind a PgBouncer older than 1.21 in transaction mode (docs/deploy.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 # Redis when REDIS_URL is set: one cache (pages, rate limits, single-use tokens) for every app
 # process on every machine. Without it, the default cache (rate limits, single-use comment

@@ -76,3 +76,29 @@ def test_sqlite_probes_each_post_instead_of_listing_the_label(
         cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "CORRELATED" in plan and "LIST SUBQUERY" not in plan
+
+
+def _planned(cursor: object, needle: str) -> list[tuple[int, int]]:
+    execute = cursor.execute  # type: ignore[attr-defined]
+    execute(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+        [f"%{needle}%"],
+    )
+    return list(cursor.fetchall())  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_the_page_is_planned_once_per_connection_not_per_reader(
+    client: Client, make_post: MakePost
+) -> None:
+    """The server keeps one plan of the label page's posts for every moment: planning them
+    for each reader was half the server's time on a miss (bench/RESULTS.md, issue 20)."""
+    for day in range(4):
+        make_post(f"Garden {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    # Five runs before psycopg prepares it, five plans for their values, then the one plan.
+    pages = {client.get("/search/label/Garden").content for _ in range(12)}
+    assert len(pages) == 1 and b"Garden 3" not in pages.pop()  # three a page
+    with connection.cursor() as cursor:
+        found = _planned(cursor, 'ORDER BY "posts_post"."published_at" DESC')
+    assert found, "the label page's posts were not prepared"
+    assert all(generic >= 1 for generic, _custom in found), found

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -126,3 +130,29 @@ def test_a_posts_thread_rows_as_the_orm_reads_them(
 
 def test_the_thread_reads_the_fields_a_shown_comment_has_in_its_order() -> None:
     assert tuple(field.name for field in dataclasses.fields(Shown)) == prepared.THREAD_FIELDS
+
+
+SETTING = """
+import django
+django.setup()
+from django.conf import settings
+print(settings.DATABASES["default"].get("OPTIONS", {}).get("prepare_threshold"))
+"""
+
+
+@pytest.mark.parametrize(("switch", "threshold"), [(None, "5"), ("0", "None")])
+def test_postgresql_prepares_the_hot_reads_unless_told_not_to(
+    tmp_path: Path, switch: str | None, threshold: str
+) -> None:
+    """Behind a PgBouncer older than 1.21 in transaction mode, BROADSHEET_DB_PREPARED=0 leaves
+    every statement unprepared (docs/deploy.md); otherwise psycopg prepares after five runs."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "broadsheet.settings"}
+    env.update(BROADSHEET_DATA_DIR=str(tmp_path), PYTHONPATH=os.pathsep.join(sys.path))
+    env.update(DATABASE_URL="postgres://nobody@127.0.0.1:9/none")  # never connected to
+    env.pop("BROADSHEET_DB_PREPARED", None)
+    if switch is not None:
+        env["BROADSHEET_DB_PREPARED"] = switch
+    done = subprocess.run(
+        [sys.executable, "-c", SETTING], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == [threshold]

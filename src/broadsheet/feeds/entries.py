@@ -21,6 +21,7 @@ from django.db.models import Expression, QuerySet
 from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import shown_name
 from broadsheet.posts.models import Post
+from broadsheet.reader.prepared import planned_once
 
 # What an entry shows of its post, in the model's field order (`Model.from_db` wants that),
 # then its label names and what its author is shown by.
@@ -73,7 +74,7 @@ def first_page(
     params = list(compiled.params)
     params[compiled.blog_at] = blog.pk
     params[compiled.moment_at] = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
+    with planned_once(connection) as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(compiled.sql, params)
         found = cursor.fetchall()
     return [_entry(db, _converted(row, compiled.converters, connection)) for row in found]

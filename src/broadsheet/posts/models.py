@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Expression, OuterRef, Subquery
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
@@ -65,8 +65,9 @@ DENSE_LABEL = 1000
 
 
 class PostQuerySet(models.QuerySet["Post"]):
-    def public(self, blog: Blog, now: dt.datetime | None = None) -> PostQuerySet:
-        """What readers may see: published or scheduled, and whose time has come."""
+    def public(self, blog: Blog, now: dt.datetime | Expression | None = None) -> PostQuerySet:
+        """What readers may see: published or scheduled, and whose time has come (`now` may be
+        an expression of the moment: `reader.prepared.Unseen`)."""
         return (
             self.filter(
                 blog=blog,

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, Func, QuerySet, Value
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -50,7 +50,30 @@ def _newest(inputs: list[Any], limit: int) -> QuerySet[Post]:
 
 def _labelled(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, now, label = inputs
-    return Post.objects.public(Blog(pk=blog), now).carrying([label])[:limit]
+    return Post.objects.public(Blog(pk=blog), Unseen(now)).carrying([label])[:limit]
+
+
+class Unseen(Func):
+    """A moment that PostgreSQL's planner does not read when it plans: a subquery of one value.
+
+    Once prepared (`planned_once`), a statement is planned for its values five times; then the
+    server plans it once for any values if that plan is estimated no dearer than theirs. Seeing
+    the moment, it counts every post as published before it, which makes a label's page look
+    cheaper than a plan for an unknown moment (a third of the posts), though the two are the
+    same walk; so it planned the page on every request (0.8 to 1 ms of server time). Unseen,
+    the moment counts as unknown both ways, and the one plan is kept. SQLite is sent the value.
+    """
+
+    template = "(SELECT %(expressions)s)"
+    output_field = DateTimeField()
+
+    def __init__(self, moment: Any) -> None:
+        super().__init__(Value(moment, output_field=DateTimeField()))
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return compiler.compile(self.source_expressions[0])
 
 
 def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int | None]]:
@@ -168,9 +191,35 @@ def _fetch(prepared: Prepared, inputs: list[Any], db: BaseDatabaseWrapper) -> li
     params = list(prepared.params)
     for position, index in prepared.slots.items():
         params[position] = _adapt(inputs[index], db)
-    with db.cursor() as cursor:
+    with planned_once(db) as cursor:
         cursor.execute(prepared.sql, params)
         return cursor.fetchall()
+
+
+def planned_once(db: BaseDatabaseWrapper) -> Any:
+    """A cursor for SQL that every miss sends again with other values: on PostgreSQL one that
+    sends the values apart from the SQL, so that psycopg prepares the statement once it has
+    run a few times on the connection (`prepare_threshold`, 5) and the server plans it once
+    per connection, not once per request. Django's cursors write the values into the SQL, so
+    each request was parsed and planned afresh: about a third of the server's CPU time on a
+    label page's miss at 100,000 posts (bench/RESULTS.md, issue 20, session 11). Settings
+    turn psycopg's preparing on (`BROADSHEET_DB_PREPARED`, Django turns it off); with it off
+    (PgBouncer older than 1.21 in transaction mode) nothing is prepared. Elsewhere, Django's
+    own cursor."""
+    if db.vendor != "postgresql":
+        return db.cursor()
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # not in the stubs
+        ServerBindingCursor,
+    )
+
+    db.ensure_connection()
+    raw = db.connection
+    made_by = raw.cursor_factory
+    raw.cursor_factory = ServerBindingCursor  # Django's own cursor path, this one class swapped
+    try:
+        return db.cursor()
+    finally:
+        raw.cursor_factory = made_by
 
 
 def _adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
