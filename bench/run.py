@@ -717,7 +717,12 @@ def verdict(name: str, entry: dict[str, Any]) -> str:
     for share, servers in entry.get("paced", {}).items():
         ratio = servers["front"]["p99_ratio"]
         met = met and ratio is not None and ratio < 1
-        tails.append(f"p99 x{_tail_ratio(servers['front'])} at {float(share):.0%}")
+        at = f"{float(share):.0%}"
+        tails.append(
+            f"p99 x{_tail_ratio(servers['front'])} at {at}"
+            if ratio is not None
+            else f"no round held {at}"
+        )
     judged = "met" if met else "not met"
     if not tails:
         judged += ", tail not judged"
@@ -732,7 +737,9 @@ def _tail_ratio(run: dict[str, Any]) -> str:
     low, high = run["p99_ratio_range"]
     rounds = len(run["runs"])
     kept = "" if run["kept"] == rounds else f", {run['kept']} of {rounds} rounds"
-    return f"{run['p99_ratio']:.2f} [{low:.2f}-{high:.2f}{kept}]"
+    # Rounds on both sides of 1: the machine's noise is larger than the difference.
+    either = ", rounds either side of 1" if low < 1 < high else ""
+    return f"{run['p99_ratio']:.2f} [{low:.2f}-{high:.2f}{kept}{either}]"
 
 
 def tail_table(entries: dict[str, Any], args: argparse.Namespace) -> list[str]:
