@@ -743,7 +743,8 @@ def _tail_ratio(run: dict[str, Any]) -> str:
     kept = "" if run["kept"] == rounds else f", {run['kept']} of {rounds} rounds"
     # Rounds on both sides of 1: the machine's noise is larger than the difference.
     either = ", rounds either side of 1" if low < 1 < high else ""
-    return f"{run['p99_ratio']:.2f} [{low:.2f}-{high:.2f}{kept}{either}]"
+    # Three places: a median of 0.998 is below 1, and "1.00" would not show it.
+    return f"{run['p99_ratio']:.3f} [{low:.2f}-{high:.2f}{kept}{either}]"
 
 
 def tail_table(entries: dict[str, Any], args: argparse.Namespace) -> list[str]:
