@@ -14,7 +14,7 @@ import ipaddress
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet.core.ratelimit import client_key
+from broadsheet.core.ratelimit import client_key, mailbox_key
 
 ipv4 = st.builds(ipaddress.IPv4Address, st.integers(0, 2**32 - 1))
 ipv6 = st.builds(ipaddress.IPv6Address, st.integers(0, 2**128 - 1))
@@ -50,3 +50,23 @@ def test_an_ipv6_client_is_counted_per_slash_64(address, host_bits):
 def test_what_is_no_address_is_counted_as_written():
     assert client_key("") == "unknown"
     assert client_key("proxy-said-this") == "proxy-said-this"
+
+
+# Who is mailed: one inbox however its address is written.
+local = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789._-", min_size=1, max_size=12)
+
+
+@FIXED
+@given(local, st.sampled_from(["example.org", "mail.example"]), local, st.booleans())
+def test_spellings_of_one_inbox_are_one_mailbox(user, domain, tag, shout):
+    address = f"{user}@{domain}"
+    typed = f"{user}+{tag}@{domain}"
+    typed = typed.upper() if shout else typed
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() and c.isascii() else c for c in user)
+    assert mailbox_key(typed) == mailbox_key(address) == address
+    assert mailbox_key(f" {wide}@{domain} ") == address  # full-width letters and digits
+
+
+def test_other_inboxes_stay_apart():
+    keys = {mailbox_key(a) for a in ["mary@example.org", "mary@example.com", "marie@example.org"]}
+    assert len(keys) == 3

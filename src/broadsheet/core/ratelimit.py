@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -42,6 +43,16 @@ def client_key(address: str) -> str:
             return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
+
+
+def mailbox_key(address: str) -> str:
+    """The inbox an address reaches, for counting the mail sent to it: NFKC-normalised,
+    case-folded, and without a `+tag` after the user's name, which most providers deliver
+    to the user (`Mary+1@…`, `mary+2@…` and a full-width spelling are one inbox). Counted
+    per address as written, such spellings let anyone mail one person again and again."""
+    folded = unicodedata.normalize("NFKC", address.strip()).casefold()
+    user, at, domain = folded.rpartition("@")
+    return f"{user.split('+', 1)[0]}@{domain}" if at else folded
 
 
 def hit(key: str, limit: Limit, now: float, amount: int = 1) -> bool:
