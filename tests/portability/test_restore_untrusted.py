@@ -22,7 +22,7 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.media.actions import store_image
 from broadsheet.media.models import UploadedImage
-from broadsheet.portability.archive import Budget, open_member
+from broadsheet.portability.archive import _STRING, Budget, open_member, parse_json
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
 from broadsheet.portability.models import ImportedItem, Redirect
@@ -576,6 +576,17 @@ def test_json_shaped_to_cost_more_than_its_size_is_refused(
         restore(data, tmp_path, restorer)
 
     assert_nothing_kept(media, before)
+
+
+@pytest.mark.parametrize("text", ['"' + '\\"' * 100_000, '"' + "a" * 1000 + "\\"])
+def test_an_unclosed_string_is_one_match_to_the_end(text: str) -> None:
+    # Were the string's match to fail, the search would start again at every quote inside
+    # it: seconds for 20 KB of escaped quotes, hours for a manifest. One match to the end
+    # keeps the count linear (held by its shape here; time is measured in bench/, not tests).
+    found = _STRING.match(text)
+    assert found is not None and found.end() == len(text)
+    with pytest.raises(ValueError, match="Unterminated string"):
+        parse_json(text, "The text", 10)
 
 
 def test_a_real_backup_is_within_the_json_limits(

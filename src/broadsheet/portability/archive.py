@@ -33,8 +33,10 @@ MAX_ROW = 16 << 20
 # file, a row a few dozen.
 MAX_MANIFEST_VALUES = 2_000_000
 MAX_ROW_VALUES = 100_000
-# A JSON string, to take out before counting what is outside strings (linear: no nesting).
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, to take out before counting what is outside strings. One left unclosed runs
+# to the end of the text: were it to fail instead, the search would start again at every
+# quote inside it (`"\"\"\"…`), and the time grow with the square of the length.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 # A member this large that shrank more than this is a ZIP bomb, whatever the totals say.
 BOMB_SIZE = 100 << 20
 MAX_RATIO = 200
