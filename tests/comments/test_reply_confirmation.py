@@ -119,3 +119,18 @@ def test_a_forged_or_expired_link_is_not_found(post: Post) -> None:
 
 def test_wrong_method(post: Post) -> None:
     assert Client().put(f"/comments/confirm/{confirm_token(post.blog.pk, MARY)}").status_code == 405
+
+
+def test_one_confirmation_a_day_per_inbox_however_the_address_is_spelled(
+    post: Post, post_as: PostAs, django_capture_on_commit_callbacks: Capture
+) -> None:
+    # Someone else's address typed into the form, spelled anew for each comment: its case and
+    # a +tag (most providers deliver mary+x@ to mary@), each from another client.
+    spellings = [MARY, "Mary+1@example.com", "mary+news@example.com", "MARY@EXAMPLE.COM"]
+    with time_machine.travel(NOON, tick=False):
+        for n, email in enumerate(spellings):
+            with django_capture_on_commit_callbacks(execute=True):
+                post_as(Client(REMOTE_ADDR=f"198.51.100.{n}"), post, email=email, notify="on",
+                        body=f"Comment number {n}.")  # fmt: skip
+    asked = [m for m in mail.outbox if "Confirm your address" in m.subject]
+    assert len(asked) == 1

@@ -22,7 +22,7 @@ from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.media.actions import store_image
 from broadsheet.media.models import UploadedImage
-from broadsheet.portability.archive import Budget, open_member
+from broadsheet.portability.archive import _STRING, Budget, open_member, parse_json
 from broadsheet.portability.backup import export_backup
 from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
 from broadsheet.portability.models import ImportedItem, Redirect
@@ -526,6 +526,89 @@ def test_a_zip_bomb_that_lies_about_its_size_keeps_nothing(
         restore(data, tmp_path, restorer)
 
     assert_nothing_kept(media, before)
+
+
+# JSON that costs more than its size: memory grows with the number of values (24 MB of
+# `{},` is 660 MB of objects) and parsing recurses with the nesting, whatever the byte limits
+# allow. Every JSON member, each shape; the limits are lowered so the shapes stay small.
+JSON_MEMBERS = ["data.json", "posts.jsonl", "comments.jsonl", "redirects.jsonl", "imported.jsonl"]
+
+
+def hostile_json(shape: str) -> bytes:
+    if shape == "deep arrays":
+        return b"[" * 100_000 + b"]" * 100_000
+    if shape == "deep objects":
+        return b'{"a":' * 100_000 + b"1" + b"}" * 100_000
+    if shape == "many containers":
+        return b'{"format":[' + b",".join([b"{}"] * 3000) + b"]}"
+    if shape == "many values":
+        return b'{"x":[' + b",".join([b"0"] * 3000) + b"]}"
+    assert shape == "long line"
+    return b'{"x":"' + b"a" * 3000 + b'"}'
+
+
+@pytest.mark.parametrize("member", JSON_MEMBERS)
+@pytest.mark.parametrize(
+    "shape", ["deep arrays", "deep objects", "many containers", "many values", "long line"]
+)
+def test_json_shaped_to_cost_more_than_its_size_is_refused(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    member: str,
+    shape: str,
+) -> None:
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_MANIFEST_VALUES", 2000, raising=False)
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_ROW_VALUES", 2000, raising=False)
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_ROW", 2000, raising=False)
+    archive = archive_of(source)
+    archive["media/extra.png"] = png(8, 8)  # an image stored before the bad row is read
+    text = zipped(archive)
+    if shape == "long line" and member == "data.json":
+        pytest.skip("the manifest is one document, held to MAX_MANIFEST")
+    hostile = hostile_json(shape)
+    data = _replaced(text, member, hostile if member == "data.json" else hostile + b"\n")
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="refused"):
+        restore(data, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+@pytest.mark.parametrize("text", ['"' + '\\"' * 100_000, '"' + "a" * 1000 + "\\"])
+def test_an_unclosed_string_is_one_match_to_the_end(text: str) -> None:
+    # Were the string's match to fail, the search would start again at every quote inside
+    # it: seconds for 20 KB of escaped quotes, hours for a manifest. One match to the end
+    # keeps the count linear (held by its shape here; time is measured in bench/, not tests).
+    found = _STRING.match(text)
+    assert found is not None and found.end() == len(text)
+    with pytest.raises(ValueError, match="Unterminated string"):
+        parse_json(text, "The text", 10)
+
+
+def test_a_real_backup_is_within_the_json_limits(
+    source: Blog, restorer: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_MANIFEST_VALUES", 2000, raising=False)
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_ROW_VALUES", 2000, raising=False)
+    monkeypatch.setattr("broadsheet.portability.archive.MAX_ROW", 2000, raising=False)
+    restore(archive_of(source), tmp_path, restorer)  # brackets inside strings do not count
+    assert Post.objects.filter(blog__slug="target").count() == 1
+
+
+def _replaced(data: bytes, member: str, text: bytes) -> bytes:
+    """The archive with `member` written as `text` (a JSON-lines member: its first line)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            body = old.read(info.filename)
+            if info.filename == member:
+                body = text + body if member.endswith(".jsonl") else text
+            new.writestr(info.filename, body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def test_what_actually_decompresses_is_charged_to_the_budget(source: Blog) -> None:

@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
 from tests.conftest import NOON, MakePost
 
@@ -121,3 +123,15 @@ def test_post_with_method_not_allowed(client: Client, blog: object) -> None:
 def test_page_title_reads_blog_name(client: Client, make_post: MakePost) -> None:
     make_post()
     assert "<title>Field Notes</title>" in client.get("/").content.decode()
+
+
+def test_a_date_header_format_with_the_clock_draws_the_home_page(
+    client: Client, make_post: MakePost
+) -> None:
+    # The studio's settings took "F j, Y g:i A" and the home page's day headings were a 500.
+    post = make_post("Morning walk", published_at=NOON)
+    Blog.objects.filter(pk=post.blog_id).update(date_header_format="l, F j, Y g:i A")
+    bump_content_version(Blog.objects.get(pk=post.blog_id))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sunday, October 20, 2024 12:00 AM" in response.content.decode()

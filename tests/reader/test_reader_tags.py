@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import string
 
 import pytest
 from django.utils import dateformat, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.blogs.models import Blog
-from broadsheet.reader.templatetags.reader_tags import date_header
+from broadsheet.reader.templatetags.reader_tags import (
+    date_header,
+    local_comment_time,
+    post_time,
+)
 from tests.conftest import MakePost
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +33,23 @@ def test_a_day_header_kept_per_language_is_the_one_django_formats(blog: Blog) ->
         assert date_header(day, blog) == "dimanche 20 octobre 2024"
 
 
-def test_a_format_with_the_clock_is_refused_for_a_day_each_time(blog: Blog) -> None:
-    blog.date_header_format = "F j, Y g:i A"
-    for _ in range(2):  # nothing kept for a format Django refuses
-        with pytest.raises(TypeError):
-            date_header(dt.date(2024, 10, 20), blog)
+def test_a_day_in_a_format_with_the_clock_is_its_first_moment(blog: Blog) -> None:
+    blog.date_header_format, blog.time_zone = "F j, Y g:i A T", "Europe/Paris"
+    for _ in range(2):  # Django refuses the clock's letters for a date: not a TypeError
+        assert date_header(dt.date(2024, 10, 20), blog) == "October 20, 2024 12:00 AM CEST"
+
+
+@settings(derandomize=True, database=None, max_examples=300, deadline=None)
+@given(st.text(alphabet=string.ascii_letters + string.punctuation + " \\", max_size=64))
+def test_any_format_a_blog_can_hold_draws_every_date(fmt: str) -> None:
+    # The studio's settings, Django's admin and a restored backup store any 64 characters.
+    blog = Blog(slug="any", date_header_format=fmt, time_format=fmt, time_zone="Asia/Kolkata")
+    moment = dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.UTC)
+    with translation.override("en"):
+        for value in (moment, moment.date()):
+            assert isinstance(date_header(value, blog), str)
+        assert isinstance(post_time(moment, blog), str)
+        assert isinstance(local_comment_time(moment, fmt, "en"), str)
 
 
 def _both(context: dict[str, object]) -> tuple[str, str]:

@@ -148,3 +148,21 @@ def test_reset_link_takes_the_configured_scheme_and_port(admin, django_capture_o
         )
     (message,) = mail.outbox
     assert re.search(r"^https://localhost:8443/studio/password-reset/\S+/$", message.body, re.M)
+
+
+def test_ipv4_clients_of_a_dual_stack_server_are_counted_apart(
+    admin, django_capture_on_commit_callbacks
+):
+    # Listening on `::`, the server sees IPv4 clients as ::ffff:a.b.c.d: one prober there
+    # must not spend the allowance of every other IPv4 client.
+    def asks(email, client):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert ask_reset(email, client) == SENT  # the same answer throughout
+
+    with time_machine.travel(NOON, tick=False):
+        for n in range(10):
+            asks(f"nobody{n}@example.com", "::ffff:203.0.113.5")
+        asks("grace@example.com", "::ffff:198.51.100.7")
+        assert len(mail.outbox) == 1  # another IPv4 client: its own allowance
+        asks("grace@example.com", "203.0.113.5")
+        assert len(mail.outbox) == 1  # the prober, unmapped: the same host, still throttled

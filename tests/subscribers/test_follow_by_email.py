@@ -138,3 +138,22 @@ def test_the_sidebar_gadget_posts_to_the_subscribe_page(blog: Blog, make_post: A
     body = page.content.decode()
     assert 'action="/follow-by-email" method="post"' in body
     assert "csrfmiddlewaretoken" not in body and "Set-Cookie" not in page.headers
+
+
+# Spellings of one inbox: its case, a +tag (most providers deliver reader+x@ to reader@).
+ONE_INBOX = ["reader+1@example.org", "Reader+news@example.org", "READER@example.org"]
+ONE_INBOX += ["reader@EXAMPLE.ORG", "reader+2@example.org", READER]
+
+
+def test_one_confirmation_a_day_per_inbox_however_the_address_is_spelled(
+    blog: Blog, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Each spelling from another client: no per-client limit stands in the way.
+    for n, email in enumerate(ONE_INBOX):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+                "/follow-by-email", {"email": email, "frequency": "each"}
+            )
+        assert answer.status_code == 200  # the same answer for each
+    (only,) = smtp.messages
+    assert "Confirm your subscription" in only["Subject"]

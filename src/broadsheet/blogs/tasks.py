@@ -27,8 +27,11 @@ def send_invitation(invitation_id: int) -> None:
     invitation.save(update_fields=["token_hash"])
     link = f"{site_origin()}/studio/invitations/{token}/"
     context = {"invitation": invitation, "link": link, "days": Invitation.LIFETIME.days}
+    # One line: a title a restore or an import brought may hold line breaks, which Django
+    # refuses in a header (the invitation was never sent).
+    title = " ".join(invitation.blog.title.split())
     send_mail(
-        subject=f"You are invited to write on {invitation.blog.title}",
+        subject=f"You are invited to write on {title}",
         message=render_to_string("blogs/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],

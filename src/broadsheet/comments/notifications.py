@@ -20,10 +20,14 @@ from django.utils import timezone
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment, ReplyAddress
+from broadsheet.core.ratelimit import Limit, hit, mailbox_key
 
 UNSUBSCRIBE_SALT = "broadsheet.comments.unsubscribe"
 CONFIRM_SALT = "broadsheet.comments.confirm-replies"
 CONFIRM_DAYS = 7  # how long a confirmation link works
+# Confirmations per inbox and blog, however its address is spelled (`core.ratelimit.
+# mailbox_key`): one a day, as for each address.
+CONFIRMATIONS_PER_INBOX = Limit(1, 24 * 60 * 60)
 
 
 def notify_moderators(comment_id: int) -> int:
@@ -108,8 +112,12 @@ def ask_to_confirm(comment_id: int, now: dt.datetime | None = None) -> int:
     if comment is None or not comment.asks_for_replies:
         return 0
     blog, to = comment.post.blog, comment.author_email.strip().lower()
-    if not _claim_confirmation(blog, to, now or timezone.now()):
+    moment = now or timezone.now()
+    if not _claim_confirmation(blog, to, moment):
         return 0
+    inbox = f"confirm-replies:{blog.pk}:{mailbox_key(to)}"
+    if not hit(inbox, CONFIRMATIONS_PER_INBOX, moment.timestamp()):
+        return 0  # another spelling of the address was asked today
     link = origin(blog) + reverse("comments:confirm-replies", args=[confirm_token(blog.pk, to)])
     context = {"blog": blog, "post": comment.post, "link": link, "days": CONFIRM_DAYS}
     subject = _line(f"[{blog.title}] Confirm your address for mail about replies")

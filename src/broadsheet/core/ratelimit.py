@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -27,14 +28,31 @@ PREFIX = "ratelimit:"
 
 
 def client_key(address: str) -> str:
-    """IPv6 users get a whole /64 each, so one address is counted per /64, not per host."""
+    """IPv6 users get a whole /64 each, so one address is counted per /64, not per host.
+
+    An IPv4 client of a server listening on both families (`::`) arrives IPv4-mapped
+    (`::ffff:203.0.113.5`): that is one IPv4 host, counted as its IPv4 address. Read as IPv6,
+    every IPv4 client on the internet would share the /64 `::/64`, and one of them could spend
+    everyone's reset, sign-up and app-password allowance."""
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address or "unknown"
     if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
         return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return str(parsed)
+
+
+def mailbox_key(address: str) -> str:
+    """The inbox an address reaches, for counting the mail sent to it: NFKC-normalised,
+    case-folded, and without a `+tag` after the user's name, which most providers deliver
+    to the user (`Mary+1@…`, `mary+2@…` and a full-width spelling are one inbox). Counted
+    per address as written, such spellings let anyone mail one person again and again."""
+    folded = unicodedata.normalize("NFKC", address.strip()).casefold()
+    user, at, domain = folded.rpartition("@")
+    return f"{user.split('+', 1)[0]}@{domain}" if at else folded
 
 
 def hit(key: str, limit: Limit, now: float, amount: int = 1) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import stat
 import unicodedata
 import zipfile
@@ -23,6 +24,19 @@ from broadsheet.portability.backup import FORMAT, MEMBERS, VERSION, safe_media_n
 from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
 
 MAX_MANIFEST = 256 << 20
+# One line of posts.jsonl or comments.jsonl: a body at posts.size's bound with every character
+# escaped (six bytes each) and room for the rest. A longer line is no row a backup writes.
+MAX_ROW = 16 << 20
+# JSON costs far more memory than its text: 24 MB of `{},{},…` is 660 MB of Python objects
+# (a string costs about its length). So a document is also held to a number of values,
+# counted before it is parsed: a backup's manifest holds a few per label, person, page and
+# file, a row a few dozen.
+MAX_MANIFEST_VALUES = 2_000_000
+MAX_ROW_VALUES = 100_000
+# A JSON string, to take out before counting what is outside strings. One left unclosed runs
+# to the end of the text: were it to fail instead, the search would start again at every
+# quote inside it (`"\"\"\"…`), and the time grow with the square of the length.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 # A member this large that shrank more than this is a ZIP bomb, whatever the totals say.
 BOMB_SIZE = 100 << 20
 MAX_RATIO = 200
@@ -78,14 +92,39 @@ def read_member(archive: zipfile.ZipFile, name: str, budget: Budget, limit: int)
 
 
 def read_lines(archive: zipfile.ZipFile, name: str, budget: Budget) -> Iterator[dict[str, Any]]:
-    """A JSON-lines member one row at a time; a row that is not an object is damage."""
+    """A JSON-lines member one row at a time; a row that is not an object is damage, and one
+    longer than `MAX_ROW` or holding more than `MAX_ROW_VALUES` values is refused unread."""
     with open_member(archive, name, budget) as raw:
-        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+        number = 0
+        while line := raw.readline(MAX_ROW + 1):
+            number += 1
+            if len(line) > MAX_ROW:
+                raise WrongFormatError(
+                    f"Line {number} of {name} is longer than {MAX_ROW} bytes, longer than any "
+                    "row a backup holds: refused."
+                )
             if line.strip():
-                row = json.loads(line)
+                row = parse_json(line.decode("utf-8"), f"Line {number} of {name}", MAX_ROW_VALUES)
                 if not isinstance(row, dict):
                     raise ValueError(f"{name} holds a line that is not an object")
                 yield row
+
+
+def parse_json(text: str, what: str, most_values: int) -> Any:
+    """`text` parsed, unless it holds more values than `most_values` (counted outside its
+    strings, before anything is built) or nests deeper than Python's parser goes: refused
+    with a reason, never a RecursionError or a worker out of memory."""
+    bare = _STRING.sub("", text)
+    values = sum(bare.count(mark) for mark in ",:[{")
+    if values > most_values:
+        raise WrongFormatError(
+            f"{what} holds about {values} values, more than a backup's (at most "
+            f"{most_values}): refused."
+        )
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise WrongFormatError(f"{what} nests deeper than any backup does: refused.") from None
 
 
 def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
@@ -146,7 +185,7 @@ def read_manifest(archive: zipfile.ZipFile, budget: Budget) -> dict[str, Any]:
     if data is None:
         raise WrongFormatError("The backup's data.json is too large.")
     try:
-        manifest = json.loads(data)
+        manifest = parse_json(data.decode("utf-8"), "The backup's data.json", MAX_MANIFEST_VALUES)
     except (ValueError, UnicodeDecodeError) as error:
         raise WrongFormatError(f"The backup's data.json is not valid JSON: {error}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -4,6 +4,7 @@ password reset."""
 from __future__ import annotations
 
 import time
+import unicodedata
 from functools import partial
 from typing import Any
 
@@ -54,9 +55,18 @@ def request_password_reset(email: str, client: str, now: float | None = None) ->
     (unknown addresses included): a throttle that counted only real accounts would be an oracle.
     """
     moment = now if now is not None else time.time()
-    per_address = hit(f"reset:a:{email.strip().lower()}", RESET_PER_ADDRESS, moment)
+    per_address = hit(f"reset:a:{address_key(email)}", RESET_PER_ADDRESS, moment)
     per_client = hit(f"reset:c:{client_key(client)}", RESET_PER_CLIENT, moment)
     if not (per_address and per_client):
         return
     for user in PasswordResetForm().get_users(email):
         transaction.on_commit(partial(tasks.send_password_reset.enqueue, user.pk))
+
+
+def address_key(email: str) -> str:
+    """The address a reset is counted against: folded as Django's reset form folds it when it
+    matches accounts (NFKC, then case-folded), so every spelling that reaches one account's
+    inbox shares that account's count. Lower case alone was not enough: on PostgreSQL the
+    long s (U+017F) upper-cases to S, so the form mails sam for `\u017fam@…`, and each such
+    spelling was counted apart."""
+    return unicodedata.normalize("NFKC", email.strip()).casefold()

@@ -27,6 +27,7 @@ Status = Subscriber.Status
 # Per client address, a handful of sign-ups an hour; per subscriber address, one confirmation
 # mail a day (`_claim_confirmation`), however often the form names it.
 PER_CLIENT = ratelimit.Limit(count=10, seconds=3600)
+CONFIRMATIONS_PER_INBOX = ratelimit.Limit(count=1, seconds=24 * 3600)
 ASK_AGAIN_AFTER = dt.timedelta(days=1)
 
 
@@ -71,7 +72,12 @@ def claim_confirmation(subscriber_id: int, now: dt.datetime) -> bool:
     due = Q(asked_at__isnull=True) | Q(asked_at__lt=now - ASK_AGAIN_AFTER)
     mine = Subscriber.objects.filter(due, pk=subscriber_id, status=Status.PENDING)
     mine = mine.exclude(email__in=Suppression.objects.values("email"))
-    return mine.update(asked_at=now) == 1
+    if mine.update(asked_at=now) != 1:
+        return False
+    # And one a day per inbox, however the address is spelled (`Mary+1@`, `MARY@`…).
+    blog_id, email = Subscriber.objects.values_list("blog_id", "email").get(pk=subscriber_id)
+    inbox = f"subscribe-confirm:{blog_id}:{ratelimit.mailbox_key(email)}"
+    return ratelimit.hit(inbox, CONFIRMATIONS_PER_INBOX, now.timestamp())
 
 
 def confirm(subscriber: Subscriber, now: dt.datetime | None = None) -> None:

@@ -35,6 +35,12 @@ def date_header(value: dt.datetime | dt.date, blog: Blog) -> str:
         if not _day_only(fmt):  # a clock or a zone in the header: the whole moment
             return dateformat.format(value, fmt)
         value = value.date()
+    elif not _day_only(fmt):
+        # A day alone (a listing's heading) in a format with a clock or a zone, which a blog's
+        # admin may type or a backup bring: Django refuses those letters for a date (a
+        # TypeError, the page a 500), so the day is shown as its first moment in the blog's
+        # zone.
+        return dateformat.format(dt.datetime.combine(value, dt.time(), blog.tzinfo), fmt)
     # A day's text is the same on every page and post that shows the day.
     return _date_text(translation.get_language(), value, fmt)
 
