@@ -150,6 +150,8 @@ def receive(raw: bytes, recipients: list[str]) -> list[Post]:
     message = read(raw)
     # Once per blog: a fetched message names its address in To and Delivered-To alike.
     boxes = list({box.pk: box for box in map(mailbox_for, recipients) if box is not None}.values())
+    # Blogs in id order, as every write of several takes their rows (`blogs.actions.lock_blog`).
+    boxes.sort(key=lambda box: box.blog_id)
     if not boxes:
         raise Refused("No such mailbox.")
     stored: list[UploadedImage] = []

@@ -15,8 +15,9 @@ from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, User
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, QuerySet
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from broadsheet.blogs import layout, tasks
@@ -25,6 +26,38 @@ from broadsheet.blogs.models import Blog, Invitation, Membership, PostByEmail, P
 from broadsheet.core.pagecache import announce_version
 
 LAST_ADMIN = "A blog needs at least one admin: make someone else an admin first."
+
+
+def lock_blog(*blog_ids: int) -> None:
+    """Take the blogs' rows for the rest of the transaction: the first lock of every write of
+    a blog's content, before any row of its posts, comments, reactions or anything a trigger
+    keeps for them (stamps, tallies, the static export's change head); several blogs in id
+    order. Call it inside the write's transaction; calling it again costs a query and no wait.
+
+    Why first: triggers take a blog's change head and stamps in the order statements reach
+    them, and every write ends by updating this row (`bump_content_version`). A write of
+    several posts (bulk moderation, an import) held the head while it locked its next post,
+    as a comment on that post held the post and wanted the head: PostgreSQL aborted one of
+    them ("deadlock detected"). Writers of one blog already took turns from their first
+    trigger or their version bump to commit; with this row first they take turns from the
+    start, and never each hold what the other waits for. The order is in ARCHITECTURE.md
+    ("Writers of one blog"); tests/faults/test_lock_order.py holds it.
+
+    FOR NO KEY UPDATE, the lock the version's update takes: rows that refer to the blog can
+    still be written meanwhile. SQLite's writers take turns on the whole database: nothing to
+    take there.
+    """
+    connection = connections[router.db_for_write(Blog)]
+    if not blog_ids or connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("lock_blog outside a transaction holds nothing.")
+    with connection.cursor() as cursor:  # SQL of our own: on every write, no ORM to compile
+        cursor.execute(
+            f"SELECT id FROM {Blog._meta.db_table} WHERE id = ANY(%s) "  # noqa: S608
+            "ORDER BY id FOR NO KEY UPDATE",
+            [sorted(blog_ids)],
+        )
 
 
 def bump_content_version(blog: Blog, *, sidebar: bool = True) -> None:
@@ -112,7 +145,9 @@ def save_blog_settings(member: Membership, blog: Blog) -> Blog:
     """
     require(member.is_admin and member.blog_id == blog.pk, "Only the blog's admins change it.")
     if blog.is_default:
-        Blog.objects.filter(is_default=True).exclude(pk=blog.pk).update(is_default=False)
+        others = Blog.objects.filter(is_default=True).exclude(pk=blog.pk)
+        lock_blog(blog.pk, *others.values_list("pk", flat=True))  # in id order, this one too
+        others.update(is_default=False)
     blog.save()
     bump_content_version(blog)
     return blog
@@ -138,8 +173,10 @@ def save_theme(member: Membership, blog: Blog) -> Blog:
 def save_profile(profile: Profile) -> Profile:
     """Store how a person appears to readers. Every blog they write on shows them (bylines,
     feeds, the Profile gadget), so each of those blogs' pages and sidebars moves on."""
+    blogs = list(Blog.objects.filter(memberships__user_id=profile.user_id).order_by("pk"))
+    lock_blog(*(blog.pk for blog in blogs))  # before the stamps the profile's triggers move
     profile.save()
-    for blog in Blog.objects.filter(memberships__user_id=profile.user_id).order_by("pk"):
+    for blog in blogs:
         bump_content_version(blog)
     return profile
 

@@ -8,26 +8,32 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.models import Blog, Membership
 
 
 class InvalidatesPages(admin.ModelAdmin):
     """A change made here reaches readers at once: the blog's cached pages are dropped, as the
-    studio's own writes do (`Blog.bump_content_version`)."""
+    studio's own writes do (`Blog.bump_content_version`). Each takes the blog's row first, as
+    the studio's writes do (`blogs.actions.lock_blog`)."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        blog = blog_of(obj)
+        if blog.pk is not None:  # a blog being made holds no one up
+            lock_blog(blog.pk)
         super().save_model(request, obj, form, change)
         bump_content_version(blog_of(obj))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         blog = blog_of(obj)
+        lock_blog(blog.pk)
         super().delete_model(request, obj)
         if obj is not blog:
             bump_content_version(blog)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         blogs = {blog_of(obj).pk: blog_of(obj) for obj in queryset}
+        lock_blog(*blogs)
         super().delete_queryset(request, queryset)
         for blog in blogs.values():
             if Blog.objects.filter(pk=blog.pk).exists():

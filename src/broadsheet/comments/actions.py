@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from broadsheet.blogs.access import NotAllowed, require
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.blogs.people import display_name
 from broadsheet.comments import access, defences, hooks, tasks, training
@@ -50,14 +50,19 @@ def refresh_comment_count(post: Post) -> None:
 
 
 def lock_post(post: Post) -> None:
-    """Take the post's row lock for the rest of the transaction.
+    """Take the turn of the post's blog for the rest of the transaction: its row, the first
+    lock of every write of a blog (`blogs.actions.lock_blog`).
 
     Comment writers on one post then take turns, so each recount sees the comments committed
-    before it: without the lock, on PostgreSQL two comments committed at once can both count
-    only themselves and leave the denormalised count one short. (SQLite writers take turns
-    anyway; there this is a no-op.)
+    before it: without a lock, on PostgreSQL two comments committed at once can both count
+    only themselves and leave the denormalised count one short. This once locked the post's
+    row, which a write of several posts (bulk moderation, an import) took after the blog's
+    change head and a comment before it: each held what the other waited for. Every writer
+    of a count (these actions, webmention's `forget`, imports) takes the blog's row first
+    now, which serialises the recounts as well. (SQLite writers take turns anyway; there
+    this is a no-op.)
     """
-    list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True))
+    lock_blog(post.blog_id)
 
 
 @transaction.atomic
@@ -229,6 +234,7 @@ def set_status(member: Membership, comment: Comment, status: str) -> Comment:
     return comment
 
 
+@transaction.atomic  # the filter learns in the decision's transaction, its blog's row held
 def approve(member: Membership, comment: Comment) -> Comment:
     """Publish a held comment; approving is also telling the filter it is not spam."""
     comment = set_status(member, comment, Status.PUBLISHED)
@@ -236,6 +242,7 @@ def approve(member: Membership, comment: Comment) -> Comment:
     return comment
 
 
+@transaction.atomic
 def mark_spam(member: Membership, comment: Comment) -> Comment:
     comment = set_status(member, comment, Status.SPAM)
     training.teach(comment, Comment.Trained.SPAM)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from django.db.models import F, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
 
+from broadsheet.blogs.actions import lock_blog
 from broadsheet.blogs.models import Blog
 from broadsheet.comments import spamfilter
 from broadsheet.comments.models import Comment, SpamFilter, SpamToken
@@ -68,11 +69,14 @@ def teach(comment: Comment, trained_as: str) -> None:
     """Learn the moderator's decision (spam or ham), unlearning an earlier, different one.
 
     Runs inside the moderation action's transaction; counts move by atomic increments, so two
-    moderators deciding at once on different comments do not lose each other's updates.
+    moderators deciding at once on different comments do not lose each other's updates. The
+    blog's row first (`blogs.actions.lock_blog`): two decisions teaching the same new words in
+    other orders each made a word the other then waited for (a deadlock on PostgreSQL).
     """
     if comment.trained_as == trained_as:
         return
     blog = comment.post.blog
+    lock_blog(blog.pk)
     found = comment_features(comment)
     if comment.trained_as:
         _add(blog, found, comment.trained_as, -1)

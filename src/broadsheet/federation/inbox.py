@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from broadsheet.blogs.access import NotAllowed
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments import actions as comment_actions
@@ -323,4 +323,5 @@ def receive(blog: Blog, request: signatures.Incoming) -> str:
     doc = parse(request.body)
     signer = authenticate(blog, request, doc)
     with transaction.atomic():
+        lock_blog(blog.pk)  # every handler's writes of the blog come after it (a reply, a like)
         return handle(blog, doc, signer)

@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused, FetchTooLarge, Response
 from broadsheet.media import images as checks
@@ -252,6 +252,7 @@ def _rewrite(item: Item, source: str) -> bool:
     if source == item.source:
         return False
     with transaction.atomic():
+        lock_blog(item.blog_id)
         item.source = source
         render_into(item)
         fields = ["source", "body_html"] + (["text", "snippet"] if isinstance(item, Post) else [])

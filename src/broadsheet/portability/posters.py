@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.core import embeds
 from broadsheet.core.fetch import Fetcher, FetchFailed, FetchRefused
@@ -120,6 +120,7 @@ def _oembed_thumbnail(body: bytes) -> str:
 def _render_again(blog: Blog, key: str) -> None:
     marker = f'data-embed="{key}"'
     with transaction.atomic():
+        lock_blog(blog.pk)  # before the posts rendered again, one after another
         for item in [
             *Post.objects.filter(blog=blog, body_html__contains=marker),
             *Page.objects.filter(blog=blog, body_html__contains=marker),

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from broadsheet.blogs.access import require
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.blogs.quotas import Quota, charge
 from broadsheet.core import embeds, markup, slugs
@@ -109,6 +109,7 @@ def save_post(
         post.slug = post.permalink.rsplit("/", 1)[-1].removesuffix(".html")
     render_into(post)
     post.updated_at = now
+    lock_blog(post.blog_id)  # rendered first: the blog's writers wait for the write only
     post.save()
     if labels is not None:
         set_labels(post, labels)
@@ -125,6 +126,7 @@ def save_page(page: Page, *, now: dt.datetime | None = None) -> Page:
     if page.status == Page.Status.PUBLISHED:
         page.published_at = page.published_at or now
     page.updated_at = now
+    lock_blog(page.blog_id)
     page.save()
     bump_content_version(page.blog)
     return page
@@ -328,6 +330,7 @@ def trash(member: Membership, item: Item, *, now: dt.datetime | None = None) -> 
     Its permalink stays reserved, so no later post takes over an address readers know.
     """
     require(item.trashable_by(member), "You cannot move this to the trash.")
+    lock_blog(item.blog_id)
     item.status, item.trashed_at = "trash", now or timezone.now()
     item.save(update_fields=["status", "trashed_at"])
     bump_content_version(item.blog)
@@ -341,6 +344,7 @@ def restore(member: Membership, item: Item) -> Item:
     """Take a post or page out of the trash. It comes back as a draft, to be published again
     on purpose; a post that had been published keeps its permalink and date."""
     require(item.restorable_by(member), "You cannot restore this.")
+    lock_blog(item.blog_id)
     item.status, item.trashed_at = "draft", None
     item.save(update_fields=["status", "trashed_at"])
     bump_content_version(item.blog)
@@ -357,6 +361,7 @@ def restore_revision(
     item: Item | None = revision.post or revision.page
     assert item is not None  # the revision_one_target constraint
     require(item.editable_by(member), "You cannot change this.")
+    lock_blog(item.blog_id)  # before the revision, whose row refers to the post
     _keep_revision(item, member, "Kept before restoring an earlier version", now)
     item.title, item.source = revision.title, revision.source
     item.source_format = revision.source_format

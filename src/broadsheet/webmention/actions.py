@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.blogs.actions import bump_content_version
+from broadsheet.blogs.actions import bump_content_version, lock_blog
 from broadsheet.comments import actions as comments
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment
@@ -81,6 +81,7 @@ def record(post: Post, source: str, entry: Entry) -> Mention | None:
         if mention.comment is None:
             return None  # the blog's comment rules refused it
     with transaction.atomic():
+        lock_blog(post.blog_id)  # before the stamp and change head its triggers take
         mention.save()
         bump_content_version(post.blog, sidebar=False)
     return mention
@@ -110,6 +111,7 @@ def _reply(post: Post, source: str, entry: Entry, kept: Comment | None) -> Comme
 def _edit(comment: Comment, text: str) -> Comment:
     """The source was updated: the reply says what the page says now."""
     if comment.body != text:
+        lock_blog(comment.post.blog_id)
         comment.body = text
         comment.updated_at = timezone.now()
         comment.save(update_fields=["body", "updated_at"])
@@ -123,6 +125,7 @@ def forget(post: Post, source: str) -> None:
     mention = Mention.objects.filter(post=post, source=source).select_related("comment").first()
     if mention is None:
         return None
+    lock_blog(post.blog_id)  # and so the recount below takes its turn with the comments'
     if mention.comment is not None:
         mention.comment.status = Comment.Status.TRASH
         mention.comment.save(update_fields=["status"])
