@@ -120,9 +120,46 @@ def measure(name: str, blog: Any, repeat: int) -> dict[str, Any]:
                 assert response.status_code == 200, (path, response.status_code)
 
             row[f"{page}, {kind}"] = median_ms(render, repeat)
+    row.update(measure_lists(name, blog, repeat))
     public = Post.objects.public(blog)
     row["lookup now"] = median_ms(lambda: public.with_labels(blog, wanted), repeat)
     row["lookup before"] = median_ms(lambda: old_lookup(blog, wanted), repeat)
+    return row
+
+
+def measure_lists(name: str, blog: Any, repeat: int) -> dict[str, float]:
+    """What lists a blog's labels, or answers for any name (session 11): the labels' sitemap,
+    a label page for a name nobody used, the studio's post list (its label filter) and the
+    API's label list, each a miss, in milliseconds."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from broadsheet.blogs import app_passwords
+    from broadsheet.blogs.models import Membership
+
+    user = User.objects.create_user(f"admin-{name}")
+    Membership.objects.create(blog=blog, user=user, role=Membership.Role.ADMIN)
+    _, secret = app_passwords.create(user, "bench", ["read"])
+    reader, studio, api = Client(), Client(), Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    studio.force_login(user)
+    host = f"{name}.localhost"
+    asks = {
+        "labels' sitemap": (reader, "/sitemap-labels.xml", 200),
+        "unknown label page": (reader, "/search/label/nobody-used-this", 404),
+        "studio post list": (studio, f"/studio/{blog.slug}/posts/", 200),
+        "API label list": (api, f"/blogger/v3/blogs/{blog.pk}/labels", 200),
+    }
+    row = {}
+    for key, (client, path, status) in asks.items():
+
+        def ask(
+            client: Client = client, path: str = path, status: int = status, key: str = key
+        ) -> None:
+            response = client.get(path, HTTP_HOST=host)
+            assert response.status_code == status, (path, response.status_code)
+            row[f"{key}, KB"] = round(len(response.content) / 1024)
+
+        row[key] = median_ms(ask, repeat)
     return row
 
 

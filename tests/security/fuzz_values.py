@@ -69,6 +69,11 @@ SWEEP += ["2024-10-20T12:00:00+99:99", "a\x00b", "\x01\x1f\x7f", "\ud800", "%c0%
 # field's limit; the 100,000-character values come through the random pass.
 SWEEP += ["x" * 20_000, ""]
 
+# Sent as they are in a path part: paths past the file system's limits (a name of 300
+# characters, 5,000 characters in 2,500 folders), which a view that looks a file up meets
+# before anything else, and the escapes of a dot-dot.
+PATH_SWEEP = ["a" * 300, "a/" * 2500 + "x", "%2e%2e/" * 3 + "x", "..%2f..%2fx"]
+
 HOSTILE = DIGITS + NUMBERS + DATES + CONTROL + SURROGATES + PERCENT_GARBAGE + OVERLONG + ODD
 _GARBAGE = set(PERCENT_GARBAGE)
 

@@ -17,9 +17,11 @@ the same run on every machine: about 2.5 minutes on SQLite, 5 on PostgreSQL, on 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -46,7 +48,14 @@ from tests.security.fuzz_routes import (
     names_read,
     routes,
 )
-from tests.security.fuzz_values import SWEEP, encode, form_body, json_body, values
+from tests.security.fuzz_values import (
+    PATH_SWEEP,
+    SWEEP,
+    encode,
+    form_body,
+    json_body,
+    values,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -252,10 +261,29 @@ def fuzz(route: Route, role: str, read: list[str]) -> Callable[[World], None]:
     return run  # type: ignore[no-any-return]
 
 
+def swept_paths(route: Route, world: World) -> list[str]:
+    """Each of `SWEEP` and `PATH_SWEEP` in each path part in turn, the others kept valid: a
+    part is read before anything else (a file's name, an object's id), and four random
+    examples a route are too few to meet each kind there."""
+    rule = rules.rule_for(route.key)
+    args = rule.cases[0].args(world.cast) if rule is not None else {}
+    valid = {name: encode(str(args.get(name, "1"))) for name, _ in route.parts}
+    paths = []
+    for name, regex in route.parts:
+        for value in [*SWEEP, *PATH_SWEEP]:
+            as_sent = value if value in PATH_SWEEP else encode(value)
+            # A value its pattern refuses only meets the resolver's 404, tried enough.
+            if re.fullmatch(regex, unquote(as_sent, errors="surrogateescape")):
+                paths.append(fill(route, {**valid, name: as_sent}))
+    return paths
+
+
 def sweep(route: Route, role: str, world: World, read: list[str], fields: list[str]) -> list[str]:
-    """Each of `SWEEP` in every query name the view reads, then in all its form fields."""
+    """Each of `SWEEP` in every path part, in every query name the view reads, then in all
+    its form fields."""
     path, data = valid_path(route, world), valid_data(route, world)
-    sent = []
+    skip_parts = route.template.startswith("/admin/")
+    sent = [Request("GET", part) for part in ([] if skip_parts else swept_paths(route, world))]
     for value in SWEEP:
         if read:
             asked = "&".join(f"{encode(name)}={encode(value)}" for name in read)

@@ -30,10 +30,11 @@ HALF_PAST = dt.datetime(2024, 10, 20, 12, 30, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Two of each an hour for contributors, so a test reaches the limit in a few requests;
-    the clock stands still at half past, so no test straddles the hour."""
+    """Two of each an hour for contributors (and 5 KB of text), so a test reaches the limit in
+    a few requests; the clock stands still at half past, so no test straddles the hour."""
     for quota in Quota:
-        monkeypatch.setitem(quotas.LIMITS[Membership.Role.CONTRIBUTOR], quota, Limit(2, HOUR))
+        limit = Limit(5_000 if quota == Quota.TEXT else 2, HOUR)
+        monkeypatch.setitem(quotas.LIMITS[Membership.Role.CONTRIBUTOR], quota, limit)
     with time_machine.travel(HALF_PAST, tick=False):
         yield
 
@@ -148,3 +149,40 @@ def test_the_editors_upload_past_the_limit_answers_429_in_json(
     page = client.post(images, {"image": upload(photo(64, 64)), "alt": "Beans"})
     assert page.status_code == 429 and 'value="Beans"' in page.content.decode()
     assert UploadedImage.objects.count() == 2
+
+
+def test_saves_are_bounded_by_the_text_they_send_edits_included(
+    blog: Blog, contributor: User, signed_in: SignIn
+) -> None:
+    # Every save renders its body: a script re-saving one draft with a worst-shaped body
+    # would keep the workers busy with no new post at all. 5 KB an hour here: two saves of
+    # 2 KB pass, the third is refused with what was typed, and the post keeps the second.
+    client = signed_in(contributor)
+    created = new_post(client, blog, title="Long", labels="", source="a" * 2_000)
+    assert created.status_code == 302
+    post = Post.objects.get(title="Long")
+    edit = url("post-edit", blog.slug, post.pk)
+    assert client.post(edit, editor_data(title="Long", source="b" * 2_000)).status_code == 302
+    refused = client.post(edit, editor_data(title="Long", source="typed " * 400))
+    assert refused.status_code == 429
+    assert "MB of text saved an hour" in refused.content.decode()
+    assert "typed typed" in refused.content.decode()
+    post.refresh_from_db()
+    assert post.source == "b" * 2_000
+
+
+def test_the_text_quota_holds_through_the_api_too(
+    blog: Blog, contributor: User, signed_in: SignIn
+) -> None:
+    from broadsheet.blogs import app_passwords
+
+    _, secret = app_passwords.create(contributor, "script", ["read", "write"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    posts = f"/blogger/v3/blogs/{blog.pk}/posts"
+    body = {"title": "Via API", "content": "<p>" + "x" * 3_000 + "</p>"}
+    made = api.post(f"{posts}?isDraft=true", body, content_type="application/json")
+    assert made.status_code == 200, made.content
+    again = api.put(f"{posts}/{made.json()['id']}", body, content_type="application/json")
+    assert b"MB of text saved" in again.content
+    assert again.status_code == 429, again.content
+    assert Post.objects.get(title="Via API").source == body["content"]

@@ -97,3 +97,68 @@ def test_signed_out_requests_are_not_counted_and_answer_401(blog):
 
     response = Client().post(url("preview", blog.slug), {"source": "x", "source_format": "html"})
     assert response.status_code == 401
+
+
+@pytest.fixture
+def a_megabyte_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    for scope in ("preview", "autosave"):
+        monkeypatch.setitem(throttle.LIMITS, scope, (Limit(1000, 60),))
+        monkeypatch.setitem(throttle.BYTES, scope, (Limit(1_000_000, 60),))
+
+
+WORST = "<table>" + "<tr><td>x</td></tr>" * 20_000  # 380 KB of the costliest shape to render
+
+
+def test_previews_of_big_text_are_bounded_by_the_bytes_sent_not_only_by_their_number(
+    a_megabyte_a_minute, blog, author, signed_in
+):
+    # Three 380 KB previews take the whole budget: a script cannot replay a worst-shaped body
+    # at the request limit and keep every worker busy rendering it.
+    client = signed_in(author)
+    data = {"source": WORST, "source_format": "html"}
+    sent = [client.post(url("preview", blog.slug), data).status_code for _ in range(3)]
+    assert sent == [200, 200, 429]
+    assert_limited(client.post(url("preview", blog.slug), data))
+    assert "Too much text" in client.post(url("preview", blog.slug), data).json()["message"]
+    # A small preview still fits what is left, and a refused body cost nothing.
+    assert preview(client, blog).status_code == 200
+
+
+def test_autosaves_of_big_text_are_bounded_and_keep_the_last_one_taken(
+    a_megabyte_a_minute, blog, author, signed_in
+):
+    post = write(blog, author)
+    client = signed_in(author)
+    big = {"title": "T", "source": "w " * 200_000}  # 400 KB
+    assert [
+        client.post(url("autosave", blog.slug, "posts", post.pk), big).status_code for _ in range(2)
+    ] == [200, 200]
+    refused = client.post(
+        url("autosave", blog.slug, "posts", post.pk), {**big, "source": "x" * 400_000}
+    )
+    assert_limited(refused)
+    assert Autosave.objects.get().source == big["source"]
+
+
+def test_the_byte_budget_is_the_users_own_whatever_session_or_address(
+    a_megabyte_a_minute, blog, author, other_author, signed_in
+):
+    data = {"source": WORST, "source_format": "html"}
+    first, second = signed_in(author), signed_in(author)
+    for _ in range(2):
+        first.post(url("preview", blog.slug), data, REMOTE_ADDR="192.0.2.1")
+    again = second.post(url("preview", blog.slug), data, REMOTE_ADDR="198.51.100.7")
+    assert again.status_code == 429
+    other = signed_in(other_author)
+    assert other.post(url("preview", blog.slug), data, REMOTE_ADDR="192.0.2.1").status_code == 200
+
+
+def test_the_real_byte_budgets_leave_room_for_a_long_post_previewed_at_every_pause() -> None:
+    # A 20 KB post previewed at every pause of a fast typist (100 a minute) fits the minute
+    # and, at 40 a minute, the hour; the whole worst-shaped body fits once at least.
+    preview_minute, preview_hour = throttle.BYTES["preview"]
+    assert preview_minute.count >= 100 * 20_000
+    assert preview_hour.count >= 40 * 60 * 20_000
+    assert preview_minute.count >= 1_200_000 * 2
+    # ...and a script replaying the largest body is held to a few a minute.
+    assert preview_minute.count <= 5 * 1_200_000

@@ -5,15 +5,20 @@ hostile contributor's session would add thousands of each, filling the admins' r
 the label pages and sitemap, and the disk. The limits sit far above what a person does in an
 hour and far below what a script does (docs/studio.md "Limits"):
 
-| per hour, per member and blog | new posts | new labels | uploads |
-| --- | ---: | ---: | ---: |
-| contributor | 30 | 100 | 60 |
-| author | 120 | 400 | 240 |
-| admin | no limit | no limit | no limit |
+| per hour, per member and blog | new posts | new labels | uploads | text saved |
+| --- | ---: | ---: | ---: | ---: |
+| contributor | 30 | 100 | 60 | 30 MB |
+| author | 120 | 400 | 240 | 120 MB |
+| admin | no limit | no limit | no limit | no limit |
 
 Admins answer for the whole blog (they can delete it, invite and remove anyone, import a whole
 backup), so a limit on them would protect the blog from its owner only. Edits of an existing
-post and autosaves are not counted. Counts live in the shared cache (`core.ratelimit`).
+post and autosaves are not counted as posts; but every save renders its body, which costs CPU
+in its size (about 1.5 s for the worst-shaped megabyte), so the text a save sends is counted,
+edits included, through every door (the editor, the API, XML-RPC, Micropub, mail): a script
+replaying the save of a worst-shaped body would otherwise keep every worker busy, as the
+preview's byte budget (`studio.throttle`) stops it doing there. Counts live in the shared cache
+(`core.ratelimit`).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Quota(enum.StrEnum):
     POSTS = "posts"
     LABELS = "labels"
     UPLOADS = "uploads"
+    TEXT = "text"  # bytes of body rendered by saves
 
 
 Role = Membership.Role
@@ -41,15 +47,22 @@ LIMITS: dict[str, dict[Quota, Limit]] = {
         Quota.POSTS: Limit(30, HOUR),
         Quota.LABELS: Limit(100, HOUR),
         Quota.UPLOADS: Limit(60, HOUR),
+        Quota.TEXT: Limit(30_000_000, HOUR),
     },
     Role.AUTHOR: {
         Quota.POSTS: Limit(120, HOUR),
         Quota.LABELS: Limit(400, HOUR),
         Quota.UPLOADS: Limit(240, HOUR),
+        Quota.TEXT: Limit(120_000_000, HOUR),
     },
 }
 
-_WHAT = {Quota.POSTS: "new posts", Quota.LABELS: "new labels", Quota.UPLOADS: "uploads"}
+_WHAT = {
+    Quota.POSTS: "new posts",
+    Quota.LABELS: "new labels",
+    Quota.UPLOADS: "uploads",
+    Quota.TEXT: "MB of text saved",
+}
 
 
 class OverQuota(ValidationError):
@@ -96,8 +109,9 @@ def _key(member: Membership, quota: Quota) -> str:
 
 def _message(quota: Quota, limit: Limit, now: float) -> str:
     minutes = -(-retry_after(limit, now) // 60)
+    count = limit.count // 1_000_000 if quota == Quota.TEXT else limit.count
     return (
-        f"You have reached the limit of {limit.count} {_WHAT[quota]} an hour on this blog."
+        f"You have reached the limit of {count} {_WHAT[quota]} an hour on this blog."
         f" Nothing was saved. Try again in {minutes} minute"
         f"{'' if minutes == 1 else 's'}, or ask an admin of the blog."
     )

@@ -23,6 +23,9 @@ def blog_actor(blog: Blog) -> LocalActor:
     return _get_or_make(blog, None, blog.slug)
 
 
+USERNAME_MAX = 150  # Django's User.username
+
+
 def author_actor(blog: Blog, username: str) -> LocalActor | None:
     """An author's actor: only for a member who publishes on the blog; None for anyone else."""
     user = publisher(blog, username)
@@ -31,7 +34,10 @@ def author_actor(blog: Blog, username: str) -> LocalActor | None:
 
 def publisher(blog: Blog, username: str) -> User | None:
     """The member by that name who publishes on the blog (the operator, who runs every blog,
-    is nobody's author)."""
+    is nobody's author). A name no account can have (a NUL, which PostgreSQL refuses in any
+    text and answered a 500 in the address, or longer than the field) is nobody, unasked."""
+    if "\x00" in username or len(username) > USERNAME_MAX:
+        return None
     user = get_user_model().objects.filter(username=username).first()
     member = Membership.of(user, blog) if user is not None else None
     if member is None or not member.can_publish or getattr(user, "is_superuser", False):

@@ -192,7 +192,7 @@ def write_post(
     _place_in_time(post, content, intent, seen, now)
     if not seen:
         _place_at_address(post, content.permalink)
-    _charge(member, was_new, content.labels, now)
+    _charge(member, was_new, content, now)
     save_post(post, labels=content.labels, now=now)
     _keep_revision(post, member, _NOTES[intent], now)
     _drop_autosave(member, post, was_new)
@@ -226,12 +226,14 @@ def _check_labels(names: Iterable[str]) -> None:
         raise ValidationError({"labels": problem})
 
 
-def _charge(member: Membership, was_new: bool, names: Iterable[str], now: dt.datetime) -> None:
-    """Count the new post and the labels the blog does not have yet against the member's
-    hourly limits; last of the checks, so a refusal for another reason costs nothing."""
-    wanted = label_names(names)
+def _charge(member: Membership, was_new: bool, content: Content, now: dt.datetime) -> None:
+    """Count the new post, the labels the blog does not have yet and the text to render
+    against the member's hourly limits; last of the checks, so a refusal for another reason
+    costs nothing."""
+    wanted = label_names(content.labels)
     known = Label.objects.filter(blog=member.blog, name__in=wanted).count() if wanted else 0
     amounts = {Quota.POSTS: int(was_new), Quota.LABELS: len(wanted) - known}
+    amounts[Quota.TEXT] = len(content.source.encode("utf-8", "surrogatepass"))
     charge(member, amounts, now.timestamp())
 
 
@@ -361,6 +363,9 @@ def restore_revision(
     item: Item | None = revision.post or revision.page
     assert item is not None  # the revision_one_target constraint
     require(item.editable_by(member), "You cannot change this.")
+    if isinstance(item, Post):
+        text = len(revision.source.encode("utf-8", "surrogatepass"))
+        charge(member, {Quota.TEXT: text}, now.timestamp())
     lock_blog(item.blog_id)  # before the revision, whose row refers to the post
     _keep_revision(item, member, "Kept before restoring an earlier version", now)
     item.title, item.source = revision.title, revision.source

@@ -112,6 +112,10 @@ class PostQuerySet(models.QuerySet["Post"]):
         A label no post of this query set (the public posts) carries counts as unknown: one
         used only on drafts, scheduled or trashed posts must answer as a name never used does,
         or its page and feeds would tell readers what is being written."""
+        if any("\x00" in name for name in names):
+            # No label holds a NUL (PostgreSQL refuses one in any text: asked there, it was
+            # a 500 from a label feed's address); a name with one is unknown on both.
+            return None
         wanted = {fold(name) for name in names}
         ids: dict[str, list[int]] = {}
         carried_by = 0  # posts of the one name asked, by the tallies (public status)

@@ -123,7 +123,9 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
 
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
-    dense = prepared.dense_label(blog, wanted[0]) if len(wanted) == 1 else None
+    # A NUL is in no label (`with_labels` says unknown); PostgreSQL refuses it in any query.
+    one = len(wanted) == 1 and "\x00" not in wanted[0]
+    dense = prepared.dense_label(blog, wanted[0]) if one else None
     # One label on many posts: its first page is prepared SQL, and later pages walk by date.
     queryset = (
         partial(_carrying, blog, dense)

@@ -1,10 +1,11 @@
 """Per-user limits on the editor's background requests: the live preview and autosave.
 
 Rendering a hostile document is linear now (issue 12), but it is still the heaviest thing a
-signed-in writer can ask for, and the editor's script asks on its own. These limits sit well
-above what the script sends for the fastest typist, so only a runaway script or someone
-replaying the request meets them. They count per user, across every blog, in the rate-limit
-counters every limit of the install uses (`core.ratelimit`).
+signed-in writer can ask for, and the editor's script asks on its own. These limits, on the
+requests and on the bytes they carry, sit well above what the script sends for the fastest
+typist, so only a runaway script or someone replaying the request meets them. They count per
+user, across every blog, in the rate-limit counters every limit of the install uses
+(`core.ratelimit`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from broadsheet.core.ratelimit import Limit, hit
+from broadsheet.core.ratelimit import Limit, give_back, hit, take
 
 # The preview runs 600 ms after the last keystroke, so even someone typing one character
 # every 0.7 s sends under 90 a minute; a fast typist sends far fewer (the preview waits for a
@@ -25,6 +26,16 @@ from broadsheet.core.ratelimit import Limit, hit
 LIMITS: dict[str, tuple[Limit, ...]] = {
     "preview": (Limit(120, 60), Limit(3000, 60 * 60)),
     "autosave": (Limit(60, 60), Limit(1800, 60 * 60)),
+}
+# A count alone does not bound the work: 120 previews of a worst-shaped megabyte are three
+# minutes of CPU a minute, every worker of a small install (bench/RESULTS.md, rendering cost).
+# So the bytes sent are counted too. The editor sends the whole text each time: a 20 KB post
+# previewed 40 times a minute is under 1 MB; a 200 KB one previewed at every pause meets the
+# minute's budget now and then, and the preview picks up within the minute. A script gets at
+# most 5 MB of rendering a minute (about 8 s of CPU at the worst shape) and 120 MB an hour.
+BYTES: dict[str, tuple[Limit, ...]] = {
+    "preview": (Limit(5_000_000, 60), Limit(120_000_000, 60 * 60)),
+    "autosave": (Limit(10_000_000, 60), Limit(240_000_000, 60 * 60)),
 }
 View = Callable[..., HttpResponse]
 
@@ -39,20 +50,41 @@ def throttled(scope: str) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             now, limits = time.time(), LIMITS[scope]
             key = f"studio:{scope}:user:{request.user.pk}"
-            if all([hit(key, limit, now) for limit in limits]):
-                return view(request, *args, **kwargs)
-            return too_many(scope, limits, now)
+            if not all([hit(key, limit, now) for limit in limits]):
+                return too_many(scope, limits, now)
+            # What Django reads of the body is what the view can render (at most
+            # DATA_UPLOAD_MAX_MEMORY_SIZE; a 400 past it).
+            refused = _over_bytes(f"{key}:bytes", BYTES[scope], len(request.body), now)
+            if refused is not None:
+                return too_many(scope, (refused,), now, what="text")
+            return view(request, *args, **kwargs)
 
         return wrapped
 
     return decorate
 
 
-def too_many(scope: str, limits: tuple[Limit, ...], now: float) -> JsonResponse:
+def _over_bytes(key: str, limits: tuple[Limit, ...], size: int, now: float) -> Limit | None:
+    """The first byte budget this request's body would take past its window, else None, all
+    of them charged. A refused body is given back (`take`): it was not rendered."""
+    taken: list[Limit] = []
+    for limit in limits:
+        if not take(key, limit, now, size):
+            for given in taken:
+                give_back(key, given, now, size)
+            return limit
+        taken.append(limit)
+    return None
+
+
+def too_many(
+    scope: str, limits: tuple[Limit, ...], now: float, what: str = "requests"
+) -> JsonResponse:
     # The shortest window is the one that ran out in the common case: wait for its end.
     wait = max(1, math.ceil(limits[0].seconds - now % limits[0].seconds))
+    head = f"Too much text sent to the {scope}" if what == "text" else f"Too many {scope} requests"
     message = (
-        f"Too many {scope} requests for a while: what you typed is kept in this browser, "
+        f"{head} for a while: what you typed is kept in this browser, "
         f"and the {scope} picks up again in about {wait} seconds."
     )
     response = JsonResponse(

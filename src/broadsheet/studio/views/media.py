@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -103,7 +105,14 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponseBase:
     """
     if not settings.SERVE_MEDIA:
         raise Http404("Media are served by the web server.")
-    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    try:
+        response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
+    except OSError as error:
+        # A name longer than the file system takes (a part over 255 bytes, a path over 4 KB)
+        # is no stored file: Django's `serve` lets the OS's refusal out as a 500.
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404("No such file.") from None
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response
