@@ -52,9 +52,7 @@ def throttled(scope: str) -> Callable[[View], View]:
             key = f"studio:{scope}:user:{request.user.pk}"
             if not all([hit(key, limit, now) for limit in limits]):
                 return too_many(scope, limits, now)
-            # What Django reads of the body is what the view can render (at most
-            # DATA_UPLOAD_MAX_MEMORY_SIZE; a 400 past it).
-            refused = _over_bytes(f"{key}:bytes", BYTES[scope], len(request.body), now)
+            refused = _over_bytes(f"{key}:bytes", BYTES[scope], body_size(request), now)
             if refused is not None:
                 return too_many(scope, (refused,), now, what="text")
             return view(request, *args, **kwargs)
@@ -62,6 +60,18 @@ def throttled(scope: str) -> Callable[[View], View]:
         return wrapped
 
     return decorate
+
+
+def body_size(request: HttpRequest) -> int:
+    """The bytes the client sent, as it declared them. Not `len(request.body)`: the CSRF
+    check has read a multipart form (the editor's FormData) from the stream by now, and the
+    body can't be read twice. Django reads no more than the declared length (and no more
+    than DATA_UPLOAD_MAX_MEMORY_SIZE of fields, a 400 past it), so the declared length bounds
+    what the view renders; a missing or malformed one means no body was read."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _over_bytes(key: str, limits: tuple[Limit, ...], size: int, now: float) -> Limit | None:
