@@ -48,7 +48,17 @@ def test_acknowledged_writes_survive_twenty_sigkills(server: Server) -> None:
         editor.session.cookies.clear()
         editor.sign_in()
         jobs = [writer.comment for writer in commenters] + [editor.publish]
-        with writers_running([*commenters, editor], jobs):
+        writers = [*commenters, editor]
+        before = [len(writer.acknowledged) for writer in writers]
+        with writers_running(writers, jobs):
+            # The kill lands mid-burst: once every writer has had a write acknowledged in
+            # this life of the server (a fresh server's first studio request imports and
+            # compiles; on a busy machine that alone outlasted the window, and no post was
+            # ever acknowledged), then at a random moment.
+            flowing = time.monotonic() + 60
+            while any(len(w.acknowledged) == n for w, n in zip(writers, before, strict=True)):
+                assert time.monotonic() < flowing, [w.statuses for w in writers]
+                time.sleep(0.02)
             time.sleep(rng.uniform(0.3, 0.9))
             server.kill()
     elapsed = time.monotonic() - started
