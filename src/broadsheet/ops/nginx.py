@@ -275,11 +275,18 @@ def _file_cache() -> str:
     never the descriptor of the page the write replaced; and that page's inode number cannot
     come back under a new file while nginx holds it open. What it saves is the open, fstat
     and close of every answer (bench/RESULTS.md, "Speed"); any `open_file_cache` of the
-    operator's own nginx.conf is overridden here."""
+    operator's own nginx.conf is overridden here.
+
+    The reads' log (`_page_location`) has a variable in its name, and nginx opens and closes
+    such a file for every line unless its descriptors are kept: a few are, as a file of the
+    spool takes lines for its hundred seconds only, and is claimed by the worker (renamed)
+    two buckets after its last line (stats.spool); nginx looks a kept name up again after
+    `valid` all the same."""
     return (
         f"    open_file_cache max={FILE_CACHE} inactive=20s;\n"
         "    open_file_cache_valid 0s;\n    open_file_cache_min_uses 1;\n"
         "    open_file_cache_errors off;\n"
+        "    open_log_file_cache max=8 inactive=120s valid=60s min_uses=1;\n"
     )
 
 
