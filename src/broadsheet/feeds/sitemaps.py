@@ -132,8 +132,17 @@ def index(blog: Blog, now: dt.datetime, origin: str) -> list[Entry]:
     posts = PostSitemap(blog, now).items().values_list("updated_at", flat=True)
     labelled = PostSitemap(blog, now).items().filter(labels__isnull=False)
     labels = labelled.aggregate(latest=Max("updated_at"))["latest"]
-    pages = label_pages(label_count(blog, now)) if labels is not None else 0
-    return index_of(origin, list(posts), latest_page(blog, now), labels, pages)
+    files = label_files(blog, BlogSitemap(blog, now).public_posts()) if labels is not None else 0
+    return index_of(origin, list(posts), latest_page(blog, now), labels, files)
+
+
+def label_files(blog: Blog, public: QuerySet[Post]) -> int:
+    """How many files the labels' sitemap takes, `public` being the blog's public posts. The
+    labels with a public post are counted only when all the blog's labels (one seek on an
+    index) would not fit in one file: 90 ms at 100,000 labels, nothing for a blog of fewer."""
+    if Label.objects.filter(blog=blog).count() <= LabelSitemap.limit:
+        return 1
+    return label_pages(labels_on(public))
 
 
 def label_count(blog: Blog, now: dt.datetime) -> int:

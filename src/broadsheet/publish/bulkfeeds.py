@@ -196,7 +196,8 @@ class FeedFiles:
         newest = [aware(latest) for _, latest, _ in found]
         tagged = max((aware(latest) for *_, latest in found if latest is not None), default=None)
         pages = sitemaps.latest_page(self.blog, self.now)
-        files = sitemaps.label_pages(sitemaps.label_count(self.blog, self.now)) if tagged else 0
+        public = Post.objects.public(self.blog, self.now)
+        files = sitemaps.label_files(self.blog, public) if tagged else 0
         return sitemaps.index_of_pages(origin, newest, pages, tagged, files)
 
 

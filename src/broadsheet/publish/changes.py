@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 from django.db.models import Q, QuerySet
 
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, labels_on, posts_page
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, label_files, posts_page
 from broadsheet.posts.models import Post
 from broadsheet.publish import manifest, poststamps
 from broadsheet.publish.listings import Listing, PublicRow, Row
@@ -251,7 +251,7 @@ class Changes:
         fixed_jobs(found, version)
         # Every file of labels follows every change, as the first (a fixed file) does; new
         # posts may bring labels enough for one more.
-        label_jobs(found, labels_on(self.public), version)
+        label_jobs(found, label_files(blog, self.public), version)
         page_jobs(blog, found)
         self.posts()
         self.sitemap()

@@ -90,7 +90,7 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     # so the number of public posts is part of their key beside the content version.
     version = f"{blog.content_version} {len(rows)}"
     fixed_jobs(found, version)
-    label_jobs(found, label_count(found), version)
+    label_jobs(found, label_pages(label_count(found)), version)
     # A post's own part of its keys, made once: each post is on its page, its comment feed
     # and four listings.
     tokens = {row[0]: token(row[0], row[2], row[3]) for row in rows}
@@ -112,10 +112,10 @@ def label_count(found: Plan) -> int:
     return sum(1 for path, got in found.listings.items() if path.startswith(LABELS) and got.rows)
 
 
-def label_jobs(found: Plan, labelled: int, version: str) -> None:
+def label_jobs(found: Plan, files: int, version: str) -> None:
     """The files of the labels' sitemap past the first (a fixed file), 50,000 labels each:
     like it, they follow every change of the blog."""
-    for number in range(2, label_pages(labelled) + 1):
+    for number in range(2, files + 1):
         found.jobs[labels_page(number)] = Job(labels_page(number), "", version)
 
 
