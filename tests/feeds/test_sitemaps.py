@@ -141,9 +141,11 @@ def test_pages_that_do_not_exist_are_404(client: Client, make_post: MakePost, pa
 
 
 def test_private_blog_has_no_public_sitemap(
-    client: Client, blog: Blog, make_post: MakePost
+    client: Client, blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_post()
+    monkeypatch.setattr(LabelSitemap, "limit", 1)  # two labels: a second file of them
+    make_post(labels=("Beans", "Leeks"))
+    assert client.get("/sitemap-labels-2.xml").status_code == 200
     blog.is_private = True
     blog.save()
     for path in (
