@@ -55,6 +55,29 @@ def test_labels_count_live_posts(blog, author, make_post, api_for):
     assert {i["name"]: i["totalItems"] for i in items} == {"garden": 1, "leeks": 0}
 
 
+def test_labels_come_a_page_at_a_time_each_counted(blog, author, make_post, api_for, monkeypatch):
+    """Past a page the list says where to go on (before, labels past the first thousand were
+    left out, with no token); a page of 1,000 lowered to 2 here."""
+    from broadsheet.api.views import extras
+
+    monkeypatch.setattr(extras, "LABELS_PER_PAGE", 2)
+    make_post("One", labels=("apples", "beans", "chard"))
+    make_post("Two", labels=("beans", "dill", "endive"))
+    make_post("Three", labels=("endive",), status="draft", published_at=None)
+    api, seen, token = api_for(author), [], ""
+    for _ in range(3):
+        answer = api.get(f"blogs/{blog.pk}/labels{token}").json()
+        assert answer["kind"] == "broadsheet#labelList" and len(answer["items"]) <= 2
+        seen += [(item["name"], item["totalItems"]) for item in answer["items"]]
+        token = f"?pageToken={answer['nextPageToken']}" if "nextPageToken" in answer else ""
+    assert token == ""
+    assert seen == [("apples", 1), ("beans", 2), ("chard", 1), ("dill", 1), ("endive", 1)]
+    one = api.get(f"blogs/{blog.pk}/labels?maxResults=1").json()
+    assert [item["name"] for item in one["items"]] == ["apples"] and one["nextPageToken"]
+    for bad in ("maxResults=3", "maxResults=0", "pageToken=nonsense"):
+        assert api.get(f"blogs/{blog.pk}/labels?{bad}").status_code == 400
+
+
 def test_an_image_upload_is_stored_as_the_studio_stores_it(blog, author, api_for):
     api = api_for(author)
     upload = SimpleUploadedFile("leeks.jpg", photo(800, 600), "image/jpeg")

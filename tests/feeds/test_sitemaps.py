@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from broadsheet.blogs.models import Blog
+from broadsheet.feeds.sitemaps import LabelSitemap
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Page, Post
 from tests.conftest import NOON, MakePost
@@ -95,6 +96,25 @@ def test_page_and_label_sitemaps(client: Client, blog: Blog, make_post: MakePost
     ]
 
 
+def test_labels_past_one_files_limit_go_on_in_further_files_listed_in_the_index(
+    client: Client, blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The protocol's 50,000 URLs a file, lowered to 2: five labels take three files, the
+    first at its old address; before, the labels past the first file were left out."""
+    monkeypatch.setattr(LabelSitemap, "limit", 2)
+    make_post("Tomatoes", labels=("Beans", "Café", "Apples"))
+    make_post("Later", labels=("Endive", "Dill"), published_at=NOON - hours(1))
+    make_post("Draft", labels=("Secret",), status=Post.Status.DRAFT, published_at=None)
+    files = ["/sitemap-labels.xml", "/sitemap-labels-2.xml", "/sitemap-labels-3.xml"]
+    index = read(client, "/sitemap.xml", "sitemapindex")
+    assert [loc for loc, _ in index[-3:]] == [ORIGIN + name for name in files]
+    assert {lastmod for _, lastmod in index[-3:]} == {"2024-10-20T12:00:00Z"}
+    listed = [loc.rsplit("/", 1)[1] for name in files for loc, _ in read(client, name, "urlset")]
+    assert listed == ["Apples", "Beans", "Caf%C3%A9", "Dill", "Endive"]
+    for gone in ("/sitemap-labels-4.xml", "/sitemap-labels-1.xml", "/sitemap-labels-02.xml"):
+        assert client.get(gone).status_code == 404
+
+
 def test_drafts_scheduled_and_other_blogs_stay_out(
     client: Client, make_post: MakePost, other_blog: Blog
 ) -> None:
@@ -121,9 +141,11 @@ def test_pages_that_do_not_exist_are_404(client: Client, make_post: MakePost, pa
 
 
 def test_private_blog_has_no_public_sitemap(
-    client: Client, blog: Blog, make_post: MakePost
+    client: Client, blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_post()
+    monkeypatch.setattr(LabelSitemap, "limit", 1)  # two labels: a second file of them
+    make_post(labels=("Beans", "Leeks"))
+    assert client.get("/sitemap-labels-2.xml").status_code == 200
     blog.is_private = True
     blog.save()
     for path in (
@@ -132,6 +154,7 @@ def test_private_blog_has_no_public_sitemap(
         "/sitemap-posts-1.xml",
         "/sitemap-pages.xml",
         "/sitemap-labels.xml",
+        "/sitemap-labels-2.xml",
     ):
         assert client.get(path).status_code == 404
 

@@ -13,7 +13,7 @@ from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.feeds import sitemaps
-from broadsheet.feeds.sitemaps import PostSitemap
+from broadsheet.feeds.sitemaps import LabelSitemap, PostSitemap
 from broadsheet.posts.models import Post, Robots
 from broadsheet.publish.bulk import Layout
 from broadsheet.publish.bulkfeeds import FeedFiles
@@ -136,3 +136,29 @@ def test_the_sitemap_index_read_grouped_by_page_is_the_live_bytes(
     assert grouped[-1].location.endswith("/sitemap-labels.xml")
     assert lastmods[0] == lastmods[-1] == LATER - dt.timedelta(hours=5)
     assert lastmods[2] == LATER - dt.timedelta(hours=1)
+
+
+def test_the_files_of_labels_from_the_plan_and_from_one_query_are_the_live_bytes(
+    blog: Blog, make_post: MakePost, make_comment: MakeComment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past a file's limit (50,000, lowered to 1) the labels go on in `/sitemap-labels-N.xml`:
+    planned, rendered from the plan and from the grouped read (a plan of the changes), and
+    listed in the index, as the live site answers them."""
+    sample(make_post, make_comment)
+    make_post("Beans", labels=("beans",), published_at=NOON + dt.timedelta(minutes=5))
+    monkeypatch.setattr(LabelSitemap, "limit", 1)  # apple, beans, Weather: three files
+    files = ["/sitemap-labels.xml", "/sitemap-labels-2.xml", "/sitemap-labels-3.xml"]
+    found = plan(blog, Choices(origin(blog)), LATER)
+    assert [path for path in found.jobs if path.startswith("/sitemap-labels")] == files
+    client = Client(HTTP_HOST=canonical_host(blog))
+    with time_machine.travel(LATER, tick=False):
+        live = {address: client.get(address).content for address in [*files, "/sitemap.xml"]}
+        assert bulk_files(blog, [*files, "/sitemap.xml"]) == live
+        bulk = FeedFiles(blog, renderer_for(blog), LATER, found, Layout(blog, LATER))
+        read = [bulk.label_sitemap_read(origin(blog), slice(n, n + 1)) for n in range(3)]
+        grouped = bulk.sitemap_index_read(origin(blog))
+    assert [body.encode() for body in read] == [live[address] for address in files]
+    assert sitemaps.write("sitemapindex", "sitemap", grouped).encode() == live["/sitemap.xml"]
+    for name in (b"/apple<", b"/beans<", b"/Weather<"):  # one file each, in the database's order
+        assert sum(name in live[address] for address in files) == 1
+    assert live["/sitemap.xml"].count(b"/sitemap-labels") == 3

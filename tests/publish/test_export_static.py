@@ -24,7 +24,8 @@ from django.test import Client
 from broadsheet.blogs.hosts import origin
 from broadsheet.blogs.models import Blog
 from broadsheet.demo.loader import load_demo
-from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap
+from broadsheet.feeds import sitemaps
+from broadsheet.feeds.sitemaps import NOINDEX, LabelSitemap, PostSitemap
 from broadsheet.posts.actions import save_page, save_post
 from broadsheet.posts.models import Page, Post
 from broadsheet.publish.actions import export_static
@@ -36,6 +37,8 @@ from tests.scale.test_two_processes import free_port, start, stop, wait_for
 
 LOADED_AT = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 SITEMAP_SIZE = 5  # the demo blog's posts make several pages of its sitemap, not one of 150
+# And its labels several files, not one of 50,000: the first and the files after it.
+LABEL_FILE_SIZE = 3
 LOC = re.compile(rb"<loc>([^<]+)</loc>")
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "static-export.md"
 
@@ -63,6 +66,7 @@ def built(
     small = pytest.MonkeyPatch.context()
     with small as patch, django_db_blocker.unblock(), transaction.atomic():
         patch.setattr(PostSitemap, "limit", SITEMAP_SIZE)
+        patch.setattr(LabelSitemap, "limit", LABEL_FILE_SIZE)
         with time_machine.travel(LOADED_AT, tick=False):
             blog = load_demo()
         with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
@@ -187,6 +191,8 @@ def test_feeds_and_sitemaps_are_the_live_sites_bytes(demo: Blog, nginx: int) -> 
     feeds = [f"/feeds/{post.pk}/comments/default" for post in posts if post.comments_shown]
     addresses = [address for address in FIXED if address != "/404.html"] + feeds
     addresses += [f"/sitemap-posts-{number}.xml" for number in (1, 2, 3)]
+    addresses += label_files(demo)
+    assert len(label_files(demo)) > 1
     with time_machine.travel(LOADED_AT + dt.timedelta(hours=1), tick=False):
         live = {address: client.get(address) for address in addresses}
     assert len(feeds) > 10 and any(b"<entry>" in live[feed].content for feed in feeds)
@@ -215,7 +221,11 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
         report = export_static(demo, exported, Choices(origin(demo)))
     month = post.permalink.rsplit("/", 1)[0] + "/"
     changed_feeds = {"/atom.xml", "/rss.xml", "/feed.json", "/feeds/posts/default"}
-    changed_feeds |= {"/feeds/posts/summary", "/sitemap.xml", "/sitemap-labels.xml"}
+    changed_feeds |= {"/feeds/posts/summary", "/sitemap.xml"}
+    # The labels' files are all rendered again; only the one listing Weather reads otherwise.
+    weather = [f for f in label_files(demo) if b"/Weather<" in (exported / f[1:]).read_bytes()]
+    assert len(weather) == 1
+    changed_feeds |= set(weather)
     listed = Post.objects.public(demo, LOADED_AT).exclude(robots__in=NOINDEX).count()
     changed_feeds.add(f"/sitemap-posts-{listed // SITEMAP_SIZE + 1}.xml")  # the newest only
     assert (
@@ -233,6 +243,12 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
     )
     assert report.removed == 0 and report.missing == []
     assert "First frost on the leeks" in (exported / "index.html").read_text()
+
+
+def label_files(blog: Blog) -> list[str]:
+    """The files of the labels' sitemap, as many as the blog's labels take."""
+    count = sitemaps.label_count(blog, LOADED_AT + dt.timedelta(hours=3))
+    return [sitemaps.labels_page(n) for n in range(1, sitemaps.label_pages(count) + 1)]
 
 
 def test_an_export_with_nothing_changed_reads_only_the_manifests_header(

@@ -324,8 +324,12 @@ OPERATIONS: tuple[Operation, ...] = (
         "labels.list",
         "GET",
         "blogs/{blogId}/labels",
-        "The blog's labels, with how many live posts carry each.",
-        (BLOG,),
+        "The blog's labels by name, a page at a time, with how many live posts carry each.",
+        (
+            BLOG,
+            Param("maxResults", "How many to answer, 1 to 1000 (1000 if left out).", "integer"),
+            TOKEN,
+        ),
         response="LabelList",
         extension=True,
     ),
@@ -413,7 +417,7 @@ SCHEMAS: dict[str, Fields] = {
     },
     "CommentList": {"kind": "string", "items": "[Comment]", "nextPageToken": "string"},
     "Label": {"kind": "string", "name": "string", "totalItems": "integer"},
-    "LabelList": {"kind": "string", "items": "[Label]"},
+    "LabelList": {"kind": "string", "items": "[Label]", "nextPageToken": "string"},
     "Media": {
         "kind": "string",
         "id": "string",

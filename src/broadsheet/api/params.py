@@ -40,8 +40,10 @@ def token(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o{offset}".encode()).decode().rstrip("=")
 
 
-def paging(request: HttpRequest) -> Paging:
-    size = integer(request, "maxResults", DEFAULT_RESULTS, 1, MOST_RESULTS)
+def paging(
+    request: HttpRequest, default: int = DEFAULT_RESULTS, most: int = MOST_RESULTS
+) -> Paging:
+    size = integer(request, "maxResults", default, 1, most)
     raw = request.GET.get("pageToken", "")
     if not raw:
         return Paging(0, size)

@@ -21,7 +21,7 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from broadsheet.blogs import layout, tasks
-from broadsheet.blogs.access import NotAllowed, require
+from broadsheet.blogs.access import NotAllowed, invitation_stands, require
 from broadsheet.blogs.models import Blog, Invitation, Membership, PostByEmail, Profile
 from broadsheet.core.pagecache import announce_version
 
@@ -210,13 +210,14 @@ def invite(
 
 
 def find_invitation(token: str, now: dt.datetime | None = None) -> Invitation | None:
-    """The open invitation this link's token belongs to, if any."""
-    return (
+    """The open invitation this link's token belongs to, if any and if it still stands."""
+    found = (
         Invitation.objects.open(now)
         .select_related("blog")
         .filter(token_hash=Invitation.hash_token(token))
         .first()
     )
+    return found if found is not None and invitation_stands(found) else None
 
 
 @transaction.atomic
@@ -224,10 +225,11 @@ def accept_invitation(
     invitation: Invitation, user: User, *, now: dt.datetime | None = None
 ) -> Membership:
     """Make `user` a member with the invited role. Someone who is a member already keeps the
-    role they have (an invitation never demotes); the link is used up either way."""
+    role they have (an invitation never demotes); the link is used up either way. An
+    invitation whose sender is no longer an active admin of the blog grants nothing."""
     now = now or timezone.now()
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not locked.is_open(now):
+    if not (locked.is_open(now) and invitation_stands(locked)):
         raise NotAllowed("This invitation has been used or has expired.")
     membership, _ = Membership.objects.get_or_create(
         blog=locked.blog, user=user, defaults={"role": locked.role}

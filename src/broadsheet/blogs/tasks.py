@@ -8,19 +8,21 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from broadsheet.blogs.access import invitation_stands
 from broadsheet.blogs.hosts import site_origin
 from broadsheet.blogs.models import Invitation
 
 
 @task()
 def send_invitation(invitation_id: int) -> None:
-    """Mail the invitation's link; nothing if it was revoked before the worker got to it.
+    """Mail the invitation's link; nothing if it was revoked before the worker got to it, or
+    if whoever sent it is no longer an active admin of the blog (`access.invitation_stands`).
 
     The link's token is made here and only its hash is stored: the token never sits in the
     task queue's table, where anyone who reads the database could take it.
     """
     invitation = Invitation.objects.filter(pk=invitation_id).select_related("blog").first()
-    if invitation is None or not invitation.is_open():
+    if invitation is None or not invitation.is_open() or not invitation_stands(invitation):
         return
     token = secrets.token_urlsafe(32)
     invitation.token_hash = Invitation.hash_token(token)

@@ -56,14 +56,16 @@ def notify_moderators(comment_id: int) -> int:
 
 
 def moderator_addresses(comment: Comment) -> list[str]:
-    """The blog's admins and the post's author while they still moderate the blog (an author
-    or admin member), less whoever wrote the comment: a removed member is told nothing."""
+    """The blog's admins and the post's author while they still moderate the blog (an active
+    account, an author or admin member), less whoever wrote the comment: a removed, demoted
+    or deactivated member is told nothing."""
     post = comment.post
     moderating = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
     people = User.objects.filter(
         Q(memberships__role=Membership.Role.ADMIN)
         | Q(pk=post.author_id or 0, memberships__role__in=moderating),
         memberships__blog=post.blog,
+        is_active=True,
     ).exclude(email="")
     writer = (comment.author_email or "").lower()
     addresses = {
@@ -82,6 +84,8 @@ def notify_reply(reply_id: int) -> int:
         return 0
     to, blog = parent.author_email, reply.post.blog
     if not (parent.notify_replies and to) or to.lower() == (reply.author_email or "").lower():
+        return 0
+    if _account_off(parent):
         return 0
     if not ReplyAddress.objects.confirmed(blog, to):
         return 0  # never confirmed: the form may have named someone else's address
@@ -109,7 +113,7 @@ def ask_to_confirm(comment_id: int, now: dt.datetime | None = None) -> int:
     someone else's address into the form can't make us mail them again and again.
     """
     comment = _comment(comment_id)
-    if comment is None or not comment.asks_for_replies:
+    if comment is None or not comment.asks_for_replies or _account_off(comment):
         return 0
     blog, to = comment.post.blog, comment.author_email.strip().lower()
     moment = now or timezone.now()
@@ -138,6 +142,14 @@ def _claim_confirmation(blog: Blog, email: str, now: dt.datetime) -> bool:
 
 def confirm_token(blog_id: int, email: str) -> str:
     return signing.dumps({"b": blog_id, "e": email.lower()}, salt=CONFIRM_SALT, compress=True)
+
+
+def _account_off(comment: Comment) -> bool:
+    """Whether the comment was written from an account that has since been deactivated: its
+    owner is mailed nothing, whatever they asked for while it was on."""
+    if comment.user_id is None:
+        return False
+    return not User.objects.filter(pk=comment.user_id, is_active=True).exists()
 
 
 def _comment(pk: int) -> Comment | None:

@@ -3,7 +3,9 @@
 `/sitemap.xml` is always an index (Blogger's, so search consoles that knew the blog before it
 moved find the same shape): `/sitemap-posts-N.xml` for the posts, 150 a page counted from the
 oldest, then `/sitemap-pages.xml` (Blogger's address for static pages) and
-`/sitemap-labels.xml` (ours). The pages of posts are addresses of their own, not Blogger's
+`/sitemap-labels.xml` (ours), followed past 50,000 labels by `/sitemap-labels-2.xml`, `-3`…
+(the protocol's limit per file; the first keeps its address, so what search consoles were
+given still works). The pages of posts are addresses of their own, not Blogger's
 `/sitemap.xml?page=N` (newest first, still answered for the links already out there): a static
 copy of the blog can hold them as files, where a static server would answer every `?page=N`
 with the index; and counted from the oldest, a new post changes only the newest one, so the
@@ -22,6 +24,7 @@ from typing import Any
 from xml.sax.xmlreader import AttributesImpl
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import InvalidPage
 from django.db.models import Max, QuerySet
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -30,6 +33,7 @@ from broadsheet.posts.models import Label, Page, Post, Robots
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS_PER_SITEMAP = 150
+LABELS_PER_SITEMAP = 50_000  # the protocol's most URLs in one file
 MAX_SITEMAPS = 50_000
 NOINDEX = (Robots.NOINDEX, Robots.NONE)
 
@@ -88,11 +92,33 @@ class PageSitemap(BlogSitemap):
 
 
 class LabelSitemap(BlogSitemap):
+    """Labels with a public post, by name, `limit` a file: the first at `/sitemap-labels.xml`,
+    the next at `/sitemap-labels-2.xml` and on (`labels_page`)."""
+
+    limit = LABELS_PER_SITEMAP
+
     def items(self) -> QuerySet[Label]:
-        # Labels with at least one public post; their lastmod is their newest post's edit.
-        public = self.public_posts().order_by().values("pk")
-        labels = Label.objects.filter(blog=self.blog, posts__in=public)
+        # Labels with at least one public post; their lastmod is their newest public post's
+        # edit. The post's conditions go on the one join the `Max` reads: `posts__in` a
+        # subquery of public posts had SQLite run that subquery label by label, minutes on a
+        # blog of 100,000 labels (bench/RESULTS.md, "Labels at scale").
+        labels = Label.objects.filter(
+            blog=self.blog,
+            posts__status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
+            posts__published_at__lte=self.now,
+        )
         return labels.annotate(lastmod=Max("posts__updated_at")).order_by("name")
+
+    def entries(self, page: int, origin: str) -> list[Entry]:
+        """One file of labels, without the paginator's count (a second pass over every
+        label's posts): a file past the first that comes out empty does not exist."""
+        size = self.limit
+        if page < 1:
+            raise InvalidPage("No such sitemap page.")
+        items = list(self.items()[(page - 1) * size : page * size])
+        if not items and page > 1:
+            raise InvalidPage("No such sitemap page.")
+        return [Entry(origin + self.location(item), self.lastmod(item)) for item in items]
 
     def location(self, item: Label) -> str:
         return "/search/label/" + Label.quote(item.name)
@@ -106,7 +132,40 @@ def index(blog: Blog, now: dt.datetime, origin: str) -> list[Entry]:
     posts = PostSitemap(blog, now).items().values_list("updated_at", flat=True)
     labelled = PostSitemap(blog, now).items().filter(labels__isnull=False)
     labels = labelled.aggregate(latest=Max("updated_at"))["latest"]
-    return index_of(origin, list(posts), latest_page(blog, now), labels)
+    files = label_files(blog, BlogSitemap(blog, now).public_posts()) if labels is not None else 0
+    return index_of(origin, list(posts), latest_page(blog, now), labels, files)
+
+
+def label_files(blog: Blog, public: QuerySet[Post]) -> int:
+    """How many files the labels' sitemap takes, `public` being the blog's public posts. The
+    labels with a public post are counted only when all the blog's labels (one seek on an
+    index) would not fit in one file: 90 ms at 100,000 labels, nothing for a blog of fewer."""
+    if Label.objects.filter(blog=blog).count() <= LabelSitemap.limit:
+        return 1
+    return label_pages(labels_on(public))
+
+
+def label_count(blog: Blog, now: dt.datetime) -> int:
+    """How many labels `LabelSitemap` lists: those on at least one public post (counted on
+    the labels' links alone, without the labels' rows)."""
+    return labels_on(BlogSitemap(blog, now).public_posts())
+
+
+def labels_on(posts: QuerySet[Post]) -> int:
+    """How many labels these posts carry between them."""
+    links = Post.labels.through.objects.filter(post__in=posts.order_by().values("pk"))
+    return links.values("label_id").distinct().count()
+
+
+def label_pages(count: int) -> int:
+    """How many files the labels' sitemap takes (one, even empty: its address always answers)."""
+    size = LabelSitemap.limit  # read here, not bound at import: a test may lower it
+    return max(1, (count + size - 1) // size)
+
+
+def labels_page(number: int) -> str:
+    """The address of the `number`th file of labels: the first keeps its old address."""
+    return "/sitemap-labels.xml" if number == 1 else f"/sitemap-labels-{number}.xml"
 
 
 def latest_page(blog: Blog, now: dt.datetime) -> dt.datetime | None:
@@ -117,14 +176,19 @@ def latest_page(blog: Blog, now: dt.datetime) -> dt.datetime | None:
 
 
 def index_of(
-    origin: str, edits: list[dt.datetime], pages: dt.datetime | None, labels: dt.datetime | None
+    origin: str,
+    edits: list[dt.datetime],
+    pages: dt.datetime | None,
+    labels: dt.datetime | None,
+    label_files: int = 1,
 ) -> list[Entry]:
-    """The index from the listed posts' last edits (newest post first) and the latest edit of
-    a page and of a labelled post; the static export hands it what it has already read."""
+    """The index from the listed posts' last edits (newest post first), the latest edit of
+    a page and of a labelled post, and how many files the labels take; the static export
+    hands it what it has already read."""
     oldest_first = edits[::-1]
     size = PostSitemap.limit  # read here, not bound at import: a test may lower it
     newest = [max(oldest_first[start : start + size]) for start in range(0, len(edits), size)]
-    return index_of_pages(origin, newest, pages, labels)
+    return index_of_pages(origin, newest, pages, labels, label_files)
 
 
 def index_of_pages(
@@ -132,9 +196,14 @@ def index_of_pages(
     newest: list[dt.datetime],
     pages: dt.datetime | None,
     labels: dt.datetime | None,
+    label_files: int = 1,
 ) -> list[Entry]:
     """The index from the latest edit on each page of posts (oldest page first), as
-    `index_of` finds them; the static export's plan of the changes reads them grouped."""
+    `index_of` finds them; the static export's plan of the changes reads them grouped.
+
+    Every file of labels carries the latest edit of any labelled post: finding each file's
+    own would read every label's newest post, the cost the files are split to bound, and a
+    new label moves the cut between files anyway."""
     entries = [
         Entry(f"{origin}{posts_page(number)}", latest)
         for number, latest in enumerate(newest, start=1)
@@ -142,7 +211,8 @@ def index_of_pages(
     if pages is not None:
         entries.append(Entry(f"{origin}/sitemap-pages.xml", pages))
     if labels is not None:
-        entries.append(Entry(f"{origin}/sitemap-labels.xml", labels))
+        files = range(1, max(1, label_files) + 1)
+        entries.extend(Entry(f"{origin}{labels_page(number)}", labels) for number in files)
     return entries[:MAX_SITEMAPS]
 
 

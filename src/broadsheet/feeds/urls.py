@@ -34,5 +34,11 @@ urlpatterns = [
     ),
     path("sitemap-pages.xml", views.sitemap_pages, name="sitemap-pages"),
     path("sitemap-labels.xml", views.sitemap_labels, name="sitemap-labels"),
+    # The files of labels past the first 50,000 (sitemaps.py), numbered as the posts' are.
+    re_path(
+        r"^sitemap-labels-(?P<number>[0-9]{1,9})\.xml$",
+        views.sitemap_labels_page,
+        name="sitemap-labels-page",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

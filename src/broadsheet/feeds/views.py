@@ -73,9 +73,23 @@ def sitemap_pages(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def sitemap_labels(request: HttpRequest) -> HttpResponse:
+    """The first file of labels (sitemaps.py: 50,000 a file)."""
+    return _labels(request, "1")
+
+
+@require_safe
+def sitemap_labels_page(request: HttpRequest, number: str) -> HttpResponse:
+    """The second file of labels and on; the first has its own address, so `-1.xml` (or a
+    number written with a leading zero) is none of ours."""
+    if number.startswith("0") or number == "1":
+        raise Http404("No such sitemap page.")
+    return _labels(request, number)
+
+
+def _labels(request: HttpRequest, number: str) -> HttpResponse:
     blog = reader_blog(request)
     origin = hosts.origin(blog, request)
-    return _urlset(sitemaps.LabelSitemap(blog, timezone.now()), "1", origin)
+    return _urlset(sitemaps.LabelSitemap(blog, timezone.now()), number, origin)
 
 
 def _urlset(sitemap: sitemaps.BlogSitemap, page: str, origin: str) -> HttpResponse:

@@ -35,12 +35,13 @@ from broadsheet.feeds.views import XML
 from broadsheet.posts.models import Label, Post
 from broadsheet.publish.bulk import Layout, bare_request
 from broadsheet.publish.listings import aware
-from broadsheet.publish.plan import FIXED, Plan
+from broadsheet.publish.plan import FIXED, Plan, label_count
 from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader.views import blog_render
 
 COMMENT_FEED = re.compile(r"/feeds/([0-9]{1,18})/comments/default")
 SITEMAP_PAGE = re.compile(r"/sitemap-posts-([0-9]{1,9})\.xml")
+LABELS_PAGE = re.compile(r"/sitemap-labels-([1-9][0-9]{0,8})\.xml")  # the second file on
 LABELS = "/search/label/"
 NOT_FOUND = "/404.html"  # the reader's 404 handler's page, not a view's
 
@@ -91,6 +92,10 @@ class FeedFiles:
         if numbered := SITEMAP_PAGE.fullmatch(address):
             request = bare_request(self.renderer, self.blog, address)
             return self.posts_sitemap(request, int(numbered[1]))
+        if (labels := LABELS_PAGE.fullmatch(address)) and labels[1] != "1":
+            return self.label_sitemap(
+                bare_request(self.renderer, self.blog, address), int(labels[1])
+            )
         if address not in FIXED:
             return None
         request = bare_request(self.renderer, self.blog, address)
@@ -98,7 +103,7 @@ class FeedFiles:
             page = "reader/not_found.html"
             return _answer(blog_render(request, self.blog, page, {}, 404, self.layout()))
         if address == "/sitemap-labels.xml":
-            return self.label_sitemap(request)
+            return self.label_sitemap(request, 1)
         if address == "/sitemap.xml":
             return self.sitemap_index(request)
         match = request.resolver_match
@@ -118,13 +123,15 @@ class FeedFiles:
         entries = [sitemaps.Entry(origin + address, edit) for address, edit in shown]
         return Answer(200, XML, sitemaps.write("urlset", "url", entries).encode())
 
-    def label_sitemap(self, request: HttpRequest) -> Answer:
-        """`feeds.sitemaps.LabelSitemap` from the plan's label listings: the view's query
-        joins every label to every public post twice (its count, its page), a quarter of
-        a second at 10,000 posts, for what the plan already holds."""
+    def label_sitemap(self, request: HttpRequest, number: int) -> Answer:
+        """`feeds.sitemaps.LabelSitemap`'s `number`th file from the plan's label listings: the
+        view's query joins every label to every public post twice (its count, its page), a
+        quarter of a second at 10,000 posts, for what the plan already holds."""
         origin = hosts.origin(self.blog, request)
+        size = sitemaps.LabelSitemap.limit
+        cut = slice((number - 1) * size, number * size)
         if self.plan.partial:  # a plan of the changes holds not every post: one grouped query
-            return Answer(200, XML, self.label_sitemap_read(origin).encode())
+            return Answer(200, XML, self.label_sitemap_read(origin, cut).encode())
         # The database's order of names, as the view's `order_by("name")` (collations differ).
         names = Label.objects.filter(blog=self.blog).order_by("name").values_list("name", flat=True)
         entries = [
@@ -132,7 +139,7 @@ class FeedFiles:
             for name in names
             if (found := self.plan.listings.get(LABELS + name)) is not None and found.rows
         ]
-        body = sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
+        body = sitemaps.write("urlset", "url", entries[cut])
         return Answer(200, XML, body.encode())
 
     def sitemap_index(self, request: HttpRequest) -> Answer:
@@ -149,10 +156,11 @@ class FeedFiles:
         latest = max((row[2] for row in rows if row[0] in labelled), default=None)
         pages = sitemaps.latest_page(self.blog, self.now)
         origin = hosts.origin(self.blog, request)
-        entries = sitemaps.index_of(origin, [row[2] for row in rows], pages, latest)
+        files = sitemaps.label_pages(label_count(self.plan))
+        entries = sitemaps.index_of(origin, [row[2] for row in rows], pages, latest, files)
         return Answer(200, XML, sitemaps.write("sitemapindex", "sitemap", entries).encode())
 
-    def label_sitemap_read(self, origin: str) -> str:
+    def label_sitemap_read(self, origin: str, cut: slice) -> str:
         """`feeds.sitemaps.LabelSitemap`'s entries, each label's newest public edit grouped
         on the labels' links (its own query joins and groups the labels' every column too,
         three times slower at 10,000 posts)."""
@@ -165,7 +173,7 @@ class FeedFiles:
             for pk, name in names
             if pk in newest
         ]
-        return sitemaps.write("urlset", "url", entries[: sitemaps.LabelSitemap.limit])
+        return sitemaps.write("urlset", "url", entries[cut])
 
     def sitemap_index_read(self, origin: str) -> list[sitemaps.Entry]:
         """`feeds.sitemaps.index` in one query grouped by page of posts, which the database
@@ -188,7 +196,9 @@ class FeedFiles:
         newest = [aware(latest) for _, latest, _ in found]
         tagged = max((aware(latest) for *_, latest in found if latest is not None), default=None)
         pages = sitemaps.latest_page(self.blog, self.now)
-        return sitemaps.index_of_pages(origin, newest, pages, tagged)
+        public = Post.objects.public(self.blog, self.now)
+        files = sitemaps.label_files(self.blog, public) if tagged else 0
+        return sitemaps.index_of_pages(origin, newest, pages, tagged, files)
 
 
 def _answer(response: HttpResponse) -> Answer:

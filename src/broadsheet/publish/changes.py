@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 from django.db.models import Q, QuerySet
 
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, label_files, posts_page
 from broadsheet.posts.models import Post
 from broadsheet.publish import manifest, poststamps
 from broadsheet.publish.listings import Listing, PublicRow, Row
@@ -37,6 +37,7 @@ from broadsheet.publish.plan import (
     Job,
     Plan,
     fixed_jobs,
+    label_jobs,
     page_jobs,
     page_token,
     shown_key,
@@ -248,6 +249,9 @@ class Changes:
         blog, found = self.blog, self.found
         version = f"{blog.content_version} {found.count}"
         fixed_jobs(found, version)
+        # Every file of labels follows every change, as the first (a fixed file) does; new
+        # posts may bring labels enough for one more.
+        label_jobs(found, label_files(blog, self.public), version)
         page_jobs(blog, found)
         self.posts()
         self.sitemap()

@@ -20,12 +20,13 @@ from django.forms.models import model_to_dict
 
 from broadsheet.blogs.layout import Area, Kind, gadgets_of
 from broadsheet.blogs.models import Blog
-from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, posts_page
+from broadsheet.feeds.sitemaps import NOINDEX, PostSitemap, label_pages, labels_page, posts_page
 from broadsheet.posts.models import Page, TallyStamp
 from broadsheet.publish import poststamps
 from broadsheet.publish.links import Choices
 from broadsheet.publish.listings import Listing, PublicRow, listings, public_rows
 
+LABELS = "/search/label/"
 # Files every blog has: feeds, sitemaps, robots.txt. They follow every change of the blog.
 FIXED = (
     "/feeds/posts/default",
@@ -89,6 +90,7 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
     # so the number of public posts is part of their key beside the content version.
     version = f"{blog.content_version} {len(rows)}"
     fixed_jobs(found, version)
+    label_jobs(found, label_pages(label_count(found)), version)
     # A post's own part of its keys, made once: each post is on its page, its comment feed
     # and four listings.
     tokens = {row[0]: token(row[0], row[2], row[3]) for row in rows}
@@ -103,6 +105,18 @@ def plan(blog: Blog, choices: Choices, now: dt.datetime) -> Plan:
 def fixed_jobs(found: Plan, version: str) -> None:
     for address in FIXED:
         found.jobs[address] = Job(address, "", version)
+
+
+def label_count(found: Plan) -> int:
+    """How many labels the labels' sitemap lists: those with a public post."""
+    return sum(1 for path, got in found.listings.items() if path.startswith(LABELS) and got.rows)
+
+
+def label_jobs(found: Plan, files: int, version: str) -> None:
+    """The files of the labels' sitemap past the first (a fixed file), 50,000 labels each:
+    like it, they follow every change of the blog."""
+    for number in range(2, files + 1):
+        found.jobs[labels_page(number)] = Job(labels_page(number), "", version)
 
 
 def page_jobs(blog: Blog, found: Plan) -> None:

@@ -76,7 +76,7 @@ accounts = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth.PasswordResetConfirmView.as_view(
+        password.PasswordResetConfirmView.as_view(
             template_name=T + "password_reset_confirm.html",
             success_url=reverse_lazy("studio:password-reset-done"),
         ),

@@ -18,7 +18,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from broadsheet.blogs.models import Blog
+from broadsheet.blogs.access import standing
+from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.models import Post
 from broadsheet.subscribers import mailing, sending
 from broadsheet.subscribers.models import Send, Subscriber
@@ -113,6 +114,13 @@ def next_content(kind: str, blog: Blog, now: dt.datetime) -> mailing.Content | N
         return mailing.digest_content(send) if ids else None
     post = Post.objects.public(blog, now).first()
     return mailing.post_content(post, 0) if post is not None else None
+
+
+def test_recipient(blog_id: int, user_id: int) -> str:
+    """The address of the admin who asked for a test mail, if they are one still; else ""."""
+    blog = Blog.objects.filter(pk=blog_id).first()
+    admin = standing(user_id, blog, [Membership.Role.ADMIN]) if blog is not None else None
+    return admin.email if admin is not None else ""
 
 
 def test_message(kind: str, blog_id: int, to: str) -> EmailMultiAlternatives | None:

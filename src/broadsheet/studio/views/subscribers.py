@@ -70,7 +70,7 @@ def send_test(request: HttpRequest, member: Membership) -> HttpResponse:
     """Mail the preview to the admin who asked, through the queue."""
     to = getattr(request.user, "email", "")
     require(bool(to), "Add an e-mail address to your account first.")
-    job = partial(tasks.send_test.enqueue, _kind(request), member.blog.pk, to)
+    job = partial(tasks.send_test.enqueue, _kind(request), member.blog.pk, member.user.pk)
     transaction.on_commit(job)
     messages.success(request, f"A test mail is on its way to {to}.")
     return redirect("subscribers-studio:overview", member.blog.slug)
