@@ -3,6 +3,10 @@ the first to read the form, and the error page Django renders for it runs the ch
 
 from __future__ import annotations
 
+import io
+import sys
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -51,3 +55,51 @@ def test_a_form_that_names_utf_8_is_read(blog: Blog, author: object, charset: st
     for kind in ("multipart", "urlencoded"):
         status, said = send(member, f"/studio/{blog.slug}/preview/", kind, charset)
         assert status == 200 and "hi" in said
+
+
+def wsgi_status(method: str, path: str, query: str, content_type: str) -> str:
+    from broadsheet.wsgi import application
+
+    seen: dict[str, str] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        seen["status"] = status
+        return lambda data: None
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "CONTENT_TYPE": content_type,
+        "CONTENT_LENGTH": "0",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    b"".join(application(environ, start_response))
+    return seen["status"]
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "idna", "undefined"])
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=x", "text/plain"])
+def test_a_charset_python_cant_decode_is_a_400_at_the_wsgi_entry(
+    blog: Blog, charset: str, content_type: str
+) -> None:
+    # Django decodes the query string in the named charset while it builds the request, before
+    # any middleware: through the server this was a 500 for any request with a query string.
+    for method in ("POST", "GET"):
+        status = wsgi_status(
+            method, "/studio/login/", "next=/", f"{content_type}; charset={charset}"
+        )
+        assert status.startswith("400 "), (method, status)
+
+
+def test_the_wsgi_entry_still_serves_a_plain_request(blog: Blog) -> None:
+    assert wsgi_status("GET", "/studio/login/", "next=/", "text/plain; charset=utf-8") == "200 OK"

@@ -11,9 +11,11 @@ before the CSRF check reads the body.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.http import parse_header_parameters
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -38,3 +40,32 @@ class FormEncodingMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+def decodable(charset: str) -> bool:
+    """Whether Django can decode text in `charset` as it does a query string (`replace`)."""
+    try:
+        b"%\xff".decode(charset, "replace")
+    except (LookupError, UnicodeError, ValueError):  # rot13, idna, a NUL in the name
+        return False
+    return True
+
+
+class CharsetGuard:
+    """The WSGI entry's guard: a 400 for a request whose `Content-Type` names a charset that
+    Python can't decode text with (`rot13`, `base64`, `idna`), whatever the method or type.
+
+    Django takes the charset as the request's encoding while it builds the request, before any
+    middleware, and decodes the query string in it there: with a query string, such a request
+    raised out of Django's handler, a 500 no middleware can turn into a 400."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        _, params = parse_header_parameters(environ.get("CONTENT_TYPE", ""))
+        charset = params.get("charset")
+        if charset is None or decodable(charset):
+            return self.app(environ, start_response)
+        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"Send text in UTF-8 (the charset named can't be read).\n"]
