@@ -14,9 +14,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
 django_application = get_wsgi_application()
 
+from broadsheet.core.bodies import CharsetGuard  # noqa: E402 - needs settings loaded
 from broadsheet.core.pagecache.front import PageCacheApp  # noqa: E402 - needs settings loaded
 
-application = PageCacheApp(django_application)
+# A charset Django can't decode in raises while Django builds the request: refused first.
+application = CharsetGuard(PageCacheApp(django_application))
 
 # What start-up loaded (Django, the apps, their modules) lives as long as the process: moved
 # out of the collector's sight, so a collection walks only what requests allocate. Loaded but

@@ -218,6 +218,18 @@ def form_fields(key: str) -> list[str]:
     return sorted(set(names)) + BY_HAND
 
 
+def file_fields(key: str) -> tuple[str, ...]:
+    """The file inputs of the view's forms: a browser sends each as a part of its own, with
+    an empty file name when no file was chosen."""
+    names = [
+        name
+        for form in FORMS.get(key, ())
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.FileField)
+    ]
+    return tuple(sorted(set(names)))
+
+
 # --- Host headers ----------------------------------------------------------------------------
 
 # What ALLOWED_HOSTS lets through (the base domain in any case, with a port or a final dot, a

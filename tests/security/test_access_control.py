@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -25,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.security import access_rules as rules
+from tests.security.browser import browser
 from tests.security.cast import Cast, build_cast
 
 pytestmark = pytest.mark.django_db
@@ -130,11 +130,10 @@ def request(
 ) -> HttpResponse:
     if bearer:
         return api_request(cast, role, method, path, data)
-    # A fresh client with only the role's session cookie: whatever an earlier request set (a
-    # CSRF cookie, messages, a signed-out session) is forgotten, like the database changes.
-    client = Client()
-    if role in cast.sessions:
-        client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions[role]
+    # A fresh browser with only the role's session and the CSRF cookie: whatever an earlier
+    # request set (messages, a signed-out session) is forgotten, like the database changes.
+    # Its form carries a valid token and goes through the CSRF check, as a browser's does.
+    client = browser(cast.sessions.get(role))
     if method == "GET":
         return client.get(path)
     return client.post(path, data)

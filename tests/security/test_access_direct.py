@@ -21,6 +21,7 @@ from broadsheet.comments.models import Comment
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
 from tests.security.access_rules import editor_data, settings_data
+from tests.security.browser import browser
 from tests.security.cast import Cast, build_cast
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,8 @@ def cast(django_db_blocker: Any) -> Iterator[Cast]:
 
 
 def client_for(cast: Cast, role: str) -> Client:
-    client = Client()
-    client.cookies[settings.SESSION_COOKIE_NAME] = cast.sessions[role]
-    return client
+    # A browser: each form it posts carries a valid CSRF token and meets the check.
+    return browser(cast.sessions[role])
 
 
 def state() -> tuple[Any, ...]:

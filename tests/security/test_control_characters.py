@@ -13,6 +13,7 @@ from lxml import etree
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.models import Post
 from tests.conftest import MakeComment, MakePost
+from tests.security.browser import browser
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_the_studio_takes_them_out_of_what_is_typed(blog: Blog, author: Any) -> 
     from broadsheet.blogs.models import Membership
 
     Membership.objects.filter(blog=blog, user=author).update(role=Membership.Role.ADMIN)
-    client = Client()
+    client = browser()
     client.force_login(author)
     response = client.post(
         f"/studio/{blog.slug}/posts/new/",

@@ -5,7 +5,10 @@ includes), and hypothesis fills its path parts (values its converter or regex gr
 the real objects of the cast and the demo blog, and hostile ones), adds query parameters (every
 name the views read, Blogger's, unknown ones; repeated, empty, broken), picks a Host header
 ALLOWED_HOSTS accepts or refuses, and sends GET, HEAD or a POST whose body is a valid form
-with hostile values in some of its fields (form-encoded or JSON). Anonymous readers walk every
+with hostile values in some of its fields. A POST goes as a browser sends it (`browser.py`):
+the CSRF check on, the token in the form or in the header the studio's scripts set, the form
+multipart (`FormData`) or form-encoded, sometimes with an odd type around it; a quarter carry
+no valid token and must be refused. An API client's JSON goes too. Anonymous readers walk every
 pattern but the API's, which the blog's admin walks with an app password; the admin walks the
 studio's again. The answer may be anything but a 5xx.
 
@@ -18,24 +21,36 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.test import Client
+from django.urls import Resolver404
+from django.utils.http import parse_header_parameters
 from hypothesis import HealthCheck, Phase, given, note
 from hypothesis import settings as fuzz_settings
 from hypothesis import strategies as st
 
+from broadsheet.core.bodies import decodable
 from broadsheet.core.pagecache import store
 from broadsheet.demo.loader import load_demo
 from broadsheet.posts.models import Label, Page, Post
 from tests.security import access_rules as rules
+from tests.security.browser import (
+    CSRF_REFUSED,
+    FORM,
+    MULTIPART,
+    browser,
+    csrf_token,
+    multipart_body,
+)
 from tests.security.cast import Cast, build_cast
 from tests.security.fuzz_routes import (
     FORMS,
@@ -43,6 +58,7 @@ from tests.security.fuzz_routes import (
     QUERY_PARAMS,
     Route,
     app_form_classes,
+    file_fields,
     fill,
     form_fields,
     names_read,
@@ -143,17 +159,11 @@ def query(draw: st.DrawFn, read: list[str]) -> str:
     return "&".join(items)
 
 
-@st.composite
-def post_body(draw: st.DrawFn, route: Route, base: dict[str, str]) -> tuple[bytes | str, str]:
-    """A valid form for the view (from the access table), some fields replaced by hostile
-    values, sometimes an unknown field; form-encoded, or JSON as the autosave sends."""
-    fields = dict(base)
-    for name, value in draw(pairs(form_fields(route.key), 5)):
-        fields[name] = value
-    items = list(fields.items())
-    if draw(st.integers(0, 5)) == 0:
-        return json_body(items), "application/json"
-    return form_body(items), "application/x-www-form-urlencoded"
+# How a POST carries its CSRF token: as a page's form does, as the studio's scripts do, or
+# (a quarter of them) not validly, which the CSRF check must refuse with a 403, never a 500.
+GOOD_TOKENS = ("field", "header")
+BAD_TOKENS = ("none", "other secret", "garbage", "no cookie")
+TOKENS = GOOD_TOKENS * 3 + BAD_TOKENS[:2]
 
 
 @dataclass(frozen=True)
@@ -163,14 +173,79 @@ class Request:
     host: str = "testserver"
     body: bytes | str = ""
     content_type: str = ""
+    token: str = "field"  # see TOKENS; a "field" token is in the body already
 
     def send(self, client: Client) -> HttpResponse:
         extra = {"HTTP_HOST": self.host}
+        charset = parse_header_parameters(self.content_type)[1].get("charset")
+        if charset is not None and not decodable(charset):
+            # The WSGI entry's guard answers these (`core.bodies.CharsetGuard`, tested in
+            # tests/core/test_bodies.py): Django would raise building the request, which the
+            # test client does itself, past that entry.
+            return HttpResponseBadRequest()
         if self.method == "POST":
-            return client.post(self.path, self.body, content_type=self.content_type, **extra)
+            # A browser names the page's origin on every POST; the CSRF check compares it.
+            extra["HTTP_ORIGIN"] = f"http://{self.host}"
+            if self.token == "header":
+                extra["HTTP_X_CSRFTOKEN"] = csrf_token()
+            elif self.token == "no cookie":
+                del client.cookies[settings.CSRF_COOKIE_NAME]
+            # `generic`: `post` would re-encode the body into a charset the type names.
+            return client.generic(
+                "POST", self.path, self.body, content_type=self.content_type, **extra
+            )
         if self.method == "HEAD":
             return client.head(self.path, **extra)
         return client.get(self.path, **extra)
+
+
+def encoded(
+    route: Route, fields: dict[str, str], token: str, multipart: bool
+) -> tuple[bytes | str, str]:
+    """The form as a browser sends it, `token` as `Request.token` says: only a "field" token
+    (or a broken one) is in the body; the scripts' FormData leaves the field out."""
+    fields = {name: value for name, value in fields.items() if name != CSRF_FIELD}
+    if token in ("field", "no cookie"):
+        fields[CSRF_FIELD] = csrf_token()
+    elif token == "other secret":
+        fields[CSRF_FIELD] = OTHER_TOKEN
+    elif token == "garbage":
+        fields[CSRF_FIELD] = "\ud800" + "x" * 70
+    items = list(fields.items())
+    if multipart:
+        return multipart_body(items, file_fields(route.key)), MULTIPART
+    return form_body(items), FORM
+
+
+@st.composite
+def post_body(draw: st.DrawFn, route: Route, base: dict[str, str]) -> Request:
+    """A valid form for the view (from the access table), some fields replaced by hostile
+    values, sometimes an unknown field; multipart or form-encoded with its CSRF token in
+    either place (or a broken one), or JSON as the API's clients send."""
+    fields = dict(base)
+    for name, value in draw(pairs(form_fields(route.key), 5)):
+        fields[name] = value
+    if draw(st.integers(0, 5)) == 0:
+        # An API client's JSON (a script of ours would send its token in the header).
+        body = json_body(list(fields.items()))
+        return Request("POST", "", body=body, content_type=JSON, token="header")
+    token = draw(st.sampled_from(TOKENS))
+    if token not in GOOD_TOKENS:
+        token = draw(st.sampled_from(BAD_TOKENS))
+    body, content_type = encoded(route, fields, token, draw(st.booleans()))
+    return Request("POST", "", body=body, content_type=draw(dressed(content_type)), token=token)
+
+
+# What a client may put around a form's type: a charset (only UTF-8 is read), the type of a
+# `text/plain` form (which Django does not parse), a multipart type without its boundary.
+ODD_TYPES = ["; charset=utf-8", "; charset=UTF8", "; charset=iso-8859-1", "; charset=rot13"]
+ODD_TYPES += ["; charset=idna", "; charset=utf-16", "text/plain", "multipart/form-data"]
+
+
+def dressed(content_type: str) -> st.SearchStrategy[str]:
+    """The form's own type mostly, one of `ODD_TYPES` one time in four."""
+    odd = st.sampled_from(ODD_TYPES).map(lambda odd: content_type + odd if odd[0] == ";" else odd)
+    return st.one_of(st.just(content_type), st.just(content_type), st.just(content_type), odd)
 
 
 def valid_data(route: Route, world: World) -> dict[str, Any]:
@@ -198,8 +273,8 @@ def requests(draw: st.DrawFn, route: Route, world: World, read: list[str]) -> Re
     method = draw(st.sampled_from(["GET", "GET", "HEAD", "POST", "POST"]))
     if method != "POST":
         return Request(method, path, host)
-    body, content_type = draw(post_body(route, valid_data(route, world)))
-    return Request(method, path, host, body, content_type)
+    posted = draw(post_body(route, valid_data(route, world)))
+    return replace(posted, path=path, host=host)
 
 
 # --- the walk --------------------------------------------------------------------------------
@@ -208,37 +283,70 @@ def requests(draw: st.DrawFn, route: Route, world: World, read: list[str]) -> Re
 def client_for(world: World, role: str) -> Client:
     # Anything the view raises comes out of the client with its traceback: a 500 found.
     if role == "api-admin":
-        # The API's clients: the admin's app password, no cookie.
+        # The API's clients: the admin's app password, no session.
         token = world.cast.tokens["admin"]
-        return Client(raise_request_exception=True, HTTP_AUTHORIZATION=f"Bearer {token}")
-    client = Client(raise_request_exception=True)
-    if role in world.cast.sessions:
-        client.cookies[settings.SESSION_COOKIE_NAME] = world.cast.sessions[role]
-    return client
+        return browser(raise_request_exception=True, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return browser(world.cast.sessions.get(role), raise_request_exception=True)
 
 
-def answer(world: World, role: str, request: Request) -> int:
+def answer(world: World, role: str, request: Request) -> HttpResponse:
     store.clear()  # cached pages are keyed by versions that the rollback brings round again
     with transaction.atomic():
-        status = request.send(client_for(world, role)).status_code
+        response = request.send(client_for(world, role))
         transaction.set_rollback(True)
-    return status
+    return response
+
+
+def exempt(response: HttpResponse) -> bool:
+    """Whether the view the request reached takes a POST with no CSRF token (the API, the
+    comment form, signed links); True when no view was reached."""
+    try:
+        view = response.resolver_match.func  # type: ignore[attr-defined]
+    except Resolver404:
+        return True
+    return bool(getattr(view, "csrf_exempt", False))
+
+
+def wrong(request: Request, response: HttpResponse) -> str | None:
+    """What is wrong with the answer, if anything: a server error; a valid CSRF token refused
+    (the walk would stop at the check and meet no view); a POST with no valid token taken."""
+    status, said = response.status_code, f"{request.method} {request.path[:200]!r}"
+    if status >= 500:
+        return f"{status} for {said} ({request.content_type[:30]}, token {request.token})"
+    if request.method != "POST":
+        return None
+    refused = status == 403 and CSRF_REFUSED in response.content
+    # A token in a body Django does not read as a form (`text/plain`) is rightly not found.
+    readable = request.content_type in (FORM, MULTIPART, JSON)
+    if request.token in GOOD_TOKENS and refused and readable:
+        return f"a valid CSRF token ({request.token}) refused for {said}"
+    if request.token not in GOOD_TOKENS and status < 400 and not exempt(response):
+        return f"{status} with no valid CSRF token ({request.token}) for {said}"
+    return None
 
 
 def learn(route: Route, role: str, world: World) -> tuple[list[str], list[str]]:
     """The query names and form fields the view reads, seen by asking it with valid input
-    (and with every query name at once, as some names lead to others: `q` to `start`)."""
+    (and with every query name at once, as some names lead to others: `q` to `start`); the
+    valid form goes in both encodings, with its token in both places, and once with none."""
     path, data = valid_path(route, world), valid_data(route, world)
     everything = "&".join(f"{name}={BENIGN.get(name, '1')}" for name in QUERY_PARAMS)
     with names_read() as by_get:
         answer(world, role, Request("GET", path))
         answer(world, role, Request("GET", f"{path}?{everything}"))
+    posts = []
+    for token, multipart in [("field", True), ("header", False), ("none", True)]:
+        body, content_type = encoded(route, data, token, multipart)
+        posts.append(Request("POST", path, body=body, content_type=content_type, token=token))
+    # And once in one of the odd types around either encoding, each route its own, so that
+    # the walk meets them all whatever the random examples draw.
+    pick = zlib.crc32(route.key.encode())
+    odd, base = ODD_TYPES[pick % len(ODD_TYPES)], posts[pick // len(ODD_TYPES) % 2]
+    odd = base.content_type + odd if odd.startswith(";") else odd
+    posts.append(replace(base, content_type=odd))
     with names_read() as by_post:
-        answer(
-            world,
-            role,
-            Request("POST", path, body=form_body(list(data.items())), content_type=FORM),
-        )
+        failed = [found for post in posts if (found := wrong(post, answer(world, role, post)))]
+    assert not failed, "\n".join(failed)
     return sorted(by_get), sorted(by_post & set(form_fields(route.key)))
 
 
@@ -255,8 +363,8 @@ def fuzz(route: Route, role: str, read: list[str]) -> Callable[[World], None]:
     def run(world: World, data: st.DataObject) -> None:
         request = data.draw(requests(route, world, read))
         note(f"{request.method} {request.path[:300]!r} Host: {request.host!r} as {role}")
-        status = answer(world, role, request)
-        assert status < 500, f"{status} for {request.method} {request.path[:300]!r}"
+        failed = wrong(request, answer(world, role, request))
+        assert failed is None, failed
 
     return run  # type: ignore[no-any-return]
 
@@ -284,21 +392,22 @@ def sweep(route: Route, role: str, world: World, read: list[str], fields: list[s
     path, data = valid_path(route, world), valid_data(route, world)
     skip_parts = route.template.startswith("/admin/")
     sent = [Request("GET", part) for part in ([] if skip_parts else swept_paths(route, world))]
-    for value in SWEEP:
+    for number, value in enumerate(SWEEP):
         if read:
             asked = "&".join(f"{encode(name)}={encode(value)}" for name in read)
             sent.append(Request("GET", f"{path}?{asked}"))
         if fields:
-            body = form_body(list({**data, **dict.fromkeys(fields, value)}.items()))
-            sent.append(Request("POST", path, body=body, content_type=FORM))
-    failed = []
-    for request in sent:
-        if (status := answer(world, role, request)) >= 500:
-            failed.append(f"{status} for {request.method} {request.path[:200]!r}")
-    return failed
+            # Each value once, in each encoding every other time, so that both meet them all.
+            form = {**data, **dict.fromkeys(fields, value)}
+            token, multipart = GOOD_TOKENS[number % 2], number % 4 < 2
+            body, content_type = encoded(route, form, token, multipart)
+            sent.append(Request("POST", path, body=body, content_type=content_type, token=token))
+    return [found for request in sent if (found := wrong(request, answer(world, role, request)))]
 
 
-FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+CSRF_FIELD = "csrfmiddlewaretoken"
+OTHER_TOKEN = "x" * 64  # a well-formed token, but not for this browser's cookie
 # The doors that sign in with an app password as a Bearer token: the JSON API, Micropub and
 # its token endpoint.
 API = ("/blogger/", "/micropub", "/token")

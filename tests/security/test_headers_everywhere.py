@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import include, path
 
+from tests.security.browser import browser
 from tests.security.cast import Cast, build_cast
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def cast(django_db_blocker: Any) -> Iterator[Cast]:
 
 
 def signed_in(cast: Cast, role: str) -> Client:
-    client = Client()
+    client = browser()
     client.force_login(cast.users[role])  # type: ignore[arg-type]
     return client
 

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from PIL import Image
 
 from broadsheet.blogs.models import Blog
@@ -28,6 +27,7 @@ from broadsheet.media.models import UploadedImage
 from broadsheet.portability.actions import import_blogger, import_wordpress
 from broadsheet.portability.errors import ImportFileError
 from broadsheet.posts.models import Post
+from tests.security.browser import browser
 from tests.security.cast import Cast, build_cast
 from tests.security.corpus import corpora
 
@@ -97,7 +97,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_uploads_are_refused_and_nothing_is_stored(cast: Cast, name: str) -> None:
-    client = Client()
+    client = browser()  # multipart with its CSRF token, as the editor's upload sends it
     client.force_login(cast.users["contributor"])
     before = stored_files()
     upload = SimpleUploadedFile("picture.png", HOSTILE[name], content_type="image/png")
@@ -115,7 +115,7 @@ def test_hostile_uploads_are_refused_and_nothing_is_stored(cast: Cast, name: str
 
 def test_a_real_image_still_uploads(cast: Cast) -> None:
     """The control: the same request with an honest image is taken."""
-    client = Client()
+    client = browser()  # multipart with its CSRF token, as the editor's upload sends it
     client.force_login(cast.users["contributor"])
     upload = SimpleUploadedFile("red.gif", gif(), content_type="image/gif")
     response = client.post(
