@@ -63,7 +63,10 @@ class CharsetGuard:
         self.app = app
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        _, params = parse_header_parameters(environ.get("CONTENT_TYPE", ""))
+        content_type = environ.get("CONTENT_TYPE", "")
+        if "charset" not in content_type.lower():  # a page read's GET: nothing to parse
+            return self.app(environ, start_response)
+        _, params = parse_header_parameters(content_type)
         charset = params.get("charset")
         if charset is None or decodable(charset):
             return self.app(environ, start_response)
