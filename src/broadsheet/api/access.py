@@ -10,13 +10,12 @@ studio, the drafts they may see (`Post.visible_to`); refusals by role come from 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from broadsheet.api.errors import ApiError
 from broadsheet.blogs.app_passwords import Grant
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
-from broadsheet.posts.models import Page, Post, PostQuerySet
+from broadsheet.posts.models import Page, Post, PostQuerySet, live
 
 # Ids are numbers; anything longer than a 64-bit integer's digits is no id of ours (and would
 # overflow PostgreSQL's bigint rather than miss).
@@ -70,9 +69,7 @@ def posts_for(member: Membership) -> PostQuerySet:
     posts = Post.objects.filter(blog=member.blog).not_trashed()
     if member.is_admin:
         return posts
-    live = Q(status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED))
-    live &= Q(published_at__lte=timezone.now())
-    return posts.filter(live | Q(author_id=member.user_id))
+    return posts.filter(live() | Q(author_id=member.user_id))
 
 
 def post_for(member: Membership, post_id: str) -> Post:

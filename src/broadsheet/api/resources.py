@@ -18,7 +18,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import display_name, loaded_profile
 from broadsheet.comments.models import Comment
 from broadsheet.media.models import UploadedImage
-from broadsheet.posts.models import Label, Page, Post
+from broadsheet.posts.models import LIVE_STATUSES, Label, Page, Post
 
 PREFIX = "/blogger/v3/"
 Json = dict[str, Any]
@@ -56,7 +56,7 @@ def blog_json(blog: Blog, root: str) -> Json:
 def post_status(post: Post, now: dt.datetime | None = None) -> str:
     if post.is_public(now):
         return "LIVE"
-    if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+    if post.status in LIVE_STATUSES:
         return "SCHEDULED"
     return "DRAFT"
 

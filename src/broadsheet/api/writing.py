@@ -19,7 +19,7 @@ from django.utils import timezone
 from broadsheet.api.errors import ApiError
 from broadsheet.api.params import moment
 from broadsheet.posts.actions import Content, Intent
-from broadsheet.posts.models import Page, Post, SourceFormat
+from broadsheet.posts.models import LIVE_STATUSES, Page, Post, SourceFormat
 from broadsheet.posts.size import body_problem
 
 
@@ -85,7 +85,7 @@ def intent_to_keep(post: Post, asked: Content) -> tuple[Intent, Content]:
     now = timezone.now()
     if post.is_public(now):
         return Intent.PUBLISH, asked
-    if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+    if post.status in LIVE_STATUSES:
         when = asked.publish_at or post.published_at
         return Intent.SCHEDULE, _at(asked, when)
     return Intent.DRAFT, _at(asked, asked.publish_at or post.published_at)

@@ -29,7 +29,7 @@ from django.db.models import Max, QuerySet
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Label, Page, Post, Robots
+from broadsheet.posts.models import Label, Page, Post, Robots, live
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 POSTS_PER_SITEMAP = 150
@@ -102,11 +102,7 @@ class LabelSitemap(BlogSitemap):
         # edit. The post's conditions go on the one join the `Max` reads: `posts__in` a
         # subquery of public posts had SQLite run that subquery label by label, minutes on a
         # blog of 100,000 labels (bench/RESULTS.md, "Labels at scale").
-        labels = Label.objects.filter(
-            blog=self.blog,
-            posts__status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
-            posts__published_at__lte=self.now,
-        )
+        labels = Label.objects.filter(live(self.now, "posts__"), blog=self.blog)
         return labels.annotate(lastmod=Max("posts__updated_at")).order_by("name")
 
     def entries(self, page: int, origin: str) -> list[Entry]:
@@ -143,12 +139,6 @@ def label_files(blog: Blog, public: QuerySet[Post]) -> int:
     if Label.objects.filter(blog=blog).count() <= LabelSitemap.limit:
         return 1
     return label_pages(labels_on(public))
-
-
-def label_count(blog: Blog, now: dt.datetime) -> int:
-    """How many labels `LabelSitemap` lists: those on at least one public post (counted on
-    the labels' links alone, without the labels' rows)."""
-    return labels_on(BlogSitemap(blog, now).public_posts())
 
 
 def labels_on(posts: QuerySet[Post]) -> int:

@@ -42,7 +42,7 @@ from broadsheet.portability.links import local_iso, tag_uri
 from broadsheet.portability.text import text_to_html
 from broadsheet.portability.text import xml_text as _xml_text
 from broadsheet.posts import identity
-from broadsheet.posts.models import Page, Post, ReaderComments
+from broadsheet.posts.models import LIVE_STATUSES, Page, Post, ReaderComments
 
 # A post's comment option in Blogger's words (its API's `readerComments` values).
 BLOGGER_OPTIONS = {
@@ -161,7 +161,7 @@ class _BloggerWriter:
 
     def _state(self, entry: etree._Element, status: str, trashed_at: dt.datetime | None) -> None:
         """Anything readers cannot see is a draft to Blogger; the trash is marked as such."""
-        if status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+        if status in LIVE_STATUSES:
             return
         control = _sub(entry, APP, "control")
         _sub(control, APP, "draft", "yes")

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Page, Post
+from broadsheet.posts.models import LIVE_STATUSES, Page, Post
 
 # PostgreSQL refuses a b-tree entry over ~2,700 bytes; at four bytes a character these keep
 # the unique indexes below that, whatever the alphabet.
@@ -18,7 +18,7 @@ MAX_PATH = 500
 MAX_EXTERNAL_ID = 255
 MAX_ORIGIN = 200
 # Drafts and anything else readers cannot reach lead nowhere.
-_POST_LIVE = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+_POST_LIVE = LIVE_STATUSES
 
 
 class ImportedItem(models.Model):

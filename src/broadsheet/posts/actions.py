@@ -30,7 +30,15 @@ from broadsheet.blogs.quotas import Quota, charge
 from broadsheet.core import embeds, markup, slugs
 from broadsheet.posts import hooks
 from broadsheet.posts.labels import problem as labels_problem
-from broadsheet.posts.models import Autosave, Label, Page, Post, Revision, SourceFormat
+from broadsheet.posts.models import (
+    LIVE_STATUSES,
+    Autosave,
+    Label,
+    Page,
+    Post,
+    Revision,
+    SourceFormat,
+)
 
 Item = Post | Page
 
@@ -98,7 +106,7 @@ def save_post(
     title); a published post's slug is the last part of its permalink.
     """
     now = now or timezone.now()
-    if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+    if post.status in LIVE_STATUSES:
         post.published_at = post.published_at or now
         post.status = Post.Status.SCHEDULED if post.published_at > now else Post.Status.PUBLISHED
         if not post.permalink:
@@ -214,7 +222,7 @@ def _announce(post: Post, now: dt.datetime) -> None:
     ping) when the post is public; the post itself (subscribers) when public or scheduled."""
     if post.is_public(now):
         transaction.on_commit(partial(hooks.published, post.blog_id))
-    if post.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED):
+    if post.status in LIVE_STATUSES:
         transaction.on_commit(partial(hooks.post_published, post.pk))
     else:
         transaction.on_commit(partial(hooks.post_withdrawn, post.pk))

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Expression, OuterRef, Subquery
+from django.db.models import Exists, Expression, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
@@ -64,16 +64,22 @@ class Label(models.Model):
 DENSE_LABEL = 1000
 
 
+def live(now: dt.datetime | Expression | None = None, through: str = "") -> Q:
+    """The one rule for what readers may see, as a filter: a post published, or scheduled
+    and whose time has come. `through` names the relation from another model
+    (`live(now, "posts__")` on labels); `now` may be an expression of the moment
+    (`reader.prepared.Unseen`)."""
+    return Q(**{
+        f"{through}status__in": LIVE_STATUSES,
+        f"{through}published_at__lte": timezone.now() if now is None else now,
+    })  # fmt: skip
+
+
 class PostQuerySet(models.QuerySet["Post"]):
     def public(self, blog: Blog, now: dt.datetime | Expression | None = None) -> PostQuerySet:
-        """What readers may see: published or scheduled, and whose time has come (`now` may be
-        an expression of the moment: `reader.prepared.Unseen`)."""
+        """What readers may see (`live`) of one blog, newest first."""
         return (
-            self.filter(
-                blog=blog,
-                status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
-                published_at__lte=now or timezone.now(),
-            )
+            self.filter(live(now), blog=blog)
             .select_related("author__profile")
             .order_by("-published_at", "-id")
         )
@@ -86,17 +92,11 @@ class PostQuerySet(models.QuerySet["Post"]):
 
     def scheduled(self, now: dt.datetime | None = None) -> PostQuerySet:
         """Waiting for their time: readers cannot see them yet."""
-        return self.filter(
-            status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
-            published_at__gt=now or timezone.now(),
-        )
+        return self.filter(status__in=LIVE_STATUSES, published_at__gt=now or timezone.now())
 
     def published(self, now: dt.datetime | None = None) -> PostQuerySet:
         """On the site now (a scheduled post whose time has come counts)."""
-        return self.filter(
-            status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
-            published_at__lte=now or timezone.now(),
-        )
+        return self.filter(live(now))
 
     def trashed(self) -> PostQuerySet:
         return self.filter(status=Post.Status.TRASH)
@@ -296,7 +296,7 @@ class Post(models.Model):
 
     def is_public(self, now: dt.datetime | None = None) -> bool:
         return (
-            self.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+            self.status in LIVE_STATUSES
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
         )
@@ -355,11 +355,11 @@ class Post(models.Model):
         return self.visible_to(member) and self.status == Post.Status.TRASH
 
     def unpublishable_by(self, member: Membership) -> bool:
-        return (
-            self.visible_to(member)
-            and member.can_publish
-            and self.status in (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
-        )
+        return self.visible_to(member) and member.can_publish and self.status in LIVE_STATUSES
+
+
+# Published, or scheduled: such a post is on the site once its time has come (`live`).
+LIVE_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 
 
 class Page(models.Model):

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone, translation
@@ -23,7 +23,7 @@ from broadsheet.blogs.layout import REPEATABLE, Area, Gadget, Kind, gadgets_of, 
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.core.weblinks import web_url
-from broadsheet.posts.models import Label, Page, Post
+from broadsheet.posts.models import Label, Page, Post, live
 from broadsheet.reader import tallied
 from broadsheet.reader.drawn import blog_key, drawn
 from broadsheet.reader.pagecache import remember
@@ -80,10 +80,7 @@ def label_counts(blog: Blog, now: dt.datetime) -> list[Label]:
 
 def orm_label_counts(blog: Blog, now: dt.datetime) -> list[Label]:
     """The label counts straight from the posts: what the tallies must agree with."""
-    public = Q(
-        posts__status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED),
-        posts__published_at__lte=now,
-    )
+    public = live(now, "posts__")
     counted = (
         Label.objects.filter(blog=blog).annotate(n=Count("posts", filter=public)).filter(n__gt=0)
     )

@@ -12,13 +12,11 @@ from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment, Shows
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import LIVE_STATUSES, Post
 from broadsheet.reader import prepared, tallied
 from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.listing import load_labels
 from broadsheet.reader.pagecache import remember
-
-PUBLIC_STATUSES = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
 
 
 @dataclass(slots=True)
@@ -61,7 +59,7 @@ def public_post(blog: Blog, permalink: str) -> Post:
         (
             p
             for p in found
-            if p.status in PUBLIC_STATUSES and p.published_at and p.published_at <= now
+            if p.status in LIVE_STATUSES and p.published_at and p.published_at <= now
         ),
         None,
     )
@@ -83,7 +81,7 @@ def neighbours(blog: Blog, post: Post) -> tuple[Post | None, Post | None]:
     tied = [
         other
         for other in Post.objects.filter(blog=blog, published_at=when).only(*fields)
-        if other.pk != pk and other.status in PUBLIC_STATUSES
+        if other.pk != pk and other.status in LIVE_STATUSES
     ]
     newer = min((p for p in tied if p.pk > pk), key=lambda p: p.pk, default=None) or (
         public.filter(published_at__gt=when).order_by("published_at", "id").first()

@@ -21,7 +21,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
-from broadsheet.posts.models import Page, Post
+from broadsheet.posts.models import LIVE_STATUSES, Page, Post
 from broadsheet.stats import fold, spool
 from broadsheet.stats.models import Aggregation, DailySource, DailyViews, RecentViews
 
@@ -133,7 +133,7 @@ def resolve(paths: set[tuple[int, str]]) -> dict[tuple[int, str], Target]:
     by_blog: dict[int, list[str]] = {}
     for blog_id, path in paths:
         by_blog.setdefault(blog_id, []).append(path)
-    public = (Post.Status.PUBLISHED, Post.Status.SCHEDULED)
+    public = LIVE_STATUSES
     for blog_id, wanted in by_blog.items():
         slugs = [
             p.removeprefix(PAGE_PREFIX).removesuffix(PAGE_SUFFIX)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import io
 from typing import IO
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 
 from broadsheet.api import access, params
 from broadsheet.api.endpoint import endpoint, ok
@@ -16,7 +15,7 @@ from broadsheet.api.errors import ApiError
 from broadsheet.api.resources import image_json, label_json, listing
 from broadsheet.blogs.app_passwords import Grant
 from broadsheet.media import actions
-from broadsheet.posts.models import Label, Post
+from broadsheet.posts.models import Label, Post, live
 
 # A page of labels: an editor's label picker takes them all at once on most blogs, as it did
 # before the list had pages.
@@ -43,9 +42,7 @@ def labels(request: HttpRequest, grant: Grant, blog_id: str) -> HttpResponse:
 
 def _live_counts(label_ids: list[int]) -> dict[int, int]:
     """How many live posts (published, or scheduled and come due) carry each of these labels."""
-    live = Q(post__status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED))
-    live &= Q(post__published_at__lte=timezone.now())
-    links = Post.labels.through.objects.filter(live, label_id__in=label_ids)
+    links = Post.labels.through.objects.filter(live(through="post__"), label_id__in=label_ids)
     counted: dict[int, int] = dict(links.values_list("label_id").annotate(n=Count("post_id")))
     return counted
 

@@ -19,7 +19,7 @@ from broadsheet.blogs.app_passwords import Grant
 from broadsheet.blogs.models import Membership
 from broadsheet.posts import actions
 from broadsheet.posts.actions import Intent
-from broadsheet.posts.models import Label, Post, PostQuerySet
+from broadsheet.posts.models import LIVE_STATUSES, Label, Post, PostQuerySet
 from broadsheet.search.queries import search as search_posts
 
 STATUSES = ("live", "draft", "scheduled")
@@ -42,7 +42,7 @@ def posts(request: HttpRequest, grant: Grant, blog_id: str) -> HttpResponse:
 def _filtered(request: HttpRequest, member: Membership) -> PostQuerySet:
     statuses = params.choices(request, "status", STATUSES, "live")
     now, mine = timezone.now(), access.posts_for(member)
-    public = Q(status__in=(Post.Status.PUBLISHED, Post.Status.SCHEDULED))
+    public = Q(status__in=LIVE_STATUSES)
     wanted = Q(pk__in=[])
     if "live" in statuses:
         wanted |= public & Q(published_at__lte=now)
