@@ -3,9 +3,8 @@ the first to read the form, and the error page Django renders for it runs the ch
 
 from __future__ import annotations
 
-import io
-import sys
 from typing import Any
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.test import Client
@@ -67,23 +66,9 @@ def wsgi_status(method: str, path: str, query: str, content_type: str) -> str:
         seen["status"] = status
         return lambda data: None
 
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "CONTENT_TYPE": content_type,
-        "CONTENT_LENGTH": "0",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
+    environ: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query}
+    environ |= {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": "0", "HTTP_HOST": "testserver"}
+    setup_testing_defaults(environ)
     b"".join(application(environ, start_response))
     return seen["status"]
 

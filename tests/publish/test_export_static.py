@@ -247,7 +247,8 @@ def test_a_second_export_after_a_new_post_rewrites_only_what_shows_it(
 
 def label_files(blog: Blog) -> list[str]:
     """The files of the labels' sitemap, as many as the blog's labels take."""
-    count = sitemaps.label_count(blog, LOADED_AT + dt.timedelta(hours=3))
+    public = sitemaps.BlogSitemap(blog, LOADED_AT + dt.timedelta(hours=3)).public_posts()
+    count = sitemaps.labels_on(public)
     return [sitemaps.labels_page(n) for n in range(1, sitemaps.label_pages(count) + 1)]
 
 

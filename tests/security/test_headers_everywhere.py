@@ -4,10 +4,9 @@ a server error, and pages answered from the page cache."""
 
 from __future__ import annotations
 
-import io
-import sys
 from collections.abc import Iterator
 from typing import Any
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core import signals
@@ -113,21 +112,8 @@ def test_a_page_answered_from_the_page_cache_keeps_its_headers(cast: Cast) -> No
             seen["status"], seen["headers"] = status, dict(headers)
             return lambda data: None
 
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": cast.post.permalink,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "testserver",
-            "SERVER_PORT": "80",
-            "HTTP_HOST": "testserver",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-            "wsgi.version": (1, 0),
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        }
+        environ = {"PATH_INFO": cast.post.permalink, "HTTP_HOST": "testserver"}
+        setup_testing_defaults(environ)
         body = application(environ, start_response)
         b"".join(body)
         return seen["status"], seen["headers"]
