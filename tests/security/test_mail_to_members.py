@@ -4,9 +4,9 @@ class 3; SECURITY.md "Mail can't be aimed").
 Every kind of mail that goes to an account, or out on a member's behalf, is queued while
 Grace is an active admin; then, before the worker runs, her account is deactivated, she is
 removed from the blog, moved to another role, or removed and let back in. A mail for her role
-(moderation notices, an invitation she sent, the newsletter's test mail she asked for) goes
-only if she still holds it; a mail for her account (password reset, reply mail, the reply
-confirmation) goes only if the account is still on. Real queue, real SMTP server on loopback.
+(moderation notices, an invitation she sent, the newsletter's test mail she asked for, also
+as an older release queued it) goes only if she still holds it; a mail for her account
+(password reset, reply mail, the reply confirmation) goes only if the account is still on. Real queue, real SMTP server on loopback.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from broadsheet.comments import actions as comment_actions
 from broadsheet.comments import tasks as comment_tasks
 from broadsheet.posts.models import Post
 from broadsheet.studio.accounts import request_password_reset
+from broadsheet.subscribers import tasks as subscriber_tasks
 from tests.cast import signed_in
 from tests.commenting import post_as
 from tests.conftest import MakeComment
@@ -60,6 +61,12 @@ def newsletter_test_mail(world: dict[str, Any]) -> str:
     return GRACE
 
 
+def newsletter_test_mail_queued_by_an_older_release(world: dict[str, Any]) -> str:
+    """The same, queued before the worker judged it: the task was given her address."""
+    subscriber_tasks.send_test.enqueue("post", world["blog"].pk, GRACE)
+    return GRACE
+
+
 def password_reset(world: dict[str, Any]) -> str:
     request_password_reset(GRACE, "198.51.100.7")
     return GRACE
@@ -87,6 +94,10 @@ KINDS: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
     "moderation notice": (held_comment, ROLE),
     "invitation": (sent_invitation, ROLE),
     "newsletter test mail": (newsletter_test_mail, ROLE),
+    "newsletter test mail, queued before an upgrade": (
+        newsletter_test_mail_queued_by_an_older_release,
+        ROLE,
+    ),
     "password reset": (password_reset, ACCOUNT),
     "reply notification": (reply, ACCOUNT),
     "reply confirmation": (reply_confirmation, ACCOUNT),

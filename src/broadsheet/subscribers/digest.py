@@ -18,7 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from broadsheet.blogs.access import standing
+from broadsheet.blogs.access import current_members, standing
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.models import Post
 from broadsheet.subscribers import mailing, sending
@@ -116,10 +116,20 @@ def next_content(kind: str, blog: Blog, now: dt.datetime) -> mailing.Content | N
     return mailing.post_content(post, 0) if post is not None else None
 
 
-def test_recipient(blog_id: int, user_id: int) -> str:
-    """The address of the admin who asked for a test mail, if they are one still; else ""."""
+def test_recipient(blog_id: int, asker: int | str) -> str:
+    """The address of the admin who asked for a test mail (`asker`, their account's id), if
+    they are one still; else "".
+
+    A test queued before this check named the address instead: it goes only if that is the
+    address of an active admin of the blog now, so an upgrade neither fails it nor lets a
+    removed admin's test through."""
     blog = Blog.objects.filter(pk=blog_id).first()
-    admin = standing(user_id, blog, [Membership.Role.ADMIN]) if blog is not None else None
+    if blog is None:
+        return ""
+    if isinstance(asker, str):
+        admins = current_members(blog, [Membership.Role.ADMIN])
+        return asker if admins.filter(email__iexact=asker.strip()).exists() else ""
+    admin = standing(asker, blog, [Membership.Role.ADMIN])
     return admin.email if admin is not None else ""
 
 
