@@ -165,6 +165,12 @@ SHAPES: dict[str, tuple[Make, tuple[str, ...]]] = {
     "many www links": (repeat("www.example.org "), (MD,)),
     "many footnotes": (footnotes, (MD,)),
     "run of <!--": (repeat("<!--"), (HTML,)),
+    # Elements left out with all they hold (svg, math...): each read ahead to its end tag.
+    "<svg> never closed": (repeat("<svg>"), BOTH),
+    "<noscript> never closed": (repeat("<noscript>"), (HTML,)),
+    # Past the depth limit, a unit repeated that the one-step run turns down.
+    "<math><mi> past the limit": (repeat("<math><mi>"), (HTML,)),
+    "<b></i> past the limit": (lambda size: "<div>" * 120 + repeat("<b></i>")(size - 600), (HTML,)),
     # Issue 13's rewrites before the sanitiser: tags that never close, embeds, styles.
     '<iframe " unclosed run': (repeat('<iframe "'), (HTML,)),
     "<object> never closed": (repeat("<object data=x>"), (HTML,)),

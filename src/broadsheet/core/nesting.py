@@ -62,10 +62,12 @@ _ATTRS = (
 _TOKEN = re.compile(
     r"(?P<text>(?:[^<]++|<+(?![A-Za-z/!?]))++)"
     rf"|<(?P<end>/?)(?P<name>[A-Za-z][^\t\n\f\r />]*+){_ATTRS}>"
-    r"|(?P<junk><!--(?:>|->|.*?--!?>)|</>|<[!?/][^>]*+>)"
+    r"|(?P<comment><!--)"  # its end is looked for apart (`_Bounder._comment`)
+    r"|(?P<junk></>|<[!?/][^>]*+>)"
     r"|(?P<rest><.*)",
     re.DOTALL,
 )
+_COMMENT_END = re.compile(r"--!?>")
 _ATTRIBUTE = re.compile(
     r"[\t\n\f\r /]*+([^\t\n\f\r />][^\t\n\f\r /=>]*+)"
     r"(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(\"[^\"]*+\"|'[^']*+'|[^\t\n\f\r >]*+))?+"
@@ -222,6 +224,16 @@ class _Stack:
         for kind in _classes_of(name):
             by_class[kind].append(position)
 
+    def push_left_out(self, names: list[str]) -> None:
+        """`push(name, False)` for each of `names`, in order."""
+        start = len(self.entries)
+        self.entries.extend([(name, False, "") for name in names])
+        by_name, by_class = self.by_name, self.by_class
+        for position, name in enumerate(names, start):
+            by_name[name].append(position)
+            for kind in _classes_of(name):
+                by_class[kind].append(position)
+
     def pop_to(self, position: int) -> list[tuple[str, bool, str]]:
         """Close the entry at `position` and everything above it; the closed entries."""
         closed = self.entries[position:]
@@ -317,6 +329,25 @@ _ORDINARY_END_EXCEPT = {
 }
 
 
+def _repeated_unit(html: str, start: int) -> str | None:
+    """The fewest bare tags from `start` (a start tag, then up to three tags) that the tags
+    after them repeat, or None."""
+    tags = _UNIT_TAGS.match(html, start)
+    if tags is None:
+        return None
+    pieces = _BARE_TAG.findall(tags.group())
+    for count in range(1, len(pieces) + 1):
+        unit = "".join(pieces[:count])
+        if html.startswith(unit, start + len(unit)):
+            return unit
+    return None
+
+
+@lru_cache(maxsize=256)
+def _copies(unit: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{re.escape(unit)})++")
+
+
 def _opens_its_table(unit: list[str]) -> bool:
     parts = [index for index, name in enumerate(unit) if name in _TABLE_PARTS]
     return not parts or "table" in unit[: parts[0]]
@@ -366,6 +397,8 @@ class _Bounder:
         self.floating_count = 0
         self.reopen_budget = 0
         self.out: list[str] = []
+        self.same_names: dict[str, _SameName] = {}  # see `_SameName`, made on first need
+        self.no_comment_end_from = 1 << 62  # no "-->" past here (`_comment`)
 
     def run(self, html: str) -> str:
         position, size, token = 0, len(html), _TOKEN.match
@@ -385,10 +418,34 @@ class _Bounder:
                 else:
                     position = self._start(name, html, match)
                 continue
+            elif kind == "comment":
+                position = self._comment(html, match.start())
+                if position < 0:
+                    break  # as for "rest"
+                continue
             elif kind == "rest":
                 break  # a tag or comment the end cut short: the parser drops it too
             position = match.end()
         return "".join(self.out)
+
+    def _comment(self, html: str, start: int) -> int:
+        """The end of the comment at `start`, taken out (-1: it runs to the end of `html`).
+
+        It ends at the first "-->" or "--!>" ("<!-->" and "<!--->" end at once); with none,
+        at the first ">", like any other "<!" (the parser would read the rest as comment; we
+        keep it as text). Once a search from some point found no end, none after it will:
+        searching again from every "<!--" of a run cost the rest of the document each time
+        (issue 12)."""
+        after = start + 4
+        if html.startswith(">", after) or html.startswith("->", after):
+            return html.index(">", after) + 1
+        if after < self.no_comment_end_from:
+            end = _COMMENT_END.search(html, after)
+            if end is not None:
+                return end.end()
+            self.no_comment_end_from = after
+        closer = html.find(">", after)
+        return closer + 1 if closer >= 0 else -1
 
     # --- start tags -----------------------------------------------------------------------
 
@@ -397,7 +454,11 @@ class _Bounder:
             if self.stack.kept < len(self.stack.entries):
                 # Inside an element left out (see `_open`): past the limit, every start tag
                 # comes here, so it skips the rest (issue 12).
-                return self._start_run(html, match) or self._push_left_out(name, match)
+                return (
+                    self._start_run(html, match)
+                    or self._left_out_run(html, match.start())
+                    or self._push_left_out(name, match)
+                )
             if leaves_end := self._leaves(name, html, match):
                 return leaves_end
             self._open(name, _tidy_tag(name, match.group()))
@@ -410,7 +471,9 @@ class _Bounder:
             self.out.append(html[match.end() :].replace("&", "&amp;").replace("<", "&lt;"))
             return len(html)
         if name in _DROP_NESTED:
-            return _skip_nested(name, html, match.end())
+            if name not in self.same_names:
+                self.same_names[name] = _SameName(name, html)
+            return self.same_names[name].end_after(match.end())
         if name in _DROP_TAG or (name in _TABLE_PARTS and self.stack.find("table", "table") < 0):
             return match.end()  # outside a table the parser ignores these tags too
         if name in ("td", "th", "tr") and (leaves_end := self._leaves(name, html, match)):
@@ -432,14 +495,41 @@ class _Bounder:
         self.stack.push(name, False)
         return match.end()
 
+    def _left_out_run(self, html: str, position: int) -> int:
+        """Past the limit, with no closed formatting element waiting to be reopened, the end
+        of the run of start tags and text from `position` (0 if there is none): each start
+        tag is left out, each text written, exactly as token by token, in a loop that does
+        nothing else. A list whose items each leave a different formatting element open sits
+        past the limit from early on, and the full step per tag made it 7-12x a flat page
+        (issue 12). The run stops before any other token: an end tag, a tag that needs its
+        own step (`_UNUSUAL`), a comment, or a tag the end of the input cuts short."""
+        if self.floating_count:
+            return 0  # the text would make the parser reopen them (`_text_reopens`)
+        names: list[str] = []
+        out, stand_ins, end, token = self.out, self.stand_ins, position, _LEFT_OUT_TOKEN.match
+        while (found := token(html, end)) is not None:
+            text, name = found.group(1, 2)
+            if text is not None:
+                out.append(_text(text, stand_ins))
+            elif (name := name.lower()) in _UNUSUAL:
+                break
+            else:
+                names.append(name)
+            end = found.end()
+        self.stack.push_left_out(names)
+        return end if end > position else 0
+
     def _start_run(self, html: str, match: re.Match[str]) -> int:
         """Past the limit, the end of a repeated run of bare start tags ("<ul><li>" many
         times over), all pushed as left out in one step; 0 when there is none. The run may
-        hold end tags that close nothing (`_closes_nothing`), written out as they come."""
-        run = _START_RUN.match(html, match.start())
-        if run is None:
+        hold end tags that close nothing (`_closes_nothing`), written out as they come.
+        The unit is judged before the run is measured: measuring first cost the rest of the
+        run for every tag of a run this then turned down ("<mi><math>", issue 12)."""
+        start = match.start()
+        repeated = _repeated_unit(html, start)
+        if repeated is None:
             return 0
-        tokens = _NAME_IN_RUN.findall(run.group(1))
+        tokens = _NAME_IN_RUN.findall(repeated)
         unit = [name for end, name in tokens if not end]
         if any(name in _UNUSUAL and name not in _TABLE_PARTS for name in unit):
             return 0  # raw text, dropped tags, voids: each needs its own step
@@ -449,10 +539,13 @@ class _Bounder:
             return 0
         if any(end and self._listed(name) for end, name in tokens):
             return 0  # the parser would take the end tag to a listed formatting element
-        repeats = len(run.group()) // len(run.group(1))
+        copies = _copies(repeated).match(html, start)
+        assert copies is not None  # the unit is there twice at least
+        end = copies.end()
+        repeats = (end - start) // len(repeated)
         self.stack.push_run(unit, repeats)
         self.out.append("".join(f"</{name}>" for end, name in tokens if end) * repeats)
-        return run.end()
+        return end
 
     def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of "</name>" closing left-out `name` elements, all closed in one
@@ -874,7 +967,13 @@ class _Bounder:
 
 # Past the limit: a unit of up to four bare start tags, repeated; the tokenizer reads each
 # name as written here (lower case, ending at ">").
-_START_RUN = re.compile(r"(<[a-z][a-z0-9]{0,9}>(?:</?[a-z][a-z0-9]{0,9}>){0,3}?)\1++")
+# Text, or a start tag: the two tokens `_Bounder._left_out_run` takes (as `_TOKEN` reads them).
+_LEFT_OUT_TOKEN = re.compile(
+    rf"((?:[^<]++|<+(?![A-Za-z/!?]))++)|<([A-Za-z][^\t\n\f\r />]*+){_ATTRS}>", re.DOTALL
+)
+# A run's unit: a bare start tag and up to three bare tags after it (`_repeated_unit`).
+_UNIT_TAGS = re.compile(r"<[a-z][a-z0-9]{0,9}>(?:</?[a-z][a-z0-9]{0,9}>){0,3}")
+_BARE_TAG = re.compile(r"</?[a-z][a-z0-9]{0,9}>")
 _NAME_IN_RUN = re.compile(r"<(/?)([a-z0-9]+)>")
 
 # Attributes `_tidy_tag` passes on as written: no "&", double quotes, at most eight of them
@@ -913,18 +1012,46 @@ def _leaf_run(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
-def _skip_nested(name: str, html: str, start: int) -> int:
-    """The end of the element `name` opened just before `start`, counting same-name elements
-    inside it. One that never closes loses its tag only: a writer who types "<svg>" in a
-    sentence keeps the rest of the post."""
-    pattern = re.compile(rf"<(/?){name}[\t\n\f\r />]", re.I)
-    depth = 1
-    for found in pattern.finditer(html, start):
-        depth += -1 if found.group(1) else 1
-        if depth == 0:
-            after = html.find(">", found.end() - 1)
-            return len(html) if after < 0 else after + 1
-    return start
+class _SameName:
+    """Where each element `name` opened in `html` ends, counting the same-name elements
+    inside it: for every start at once, from one scan of the tags of that name.
+
+    Such an element (svg, math, template...) is left out with all it holds. Scanning ahead
+    from each start cost the rest of the document when the element never closes, so a run
+    of unclosed "<svg>" took time in the square of its length: 40 KB, 25 seconds (issue 12).
+    Read from `start`, with depth 1, the tags of the name end the element at the first one
+    that brings the depth to 0: where the running count of opens less closes first falls
+    below its value at `start`. One pass with a stack finds that for every position."""
+
+    def __init__(self, name: str, html: str) -> None:
+        self.html = html
+        self.starts: list[int] = []  # each tag of the name: where it starts
+        self.ends: list[int] = []  # and ends
+        levels = [0]  # opens less closes before each tag, and after the last
+        for found in re.finditer(rf"<(/?){name}[\t\n\f\r />]", html, re.I):
+            self.starts.append(found.start())
+            self.ends.append(found.end())
+            levels.append(levels[-1] + (-1 if found.group(1) else 1))
+        # The first index after each whose level is lower, or -1: where it closes.
+        self.lower = [-1] * len(levels)
+        waiting: list[int] = []
+        for index, level in enumerate(levels):
+            while waiting and levels[waiting[-1]] > level:
+                self.lower[waiting.pop()] = index
+            waiting.append(index)
+        self.closers: list[int] | None = None  # where each ">" is, when first needed
+
+    def end_after(self, start: int) -> int:
+        """The end of the element opened just before `start`. One that never closes loses
+        its tag only: a writer who types "<svg>" in a sentence keeps the rest of the post."""
+        closed_by = self.lower[bisect_left(self.starts, start)]
+        if closed_by < 0:
+            return start
+        # The end tag's own ">", or the next one (the closing tag may hold attributes).
+        if self.closers is None:
+            self.closers = [found.start() for found in re.finditer(">", self.html)]
+        at = bisect_left(self.closers, self.ends[closed_by - 1] - 1)
+        return self.closers[at] + 1 if at < len(self.closers) else len(self.html)
 
 
 def _text(text: str, stand_ins: tuple[str, str] | None = None) -> str:
