@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import stat
+import struct
 import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -13,18 +14,28 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import hypothesis
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import strategies as st
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.media.actions import store_image
 from broadsheet.media.models import UploadedImage
-from broadsheet.portability.archive import _STRING, Budget, open_member, parse_json
+from broadsheet.portability.archive import (
+    _STRING,
+    Budget,
+    open_member,
+    parse_json,
+    read_lines,
+    read_manifest,
+    read_member,
+)
 from broadsheet.portability.backup import export_backup
-from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
+from broadsheet.portability.errors import ArchiveTooLargeError, ImportFileError, WrongFormatError
 from broadsheet.portability.models import ImportedItem, Redirect
 from broadsheet.portability.paths import is_local_path
 from broadsheet.portability.restore import restore_backup
@@ -691,3 +702,121 @@ def test_a_body_is_measured_with_its_media_addresses_as_restored(
 
     assert not Post.objects.filter(blog__slug="target", title=post["title"]).exists()
     assert "skipped 1 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in report.lines()
+
+
+# Damage in the ZIP layer itself: whatever the member and however it is compressed.
+
+METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+
+
+def repacked(data: bytes, method: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w", method) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info.filename))
+    return out.getvalue()
+
+
+def headers(data: bytes, name: str) -> list[int]:
+    """Where the local and the central header of member `name` start."""
+    found, encoded = [], name.encode()
+    for signature, name_at in ((b"PK\x03\x04", 30), (b"PK\x01\x02", 46)):
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at : at + name_at + len(encoded)] == encoded:
+                found.append(at)
+            at = data.find(signature, at + 4)
+    return found
+
+
+def patched(data: bytes, name: str, *, flags: int = 0, method: int | None = None) -> bytes:
+    """The archive with member `name`'s headers claiming `flags` and `method`."""
+    out = bytearray(data)
+    for at in headers(data, name):
+        central = out[at : at + 4] == b"PK\x01\x02"
+        offset = at + (8 if central else 6)
+        (old,) = struct.unpack("<H", out[offset : offset + 2])
+        out[offset : offset + 2] = struct.pack("<H", old | flags)
+        if method is not None:
+            out[offset + 2 : offset + 4] = struct.pack("<H", method)
+    return bytes(out)
+
+
+def media_member(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return next(name for name in archive.namelist() if name.startswith("media/"))
+
+
+@pytest.mark.parametrize("member", ["data.json", "posts.jsonl", "media"])
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"flags": 0x1}, "is encrypted, and a backup never is"),
+        ({"method": 9}, "compressed by a method a backup never uses"),  # Deflate64
+        ({"method": 99}, "compressed by a method a backup never uses"),  # WinZip's AES
+    ],
+)
+def test_a_member_a_backup_never_writes_is_refused_with_a_reason(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    member: str,
+    change: dict[str, int],
+    says: str,
+) -> None:
+    data = zipped(archive_of(source))
+    name = media_member(data) if member == "media" else member
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=says):
+        restore(patched(data, name, **change), tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+@pytest.fixture
+def backups(source: Blog) -> dict[int, bytes]:
+    """The source's backup, repacked with every method zipfile unpacks."""
+    data = zipped(archive_of(source))
+    return {method: repacked(data, method) for method in METHODS}
+
+
+@hypothesis.settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    method=st.sampled_from(METHODS),
+    member=st.sampled_from(["data.json", "posts.jsonl", "comments.jsonl", "media"]),
+    where=st.floats(0, 1, exclude_max=True),
+    length=st.integers(1, 64),
+    garbage=st.binary(min_size=1, max_size=64),
+)
+def test_damage_anywhere_in_a_member_is_reported_as_damage(
+    backups: dict[int, bytes], method: int, member: str, where: float, length: int, garbage: bytes
+) -> None:
+    # Bytes of the member's compressed data overwritten: the stream may no longer decompress,
+    # end early, or unpack to text whose checksum is wrong. Each decompressor says so its own
+    # way (zlib.error, OSError, LZMAError, EOFError, BadZipFile); the restore's caller gets a
+    # reason, never one of them.
+    data = bytearray(backups[method])
+    name = media_member(data) if member == "media" else member
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = start + int(where * info.compress_size)
+    end = min(at + length, start + info.compress_size)
+    data[at:end] = (garbage * length)[: end - at]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            budget = Budget(10 << 20)
+            read_manifest(archive, budget)
+            for lines in ("posts.jsonl", "comments.jsonl"):
+                list(read_lines(archive, lines, budget))
+            read_member(archive, name, budget, 10 << 20)
+        except (ImportFileError, ValueError):
+            pass  # ValueError: text that unpacked but is no JSON, which the restore reports

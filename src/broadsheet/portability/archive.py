@@ -5,16 +5,23 @@ A ZIP archive says how large each member is, and a ZIP bomb lies: a few kilobyte
 a few kilobytes that inflate to gigabytes. So the archive is held to the install's limits
 twice: by what its central directory declares (before anything is unpacked) and by what
 actually comes out of the decompressor (every byte read goes through one `Budget`).
+
+A member is read only as a backup writes it: not encrypted, and stored or compressed by a
+method this Python unpacks. Whatever else goes wrong while it is read (a damaged stream, a
+checksum that does not match, a stream that ends early) is reported as damage by `_Metered`,
+whichever decompressor found it, so no archive reaches the restore's caller as a crash.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import lzma
 import re
 import stat
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -41,6 +48,12 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 BOMB_SIZE = 100 << 20
 MAX_RATIO = 200
 _ALLOWED_TYPES = (0, stat.S_IFREG, stat.S_IFDIR)  # 0: written by a tool that records none
+# The methods zipfile unpacks: a backup is written deflated; the others are what a person who
+# re-packed one with another tool might have chosen.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+_ENCRYPTED = 0x1  # general purpose flag bit 0
+# What each decompressor, or zipfile's own checks, raise for a damaged stream.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
 
 
 class Budget:
@@ -69,7 +82,13 @@ class _Metered(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self.inner.read(len(buffer))
+        try:
+            data = self.inner.read(len(buffer))
+        except _READ_ERRORS as error:
+            name = getattr(self.inner, "name", "a member")
+            raise WrongFormatError(
+                f"The archive is damaged: {name!r} cannot be read ({error})."
+            ) from None
         self.budget.spend(len(data))
         buffer[: len(data)] = data
         return len(data)
@@ -169,6 +188,13 @@ def check_member(info: zipfile.ZipInfo) -> None:
     name = info.filename
     if stat.S_IFMT(info.external_attr >> 16) not in _ALLOWED_TYPES:
         raise WrongFormatError(f"The archive holds {name!r}, which is not a plain file: refused.")
+    if info.flag_bits & _ENCRYPTED:
+        raise WrongFormatError(f"{name!r} is encrypted, and a backup never is: refused.")
+    if info.compress_type not in _METHODS:
+        raise WrongFormatError(
+            f"{name!r} is compressed by a method a backup never uses "
+            f"({info.compress_type}): refused."
+        )
     if info.is_dir():
         return
     unprintable = any(unicodedata.category(char) in ("Cc", "Cf") for char in name)
