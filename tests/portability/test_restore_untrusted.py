@@ -820,3 +820,79 @@ def test_damage_anywhere_in_a_member_is_reported_as_damage(
             read_member(archive, name, budget, 10 << 20)
         except (ImportFileError, ValueError):
             pass  # ValueError: text that unpacked but is no JSON, which the restore reports
+
+
+# Times: a restore keeps only those every zone can show (portability.times); more in
+# test_import_times.py.
+
+TIME_EDGES = [
+    "0001-01-01T00:00:00+00:00",  # no local time west of UTC
+    "0001-01-01T00:00:00+05:00",  # the year 0 in UTC
+    "9999-12-31T23:59:59+00:00",  # no local time east of UTC
+    "9999-12-31T23:59:59-05:00",  # the year 10000 in UTC
+]
+
+
+@pytest.mark.parametrize("stamp", TIME_EDGES)
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("posts.jsonl", "published_at"),
+        ("posts.jsonl", "updated_at"),
+        ("comments.jsonl", "created_at"),
+        ("redirects.jsonl", "created_at"),
+        ("pages", "published_at"),
+    ],
+)
+def test_a_backup_time_no_zone_can_show_refuses_the_restore(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    where: tuple[str, str],
+    stamp: str,
+) -> None:
+    archive = archive_of(source)
+    member, name = where
+    rows = archive["data.json"]["pages"] if member == "pages" else archive[member]
+    rows[0][name] = stamp
+    # West of UTC for the year 1, east for the year 9999: the zones furthest from UTC.
+    archive["data.json"]["blog"]["time_zone"] = (
+        "Etc/GMT+12" if stamp < "5" else "Pacific/Kiritimati"
+    )
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=rf"{name}.*outside the years 1 to 9998"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_an_import_record_out_of_range_refuses_the_restore(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["imported.jsonl"] = (
+        b'{"kind":"post","object":1,"source":"wordpress","origin":"","external_id":"1",'
+        b'"extra":{},"imported_at":"0001-01-01T00:00:00+05:00"}\n'
+    )
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=r"imported_at.*outside the years"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_a_number_past_what_the_database_holds_is_damage(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    # SQLite says OverflowError, PostgreSQL DataError: the restore's caller hears neither.
+    archive = archive_of(source)
+    archive["data.json"]["pages"][0]["position"] = 10**30
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="damaged"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
