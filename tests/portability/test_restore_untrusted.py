@@ -7,6 +7,7 @@ import io
 import json
 import stat
 import struct
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -494,6 +495,41 @@ def test_more_files_than_the_site_restores_is_refused(
     with pytest.raises(ArchiveTooLargeError, match="BROADSHEET_RESTORE_MAX_FILES"):
         restore(archive, tmp_path, restorer)
 
+    assert_nothing_kept(media, before)
+
+
+def directory_bomb(backup: bytes, records: int) -> bytes:
+    """The backup with `records` more one-letter records in its central directory, while
+    its end record still declares the backup's own count."""
+    with zipfile.ZipFile(io.BytesIO(backup)) as archive:
+        count = len(archive.infolist())
+    end = backup.rindex(b"PK\x05\x06")
+    size, offset = struct.unpack("<LL", backup[end + 12 : end + 20])
+    record = struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, *[0] * 7, 1, *[0] * 6)
+    padding = (record + b"a") * records
+    tail = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size + len(padding), offset, 0
+    )
+    return backup[:end] + padding + tail
+
+
+def test_a_directory_of_many_tiny_records_is_refused_before_it_is_read(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    # 200,000 records the end record does not declare: 9 MB that zipfile made into about
+    # 90 MB of objects before the count could be checked. Refused as they are counted.
+    data = directory_bomb(zipped(archive_of(source)), 200_000)
+    before = world(media)
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveTooLargeError, match="BROADSHEET_RESTORE_MAX_FILES"):
+            restore(data, tmp_path, restorer)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 16 << 20
     assert_nothing_kept(media, before)
 
 

@@ -52,6 +52,8 @@ _ALLOWED_TYPES = (0, stat.S_IFREG, stat.S_IFDIR)  # 0: written by a tool that re
 # re-packed one with another tool might have chosen.
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
 _ENCRYPTED = 0x1  # general purpose flag bit 0
+_RECORD = b"PK\x01\x02"  # a central directory record's signature
+_SCAN_CHUNK = 1 << 20
 # What each decompressor, or zipfile's own checks, raise for a damaged stream.
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
 
@@ -148,6 +150,7 @@ def parse_json(text: str, what: str, most_values: int) -> Any:
 
 def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
     """The archive, once its members' names, kinds, number and declared sizes pass."""
+    check_directory_records(raw)
     try:
         archive = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
@@ -166,6 +169,32 @@ def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
     if missing:
         raise WrongFormatError(f"This is not a Broadsheet backup: it has no {missing[0]}.")
     return archive
+
+
+def check_directory_records(raw: IO[bytes]) -> None:
+    """Refuse, before zipfile reads the central directory, an archive that could hold more
+    members than the install restores.
+
+    zipfile builds an object for every record of the directory, however many the end record
+    declares: 24 MB of one-letter records are half a million objects and a quarter of a
+    gigabyte before `check_totals` could count them. Every record zipfile accepts starts
+    with the signature `PK\\x01\\x02`, so the signature's count in the whole file bounds the
+    records, whatever the file says of itself; it is counted a chunk at a time, in memory
+    that does not grow with the file.
+    """
+    limit = settings.RESTORE_MAX_FILES
+    found, carry = 0, b""
+    raw.seek(0)
+    while chunk := raw.read(_SCAN_CHUNK):
+        window = carry + chunk
+        found += window.count(_RECORD)
+        carry = window[-(len(_RECORD) - 1) :]  # a signature across the boundary: counted once
+        if found > limit:
+            raise ArchiveTooLargeError(
+                f"The archive holds more than {limit} files; this site restores at most "
+                f"{limit} (BROADSHEET_RESTORE_MAX_FILES)."
+            )
+    raw.seek(0)
 
 
 def check_totals(infos: list[zipfile.ZipInfo]) -> None:
