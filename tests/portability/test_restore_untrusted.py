@@ -932,3 +932,20 @@ def test_a_number_past_what_the_database_holds_is_damage(
         restore(archive, tmp_path, restorer)
 
     assert_nothing_kept(media, before)
+
+
+def test_labels_past_a_posts_bound_are_dropped_and_reported(
+    source: Blog, restorer: User, tmp_path: Path
+) -> None:
+    # The editor, Blogger and WordPress imports hold a post to 20 labels of 200 characters
+    # together (posts.labels); a backup's post is held to them too.
+    archive = archive_of(source)
+    many = [f"tag{i:02}" for i in range(30)]
+    archive["posts.jsonl"][0]["labels"] = many
+    archive["data.json"]["labels"] = many
+
+    report = restore(archive, tmp_path, restorer)
+
+    post = Post.objects.get(blog__slug="target")
+    assert sorted(post.labels.values_list("name", flat=True)) == many[:20]
+    assert "skipped 10 labels past a post's limit (20 labels" in "\n".join(report.lines())

@@ -61,6 +61,7 @@ from broadsheet.portability.writer import (
     TOO_LONG_COMMENTS,
     ImportReport,
     Labels,
+    bounded_labels,
     refresh_comment_counts,
 )
 from broadsheet.posts.actions import render_into
@@ -302,7 +303,12 @@ class _Restorer:
             rows = [row for row in batch if self.fits("post", row)]
             posts = [self.post(blog, row) for row in rows]
             Post.objects.bulk_create(posts)
-            labels.attach([(post, row["labels"]) for post, row in zip(posts, rows, strict=True)])
+            labels.attach(
+                [
+                    (post, bounded_labels(self.report, post.title, row["labels"]))
+                    for post, row in zip(posts, rows, strict=True)
+                ]
+            )
             self.posts.update((row["id"], post.pk) for row, post in zip(rows, posts, strict=True))
             self.report.created["posts"] += len(posts)
 
