@@ -10,7 +10,7 @@ import struct
 import tracemalloc
 import zipfile
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -29,6 +29,7 @@ from broadsheet.media.models import UploadedImage
 from broadsheet.portability.archive import (
     _STRING,
     Budget,
+    open_archive,
     open_member,
     parse_json,
     read_lines,
@@ -818,8 +819,25 @@ def backups(source: Blog) -> dict[int, bytes]:
     return {method: repacked(data, method) for method in METHODS}
 
 
+def read_through(data: bytes) -> None:
+    """Open the archive and read every member as a restore does. Only `ImportFileError` may
+    come out, and a ValueError once the manifest is read: text that unpacked but is no JSON
+    row, which the restore reports as damage."""
+    archive = open_archive(io.BytesIO(data))
+    budget = Budget(10 << 20)
+    read_manifest(archive, budget)
+    try:
+        for lines in ("posts.jsonl", "comments.jsonl", "redirects.jsonl", "imported.jsonl"):
+            list(read_lines(archive, lines, budget))
+        for info in archive.infolist():
+            if info.filename.startswith("media/"):
+                read_member(archive, info.filename, budget, 10 << 20)
+    except ValueError:
+        pass
+
+
 @hypothesis.settings(
-    max_examples=150,
+    max_examples=300,
     derandomize=True,
     database=None,
     deadline=None,
@@ -827,35 +845,37 @@ def backups(source: Blog) -> dict[int, bytes]:
 )
 @hypothesis.given(
     method=st.sampled_from(METHODS),
-    member=st.sampled_from(["data.json", "posts.jsonl", "comments.jsonl", "media"]),
+    member=st.sampled_from(["data.json", "posts.jsonl", "comments.jsonl", "media", None]),
     where=st.floats(0, 1, exclude_max=True),
     length=st.integers(1, 64),
     garbage=st.binary(min_size=1, max_size=64),
 )
-def test_damage_anywhere_in_a_member_is_reported_as_damage(
-    backups: dict[int, bytes], method: int, member: str, where: float, length: int, garbage: bytes
+def test_damage_anywhere_in_an_archive_is_reported_as_damage(
+    backups: dict[int, bytes],
+    method: int,
+    member: str | None,
+    where: float,
+    length: int,
+    garbage: bytes,
 ) -> None:
-    # Bytes of the member's compressed data overwritten: the stream may no longer decompress,
-    # end early, or unpack to text whose checksum is wrong. Each decompressor says so its own
-    # way (zlib.error, OSError, LZMAError, EOFError, BadZipFile); the restore's caller gets a
-    # reason, never one of them.
+    # Bytes overwritten in a member's compressed data (the stream may no longer decompress,
+    # end early, or unpack to text whose checksum is wrong) or anywhere at all (`None`: the
+    # local headers and the directory too, which zipfile reads as names, flags, versions and
+    # offsets). zipfile and each decompressor say so their own way (zlib.error, OSError,
+    # LZMAError, EOFError, BadZipFile, NotImplementedError, RuntimeError, IndexError for a
+    # name cut to nothing); the restore's caller gets a reason, never one of them.
     data = bytearray(backups[method])
-    name = media_member(data) if member == "media" else member
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo(name)
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    at = start + int(where * info.compress_size)
-    end = min(at + length, start + info.compress_size)
+    start, size = 0, len(data)
+    if member is not None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo(media_member(data) if member == "media" else member)
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        size = info.compress_size
+    at = start + int(where * size)
+    end = min(at + length, start + size)
     data[at:end] = (garbage * length)[: end - at]
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        try:
-            budget = Budget(10 << 20)
-            read_manifest(archive, budget)
-            for lines in ("posts.jsonl", "comments.jsonl"):
-                list(read_lines(archive, lines, budget))
-            read_member(archive, name, budget, 10 << 20)
-        except (ImportFileError, ValueError):
-            pass  # ValueError: text that unpacked but is no JSON, which the restore reports
+    with suppress(ImportFileError):
+        read_through(bytes(data))
 
 
 # Times: a restore keeps only those every zone can show (portability.times); more in

@@ -6,10 +6,12 @@ a few kilobytes that inflate to gigabytes. So the archive is held to the install
 twice: by what its central directory declares (before anything is unpacked) and by what
 actually comes out of the decompressor (every byte read goes through one `Budget`).
 
-A member is read only as a backup writes it: not encrypted, and stored or compressed by a
-method this Python unpacks. Whatever else goes wrong while it is read (a damaged stream, a
-checksum that does not match, a stream that ends early) is reported as damage by `_Metered`,
-whichever decompressor found it, so no archive reaches the restore's caller as a crash.
+A member is read only as a backup writes it: not encrypted or patched, and stored or
+compressed by a method this Python unpacks. Whatever else goes wrong while it is opened or
+read (a local header that disagrees with the directory, a damaged stream, a checksum that
+does not match, a stream that ends early) is reported as damage by `open_member` and
+`_Metered`, whichever part of zipfile found it, so no archive reaches the restore's caller as
+a crash.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ _ALLOWED_TYPES = (0, stat.S_IFREG, stat.S_IFDIR)  # 0: written by a tool that re
 # The methods zipfile unpacks: a backup is written deflated; the others are what a person who
 # re-packed one with another tool might have chosen.
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
-_ENCRYPTED = 0x1  # general purpose flag bit 0
+# General purpose flags: bit 0 encrypted, 5 patched data, 6 strong encryption.
+_ENCRYPTED = 0x1 | 0x20 | 0x40
 _RECORD = b"PK\x01\x02"  # a central directory record's signature
 _SCAN_CHUNK = 1 << 20
 # What each decompressor, or zipfile's own checks, raise for a damaged stream.
@@ -101,8 +104,15 @@ class _Metered(io.RawIOBase):
 
 
 def open_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> io.BufferedReader:
-    """A member to read, its bytes charged to `budget` as they come out."""
-    return io.BufferedReader(_Metered(archive.open(name), budget))
+    """A member to read, its bytes charged to `budget` as they come out. A local header
+    that disagrees with the directory, or asks for a feature zipfile lacks, is damage."""
+    try:
+        inner = archive.open(name)
+    except (*_READ_ERRORS, NotImplementedError, RuntimeError) as error:
+        raise WrongFormatError(
+            f"The archive is damaged: {name!r} cannot be read ({error})."
+        ) from None
+    return io.BufferedReader(_Metered(inner, budget))
 
 
 def read_member(archive: zipfile.ZipFile, name: str, budget: Budget, limit: int) -> bytes | None:
@@ -153,7 +163,7 @@ def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
     check_directory_records(raw)
     try:
         archive = zipfile.ZipFile(raw)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
         raise WrongFormatError(
             "This is not a Broadsheet backup: a backup is a ZIP archive (made with "
             "`broadsheet export broadsheet`)."
@@ -215,6 +225,8 @@ def check_totals(infos: list[zipfile.ZipInfo]) -> None:
 def check_member(info: zipfile.ZipInfo) -> None:
     """Refuse a member no backup has: a name outside the layout, a link or a device."""
     name = info.filename
+    if not name:  # zipfile cuts a name at its first NUL: "\0..." is no name at all
+        raise WrongFormatError("The archive holds a member without a name: refused.")
     if stat.S_IFMT(info.external_attr >> 16) not in _ALLOWED_TYPES:
         raise WrongFormatError(f"The archive holds {name!r}, which is not a plain file: refused.")
     if info.flag_bits & _ENCRYPTED:
