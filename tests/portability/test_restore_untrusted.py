@@ -6,25 +6,38 @@ from __future__ import annotations
 import io
 import json
 import stat
+import struct
+import tracemalloc
 import zipfile
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import hypothesis
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from hypothesis import strategies as st
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
 from broadsheet.media.actions import store_image
 from broadsheet.media.models import UploadedImage
-from broadsheet.portability.archive import _STRING, Budget, open_member, parse_json
+from broadsheet.portability.archive import (
+    _STRING,
+    Budget,
+    open_archive,
+    open_member,
+    parse_json,
+    read_lines,
+    read_manifest,
+    read_member,
+)
 from broadsheet.portability.backup import export_backup
-from broadsheet.portability.errors import ArchiveTooLargeError, WrongFormatError
+from broadsheet.portability.errors import ArchiveTooLargeError, ImportFileError, WrongFormatError
 from broadsheet.portability.models import ImportedItem, Redirect
 from broadsheet.portability.paths import is_local_path
 from broadsheet.portability.restore import restore_backup
@@ -486,6 +499,41 @@ def test_more_files_than_the_site_restores_is_refused(
     assert_nothing_kept(media, before)
 
 
+def directory_bomb(backup: bytes, records: int) -> bytes:
+    """The backup with `records` more one-letter records in its central directory, while
+    its end record still declares the backup's own count."""
+    with zipfile.ZipFile(io.BytesIO(backup)) as archive:
+        count = len(archive.infolist())
+    end = backup.rindex(b"PK\x05\x06")
+    size, offset = struct.unpack("<LL", backup[end + 12 : end + 20])
+    record = struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, *[0] * 7, 1, *[0] * 6)
+    padding = (record + b"a") * records
+    tail = struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size + len(padding), offset, 0
+    )
+    return backup[:end] + padding + tail
+
+
+def test_a_directory_of_many_tiny_records_is_refused_before_it_is_read(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    # 200,000 records the end record does not declare: 9 MB that zipfile made into about
+    # 90 MB of objects before the count could be checked. Refused as they are counted.
+    data = directory_bomb(zipped(archive_of(source)), 200_000)
+    before = world(media)
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveTooLargeError, match="BROADSHEET_RESTORE_MAX_FILES"):
+            restore(data, tmp_path, restorer)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 16 << 20
+    assert_nothing_kept(media, before)
+
+
 def test_more_bytes_than_the_site_restores_is_refused(
     source: Blog, restorer: User, media: Path, tmp_path: Path, settings: Any
 ) -> None:
@@ -691,3 +739,233 @@ def test_a_body_is_measured_with_its_media_addresses_as_restored(
 
     assert not Post.objects.filter(blog__slug="target", title=post["title"]).exists()
     assert "skipped 1 posts and pages longer than BROADSHEET_MAX_POST_BYTES" in report.lines()
+
+
+# Damage in the ZIP layer itself: whatever the member and however it is compressed.
+
+METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+
+
+def repacked(data: bytes, method: int) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w", method) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, old.read(info.filename))
+    return out.getvalue()
+
+
+def headers(data: bytes, name: str) -> list[int]:
+    """Where the local and the central header of member `name` start."""
+    found, encoded = [], name.encode()
+    for signature, name_at in ((b"PK\x03\x04", 30), (b"PK\x01\x02", 46)):
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at : at + name_at + len(encoded)] == encoded:
+                found.append(at)
+            at = data.find(signature, at + 4)
+    return found
+
+
+def patched(data: bytes, name: str, *, flags: int = 0, method: int | None = None) -> bytes:
+    """The archive with member `name`'s headers claiming `flags` and `method`."""
+    out = bytearray(data)
+    for at in headers(data, name):
+        central = out[at : at + 4] == b"PK\x01\x02"
+        offset = at + (8 if central else 6)
+        (old,) = struct.unpack("<H", out[offset : offset + 2])
+        out[offset : offset + 2] = struct.pack("<H", old | flags)
+        if method is not None:
+            out[offset + 2 : offset + 4] = struct.pack("<H", method)
+    return bytes(out)
+
+
+def media_member(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return next(name for name in archive.namelist() if name.startswith("media/"))
+
+
+@pytest.mark.parametrize("member", ["data.json", "posts.jsonl", "media"])
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"flags": 0x1}, "is encrypted, and a backup never is"),
+        ({"method": 9}, "compressed by a method a backup never uses"),  # Deflate64
+        ({"method": 99}, "compressed by a method a backup never uses"),  # WinZip's AES
+    ],
+)
+def test_a_member_a_backup_never_writes_is_refused_with_a_reason(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    member: str,
+    change: dict[str, int],
+    says: str,
+) -> None:
+    data = zipped(archive_of(source))
+    name = media_member(data) if member == "media" else member
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=says):
+        restore(patched(data, name, **change), tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+@pytest.fixture
+def backups(source: Blog) -> dict[int, bytes]:
+    """The source's backup, repacked with every method zipfile unpacks."""
+    data = zipped(archive_of(source))
+    return {method: repacked(data, method) for method in METHODS}
+
+
+def read_through(data: bytes) -> None:
+    """Open the archive and read every member as a restore does. Only `ImportFileError` may
+    come out, and a ValueError once the manifest is read: text that unpacked but is no JSON
+    row, which the restore reports as damage."""
+    archive = open_archive(io.BytesIO(data))
+    budget = Budget(10 << 20)
+    read_manifest(archive, budget)
+    try:
+        for lines in ("posts.jsonl", "comments.jsonl", "redirects.jsonl", "imported.jsonl"):
+            list(read_lines(archive, lines, budget))
+        for info in archive.infolist():
+            if info.filename.startswith("media/"):
+                read_member(archive, info.filename, budget, 10 << 20)
+    except ValueError:
+        pass
+
+
+@hypothesis.settings(
+    max_examples=300,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture],
+)
+@hypothesis.given(
+    method=st.sampled_from(METHODS),
+    member=st.sampled_from(["data.json", "posts.jsonl", "comments.jsonl", "media", None]),
+    where=st.floats(0, 1, exclude_max=True),
+    length=st.integers(1, 64),
+    garbage=st.binary(min_size=1, max_size=64),
+)
+def test_damage_anywhere_in_an_archive_is_reported_as_damage(
+    backups: dict[int, bytes],
+    method: int,
+    member: str | None,
+    where: float,
+    length: int,
+    garbage: bytes,
+) -> None:
+    # Bytes overwritten in a member's compressed data (the stream may no longer decompress,
+    # end early, or unpack to text whose checksum is wrong) or anywhere at all (`None`: the
+    # local headers and the directory too, which zipfile reads as names, flags, versions and
+    # offsets). zipfile and each decompressor say so their own way (zlib.error, OSError,
+    # LZMAError, EOFError, BadZipFile, NotImplementedError, RuntimeError, IndexError for a
+    # name cut to nothing); the restore's caller gets a reason, never one of them.
+    data = bytearray(backups[method])
+    start, size = 0, len(data)
+    if member is not None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo(media_member(data) if member == "media" else member)
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        size = info.compress_size
+    at = start + int(where * size)
+    end = min(at + length, start + size)
+    data[at:end] = (garbage * length)[: end - at]
+    with suppress(ImportFileError):
+        read_through(bytes(data))
+
+
+# Times: a restore keeps only those every zone can show (portability.times); more in
+# test_import_times.py.
+
+TIME_EDGES = [
+    "0001-01-01T00:00:00+00:00",  # no local time west of UTC
+    "0001-01-01T00:00:00+05:00",  # the year 0 in UTC
+    "9999-12-31T23:59:59+00:00",  # no local time east of UTC
+    "9999-12-31T23:59:59-05:00",  # the year 10000 in UTC
+]
+
+
+@pytest.mark.parametrize("stamp", TIME_EDGES)
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("posts.jsonl", "published_at"),
+        ("posts.jsonl", "updated_at"),
+        ("comments.jsonl", "created_at"),
+        ("redirects.jsonl", "created_at"),
+        ("pages", "published_at"),
+    ],
+)
+def test_a_backup_time_no_zone_can_show_refuses_the_restore(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    where: tuple[str, str],
+    stamp: str,
+) -> None:
+    archive = archive_of(source)
+    member, name = where
+    rows = archive["data.json"]["pages"] if member == "pages" else archive[member]
+    rows[0][name] = stamp
+    # West of UTC for the year 1, east for the year 9999: the zones furthest from UTC.
+    archive["data.json"]["blog"]["time_zone"] = (
+        "Etc/GMT+12" if stamp < "5" else "Pacific/Kiritimati"
+    )
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=rf"{name}.*outside the years 1 to 9998"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_an_import_record_out_of_range_refuses_the_restore(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    archive = archive_of(source)
+    archive["imported.jsonl"] = (
+        b'{"kind":"post","object":1,"source":"wordpress","origin":"","external_id":"1",'
+        b'"extra":{},"imported_at":"0001-01-01T00:00:00+05:00"}\n'
+    )
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=r"imported_at.*outside the years"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_a_number_past_what_the_database_holds_is_damage(
+    source: Blog, restorer: User, media: Path, tmp_path: Path
+) -> None:
+    # SQLite says OverflowError, PostgreSQL DataError: the restore's caller hears neither.
+    archive = archive_of(source)
+    archive["data.json"]["pages"][0]["position"] = 10**30
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match="damaged"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)
+
+
+def test_labels_past_a_posts_bound_are_dropped_and_reported(
+    source: Blog, restorer: User, tmp_path: Path
+) -> None:
+    # The editor, Blogger and WordPress imports hold a post to 20 labels of 200 characters
+    # together (posts.labels); a backup's post is held to them too.
+    archive = archive_of(source)
+    many = [f"tag{i:02}" for i in range(30)]
+    archive["posts.jsonl"][0]["labels"] = many
+    archive["data.json"]["labels"] = many
+
+    report = restore(archive, tmp_path, restorer)
+
+    post = Post.objects.get(blog__slug="target")
+    assert sorted(post.labels.values_list("name", flat=True)) == many[:20]
+    assert "skipped 10 labels past a post's limit (20 labels" in "\n".join(report.lines())

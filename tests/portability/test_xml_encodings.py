@@ -10,10 +10,13 @@ and UTF-16 in every legal form are read, and a DOCTYPE inside them is still foun
 from __future__ import annotations
 
 import io
+from base64 import b64encode
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from broadsheet.blogs.models import Blog
 from broadsheet.portability.actions import import_blogger, import_wordpress
@@ -209,3 +212,70 @@ def test_what_the_parser_gets_carries_no_encoding_it_could_obey() -> None:
     assert [e.tag for e in iter_elements(SafeXMLSource(io.BytesIO(data)), ["{*}title"])] == [
         f"{{{ATOM}}}title"
     ]
+
+
+# A declaration naming its encoding twice: the check read the first name, the parser obeyed
+# the second, and a DOCTYPE written in UTF-7 inside a comment reached lxml.
+
+
+# In UTF-7, "-->" closes the comment the UTF-8 reading is still inside; the entity's
+# declaration follows, and "<!--" opens a comment the literal "-->" closes again.
+def utf7(text: str) -> str:
+    """`text` in UTF-7 with every mark in its base64 form (Python's codec leaves `<` and `>`
+    as they are, which UTF-7 allows and an attacker need not)."""
+    return "".join(
+        char
+        if char.isalnum() or char == " "
+        else f"+{b64encode(char.encode('utf-16-be')).decode().rstrip('=')}-"
+        for char in text
+    )
+
+
+HIDDEN_UTF7 = "<!-- " + utf7(f"--> {ATTACK} <!--") + " -->"
+
+
+@pytest.mark.parametrize("importer", IMPORTERS, ids=lambda f: f.__name__)
+def test_a_doctype_behind_a_second_encoding_is_refused(
+    blog: Blog, write_file: Any, importer: Importer
+) -> None:
+    head = '<?xml version="1.0" encoding="UTF-8" encoding="UTF-7"?>'
+    data = (head + HIDDEN_UTF7 + DOCUMENTS[importer]("&x;")).encode()
+    before = snapshot(blog)
+
+    with pytest.raises(MalformedXMLError, match="names its encoding more than once"):
+        importer(blog, write_file(data), now=NOW)
+
+    assert snapshot(blog) == before
+
+
+LABELS = ["UTF-8", "utf-8", "UTF8", "UTF-16", "UTF-7", "UTF-32", "ISO-8859-1", "cp500", "x"]
+
+
+@hypothesis.settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@hypothesis.given(
+    labels=st.lists(st.sampled_from(LABELS), min_size=1, max_size=3),
+    spaces=st.lists(st.sampled_from([" ", "\t", "\r\n", "  "]), min_size=6, max_size=6),
+    quote=st.sampled_from(["'", '"']),
+    before=st.sampled_from(["", "\ufeff", " ", "\ufeff\ufeff"]),
+    standalone=st.booleans(),
+)
+def test_the_parser_never_gets_an_encoding_to_obey(
+    labels: list[str], spaces: list[str], quote: str, before: str, standalone: bool
+) -> None:
+    # However many encodings a declaration names, and however it is spaced: the file is
+    # refused, or what lxml reads declares none, so it reads the UTF-8 the checks read.
+    named = "".join(
+        f"{spaces[n]}encoding{spaces[n + 1][:1]}={spaces[n + 2][:1]}{quote}{label}{quote}"
+        for n, label in enumerate(labels)
+    )
+    alone = f"{spaces[5]}standalone={quote}yes{quote}" if standalone else ""
+    text = f"{before}<?xml version={quote}1.0{quote}{named}{alone}?>" + HIDDEN_UTF7 + "<feed/>"
+    try:
+        source = SafeXMLSource(io.BytesIO(text.encode()))
+    except (WrongFormatError, MalformedXMLError, UnsafeXMLError):
+        return
+    assert len(labels) == 1
+    handed = b"".join(iter(lambda: source.read(1 << 16), b"")).decode()
+    assert "encoding" not in handed[: handed.index("?>")]
+    if before in ("", "\ufeff"):  # after a second BOM or a space, lxml refuses the declaration
+        assert [e.tag for e in iter_elements(SafeXMLSource(io.BytesIO(text.encode())), ["feed"])]

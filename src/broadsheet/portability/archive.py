@@ -5,16 +5,25 @@ A ZIP archive says how large each member is, and a ZIP bomb lies: a few kilobyte
 a few kilobytes that inflate to gigabytes. So the archive is held to the install's limits
 twice: by what its central directory declares (before anything is unpacked) and by what
 actually comes out of the decompressor (every byte read goes through one `Budget`).
+
+A member is read only as a backup writes it: not encrypted or patched, and stored or
+compressed by a method this Python unpacks. Whatever else goes wrong while it is opened or
+read (a local header that disagrees with the directory, a damaged stream, a checksum that
+does not match, a stream that ends early) is reported as damage by `open_member` and
+`_Metered`, whichever part of zipfile found it, so no archive reaches the restore's caller as
+a crash.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import lzma
 import re
 import stat
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 
@@ -41,6 +50,15 @@ _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.DOTALL)
 BOMB_SIZE = 100 << 20
 MAX_RATIO = 200
 _ALLOWED_TYPES = (0, stat.S_IFREG, stat.S_IFDIR)  # 0: written by a tool that records none
+# The methods zipfile unpacks: a backup is written deflated; the others are what a person who
+# re-packed one with another tool might have chosen.
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+# General purpose flags: bit 0 encrypted, 5 patched data, 6 strong encryption.
+_ENCRYPTED = 0x1 | 0x20 | 0x40
+_RECORD = b"PK\x01\x02"  # a central directory record's signature
+_SCAN_CHUNK = 1 << 20
+# What each decompressor, or zipfile's own checks, raise for a damaged stream.
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError)
 
 
 class Budget:
@@ -69,7 +87,13 @@ class _Metered(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self.inner.read(len(buffer))
+        try:
+            data = self.inner.read(len(buffer))
+        except _READ_ERRORS as error:
+            name = getattr(self.inner, "name", "a member")
+            raise WrongFormatError(
+                f"The archive is damaged: {name!r} cannot be read ({error})."
+            ) from None
         self.budget.spend(len(data))
         buffer[: len(data)] = data
         return len(data)
@@ -80,8 +104,15 @@ class _Metered(io.RawIOBase):
 
 
 def open_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> io.BufferedReader:
-    """A member to read, its bytes charged to `budget` as they come out."""
-    return io.BufferedReader(_Metered(archive.open(name), budget))
+    """A member to read, its bytes charged to `budget` as they come out. A local header
+    that disagrees with the directory, or asks for a feature zipfile lacks, is damage."""
+    try:
+        inner = archive.open(name)
+    except (*_READ_ERRORS, NotImplementedError, RuntimeError) as error:
+        raise WrongFormatError(
+            f"The archive is damaged: {name!r} cannot be read ({error})."
+        ) from None
+    return io.BufferedReader(_Metered(inner, budget))
 
 
 def read_member(archive: zipfile.ZipFile, name: str, budget: Budget, limit: int) -> bytes | None:
@@ -129,9 +160,10 @@ def parse_json(text: str, what: str, most_values: int) -> Any:
 
 def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
     """The archive, once its members' names, kinds, number and declared sizes pass."""
+    check_directory_records(raw)
     try:
         archive = zipfile.ZipFile(raw)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, NotImplementedError, EOFError):
         raise WrongFormatError(
             "This is not a Broadsheet backup: a backup is a ZIP archive (made with "
             "`broadsheet export broadsheet`)."
@@ -147,6 +179,32 @@ def open_archive(raw: IO[bytes]) -> zipfile.ZipFile:
     if missing:
         raise WrongFormatError(f"This is not a Broadsheet backup: it has no {missing[0]}.")
     return archive
+
+
+def check_directory_records(raw: IO[bytes]) -> None:
+    """Refuse, before zipfile reads the central directory, an archive that could hold more
+    members than the install restores.
+
+    zipfile builds an object for every record of the directory, however many the end record
+    declares: 24 MB of one-letter records are half a million objects and a quarter of a
+    gigabyte before `check_totals` could count them. Every record zipfile accepts starts
+    with the signature `PK\\x01\\x02`, so the signature's count in the whole file bounds the
+    records, whatever the file says of itself; it is counted a chunk at a time, in memory
+    that does not grow with the file.
+    """
+    limit = settings.RESTORE_MAX_FILES
+    found, carry = 0, b""
+    raw.seek(0)
+    while chunk := raw.read(_SCAN_CHUNK):
+        window = carry + chunk
+        found += window.count(_RECORD)
+        carry = window[-(len(_RECORD) - 1) :]  # a signature across the boundary: counted once
+        if found > limit:
+            raise ArchiveTooLargeError(
+                f"The archive holds more than {limit} files; this site restores at most "
+                f"{limit} (BROADSHEET_RESTORE_MAX_FILES)."
+            )
+    raw.seek(0)
 
 
 def check_totals(infos: list[zipfile.ZipInfo]) -> None:
@@ -167,8 +225,17 @@ def check_totals(infos: list[zipfile.ZipInfo]) -> None:
 def check_member(info: zipfile.ZipInfo) -> None:
     """Refuse a member no backup has: a name outside the layout, a link or a device."""
     name = info.filename
+    if not name:  # zipfile cuts a name at its first NUL: "\0..." is no name at all
+        raise WrongFormatError("The archive holds a member without a name: refused.")
     if stat.S_IFMT(info.external_attr >> 16) not in _ALLOWED_TYPES:
         raise WrongFormatError(f"The archive holds {name!r}, which is not a plain file: refused.")
+    if info.flag_bits & _ENCRYPTED:
+        raise WrongFormatError(f"{name!r} is encrypted, and a backup never is: refused.")
+    if info.compress_type not in _METHODS:
+        raise WrongFormatError(
+            f"{name!r} is compressed by a method a backup never uses "
+            f"({info.compress_type}): refused."
+        )
     if info.is_dir():
         return
     unprintable = any(unicodedata.category(char) in ("Cc", "Cf") for char in name)

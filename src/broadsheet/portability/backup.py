@@ -43,6 +43,7 @@ from django.db import models
 
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.comments.models import Comment
+from broadsheet.portability import times
 from broadsheet.portability.models import ImportedItem, Redirect
 from broadsheet.posts.models import Label, Page, Post
 
@@ -88,9 +89,14 @@ def dump_fields(obj: models.Model) -> dict[str, object]:
 
 
 def load_fields(obj: models.Model, data: dict[str, Any]) -> None:
+    """Set `obj`'s plain fields from a backup's row; ValidationError for a value that is none
+    of its field's, or a time no page could show (`times`)."""
     for field in plain_fields(type(obj)):
         if field.name in data:
-            setattr(obj, field.attname, field.to_python(data[field.name]))
+            value = field.to_python(data[field.name])
+            if isinstance(field, models.DateTimeField):
+                value = times.checked(value, field.name)
+            setattr(obj, field.attname, value)
 
 
 def to_json(data: object) -> str:

@@ -46,6 +46,7 @@ from broadsheet.portability.text import (
     text_to_html,
     web_url,
 )
+from broadsheet.portability.times import in_range
 from broadsheet.portability.xmlsafe import SafeXMLSource, iter_elements, release
 from broadsheet.posts.models import Post
 
@@ -230,12 +231,12 @@ def _time(entry: etree._Element, namespace: str, name: str) -> dt.datetime | Non
 
 
 def parse_time(value: str) -> dt.datetime | None:
-    """An RFC 3339 time as an aware datetime; a time without an offset is taken as UTC."""
+    """An RFC 3339 time as an aware datetime; a time without an offset is taken as UTC. None
+    for one that is not a time, or that no page could show (`times`)."""
     try:
-        parsed = dt.datetime.fromisoformat(value.strip())
+        return in_range(dt.datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _title(entry: etree._Element) -> str:

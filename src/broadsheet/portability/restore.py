@@ -24,7 +24,6 @@ nothing: one transaction, and any file written before a failure is removed.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import zipfile
 from collections.abc import Iterator
@@ -44,6 +43,7 @@ from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership, slug_validator
 from broadsheet.blogs.people import shown_name
 from broadsheet.comments.models import Comment
+from broadsheet.portability import times
 from broadsheet.portability.archive import (
     Budget,
     open_archive,
@@ -61,6 +61,7 @@ from broadsheet.portability.writer import (
     TOO_LONG_COMMENTS,
     ImportReport,
     Labels,
+    bounded_labels,
     refresh_comment_counts,
 )
 from broadsheet.posts.actions import render_into
@@ -108,6 +109,7 @@ DAMAGE = (
     AttributeError,
     ValidationError,
     zipfile.BadZipFile,
+    OverflowError,  # a number past what the database's column holds, as SQLite reports it
     DataError,
     IntegrityError,
 )
@@ -301,7 +303,12 @@ class _Restorer:
             rows = [row for row in batch if self.fits("post", row)]
             posts = [self.post(blog, row) for row in rows]
             Post.objects.bulk_create(posts)
-            labels.attach([(post, row["labels"]) for post, row in zip(posts, rows, strict=True)])
+            labels.attach(
+                [
+                    (post, bounded_labels(self.report, post.title, row["labels"]))
+                    for post, row in zip(posts, rows, strict=True)
+                ]
+            )
             self.posts.update((row["id"], post.pk) for row, post in zip(rows, posts, strict=True))
             self.report.created["posts"] += len(posts)
 
@@ -401,7 +408,7 @@ class _Restorer:
             page_id=self.pages.get(row["page"]) if row["page"] else None,
             to_comment_feed=bool(row["to_comment_feed"]),
             new_path=row["new_path"],
-            created_at=dt.datetime.fromisoformat(row["created_at"]),
+            created_at=times.parsed(row["created_at"], "created_at"),
         )
 
     def imported(self, blog: Blog, row: dict[str, Any]) -> ImportedItem:
@@ -409,7 +416,7 @@ class _Restorer:
         return ImportedItem(
             blog=blog,
             object_id=objects[row["kind"]][row["object"]],
-            imported_at=dt.datetime.fromisoformat(row["imported_at"]),
+            imported_at=times.parsed(row["imported_at"], "imported_at"),
             **{name: row[name] for name in IMPORTED_FIELDS},
         )
 

@@ -47,6 +47,7 @@ from broadsheet.portability.text import (
     web_url,
     wpautop,
 )
+from broadsheet.portability.times import in_range
 from broadsheet.portability.xmlsafe import (
     CdataRepairReader,
     SafeXMLSource,
@@ -209,9 +210,9 @@ class WordPressReader:
         """`wp:NAME_gmt` in UTC, else `wp:NAME` in the blog's zone."""
         gmt = _wp_time(self.text(element, f"{name}_gmt"))
         if gmt is not None:
-            return gmt.replace(tzinfo=dt.UTC)
+            return in_range(gmt.replace(tzinfo=dt.UTC))
         local = _wp_time(self.text(element, name))
-        return local.replace(tzinfo=self.time_zone) if local else None
+        return in_range(local.replace(tzinfo=self.time_zone)) if local else None
 
     def author(self, item: etree._Element) -> str:
         login = _text(item.find(f"{{{DC}}}creator"))
@@ -289,7 +290,7 @@ def _rfc822(value: str) -> dt.datetime | None:
         parsed = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError):
         return None
-    return parsed if parsed.tzinfo else None
+    return in_range(parsed) if parsed.tzinfo else None
 
 
 def _labels(item: etree._Element) -> list[str]:

@@ -144,6 +144,20 @@ class Labels:
             self.ids.update(found.values_list("name", "pk"))
 
 
+def bounded_labels(report: ImportReport, title: str, labels: list[str]) -> list[str]:
+    """A post's labels up to a post's bounds (`posts.labels`), for every importer; the rest
+    are dropped and named in the report, not a reason to refuse the whole import."""
+    names = list(dict.fromkeys(name for name in map(_label_name, labels) if name))
+    kept, dropped = within_bounds(names)
+    if dropped:
+        report.skipped[LABELS_DROPPED] += len(dropped)
+        if len(report.warnings) < MAX_LABEL_NOTES:
+            more = f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""
+            shown = ", ".join(name[:40] for name in dropped[:5]) + more
+            report.warnings.append(f"“{title[:80]}” kept {len(kept)} labels; dropped: {shown}")
+    return kept
+
+
 class Writer:
     """Takes records in file order; `finish` settles threads, counts and caches."""
 
@@ -239,18 +253,7 @@ class Writer:
         self.remember(Kind.POST, records, posts, existing)
 
     def bounded_labels(self, record: ItemRecord) -> list[str]:
-        """The record's labels up to a post's bounds (`posts.labels`); the rest are dropped and
-        named in the report, not a reason to refuse the whole import."""
-        names = list(dict.fromkeys(name for name in map(_label_name, record.labels) if name))
-        kept, dropped = within_bounds(names)
-        if dropped:
-            self.report.skipped[LABELS_DROPPED] += len(dropped)
-            if len(self.report.warnings) < MAX_LABEL_NOTES:
-                title = record.title[:80] or record.key
-                more = f" and {len(dropped) - 5} more" if len(dropped) > 5 else ""
-                shown = ", ".join(name[:40] for name in dropped[:5]) + more
-                self.report.warnings.append(f"“{title}” kept {len(kept)} labels; dropped: {shown}")
-        return kept
+        return bounded_labels(self.report, record.title or record.key, record.labels)
 
     def note_unknown_embeds(self, record: ItemRecord) -> None:
         """Name each embed the pipeline will not show (docs/embeds.md), so the writer knows

@@ -9,6 +9,8 @@ declaration, and only UTF-8 and UTF-16 are accepted (the two every XML parser mu
 and the only ones Blogger and WordPress write). The text is decoded strictly and handed on
 re-encoded as UTF-8, with the declaration's `encoding` taken out: the checks and the parser
 then read the same characters, and nothing in the file can make lxml decode it differently.
+A declaration that names its encoding twice (`encoding="UTF-8" encoding="UTF-7"`) is refused:
+the check would read one name and the parser obey the other.
 """
 
 from __future__ import annotations
@@ -122,11 +124,19 @@ def _by_bom(head: bytes) -> tuple[str, str]:
 
 def _declared_encoding(text: str) -> str | None:
     # Leading space makes a declaration an error to lxml, but it is checked all the same.
-    declaration = _DECLARATION.match(text.removeprefix("\ufeff").lstrip(" \t\r\n"))
+    declaration = _declaration(text)
     if declaration is None:
         return None
-    encoding = _ENCODING.search(declaration.group(1))
-    return encoding.group(2) if encoding else None
+    named = _ENCODING.findall(declaration.group(1))
+    if len(named) > 1:
+        raise MalformedXMLError("the XML declaration names its encoding more than once", 1, None)
+    return named[0][1] if named else None
+
+
+def _declaration(text: str) -> re.Match[str] | None:
+    """The XML declaration, after any byte order marks and white space before it."""
+    start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    return _DECLARATION.match(text, start)
 
 
 def _label(name: str) -> str:
@@ -151,8 +161,8 @@ def _contradiction(declared: str, named: str) -> str:
 def _without_encoding(text: str) -> str:
     """The text with the declaration's encoding taken out: what follows is UTF-8, whatever the
     file said, and the parser must not decode it again."""
-    declaration = _DECLARATION.match(text)
+    declaration = _declaration(text)
     if declaration is None:
         return text
-    inner = _ENCODING.sub("", declaration.group(1), count=1)
-    return f"<?xml{inner}?>{text[declaration.end() :]}"
+    inner = _ENCODING.sub("", declaration.group(1))
+    return f"{text[: declaration.start()]}<?xml{inner}?>{text[declaration.end() :]}"
