@@ -48,3 +48,20 @@ def test_another_posts_comment_is_not_found(blog, author, post, make_post, make_
     elsewhere = make_comment(make_post("Elsewhere"))
     answer = api_for(author).get(f"blogs/{blog.pk}/posts/{post.pk}/comments/{elsewhere.pk}")
     assert answer.status_code == 404
+
+
+def test_a_commenters_address_is_given_only_when_it_is_a_web_page(
+    blog, author, post, make_comment, api_for
+):
+    # As pages and feeds show it: a client that makes the name a link must get no script.
+    # (Stored by an older restore, which kept any address a backup held.)
+    addresses = ["javascript:alert(1)", " JaVaScRiPt:x", "data:text/html,x", "https://a.example/"]
+    for number, address in enumerate(addresses):
+        make_comment(post, f"Comment {number}", author_url=address)
+    items = api_for(author).get(f"blogs/{blog.pk}/posts/{post.pk}/comments").json()["items"]
+    assert {c["content"]: c["author"].get("url") for c in items} == {
+        "<p>Comment 0</p>": None,
+        "<p>Comment 1</p>": None,
+        "<p>Comment 2</p>": None,
+        "<p>Comment 3</p>": "https://a.example/",
+    }

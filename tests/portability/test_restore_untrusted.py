@@ -969,3 +969,55 @@ def test_labels_past_a_posts_bound_are_dropped_and_reported(
     post = Post.objects.get(blog__slug="target")
     assert sorted(post.labels.values_list("name", flat=True)) == many[:20]
     assert "skipped 10 labels past a post's limit (20 labels" in "\n".join(report.lines())
+
+
+@pytest.mark.parametrize(
+    ("address", "kept"),
+    [
+        ("javascript:alert(1)", ""),
+        ("\tjavascript:alert(1)", ""),
+        ("data:text/html,<script>x</script>", ""),
+        ("vbscript:x", ""),
+        ("https://mary.example/", "https://mary.example/"),
+    ],
+)
+def test_a_commenters_address_is_kept_only_when_it_is_a_web_page(
+    source: Blog, restorer: User, tmp_path: Path, address: str, kept: str
+) -> None:
+    # As the Blogger and WordPress imports keep it: the API hands it to its clients.
+    archive = archive_of(source)
+    archive["comments.jsonl"][0]["author_url"] = address
+
+    restore(archive, tmp_path, restorer)
+
+    assert Comment.objects.get(post__blog__slug="target").author_url == kept
+
+
+@pytest.mark.parametrize(
+    ("member", "field", "value", "said"),
+    [
+        ("posts.jsonl", "title", "x" * 100_000, "longer than"),
+        ("comments.jsonl", "author_name", "x" * 10_000, "longer than"),
+        ("comments.jsonl", "spam_score", float("nan"), "not a number"),
+        ("comments.jsonl", "spam_score", float("inf"), "not a number"),
+    ],
+)
+def test_a_value_its_column_cannot_hold_refuses_the_restore_on_every_database(
+    source: Blog,
+    restorer: User,
+    media: Path,
+    tmp_path: Path,
+    member: str,
+    field: str,
+    value: object,
+    said: str,
+) -> None:
+    # PostgreSQL refused an overlong title and SQLite stored it; NaN was stored on both.
+    archive = archive_of(source)
+    archive[member][0][field] = value
+    before = world(media)
+
+    with pytest.raises(WrongFormatError, match=rf"{field}.*{said}"):
+        restore(archive, tmp_path, restorer)
+
+    assert_nothing_kept(media, before)

@@ -17,6 +17,7 @@ from broadsheet.blogs.hosts import origin, site_origin
 from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import display_name, loaded_profile
 from broadsheet.comments.models import Comment
+from broadsheet.core.weblinks import web_url
 from broadsheet.media.models import UploadedImage
 from broadsheet.posts.models import LIVE_STATUSES, Label, Page, Post
 
@@ -139,8 +140,8 @@ def comment_json(comment: Comment, root: str) -> Json:
         "author": {"displayName": comment.display_name},
         "status": COMMENT_STATUS.get(comment.status, "LIVE"),
     }
-    if comment.author_url:
-        found["author"]["url"] = comment.author_url
+    if url := web_url(comment.author_url):  # a web page, as pages and feeds show it
+        found["author"]["url"] = url
     if comment.parent_id:
         found["inReplyTo"] = {"id": str(comment.parent_id)}
     return found

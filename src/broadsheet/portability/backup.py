@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import re
 import shutil
 import zipfile
@@ -38,6 +39,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 
@@ -96,6 +98,12 @@ def load_fields(obj: models.Model, data: dict[str, Any]) -> None:
             value = field.to_python(data[field.name])
             if isinstance(field, models.DateTimeField):
                 value = times.checked(value, field.name)
+            # What PostgreSQL refuses, refused on SQLite too (which stores any length) and
+            # for numbers no page can show: the backup is damaged, whatever the database.
+            if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+                raise ValidationError({field.name: f"is longer than {field.max_length}"})
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValidationError({field.name: f"{value} is not a number"})
             setattr(obj, field.attname, value)
 
 

@@ -43,6 +43,7 @@ from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog, Membership, slug_validator
 from broadsheet.blogs.people import shown_name
 from broadsheet.comments.models import Comment
+from broadsheet.core.weblinks import web_url
 from broadsheet.portability import times
 from broadsheet.portability.archive import (
     Budget,
@@ -362,6 +363,9 @@ class _Restorer:
     def comment(self, row: dict[str, Any]) -> Comment:
         comment = Comment(post_id=self.posts[row["post"]])
         load_fields(comment, row)
+        # A commenter's address is a web page or nothing, as the Blogger and WordPress imports
+        # keep it: a `javascript:` one would reach every client of the API.
+        comment.author_url = web_url(comment.author_url)
         _check_fields(comment, f"Comment {row['id']}", ("status",))
         if self.scope.site:
             comment.user_id = self.users.get(row["user"]) if row["user"] is not None else None
