@@ -129,7 +129,9 @@ def test_a_hidden_comment_copied_on_other_posts_is_no_flood_oracle(
     sender: str,
 ) -> None:
     for other in two_more_posts:
-        make_comment(other, HIDDEN, status=status, created_at=timezone.now(), **WRITERS["anonymous"])
+        make_comment(
+            other, HIDDEN, status=status, created_at=timezone.now(), **WRITERS["anonymous"]
+        )
     expected = answers_for(post, post_as, SENDERS[sender], FRESH)
     assert answers_for(post, post_as, SENDERS[sender], HIDDEN) == expected
     assert not expected[1].endswith("#comment-held")  # published: the blog does not moderate
