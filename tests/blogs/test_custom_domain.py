@@ -47,6 +47,15 @@ ANOTHER_BLOGS = [
     "taken.example.org.",
     "TAKEN.EXAMPLE.ORG.",
 ]
+# The names under another blog's domain are that domain owner's: with a wildcard record
+# pointing here, a blog that claimed one would be served on someone else's name.
+UNDER_ANOTHER_BLOG = [
+    "shop.taken.example.org",
+    "a.b.taken.example.org",
+    "Shop.TAKEN.Example.org.",
+    "shop\u3002taken\uff0eexample.org",  # ideographic and full-width full stops
+    "\uff53hop.taken.example.org",  # a full-width letter
+]
 IP_LITERALS = [
     "127.0.0.1",
     "127.1",
@@ -88,7 +97,7 @@ NOT_HOST_NAMES = [
 ]
 BAD = (
     [(name, "site's own address") for name in OURS]
-    + [(name, "another blog's domain") for name in ANOTHER_BLOGS]
+    + [(name, "another blog's domain") for name in ANOTHER_BLOGS + UNDER_ANOTHER_BLOG]
     + [(name, "IP address") for name in IP_LITERALS]
     + [(name, "localhost") for name in LOCAL]
     + [(name, "domain name") for name in NOT_HOST_NAMES]
@@ -104,6 +113,8 @@ GOOD = [
     ("localhost.example.org", "localhost.example.org"),
     ("blogs.example.net.evil.org", "blogs.example.net.evil.org"),
     ("1e100.net", "1e100.net"),
+    ("example.org", "example.org"),  # above another blog's domain, not under it
+    ("nottaken.example.org", "nottaken.example.org"),
 ]
 
 
@@ -243,3 +254,25 @@ def test_a_restored_backup_keeps_a_real_domain(blog: Blog, tmp_path: Path) -> No
     # Only the operator's restore sets a domain at all (a blog admin's leaves it out).
     restore_backup("copy", backup_with_domain(blog, "Copy.Example.org.", tmp_path), site=True)
     assert Blog.objects.get(slug="copy").custom_domain == "copy.example.org"
+
+
+def test_an_admin_of_both_blogs_may_give_one_a_name_under_the_others(
+    blog: Blog, owner_of_taken: Blog
+) -> None:
+    both = User.objects.create_user("both", "both@example.com", "pw")
+    for each in (blog, owner_of_taken):
+        Membership.objects.create(blog=each, user=both, role=Membership.Role.ADMIN)
+    blog.custom_domain = "Shop.Taken.Example.org"
+    blog.full_clean()
+    blog.save()
+    assert blog_for_host("shop.taken.example.org") == blog
+    assert blog_for_host(TAKEN) == owner_of_taken
+
+
+def test_an_author_of_the_other_blog_is_not_its_owner(blog: Blog, owner_of_taken: Blog) -> None:
+    writer = User.objects.create_user("writer", "writer@example.com", "pw")
+    Membership.objects.create(blog=blog, user=writer, role=Membership.Role.ADMIN)
+    Membership.objects.create(blog=owner_of_taken, user=writer, role=Membership.Role.AUTHOR)
+    blog.custom_domain = "shop.taken.example.org"
+    with pytest.raises(ValidationError, match=r"under taken\.example\.org"):
+        blog.full_clean()
