@@ -276,3 +276,14 @@ def test_an_author_of_the_other_blog_is_not_its_owner(blog: Blog, owner_of_taken
     blog.custom_domain = "shop.taken.example.org"
     with pytest.raises(ValidationError, match=r"under taken\.example\.org"):
         blog.full_clean()
+
+
+def test_a_name_under_another_blogs_given_before_stays_through_other_settings(
+    blog: Blog, owner_of_taken: Blog, admin_client: Client
+) -> None:
+    Blog.objects.filter(pk=blog.pk).update(custom_domain="shop.taken.example.org")
+    address = reverse("studio:blog-settings", args=[blog.slug])
+    changed = SETTINGS | {"title": "Renamed", "custom_domain": "shop.taken.example.org"}
+    assert admin_client.post(address, changed).status_code == 302
+    blog.refresh_from_db()
+    assert (blog.title, blog.custom_domain) == ("Renamed", "shop.taken.example.org")

@@ -200,7 +200,10 @@ class Blog(models.Model):
         same = Q(custom_domain__iexact=host) | Q(custom_domain__iexact=f"{host}.")
         if host and Blog.objects.exclude(pk=self.pk).filter(same).exists():
             raise ValidationError({"custom_domain": f"{host} is already another blog's domain."})
-        above = self._domain_above(host) if host else None
+        # A domain the blog holds already stays its own (given before this rule, or by an
+        # admin of both): refusing it would refuse every other setting saved with it.
+        kept = Blog.objects.filter(pk=self.pk).values_list("custom_domain", flat=True).first()
+        above = self._domain_above(host) if host and host != kept else None
         if above is not None:
             raise ValidationError({
                 "custom_domain": f"{host} is under {above}, another blog's domain: the names "
