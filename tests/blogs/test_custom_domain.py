@@ -23,6 +23,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from broadsheet.blogs.hosts import blog_for_host
 from broadsheet.blogs.models import Blog, Membership
@@ -287,3 +290,38 @@ def test_a_name_under_another_blogs_given_before_stays_through_other_settings(
     assert admin_client.post(address, changed).status_code == 302
     blog.refresh_from_db()
     assert (blog.title, blog.custom_domain) == ("Renamed", "shop.taken.example.org")
+
+
+# The whole class, not the five spellings above: any names under another blog's domain, in
+# any case, joined by any of the full stops IDNA reads as one, with or without a final dot.
+FULL_STOPS = [".", "\u3002", "\uff0e", "\uff61"]
+LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # read-only examples
+)
+@given(
+    labels=st.lists(LABEL, min_size=1, max_size=3),
+    stops=st.lists(st.sampled_from(FULL_STOPS), min_size=6, max_size=6),
+    upper=st.booleans(),
+    final_dot=st.booleans(),
+)
+def test_no_spelling_of_a_name_under_another_blogs_domain_is_given(
+    blog: Blog,
+    owner_of_taken: Blog,
+    labels: list[str],
+    stops: list[str],
+    upper: bool,
+    final_dot: bool,
+) -> None:
+    parts = [*labels, *TAKEN.split(".")]
+    name = "".join(part + stop for part, stop in zip(parts, stops, strict=False)).rstrip(
+        "".join(FULL_STOPS)
+    ) + ("." if final_dot else "")
+    blog.custom_domain = name.upper() if upper else name
+    with pytest.raises(ValidationError, match="another blog's domain"):
+        blog.full_clean()
