@@ -23,6 +23,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from broadsheet.blogs.hosts import blog_for_host
 from broadsheet.blogs.models import Blog, Membership
@@ -46,6 +49,15 @@ ANOTHER_BLOGS = [
     "Taken.Example.ORG",
     "taken.example.org.",
     "TAKEN.EXAMPLE.ORG.",
+]
+# The names under another blog's domain are that domain owner's: with a wildcard record
+# pointing here, a blog that claimed one would be served on someone else's name.
+UNDER_ANOTHER_BLOG = [
+    "shop.taken.example.org",
+    "a.b.taken.example.org",
+    "Shop.TAKEN.Example.org.",
+    "shop\u3002taken\uff0eexample.org",  # ideographic and full-width full stops
+    "\uff53hop.taken.example.org",  # a full-width letter
 ]
 IP_LITERALS = [
     "127.0.0.1",
@@ -88,7 +100,7 @@ NOT_HOST_NAMES = [
 ]
 BAD = (
     [(name, "site's own address") for name in OURS]
-    + [(name, "another blog's domain") for name in ANOTHER_BLOGS]
+    + [(name, "another blog's domain") for name in ANOTHER_BLOGS + UNDER_ANOTHER_BLOG]
     + [(name, "IP address") for name in IP_LITERALS]
     + [(name, "localhost") for name in LOCAL]
     + [(name, "domain name") for name in NOT_HOST_NAMES]
@@ -104,6 +116,8 @@ GOOD = [
     ("localhost.example.org", "localhost.example.org"),
     ("blogs.example.net.evil.org", "blogs.example.net.evil.org"),
     ("1e100.net", "1e100.net"),
+    ("example.org", "example.org"),  # above another blog's domain, not under it
+    ("nottaken.example.org", "nottaken.example.org"),
 ]
 
 
@@ -243,3 +257,71 @@ def test_a_restored_backup_keeps_a_real_domain(blog: Blog, tmp_path: Path) -> No
     # Only the operator's restore sets a domain at all (a blog admin's leaves it out).
     restore_backup("copy", backup_with_domain(blog, "Copy.Example.org.", tmp_path), site=True)
     assert Blog.objects.get(slug="copy").custom_domain == "copy.example.org"
+
+
+def test_an_admin_of_both_blogs_may_give_one_a_name_under_the_others(
+    blog: Blog, owner_of_taken: Blog
+) -> None:
+    both = User.objects.create_user("both", "both@example.com", "pw")
+    for each in (blog, owner_of_taken):
+        Membership.objects.create(blog=each, user=both, role=Membership.Role.ADMIN)
+    blog.custom_domain = "Shop.Taken.Example.org"
+    blog.full_clean()
+    blog.save()
+    assert blog_for_host("shop.taken.example.org") == blog
+    assert blog_for_host(TAKEN) == owner_of_taken
+
+
+def test_an_author_of_the_other_blog_is_not_its_owner(blog: Blog, owner_of_taken: Blog) -> None:
+    writer = User.objects.create_user("writer", "writer@example.com", "pw")
+    Membership.objects.create(blog=blog, user=writer, role=Membership.Role.ADMIN)
+    Membership.objects.create(blog=owner_of_taken, user=writer, role=Membership.Role.AUTHOR)
+    blog.custom_domain = "shop.taken.example.org"
+    with pytest.raises(ValidationError, match=r"under taken\.example\.org"):
+        blog.full_clean()
+
+
+def test_a_name_under_another_blogs_given_before_stays_through_other_settings(
+    blog: Blog, owner_of_taken: Blog, admin_client: Client
+) -> None:
+    Blog.objects.filter(pk=blog.pk).update(custom_domain="shop.taken.example.org")
+    address = reverse("studio:blog-settings", args=[blog.slug])
+    changed = SETTINGS | {"title": "Renamed", "custom_domain": "shop.taken.example.org"}
+    assert admin_client.post(address, changed).status_code == 302
+    blog.refresh_from_db()
+    assert (blog.title, blog.custom_domain) == ("Renamed", "shop.taken.example.org")
+
+
+# The whole class, not the five spellings above: any names under another blog's domain, in
+# any case, joined by any of the full stops IDNA reads as one, with or without a final dot.
+FULL_STOPS = [".", "\u3002", "\uff0e", "\uff61"]
+LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # read-only examples
+)
+@given(
+    labels=st.lists(LABEL, min_size=1, max_size=3),
+    stops=st.lists(st.sampled_from(FULL_STOPS), min_size=6, max_size=6),
+    upper=st.booleans(),
+    final_dot=st.booleans(),
+)
+def test_no_spelling_of_a_name_under_another_blogs_domain_is_given(
+    blog: Blog,
+    owner_of_taken: Blog,
+    labels: list[str],
+    stops: list[str],
+    upper: bool,
+    final_dot: bool,
+) -> None:
+    parts = [*labels, *TAKEN.split(".")]
+    name = "".join(part + stop for part, stop in zip(parts, stops, strict=False)).rstrip(
+        "".join(FULL_STOPS)
+    ) + ("." if final_dot else "")
+    blog.custom_domain = name.upper() if upper else name
+    with pytest.raises(ValidationError, match="another blog's domain"):
+        blog.full_clean()

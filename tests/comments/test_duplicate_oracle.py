@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
 from broadsheet.posts.models import Post
 from tests.cast import signed_in
 from tests.commenting import PostAs
-from tests.conftest import MakeComment
+from tests.conftest import MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,72 @@ def test_someone_elses_published_text_is_theirs_not_a_duplicate(
 ) -> None:
     make_comment(post, FRESH, status=Comment.Status.PUBLISHED, author_name="Ellen")
     assert post_as(Client(**STRICT), post, body=FRESH, name="Zed").status_code == 302
+
+
+# The flood rule (the same text on several posts of the blog within a day is spam) is a
+# duplicate check across posts: it may count only what a reader could see for themselves,
+# unless the comment is held anyway, when spam and held answer alike.
+HIDDEN_STATUSES = [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.TRASH]
+
+
+@pytest.fixture
+def two_more_posts(make_post: MakePost) -> list[Post]:
+    return [make_post("Leeks"), make_post("Onions")]
+
+
+@pytest.mark.parametrize("status", HIDDEN_STATUSES)
+@pytest.mark.parametrize("sender", list(SENDERS))
+def test_a_hidden_comment_copied_on_other_posts_is_no_flood_oracle(
+    post: Post,
+    two_more_posts: list[Post],
+    post_as: PostAs,
+    make_comment: MakeComment,
+    status: str,
+    sender: str,
+) -> None:
+    for other in two_more_posts:
+        make_comment(
+            other, HIDDEN, status=status, created_at=timezone.now(), **WRITERS["anonymous"]
+        )
+    expected = answers_for(post, post_as, SENDERS[sender], FRESH)
+    assert answers_for(post, post_as, SENDERS[sender], HIDDEN) == expected
+    assert not expected[1].endswith("#comment-held")  # published: the blog does not moderate
+
+
+def test_published_copies_on_posts_readers_cannot_see_are_no_flood_oracle(
+    post: Post, two_more_posts: list[Post], post_as: PostAs, make_comment: MakeComment
+) -> None:
+    for other in two_more_posts:
+        make_comment(other, HIDDEN, author_name="Bot", created_at=timezone.now())
+    Post.objects.filter(pk__in=[other.pk for other in two_more_posts]).update(
+        status=Post.Status.DRAFT
+    )
+    expected = answers_for(post, post_as, SENDERS["another name"], FRESH)
+    assert answers_for(post, post_as, SENDERS["another name"], HIDDEN) == expected
+
+
+def test_the_same_text_published_on_other_posts_is_still_held_as_spam(
+    post: Post, two_more_posts: list[Post], post_as: PostAs, make_comment: MakeComment
+) -> None:
+    for other in two_more_posts:
+        make_comment(other, HIDDEN, author_name="Bot", created_at=timezone.now())
+    response = post_as(Client(**STRICT), post, body=HIDDEN, name="Another bot")
+    assert response.status_code == 302 and response["Location"].endswith("#comment-held")
+    assert post.comments.get(body=HIDDEN).status == Comment.Status.SPAM
+
+
+@pytest.mark.parametrize("status", HIDDEN_STATUSES)
+def test_on_a_moderated_blog_hidden_copies_still_send_a_flood_to_spam(
+    blog: Blog,
+    post: Post,
+    two_more_posts: list[Post],
+    post_as: PostAs,
+    make_comment: MakeComment,
+    status: str,
+) -> None:
+    Blog.objects.filter(pk=blog.pk).update(moderation=Blog.Moderation.ALWAYS)
+    for other in two_more_posts:
+        make_comment(other, HIDDEN, status=status, author_name="Bot", created_at=timezone.now())
+    expected = answers_for(post, post_as, SENDERS["another name"], FRESH)
+    assert answers_for(post, post_as, SENDERS["another name"], HIDDEN) == expected
+    assert post.comments.get(body=HIDDEN).status == Comment.Status.SPAM

@@ -55,8 +55,15 @@ def test_each_blog_names_its_own_sitemap(client: Client, blog: Blog, other_blog:
     assert parser.site_maps() == ["http://other.localhost/sitemap.xml"]
 
 
-def test_unknown_host_has_no_robots_txt(client: Client) -> None:
-    assert client.get("/robots.txt", HTTP_HOST="nowhere.localhost").status_code == 404
+def test_a_host_with_no_blog_keeps_crawlers_out_as_a_private_blog_does(
+    client: Client, blog: Blog, other_blog: Blog
+) -> None:
+    # A 404 here, and a closed robots.txt on a private blog, told anyone which hosts hold one.
+    Blog.objects.filter(pk=other_blog.pk).update(is_private=True)
+    nowhere = client.get("/robots.txt", HTTP_HOST="nowhere.localhost")
+    private = client.get("/robots.txt", HTTP_HOST="other.localhost")
+    assert nowhere.status_code == private.status_code == 200
+    assert nowhere.content == private.content == b"User-agent: *\nDisallow: /\n"
 
 
 def test_robots_answers_get_and_head_only(client: Client, blog: Blog) -> None:

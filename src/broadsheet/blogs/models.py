@@ -200,7 +200,37 @@ class Blog(models.Model):
         same = Q(custom_domain__iexact=host) | Q(custom_domain__iexact=f"{host}.")
         if host and Blog.objects.exclude(pk=self.pk).filter(same).exists():
             raise ValidationError({"custom_domain": f"{host} is already another blog's domain."})
+        # A domain the blog holds already stays its own (given before this rule, or by an
+        # admin of both): refusing it would refuse every other setting saved with it.
+        kept = Blog.objects.filter(pk=self.pk).values_list("custom_domain", flat=True).first()
+        above = self._domain_above(host) if host and host != kept else None
+        if above is not None:
+            raise ValidationError({
+                "custom_domain": f"{host} is under {above}, another blog's domain: the names "
+                f"under a domain are its owner's. An admin of both blogs may give it."
+            })  # fmt: skip
         self.custom_domain = host
+
+    def _domain_above(self, host: str) -> str | None:
+        """Another blog's custom domain that `host` is under, unless the two blogs share an
+        admin. Whoever owns a domain owns the names under it; with a wildcard record pointing
+        here, any other blog could otherwise claim `shop.` their domain and be served there."""
+        labels = host.split(".")
+        parents = [".".join(labels[start:]) for start in range(1, len(labels) - 1)]
+        # As `_claim_custom_domain` matches: rows from before normalising may differ in case.
+        under = Q(pk__in=[])
+        for parent in parents:
+            under |= Q(custom_domain__iexact=parent) | Q(custom_domain__iexact=f"{parent}.")
+        admins = Membership.objects.filter(role=Membership.Role.ADMIN)
+        ours = admins.filter(blog_id=self.pk).values("user_id")
+        found = (
+            Blog.objects.exclude(pk=self.pk)
+            .filter(under)
+            .exclude(pk__in=admins.filter(user_id__in=ours).values("blog_id"))
+            .values_list("custom_domain", flat=True)
+            .first()
+        )
+        return found.rstrip(".").lower() if found else None
 
     @property
     def not_found_html(self) -> str:

@@ -29,7 +29,7 @@ from broadsheet.blogs.people import display_name
 from broadsheet.comments import access, defences, hooks, tasks, training
 from broadsheet.comments.forms import Submission
 from broadsheet.comments.models import Comment, ReplyAddress
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import Post, live
 
 Status = Comment.Status
 # The same text on this many other posts of a blog within a day is a campaign, not a reader.
@@ -165,20 +165,28 @@ def _status_for(comment: Comment, member: Membership | None, now: dt.datetime) -
     """Members' comments go straight up; then spam checks; then the blog's moderation rule."""
     if member is not None:
         return Status.PUBLISHED
-    if _is_flood(comment, now):
+    held = needs_moderation(comment.post, now)
+    if _is_flood(comment, now, seen_only=not held):
         return Status.SPAM
     comment.spam_score = training.spam_probability(comment)
     if comment.spam_score is not None and comment.spam_score >= training.SPAM_THRESHOLD:
         return Status.SPAM
-    return Status.PENDING if needs_moderation(comment.post, now) else Status.PUBLISHED
+    return Status.PENDING if held else Status.PUBLISHED
 
 
-def _is_flood(comment: Comment, now: dt.datetime) -> bool:
+def _is_flood(comment: Comment, now: dt.datetime, *, seen_only: bool) -> bool:
+    # The same text on other posts of the blog within a day. A comment that would go up at
+    # once may be held only for copies any reader can see: counting held, spam or deleted
+    # ones would tell the sender, by where the form sends them, that someone wrote this
+    # text and it waits unseen. A comment held anyway answers alike as spam or pending, so
+    # there every copy counts.
     elsewhere = Comment.objects.filter(
         post__blog=comment.post.blog,
         body=comment.body,
         created_at__gte=now - dt.timedelta(days=1),
     ).exclude(post=comment.post)
+    if seen_only:
+        elsewhere = elsewhere.filter(live(now, "post__"), status=Status.PUBLISHED)
     return elsewhere.values("post").distinct().count() >= FLOOD_POSTS
 
 

@@ -28,9 +28,14 @@ PUBLIC_RULES = (
 CLOSED_RULES = ("User-agent: *", "Disallow: /")
 
 
+def closed() -> str:
+    """Keep every crawler out: a private blog, one hidden from search engines, or no blog."""
+    return "\n".join(CLOSED_RULES) + "\n"
+
+
 def robots_txt(blog: Blog, origin: str) -> str:
     if blog.is_private or blog.hide_from_search_engines:
-        return "\n".join(CLOSED_RULES) + "\n"
+        return closed()
     if blog.custom_robots_txt.strip():
         # Typed in a textarea, so CRLF; crawlers take either, one style reads better.
         return "\n".join(blog.custom_robots_txt.rstrip().splitlines()) + "\n"

@@ -104,9 +104,9 @@ def _urlset(sitemap: sitemaps.BlogSitemap, page: str, origin: str) -> HttpRespon
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    # Not reader_blog: a private blog must still tell crawlers to stay out (robots.py).
+    # Not reader_blog: a private blog must still tell crawlers to stay out (robots.py). A host
+    # with no blog says the same: there is nothing to crawl there, and a 404 would tell a
+    # reader which hosts hold a private blog.
     blog = getattr(request, "blog", None)
-    if blog is None:
-        raise Http404("No blog is served at this address.")
-    text = robots.robots_txt(blog, hosts.origin(blog, request))
+    text = robots.closed() if blog is None else robots.robots_txt(blog, hosts.origin(blog, request))
     return HttpResponse(text, "text/plain; charset=utf-8")

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
@@ -40,12 +40,15 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         blog: Blog | None = getattr(request, "blog", None)
-        if blog is None:
-            return response
-        if blog.is_private or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if blog is None or blog.is_private or settings.SESSION_COOKIE_NAME in request.COOKIES:
             # One reader's page: no shared cache (a CDN, a proxy) may keep it for another.
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
+            if blog is None or blog.is_private:
+                # A host with no blog answers as a private blog's does to an outsider
+                # (who is asked for their session cookie), so headers don't tell a reader
+                # that a private blog lives there.
+                patch_vary_headers(response, ["Cookie"])
             return response
         arrived = request.META.get(REQUEST)
         if isinstance(arrived, float) and request.method == "GET" and keepable(request, response):

@@ -19,7 +19,7 @@ from django.utils.http import parse_http_date_safe
 
 from broadsheet.core.pagecache import hits, keys, mirror, store
 from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate
-from broadsheet.core.pagecache.http import build_entry, not_modified
+from broadsheet.core.pagecache.http import build_entry, not_modified, same_date_for_same_bytes
 
 log = logging.getLogger(__name__)
 VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
@@ -84,6 +84,7 @@ class PageCacheApp:
             now,
             lasting=mark.lasting,
         )
+        entry = same_date_for_same_bytes(entry, store.earlier(key))
         store.keep(key, entry, now)
         if entry.lasting and mirror.root() is not None:
             keep_as_file(environ, entry, path)

@@ -67,6 +67,30 @@ def build_entry(
     )
 
 
+def same_date_for_same_bytes(entry: Entry, earlier: Entry | None) -> Entry:
+    """The page as it was rendered before, if it was the same answer, keeps the date it was
+    first served with. Every write moves the blog's version and the page is rendered again;
+    a new Last-Modified on the same bytes would tell a reader that something they cannot see
+    was written just then (a draft saved, a comment held), and make If-Modified-Since fetch
+    the page again for nothing."""
+    if (
+        earlier is None
+        or (earlier.etag, earlier.status) != (entry.etag, entry.status)
+        or earlier.last_modified >= entry.last_modified
+    ):
+        return entry
+    date = http_date(earlier.last_modified)
+
+    def redated(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(name, date if name.lower() == "last-modified" else v) for name, v in headers]
+
+    return entry._replace(
+        headers=redated(entry.headers),
+        not_modified_headers=redated(entry.not_modified_headers),
+        last_modified=earlier.last_modified,
+    )
+
+
 def strong_etag(body: bytes, content_type: str) -> str:
     digest = hashlib.blake2b(body, digest_size=16)
     digest.update(content_type.encode("latin-1", "replace"))

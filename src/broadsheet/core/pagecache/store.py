@@ -117,6 +117,18 @@ def _fresh(key: str, now: float) -> Entry | None:
     return entry
 
 
+def earlier(key: str) -> Entry | None:
+    """The entry last kept for `key`, current or not, if the cache still holds it."""
+    entry = local.entries.get(key)
+    if entry is not None:
+        return entry
+    try:
+        found = shared().get(key)
+    except Exception:
+        return None  # unreadable: `fresh` has said so already
+    return found if isinstance(found, Entry) else None
+
+
 def _current(entry: Entry) -> bool:
     return versions().get(entry.blog_id) == entry.version
 
