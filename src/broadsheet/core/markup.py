@@ -440,7 +440,8 @@ def xml_safe(text: str) -> str:
 
 def plain_text(html: str) -> str:
     """Visible text of sanitised HTML, entities decoded, control characters dropped and
-    whitespace collapsed."""
+    whitespace collapsed. Only sanitised HTML: on some broken markup Python's parser takes
+    time in the square of its length (`sanitize` first)."""
     collector = _TextCollector()
     collector.feed(html)
     collector.close()

@@ -248,7 +248,10 @@ def _comment(
 def _text(note: dict[str, Any]) -> str:
     """The reply as plain text, paragraphs kept: comments are text, never remote markup."""
     html = note.get("content") if isinstance(note.get("content"), str) else ""
-    parts = (markup.plain_text(part) for part in _PARAGRAPH.split(str(html)[: MAX_TEXT * 4]))
+    # Sanitised first: Python's HTML parser (under `plain_text`) takes time in the square of
+    # some broken markup's length ("&<p" and a line break, repeated), and this is a stranger's.
+    split = _PARAGRAPH.split(str(html)[: MAX_TEXT * 4])
+    parts = (markup.plain_text(markup.sanitize(part)) for part in split)
     text = clean_text("\n\n".join(part for part in parts if part))[:MAX_TEXT]
     if not text:
         raise InboxError(422, "the reply has no text")

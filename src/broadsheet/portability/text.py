@@ -37,9 +37,11 @@ def html_to_text(source: str) -> str:
         # Most comments are text with <br> and entities: no parser needed for those.
         return _tidy(html_lib.unescape(_BREAK.sub("\n", source)))
     collector = _CommentText()
-    # Python's html.parser (before 3.13) stops with an AssertionError on a marked section
-    # (`<![…`); in a comment it can only be text, so it is handed over as text.
-    collector.feed(source.replace("<![", "&lt;!["))
+    # The sanitiser's output, not the file's markup: Python's html.parser takes time in the
+    # square of some broken markup's length ("&<p" and a line break, repeated: 40 KB, 20 s).
+    # What the sanitiser drops with its content (scripts, styles, frames) is what this hides
+    # anyway. A marked section (`<![…`) can only be text in a comment: it stays text.
+    collector.feed(markup.sanitize(source.replace("<![", "&lt;![")))
     collector.close()
     return _tidy("".join(collector.parts))
 
