@@ -11,18 +11,17 @@ headers and body must be the same apart from the host name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts.actions import save_page
 from broadsheet.posts.models import Page
 from tests.conftest import MakeComment, MakePost
-from tests.core.pagecache.conftest import Answer, Front
+from tests.core.pagecache.conftest import Answer, Front, front
 from tests.security.fuzz_routes import Route, fill, routes
+
+__all__ = ["front"]  # the page cache's WSGI front, as its own tests call it
 
 pytestmark = pytest.mark.django_db
 
@@ -32,17 +31,6 @@ NOWHERE = "qqqqq.localhost"  # as long as the private blog's host, `other.localh
 # it is there is compared, the body itself stands for its value).
 PER_REQUEST = {"date", "expires", "set-cookie", "etag"}
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-
-
-@pytest.fixture
-def front() -> Iterator[Front]:
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield Front()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
