@@ -90,11 +90,16 @@ def dump_fields(obj: models.Model) -> dict[str, object]:
     }
 
 
-def load_fields(obj: models.Model, data: dict[str, Any]) -> None:
+def load_fields(
+    obj: models.Model, data: dict[str, Any], *, judged_later: tuple[str, ...] = ()
+) -> None:
     """Set `obj`'s plain fields from a backup's row; ValidationError for a value that is none
-    of its field's, or a time no page could show (`times`)."""
+    of its field's, or a time no page could show (`times`). The fields `judged_later` are
+    set as they come: the caller judges them (a custom domain is left out with its reason)."""
     for field in plain_fields(type(obj)):
-        if field.name in data:
+        if field.name in judged_later and field.name in data:
+            setattr(obj, field.attname, field.to_python(data[field.name]))
+        elif field.name in data:
             value = field.to_python(data[field.name])
             if isinstance(field, models.DateTimeField):
                 value = times.checked(value, field.name)

@@ -205,7 +205,7 @@ class _Restorer:
             )
         if not self.scope.site:
             return self.blog_settings(blog, data)
-        load_fields(blog, data)
+        load_fields(blog, data, judged_later=("custom_domain",))  # `check_custom_domain`
         _check_fields(blog, "The backup's blog settings")
         created_at = blog.created_at
         others = Blog.objects.exclude(pk=blog.pk)
