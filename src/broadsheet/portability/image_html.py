@@ -7,10 +7,11 @@ imported, apart from the addresses that now point here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
-from html.parser import HTMLParser
+from functools import cache
+from html import escape, unescape
 
 from broadsheet.media.models import IMAGE_SIZES
 
@@ -42,34 +43,114 @@ def srcset_urls(value: str) -> list[str]:
     return [part.strip().split(" ", 1)[0] for part in value.split(",") if part.strip()]
 
 
-class _Tags(HTMLParser):
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.line_starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
-        self.tags: list[Tag] = []
-
-    def handle_starttag(self, tag: str, attrs: Attrs) -> None:
-        self._keep(tag, attrs, self_closing=False)
-
-    def handle_startendtag(self, tag: str, attrs: Attrs) -> None:
-        self._keep(tag, attrs, self_closing=True)
-
-    def _keep(self, tag: str, attrs: Attrs, *, self_closing: bool) -> None:
-        raw = self.get_starttag_text() or ""
-        line, column = self.getpos()
-        start = self.line_starts[line - 1] + column
-        # A tag whose text is not where the parser says is left alone rather than guessed at.
-        if tag in ("img", "a") and self.source[start : start + len(raw)] == raw:
-            self.tags.append(Tag(start, start + len(raw), tag, attrs, self_closing))
-
-
 def image_tags(source: str) -> list[Tag]:
-    """The `<img>` and `<a>` start tags of an HTML body, in document order."""
-    parser = _Tags(source)
-    parser.feed(source)
-    parser.close()
-    return parser.tags
+    """The `<img>` and `<a>` start tags of an HTML body, in document order.
+
+    Read as a browser's tokenizer reads a body, in one pass: a tag ends at the first `>`
+    outside a quoted value; comments and the text of `<script>`, `<style>`, `<textarea>`...
+    hold no tags; a tag, comment or raw text that runs to the end of the source holds all the
+    rest. Python's `html.parser` read it before: it took time in the square of some broken
+    markup's length (40 KB of `<a` and a line break, 27 s) and raised on `<![ x`, so one
+    imported post could stall or end the import's image pass (issue 12)."""
+    tags: list[Tag] = []
+    end, size = 0, len(source)
+    while (start := source.find("<", end)) >= 0 and start + 1 < size:
+        after, second = source[start + 1], source[start + 2 : start + 3]
+        if _letter(after):
+            found = _tag(source, start + 1)
+            if found is None:
+                break  # the tag runs to the end: nothing after it is markup
+            name, attrs, end, self_closing = found
+            if name in ("img", "a"):
+                tags.append(Tag(start, end, name, attrs, self_closing))
+            elif name in _RAW_TEXT:
+                raw_end = _raw_text_end(name).search(source, end)
+                if raw_end is None:
+                    break
+                end = raw_end.start()
+        elif source.startswith("!--", start + 1):
+            comment_end = _COMMENT_END.match(source, start + 4) or _COMMENT_END_SEARCH.search(
+                source, start + 4
+            )
+            if comment_end is None:
+                break
+            end = comment_end.end()
+        elif after == "/" and _letter(second):
+            found = _tag(source, start + 2)  # an end tag, read alike for its quoted values
+            if found is None:
+                break
+            end = found[2]
+        elif after in "!?/":
+            # `<!DOCTYPE`, `<![CDATA[`, `<?xml`, `</3`, `</>`: to the next `>`, a bogus comment
+            bogus_end = source.find(">", start + 2 if after == "/" else start + 1)
+            if bogus_end < 0:
+                break
+            end = bogus_end + 1
+        else:
+            end = start + 1  # a `<` in the text
+    return tags
+
+
+# Elements whose text holds no tags.
+_RAW_TEXT = frozenset(
+    ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript")
+)
+_SPACE = "\t\n\f\r "
+_NAME = re.compile(f"[^{_SPACE}/>]*")
+_BEFORE_ATTRIBUTE = re.compile(f"[{_SPACE}/]*")
+_ATTRIBUTE_NAME = re.compile(f"[^{_SPACE}/>][^{_SPACE}/>=]*")
+_SPACES = re.compile(f"[{_SPACE}]*")
+_UNQUOTED = re.compile(f"[^{_SPACE}>]*")
+# `<!-->` and `<!--->` end where they start; any other comment at `-->` or `--!>`.
+_COMMENT_END = re.compile("-?>")
+_COMMENT_END_SEARCH = re.compile("--!?>")
+
+
+def _letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+@cache
+def _raw_text_end(name: str) -> re.Pattern[str]:
+    return re.compile(f"</{re.escape(name)}[{_SPACE}/>]", re.IGNORECASE)
+
+
+def _past(pattern: re.Pattern[str], source: str, at: int) -> int:
+    """Where `pattern` (which may match nothing) stops matching from `at`."""
+    match = pattern.match(source, at)
+    return match.end() if match else at
+
+
+def _tag(source: str, at: int) -> tuple[str, Attrs, int, bool] | None:
+    """The tag whose name starts at `at`: its name, its attributes (names in lower case,
+    values with their references read), the offset after its `>`, and whether `/>` closed it.
+    None when the source ends inside it."""
+    named, size = _past(_NAME, source, at), len(source)
+    name, at = source[at:named].lower(), named
+    attrs: Attrs = []
+    while True:
+        gap, at = at, _past(_BEFORE_ATTRIBUTE, source, at)
+        if at >= size:
+            return None
+        if source[at] == ">":
+            return name, attrs, at + 1, at > gap and source[at - 1] == "/"
+        key_end = _past(_ATTRIBUTE_NAME, source, at)  # one character at least
+        key, at = source[at:key_end].lower(), _past(_SPACES, source, key_end)
+        if not source.startswith("=", at):
+            attrs.append((key, None))
+            continue
+        at = _past(_SPACES, source, at + 1)
+        if at >= size:
+            return None
+        if (quote := source[at]) in "\"'":
+            closing = source.find(quote, at + 1)
+            if closing < 0:
+                return None
+            value, at = source[at + 1 : closing], closing + 1
+        else:
+            value_end = _past(_UNQUOTED, source, at)  # nothing before a `>`
+            value, at = source[at:value_end], value_end
+        attrs.append((key, unescape(value)))
 
 
 @dataclass(frozen=True)
