@@ -28,6 +28,7 @@ PRIVATE_V4 = [
     "100.100.100.200",  # shared address space: Alibaba's metadata
     "0.0.0.0",  # noqa: S104 - "this host", an address to refuse, not to bind
     "192.0.0.192",  # IETF protocol assignments: Oracle's metadata
+    "168.63.129.16",  # global, but Azure's host agent inside every virtual machine
     "192.0.2.1",  # documentation
     "198.18.0.1",  # benchmarking
     "224.0.0.1",  # multicast

@@ -32,11 +32,13 @@ Opener = Callable[[str, str, int, str, float], Connection]
 # Special-purpose ranges that some Python versions still call global: IETF protocol
 # assignments (192.0.0.0/24, where Oracle Cloud keeps its metadata service), shared address
 # space (100.64.0.0/10, Alibaba's metadata), benchmarking, "this network", the 6to4 relay
-# anycast and reserved.
+# anycast and reserved. And one global address that is no stranger's: Azure answers
+# 168.63.129.16 inside every virtual machine (its host agent, health probe and DNS).
 ALWAYS_REFUSED = tuple(
     ipaddress.ip_network(net)
     for net in (
         "0.0.0.0/8",
+        "168.63.129.16/32",
         "100.64.0.0/10",
         "192.0.0.0/24",
         "192.88.99.0/24",
