@@ -15,8 +15,9 @@ from django.test import Client
 from broadsheet.blogs.models import Blog
 from broadsheet.federation import signatures
 from broadsheet.federation.models import Follower, LocalActor
+from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post
-from tests.conftest import MakePost
+from tests.conftest import NOON, MakePost
 from tests.federation.peer import Peer
 
 AP = "application/activity+json"
@@ -29,7 +30,9 @@ def public_post(make_post: MakePost) -> Post:
     )
 
 
-def test_webfinger_finds_the_blog_and_its_authors(client: Client, blog: Blog, author: User) -> None:
+def test_webfinger_finds_the_blog_and_its_authors(
+    client: Client, blog: Blog, author: User, public_post: Post
+) -> None:
     found = client.get("/.well-known/webfinger", {"resource": "acct:notes@localhost"}).json()
     assert found["subject"] == "acct:notes@localhost"
     assert found["links"][0]["href"] == "http://localhost/ap/blog"
@@ -41,6 +44,30 @@ def test_webfinger_knows_nobody_else(client: Client, blog: Blog, reader: User) -
     for resource in ("acct:rita@localhost", "acct:notes@elsewhere.example", "", "acct:"):
         response = client.get("/.well-known/webfinger", {"resource": resource})
         assert response.status_code == 404 and "error" in response.json()
+
+
+def test_a_member_who_never_published_answers_as_nobody_does(
+    client: Client, make_post: MakePost, admin: User, author: User
+) -> None:
+    # Asking for names must not tell who may publish on a blog: only a member with a post
+    # readers can see, or whose actor the fediverse already knows, is an author here.
+    def answers(name: str) -> list[tuple[int, bytes]]:
+        paths = [f"/ap/authors/{name}", f"/ap/authors/{name}/outbox"]
+        found = [client.get(path, HTTP_ACCEPT=AP) for path in paths]
+        found.append(client.get("/.well-known/webfinger", {"resource": f"acct:{name}@localhost"}))
+        return [(r.status_code, r.content.replace(name.encode(), b"NAME")) for r in found]
+
+    nobody = answers("nobody")
+    assert [status for status, _ in nobody] == [404, 404, 404]
+    assert answers(admin.username) == nobody  # an admin with no post
+    draft = make_post(status=Post.Status.DRAFT)
+    assert answers(author.username) == nobody  # a draft is no one's to see
+    draft.status = Post.Status.PUBLISHED
+    save_post(draft, now=NOON)
+    assert [status for status, _ in answers(author.username)] == [200, 200, 200]
+    draft.status = Post.Status.DRAFT  # known to the fediverse now: followers still find it
+    save_post(draft, now=NOON)
+    assert [status for status, _ in answers(author.username)] == [200, 200, 200]
 
 
 def test_nodeinfo_names_the_software_and_the_protocol(client: Client, blog: Blog) -> None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from broadsheet.blogs.hosts import canonical_host, origin
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.federation.models import LocalActor
+from broadsheet.posts.models import Post, live
 
 BLOG_PATH = "/ap/blog"
 AUTHOR_PATH = "/ap/authors/"
@@ -35,14 +36,19 @@ def author_actor(blog: Blog, username: str) -> LocalActor | None:
 def publisher(blog: Blog, username: str) -> User | None:
     """The member by that name who publishes on the blog (the operator, who runs every blog,
     is nobody's author). A name no account can have (a NUL, which PostgreSQL refuses in any
-    text and answered a 500 in the address, or longer than the field) is nobody, unasked."""
+    text and answered a 500 in the address, or longer than the field) is nobody, unasked.
+
+    Only a member readers already know is anyone here: one with a post readers can see, or
+    whose actor the fediverse already has. Anyone else answers as an unknown name does, so
+    no one can learn who may publish on a blog by asking for names (issue 12, class 5)."""
     if "\x00" in username or len(username) > USERNAME_MAX:
         return None
     user = get_user_model().objects.filter(username=username).first()
     member = Membership.of(user, blog) if user is not None else None
     if member is None or not member.can_publish or getattr(user, "is_superuser", False):
         return None
-    return user
+    known = LocalActor.objects.filter(blog=blog, user=user).exists()
+    return user if known or Post.objects.filter(live(), blog=blog, author=user).exists() else None
 
 
 def _get_or_make(blog: Blog, user: User | None, username: str) -> LocalActor:
