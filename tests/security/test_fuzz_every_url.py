@@ -14,8 +14,9 @@ studio's again. The answer may be anything but a 5xx.
 
 Each request runs in a savepoint that is rolled back, on the cast of `test_access_control.py`
 plus the demo blog. The budget is fixed (`derandomize=True`, no example database), so a run is
-the same run on every machine: about 7 minutes of CPU on either database (bench/RESULTS.md,
-"The fuzz walk's run time").
+the same run on every machine: about 7 minutes of CPU on either database before the test
+settings stopped WhiteNoise listing the static files for each client, about a third less
+since (bench/RESULTS.md, "The fuzz walk's run time").
 """
 
 from __future__ import annotations
