@@ -97,10 +97,10 @@ def load_fields(
     of its field's, or a time no page could show (`times`). The fields `judged_later` are
     set as they come: the caller judges them (a custom domain is left out with its reason)."""
     for field in plain_fields(type(obj)):
-        if field.name in judged_later and field.name in data:
-            setattr(obj, field.attname, field.to_python(data[field.name]))
-        elif field.name in data:
-            value = field.to_python(data[field.name])
+        if field.name not in data:
+            continue
+        value = field.to_python(data[field.name])
+        if field.name not in judged_later:
             if isinstance(field, models.DateTimeField):
                 value = times.checked(value, field.name)
             # What PostgreSQL refuses, refused on SQLite too (which stores any length) and
@@ -109,7 +109,7 @@ def load_fields(
                 raise ValidationError({field.name: f"is longer than {field.max_length}"})
             if isinstance(value, float) and not math.isfinite(value):
                 raise ValidationError({field.name: f"{value} is not a number"})
-            setattr(obj, field.attname, value)
+        setattr(obj, field.attname, value)
 
 
 def to_json(data: object) -> str:

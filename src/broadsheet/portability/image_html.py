@@ -55,7 +55,7 @@ def image_tags(source: str) -> list[Tag]:
     tags: list[Tag] = []
     end, size = 0, len(source)
     while (start := source.find("<", end)) >= 0 and start + 1 < size:
-        after, second = source[start + 1], source[start + 2 : start + 3]
+        after = source[start + 1]
         if _letter(after):
             found = _tag(source, start + 1)
             if found is None:
@@ -75,7 +75,7 @@ def image_tags(source: str) -> list[Tag]:
             if comment_end is None:
                 break
             end = comment_end.end()
-        elif after == "/" and _letter(second):
+        elif after == "/" and _letter(source[start + 2 : start + 3]):
             found = _tag(source, start + 2)  # an end tag, read alike for its quoted values
             if found is None:
                 break
