@@ -299,6 +299,9 @@ class _TagByTag(nesting._Bounder):
     def _left_out_run(self, html: str, position: int) -> int:
         return 0
 
+    def _unclosed_run(self, name: str, html: str, match: re.Match[str]) -> int:
+        return match.end()
+
 
 LEAVES = ["<p>w1</p>", "<li>w2</li>\n", "<td>w3</td>", "<tr>\n<td>w4</td><th>w5</th>\n</tr>\n"]
 # Leaves with attributes and phrasing inside, up to the depth the shortcut copies and past it.
@@ -340,13 +343,55 @@ def _ends(steps: list[str]) -> list[str]:
     return [f"</{tag[1:]}" for tag in reversed(steps) if tag.startswith("<") and tag[1] != "/"]
 
 
+def _end_of(tag: str) -> str:
+    return f"</{tag[1:]}"
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(step, unit_run), min_size=5, max_size=60), st.integers(2, 12))
+# End tags in a unit that does not open them: with none of the name open, one below a
+# special element, one open and reachable, and one listed by a block that ended it.
+@example(["<div>"] * 4 + ["<b></i>" * 30], 3)
+@example(["<i>", "<div>"] * 3 + ["<b></i>" * 30], 3)
+@example(["<i>", "<span>"] * 3 + ["<b></i>" * 30], 3)
+@example(["<span>"] * 5 + ["<b></span>" * 30], 3)
+@example(["<span>", "<div>"] * 3 + ["<b></span>" * 30], 3)
+@example(["<p><i>w</p>", "<div>"] * 3 + ["<b></i>" * 30], 3)
+@example(["<div>"] * 4 + ["<b></span><em></x-y>" * 30], 3)
 def test_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
     steps: list[str], limit: int
 ) -> None:
     source = "".join(steps)
-    assert bound_depth(source, limit) == _TagByTag(limit).run(source)
+    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
+    assert shortcut.run(source) == one_by_one.run(source)
+    assert model(shortcut) == model(one_by_one)
+
+
+# The same with tags of elements left out with what they hold in the unit: a start tag that
+# never closes loses only its tag, so the run goes on up to the first copy that closes.
+DROPPED = ["<math>", "<svg>", "<noscript>", "<template>"]
+dropping_step = st.one_of(step, st.sampled_from(DROPPED), st.sampled_from(DROPPED).map(_end_of))
+dropping_run = st.tuples(
+    st.lists(dropping_step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()
+).map(lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else ""))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(step, dropping_step, dropping_run), min_size=5, max_size=60),
+    st.integers(2, 12),
+)
+@example(["<div>"] * 4 + ["<mi><math>" * 40], 3)
+@example(["<div>"] * 4 + ["<mi><math>" * 40, "</math>" * 5], 3)
+@example(["<div>"] * 4 + ["<b><svg><i><svg>" * 20, "</svg>" * 7], 3)
+@example(["<div>"] * 4 + ["<b><svg><i><math>" * 20, "</svg>", "</math>" * 3], 3)
+def test_runs_past_the_limit_with_tags_left_out_with_their_content_are_read_as_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "".join(steps)
+    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
+    assert shortcut.run(source) == one_by_one.run(source)
+    assert model(shortcut) == model(one_by_one)
 
 
 # Past the limit, start tags and text are taken in one loop (`_left_out_run`) until anything
@@ -435,7 +480,31 @@ def test_an_element_left_out_with_its_content_ends_where_a_scan_ahead_ends_it(
     html = "".join(parts)
     same = nesting._SameName("svg", html)
     for start in range(len(html) + 1):
-        assert same.end_after(start) == scan_ahead("svg", html, start), start
+        assert (same.end_after(start) or start) == scan_ahead("svg", html, start), start
+
+
+# Runs of one start tag among the parts: the shortcut takes the copies that never close in
+# one step (`_Bounder._unclosed_run`).
+same_name_step = st.one_of(
+    st.sampled_from(SAME_NAME_PARTS),
+    st.tuples(st.sampled_from(SAME_NAME_PARTS), st.integers(2, 30)).map(
+        lambda run: run[0] * run[1]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(same_name_step, max_size=40), st.integers(1, 12))
+@example(["<svg>" * 20, "</svg>" * 3], 4)  # the last three close, the rest lose their tags
+@example(["<svg>" * 20, "w", "</svg>"], 4)
+@example(['<svg title="<svg ">' * 5, "</svg>"], 4)
+def test_runs_of_unclosed_elements_left_out_are_read_as_tag_by_tag(
+    steps: list[str], limit: int
+) -> None:
+    source = "<div>".join(steps)
+    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
+    assert shortcut.run(source) == one_by_one.run(source)
+    assert model(shortcut) == model(one_by_one)
 
 
 # (An <object> is an embed, made a placeholder before this pass: core/embeds.py.)

@@ -38,11 +38,11 @@ from __future__ import annotations
 import html as html_lib
 import re
 from bisect import bisect_left, insort
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html.entities import html5 as _ENTITIES
-from itertools import chain
+from itertools import accumulate, chain, islice
 
 # Past this many open elements, wrappers go (the text stays). Deeper than any real post: the
 # HTML spec's own parsers (Blink) re-parent past 512.
@@ -471,9 +471,9 @@ class _Bounder:
             self.out.append(html[match.end() :].replace("&", "&amp;").replace("<", "&lt;"))
             return len(html)
         if name in _DROP_NESTED:
-            if name not in self.same_names:
-                self.same_names[name] = _SameName(name, html)
-            return self.same_names[name].end_after(match.end())
+            return self._same_name(name, html).end_after(match.end()) or self._unclosed_run(
+                name, html, match
+            )
         if name in _DROP_TAG or (name in _TABLE_PARTS and self.stack.find("table", "table") < 0):
             return match.end()  # outside a table the parser ignores these tags too
         if name in ("td", "th", "tr") and (leaves_end := self._leaves(name, html, match)):
@@ -490,6 +490,26 @@ class _Bounder:
         else:
             self._open(name, tag)
         return match.end()
+
+    def _same_name(self, name: str, html: str) -> _SameName:
+        same = self.same_names.get(name)
+        if same is None:
+            same = self.same_names[name] = _SameName(name, html)
+        return same
+
+    def _unclosed_run(self, name: str, html: str, match: re.Match[str]) -> int:
+        """After the start tag of an element left out with what it holds (`_DROP_NESTED`)
+        that never closes, which loses its tag only: the end of the run of the same tag
+        repeated whose every copy never closes either, each losing its tag. A run of
+        "<svg>" cost a step of the loop for every tag, 12-17x a flat page (issue 12)."""
+        tag = match.group()
+        if tag.count("<") != 1:  # another "<svg" inside its attributes: one step each
+            return match.end()
+        copies = _copies(tag).match(html, match.start())
+        assert copies is not None  # the tag itself
+        repeats = (copies.end() - match.start()) // len(tag)
+        unclosed = self._same_name(name, html).unclosed_run(match.start(), repeats)
+        return match.start() + unclosed * len(tag)
 
     def _push_left_out(self, name: str, match: re.Match[str]) -> int:
         self.stack.push(name, False)
@@ -522,7 +542,9 @@ class _Bounder:
     def _start_run(self, html: str, match: re.Match[str]) -> int:
         """Past the limit, the end of a repeated run of bare start tags ("<ul><li>" many
         times over), all pushed as left out in one step; 0 when there is none. The run may
-        hold end tags that close nothing (`_closes_nothing`), written out as they come.
+        hold end tags that close nothing (`_closes_nothing`, `_never_closes`), written out
+        as they come, and start tags of elements left out with their content that never
+        close, taken out.
         The unit is judged before the run is measured: measuring first cost the rest of the
         run for every tag of a run this then turned down ("<mi><math>", issue 12)."""
         start = match.start()
@@ -530,22 +552,52 @@ class _Bounder:
         if repeated is None:
             return 0
         tokens = _NAME_IN_RUN.findall(repeated)
+        if any(name in _DROP_NESTED for end, name in tokens if end):
+            return 0
+        dropped = [
+            (start + len("".join(f"<{end}{name}>" for end, name in tokens[:index])), name)
+            for index, (end, name) in enumerate(tokens)
+            if name in _DROP_NESTED
+        ]
+        # A start tag of an element left out with what it holds (`_DROP_NESTED`) that never
+        # closes loses its tag and changes nothing else: the run may hold such tags ("<mi>"
+        # and "<math>", issue 12). Judged on the first copy before the run is measured.
+        if any(self._same_name(name, html).end_after(at + len(name) + 2) for at, name in dropped):
+            return 0
+        first_of = {name: at for at, name in reversed(dropped)}
+        per_copy = Counter(name for _, name in dropped)
+        tokens = [(end, name) for end, name in tokens if name not in _DROP_NESTED]
         unit = [name for end, name in tokens if not end]
         if any(name in _UNUSUAL and name not in _TABLE_PARTS for name in unit):
-            return 0  # raw text, dropped tags, voids: each needs its own step
+            return 0  # raw text, tags dropped otherwise, voids: each needs its own step
         if not _opens_its_table(unit) and self.stack.find("table", "table") < 0:
             return 0  # the parser ignores a table part outside a table
-        if not all(_closes_nothing(tokens, index) for index, (end, _) in enumerate(tokens) if end):
+        opened = set(unit)
+        if not all(
+            _closes_nothing(tokens, index) or self._never_closes(name, opened)
+            for index, (end, name) in enumerate(tokens)
+            if end
+        ):
             return 0
         if any(end and self._listed(name) for end, name in tokens):
             return 0  # the parser would take the end tag to a listed formatting element
         copies = _copies(repeated).match(html, start)
         assert copies is not None  # the unit is there twice at least
-        end = copies.end()
-        repeats = (end - start) // len(repeated)
+        repeats = (copies.end() - start) // len(repeated)
+        for name, at in first_of.items():  # up to the first copy where one closes
+            unclosed = self._same_name(name, html).unclosed_run(at, per_copy[name] * repeats)
+            repeats = min(repeats, unclosed // per_copy[name])
+        end = start + repeats * len(repeated)
         self.stack.push_run(unit, repeats)
         self.out.append("".join(f"</{name}>" for end, name in tokens if end) * repeats)
         return end
+
+    def _never_closes(self, name: str, opened: set[str]) -> bool:
+        """Whether the end tag `name` closes nothing on any repeat of a unit that opens
+        `opened`: an ordinary or formatting end tag finds nothing of its name open now, the
+        unit opens none, and none is listed (as `_start_run` checks), so the parser ignores
+        it every time ("<b></i>" past the limit, issue 12)."""
+        return name not in _ORDINARY_END_EXCEPT and name not in opened and self._closes(name) < 0
 
     def _end_run(self, name: str, html: str, match: re.Match[str]) -> int:
         """The end of a run of "</name>" closing left-out `name` elements, all closed in one
@@ -1012,46 +1064,99 @@ def _leaf_run(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?:<{tag}{_PLAIN_ATTRIBUTES}>{content}</{tag}>[^<&]*+)++")
 
 
+_STEP = {"": 1, "/": -1}  # a start tag opens a level, an end tag closes one
+
+
 class _SameName:
     """Where each element `name` opened in `html` ends, counting the same-name elements
-    inside it: for every start at once, from one scan of the tags of that name.
+    inside it, from one scan of the tags of that name.
 
     Such an element (svg, math, template...) is left out with all it holds. Scanning ahead
     from each start cost the rest of the document when the element never closes, so a run
     of unclosed "<svg>" took time in the square of its length: 40 KB, 25 seconds (issue 12).
     Read from `start`, with depth 1, the tags of the name end the element at the first one
     that brings the depth to 0: where the running count of opens less closes first falls
-    below its value at `start`. One pass with a stack finds that for every position."""
+    below its value at `start`. Whether it ever does is the lowest count from there on:
+    the lowest of each block of counts, from each block to the end, is kept from the start;
+    within a block it is looked up. Where the element does close, a search from `start`
+    finds the place. The pass asks only about elements it does not skip, in the order of
+    the document, each after the end of the one before, so those searches and the counting
+    of tags up to each (`_index`) cover the document once. Everything done for each tag of
+    the name is done in C: a Python step per tag made a run of "<svg>" 8x a flat page."""
+
+    _BLOCK = 64
 
     def __init__(self, name: str, html: str) -> None:
         self.html = html
-        self.starts: list[int] = []  # each tag of the name: where it starts
-        self.ends: list[int] = []  # and ends
-        levels = [0]  # opens less closes before each tag, and after the last
-        for found in re.finditer(rf"<(/?){name}[\t\n\f\r />]", html, re.I):
-            self.starts.append(found.start())
-            self.ends.append(found.end())
-            levels.append(levels[-1] + (-1 if found.group(1) else 1))
-        # The first index after each whose level is lower, or -1: where it closes.
-        self.lower = [-1] * len(levels)
-        waiting: list[int] = []
-        for index, level in enumerate(levels):
-            while waiting and levels[waiting[-1]] > level:
-                self.lower[waiting.pop()] = index
-            waiting.append(index)
+        self.tags = re.compile(rf"<(/?){name}[\t\n\f\r />]", re.I)
+        self.reach = len(name) + 3  # the most the pattern reads: "</", the name, one more
+        # Opens less closes before each tag, and after the last.
+        self.levels = levels = list(
+            accumulate(map(_STEP.__getitem__, self.tags.findall(html)), initial=0)
+        )
+        block = self._BLOCK
+        lowest = [min(levels[at : at + block]) for at in range(0, len(levels), block)]
+        self.block_floor = list(accumulate(reversed(lowest), min))[::-1]  # from each block on
+        self.counted = (0, 0)  # a position, and how many tags start before it
         self.closers: list[int] | None = None  # where each ">" is, when first needed
 
+    def _index(self, position: int) -> int:
+        """How many tags of the name start before `position`, counted on (or back) from the
+        last position asked about."""
+        at, index = self.counted
+        if position >= at:
+            index += self._count(at, position)
+        else:
+            index -= self._count(position, at)
+        self.counted = (position, index)
+        return index
+
+    def _count(self, start: int, end: int) -> int:
+        # The tags that start in [start, end): each holds one "<", its first character, so
+        # a scan from any point finds the same ones. One that reads past `end` is cut off
+        # by the bound and found apart.
+        near = self.tags.finditer(self.html, max(start, end - self.reach), end + self.reach)
+        cut = sum(1 for tag in near if tag.start() < end < tag.end())
+        return len(self.tags.findall(self.html, start, end)) + cut
+
+    def _stays_open(self, index: int) -> bool:
+        # Whether no count after `index` is lower than the count there.
+        levels, block = self.levels, self._BLOCK
+        following = (index // block + 1) * block
+        lowest = min(levels[index:following])
+        if following < len(levels):
+            lowest = min(lowest, self.block_floor[following // block])
+        return lowest >= levels[index]
+
     def end_after(self, start: int) -> int:
-        """The end of the element opened just before `start`. One that never closes loses
-        its tag only: a writer who types "<svg>" in a sentence keeps the rest of the post."""
-        closed_by = self.lower[bisect_left(self.starts, start)]
-        if closed_by < 0:
-            return start
+        """The end of the element opened just before `start`; 0 if it never closes. Such a
+        one loses its tag only: a writer who types "<svg>" in a sentence keeps the rest of
+        the post."""
+        after = self._index(start)
+        if self._stays_open(after):
+            return 0
+        closed_by = self.levels.index(self.levels[after] - 1, after)  # each step is one
+        closing = next(islice(self.tags.finditer(self.html, start), closed_by - 1 - after, None))
         # The end tag's own ">", or the next one (the closing tag may hold attributes).
         if self.closers is None:
             self.closers = [found.start() for found in re.finditer(">", self.html)]
-        at = bisect_left(self.closers, self.ends[closed_by - 1] - 1)
+        at = bisect_left(self.closers, closing.end() - 1)
         return self.closers[at] + 1 if at < len(self.closers) else len(self.html)
+
+    def unclosed_run(self, start: int, repeats: int) -> int:
+        """How many of the `repeats` start tags of the name in a row from `start` never
+        close (at least the first does). Only start tags lie between them, so each opens a
+        level above the one before it: if one never closes, none before it does, and those
+        that never close come first. Found by halving."""
+        first = self._index(start)
+        low, high = 1, repeats  # the first `low` never close; past `high`, all close
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._stays_open(first + middle):  # after the one at `first + middle - 1`
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
 
 def _text(text: str, stand_ins: tuple[str, str] | None = None) -> str:
