@@ -334,9 +334,15 @@ def test_runs_of_sibling_leaves_are_bounded_as_if_read_tag_by_tag(
 
 # A few tags repeated many times over, with or without their end tags: what the shortcuts for
 # runs past the limit take in one step.
-unit_run = st.tuples(st.lists(step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()).map(
-    lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else "")
-)
+def runs_of(steps: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.tuples(
+        st.lists(steps, min_size=1, max_size=4), st.integers(2, 60), st.booleans()
+    ).map(
+        lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else "")
+    )
+
+
+unit_run = runs_of(step)
 
 
 def _ends(steps: list[str]) -> list[str]:
@@ -361,19 +367,14 @@ def _end_of(tag: str) -> str:
 def test_runs_past_the_limit_are_bounded_as_if_read_tag_by_tag(
     steps: list[str], limit: int
 ) -> None:
-    source = "".join(steps)
-    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
-    assert shortcut.run(source) == one_by_one.run(source)
-    assert model(shortcut) == model(one_by_one)
+    assert_read_as_tag_by_tag("".join(steps), limit)
 
 
 # The same with tags of elements left out with what they hold in the unit: a start tag that
 # never closes loses only its tag, so the run goes on up to the first copy that closes.
 DROPPED = ["<math>", "<svg>", "<noscript>", "<template>"]
 dropping_step = st.one_of(step, st.sampled_from(DROPPED), st.sampled_from(DROPPED).map(_end_of))
-dropping_run = st.tuples(
-    st.lists(dropping_step, min_size=1, max_size=4), st.integers(2, 60), st.booleans()
-).map(lambda run: "".join(run[0]) * run[1] + ("".join(_ends(run[0])) * run[1] if run[2] else ""))
+dropping_run = runs_of(dropping_step)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -388,10 +389,7 @@ dropping_run = st.tuples(
 def test_runs_past_the_limit_with_tags_left_out_with_their_content_are_read_as_tag_by_tag(
     steps: list[str], limit: int
 ) -> None:
-    source = "".join(steps)
-    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
-    assert shortcut.run(source) == one_by_one.run(source)
-    assert model(shortcut) == model(one_by_one)
+    assert_read_as_tag_by_tag("".join(steps), limit)
 
 
 # Past the limit, start tags and text are taken in one loop (`_left_out_run`) until anything
@@ -426,6 +424,14 @@ def test_tags_and_text_past_the_limit_are_read_as_tag_by_tag(
         # The model too, not only what it wrote: a copy the parser makes changes no output
         # until the copies' budget runs out (`REOPEN_BUDGET`), far past these sizes.
         assert model(shortcut) == model(one_by_one)
+
+
+def assert_read_as_tag_by_tag(source: str, limit: int) -> None:
+    # The output, and the model too: a copy the parser makes changes no output until the
+    # copies' budget runs out (`REOPEN_BUDGET`), far past these sizes.
+    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
+    assert shortcut.run(source) == one_by_one.run(source)
+    assert model(shortcut) == model(one_by_one)
 
 
 def model(bounder: nesting._Bounder) -> tuple[object, ...]:
@@ -501,10 +507,7 @@ same_name_step = st.one_of(
 def test_runs_of_unclosed_elements_left_out_are_read_as_tag_by_tag(
     steps: list[str], limit: int
 ) -> None:
-    source = "<div>".join(steps)
-    shortcut, one_by_one = nesting._Bounder(limit), _TagByTag(limit)
-    assert shortcut.run(source) == one_by_one.run(source)
-    assert model(shortcut) == model(one_by_one)
+    assert_read_as_tag_by_tag("<div>".join(steps), limit)
 
 
 # (An <object> is an embed, made a placeholder before this pass: core/embeds.py.)
