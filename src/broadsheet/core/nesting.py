@@ -343,9 +343,17 @@ def _repeated_unit(html: str, start: int) -> str | None:
     return None
 
 
-@lru_cache(maxsize=256)
-def _copies(unit: str) -> re.Pattern[str]:
-    return re.compile(f"(?:{re.escape(unit)})++")
+def _repeats(html: str, unit: str, start: int) -> int:
+    """How many times `unit` is written in a row from `start` (once at least), compared in
+    C in growing and then shrinking steps: linear in the run, and no pattern is compiled
+    (and kept in a cache) from a writer's tag."""
+    count, step, size = 0, 1, len(unit)
+    while html.startswith(unit * step, start + count * size):
+        count, step = count + step, step * 2
+    while step := step // 2:  # what is left is fewer than 2 * step copies
+        if html.startswith(unit * step, start + count * size):
+            count += step
+    return count
 
 
 def _opens_its_table(unit: list[str]) -> bool:
@@ -505,9 +513,7 @@ class _Bounder:
         tag = match.group()
         if tag.count("<") != 1:  # another "<svg" inside its attributes: one step each
             return match.end()
-        copies = _copies(tag).match(html, match.start())
-        assert copies is not None  # the tag itself
-        repeats = (copies.end() - match.start()) // len(tag)
+        repeats = _repeats(html, tag, match.start())
         unclosed = self._same_name(name, html).unclosed_run(match.start(), repeats)
         return match.start() + unclosed * len(tag)
 
@@ -555,9 +561,9 @@ class _Bounder:
         if any(name in _DROP_NESTED for end, name in tokens if end):
             return 0
         dropped = [
-            (start + len("".join(f"<{end}{name}>" for end, name in tokens[:index])), name)
-            for index, (end, name) in enumerate(tokens)
-            if name in _DROP_NESTED
+            (start + tag.start(), tag[2])
+            for tag in _NAME_IN_RUN.finditer(repeated)
+            if tag[2] in _DROP_NESTED
         ]
         # A start tag of an element left out with what it holds (`_DROP_NESTED`) that never
         # closes loses its tag and changes nothing else: the run may hold such tags ("<mi>"
@@ -581,9 +587,7 @@ class _Bounder:
             return 0
         if any(end and self._listed(name) for end, name in tokens):
             return 0  # the parser would take the end tag to a listed formatting element
-        copies = _copies(repeated).match(html, start)
-        assert copies is not None  # the unit is there twice at least
-        repeats = (copies.end() - start) // len(repeated)
+        repeats = _repeats(html, repeated, start)
         for name, at in first_of.items():  # up to the first copy where one closes
             unclosed = self._same_name(name, html).unclosed_run(at, per_copy[name] * repeats)
             repeats = min(repeats, unclosed // per_copy[name])
@@ -1098,7 +1102,6 @@ class _SameName:
         lowest = [min(levels[at : at + block]) for at in range(0, len(levels), block)]
         self.block_floor = list(accumulate(reversed(lowest), min))[::-1]  # from each block on
         self.counted = (0, 0)  # a position, and how many tags start before it
-        self.closers: list[int] | None = None  # where each ">" is, when first needed
 
     def _index(self, position: int) -> int:
         """How many tags of the name start before `position`, counted on (or back) from the
@@ -1138,10 +1141,8 @@ class _SameName:
         closed_by = self.levels.index(self.levels[after] - 1, after)  # each step is one
         closing = next(islice(self.tags.finditer(self.html, start), closed_by - 1 - after, None))
         # The end tag's own ">", or the next one (the closing tag may hold attributes).
-        if self.closers is None:
-            self.closers = [found.start() for found in re.finditer(">", self.html)]
-        at = bisect_left(self.closers, closing.end() - 1)
-        return self.closers[at] + 1 if at < len(self.closers) else len(self.html)
+        closer = self.html.find(">", closing.end() - 1)
+        return closer + 1 if closer >= 0 else len(self.html)
 
     def unclosed_run(self, start: int, repeats: int) -> int:
         """How many of the `repeats` start tags of the name in a row from `start` never
