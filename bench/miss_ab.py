@@ -16,11 +16,13 @@ PostgreSQL server on this machine it also reads the CPU time its backend spent o
 (with `--after-new-post`, the backend's share of the writes too).
 `--after-new-post` publishes a post with a label before each render instead (bench/run.py's
 "after a new post", in the child's own process; the write's CPU and wall time are reported too)
-and deletes them after each page: the data set must be a copy. `--add-posts` first adds to the
-data set (a copy of it: this writes) the posts whose bytes are compared besides the bench's:
-one with threaded replies, removed and held comments and hostile names, one with comments
-closed, one with fediverse and Webmention reactions, one with no comments. The report: medians
-per page and tree, and whether every page's bytes are equal.
+and deletes them after each page: the data set must be a copy. `--after-comment` publishes a
+comment on the page's post before each render (post pages only: with `--only` a post page's
+name), the miss of the one post whose thread moved, and deletes them after the page.
+`--add-posts` first adds to the data set (a copy of it: this writes) the posts whose bytes are
+compared besides the bench's: one with threaded replies, removed and held comments and hostile
+names, one with comments closed, one with fediverse and Webmention reactions, one with no
+comments. The report: medians per page and tree, and whether every page's bytes are equal.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,7 @@ import run as bench  # bench/run.py, beside this file
 HERE = Path(__file__).resolve()
 
 
-def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
+def child(folder: Path, repeat: int, only: str, new_post: bool, comment: bool) -> None:
     import django
 
     django.setup()
@@ -66,12 +69,13 @@ def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
             continue
         cpu, wall, write, write_wall = [], [], [], []
         blog = Blog.objects.get(is_default=True)
+        writes = partial(new_comment, blog, path) if comment else partial(bench._new_post, blog)
         for round_ in range(repeat + 2):
             if round_ == 2:
                 served = server_cpu(server)
-            if new_post:  # the write timed apart: what its hooks do after commit is the writer's
+            if new_post or comment:  # the write timed apart: its after-commit hooks too
                 wrote, wrote_clock = time.process_time(), time.perf_counter()
-                bench._new_post(blog)
+                writes()
                 write.append((time.process_time() - wrote) * 1000)
                 write_wall.append((time.perf_counter() - wrote_clock) * 1000)
             started, clock = time.process_time(), time.perf_counter()
@@ -83,6 +87,8 @@ def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
                 wall.append(took * 1000)
         if new_post:
             bench._delete_new_posts(blog)
+        if comment:
+            delete_new_comments(blog, path)
         result["times"][name] = {
             "cpu": cpu,
             "wall": wall,
@@ -93,6 +99,32 @@ def child(folder: Path, repeat: int, only: str, new_post: bool) -> None:
             result["times"][name]["server cpu"] = [spent]
             result["times"][name]["both cpu"] = [statistics.median(cpu) + spent]
     json.dump(result, sys.stdout)
+
+
+BENCH_COMMENT = "A comment for the cold-render bench."
+
+
+def new_comment(blog: Any, path: str) -> None:
+    """A reader's comment published on the post at `path`, as `comments.actions` stores one."""
+    from broadsheet.comments.actions import add_comment
+    from broadsheet.comments.models import Comment
+    from broadsheet.posts.models import Post
+
+    post = Post.objects.get(blog=blog, permalink=path)
+    published = Comment.Status.PUBLISHED
+    add_comment(Comment(post=post, author_name="Bench", body=BENCH_COMMENT, status=published))
+
+
+def delete_new_comments(blog: Any, path: str) -> None:
+    from broadsheet.blogs.actions import bump_content_version
+    from broadsheet.comments.actions import refresh_comment_count
+    from broadsheet.comments.models import Comment
+    from broadsheet.posts.models import Post
+
+    post = Post.objects.get(blog=blog, permalink=path)
+    Comment.objects.filter(post=post, body=BENCH_COMMENT).delete()
+    refresh_comment_count(post)
+    bump_content_version(blog)
 
 
 def server_process() -> Path | None:
@@ -191,6 +223,7 @@ def run_child(tree: Path, folder: Path, args: argparse.Namespace, *extra: str) -
     command = [sys.executable, str(HERE), "--data", str(folder), "--repeat", str(args.repeat)]
     command += ["--only", args.only, *extra]
     command += ["--after-new-post"] if args.after_new_post else []
+    command += ["--after-comment"] if args.after_comment else []
     done = subprocess.run(command, env=env, cwd=tree, check=True, capture_output=True)
     return json.loads(done.stdout) if done.stdout else None
 
@@ -204,19 +237,22 @@ def main() -> None:
     parser.add_argument("--only", default="", help="one page's name, e.g. 'home'")
     parser.add_argument("--add-posts", action="store_true")
     parser.add_argument("--after-new-post", action="store_true", help="a post before each render")
+    parser.add_argument("--after-comment", action="store_true", help="a comment on the post first")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if args.child:
         if args.add_posts:
             return add_posts(args.data)
-        return child(args.data, args.repeat, args.only, args.after_new_post)
+        return child(args.data, args.repeat, args.only, args.after_new_post, args.after_comment)
     trees = {"baseline": args.baseline_tree, "this tree": HERE.parent.parent}
     if args.add_posts:  # in a child: settings are read once per process
         run_child(trees["this tree"], args.data, args, "--child", "--add-posts")
         return None
     if args.baseline_tree is None:
         parser.error("--baseline-tree is needed for a run")
+    if args.after_comment and not args.only.startswith("post ("):
+        parser.error("--after-comment: name a post page with --only")
     times: dict[str, dict[str, dict[str, list[float]]]] = {tree: {} for tree in trees}
     shas: dict[str, Any] = {}
     load = [os.getloadavg()]

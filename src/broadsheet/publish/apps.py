@@ -19,6 +19,7 @@ class PublishConfig(AppConfig):
             mirror,
             poststamps,
         )
+        from broadsheet.reader import prepared
 
         # A migration rebuilding the posts table must not run into the change log's
         # triggers, nor leave the log unkept (`posts.triggers`).
@@ -42,6 +43,8 @@ class PublishConfig(AppConfig):
             )
         )
 
+        # The reader keeps each post's comment thread under the post's stamp.
+        prepared.keep_thread_stamp(poststamps.STAMP_OF_POST)
         formats.register("static", command.STATIC)
         # The mirror listens always and checks its setting when called, so that turning it
         # on needs no restart of this code's registrations (and tests can switch it).

@@ -14,6 +14,9 @@ and fields) made, deleted, moved or changed in a field the thread shows; a react
 counted kind made, deleted or moved. Held and spam comments come and go unlogged: they are
 on no page, and a flood of them would fill the log.
 
+The reader keeps each post's comment thread under its stamp too (`reader.thread.kept`),
+read with the post (`STAMP_OF_POST`, registered at start-up).
+
 The stamp is a random number drawn again, not a count, as `posts.stamps`' are: a count
 starts again at the same values after a rollback or a restore. `PostStamp.post_id` is a plain
 number: a post being deleted deletes its comments first, whose triggers write here.
@@ -52,6 +55,9 @@ WATCHED = [
     ("webmention_mention", f"{{row}}.kind IN {_listed(COUNTED)}", ("kind",)),
     ("federation_reaction", "", ("kind",)),  # every kind is counted
 ]
+# A post's stamp, as a subquery on its row: the reader keeps each post's comment thread under
+# it (`reader.prepared.keep_thread_stamp`).
+STAMP_OF_POST = f'SELECT s.stamp FROM {STAMPS} AS s WHERE s.post_id = "posts_post"."id"'  # noqa: S608
 TABLES = {STAMPS, "posts_post", changelog.HEAD, changelog.LOG, *(t for t, *_ in WATCHED)}
 
 

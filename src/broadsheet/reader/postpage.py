@@ -147,9 +147,8 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
         now,
         blog.sidebar_version,
     )
-    # "Don't allow, hide existing": no thread at all, and no query for it.
-    comments = comment_tree(post) if post.comments_shown else []
-    return context_of(post, comments, newer, older)
+    # The thread is the view's to add, drawn or kept (`reader.thread.kept`).
+    return context_of(post, [], newer, older)
 
 
 def kept_neighbours(blog: Blog, post: Post, now: dt.datetime) -> tuple[Post | None, Post | None]:

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DateTimeField, Func, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -84,7 +85,26 @@ def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int
 def _permalink(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, permalink = inputs
     found = Post.objects.filter(blog=Blog(pk=blog), permalink=permalink)
+    if _thread_stamp:  # read with the post, in the same query
+        stamp = RawSQL(_thread_stamp[0], ())  # noqa: S611 - an app's own SQL, no values
+        found = found.annotate(**{THREAD_STAMP: stamp})
     return found.select_related("author__profile")
+
+
+# The attribute a post read `by_permalink` carries when an app keeps a stamp of its thread.
+THREAD_STAMP = "thread_stamp"
+_thread_stamp: list[str] = []
+
+
+def keep_thread_stamp(sql: str) -> None:
+    """Read with every post `by_permalink` (as its `THREAD_STAMP`) the value of `sql`, a
+    subquery on `posts_post`'s row that moves, in the transaction of any write, whenever
+    anything the post's comment thread shows moves (`reader.thread.kept`). A hook, since the
+    app that keeps such a value sits above this one (`publish.poststamps`); called once, at
+    start-up, before any request."""
+    if not _thread_stamp:
+        _thread_stamp.append(sql)
+        _prepared.cache_clear()
 
 
 # What a post page shows of a comment (`postpage.Shown`, in this order), and which comments
@@ -260,9 +280,12 @@ def _posts(prepared: Prepared, rows: list[Any], alias: str) -> list[Post]:
     if prepared.converters:
         rows = list(prepared.compiler.apply_converters(rows, prepared.converters))
     posts = []
+    annotations = prepared.compiler.annotation_col_map.items()
     for row in rows:
         post = Post.from_db(alias, prepared.init_list, row[prepared.start : prepared.end])
         for populator in prepared.populators:
             populator.populate(row, post)
+        for name, at in annotations:  # as the ORM sets them
+            setattr(post, name, row[at])
         posts.append(post)
     return posts

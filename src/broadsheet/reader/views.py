@@ -26,11 +26,10 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes
+from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes, thread
 from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
-from broadsheet.reader.thread import thread_html
 from broadsheet.webmention import queries as webmention_queries
 from broadsheet.webmention.endpoint import link_header
 
@@ -230,7 +229,9 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
     if federation_views.wants_activity(request) and not blog.is_private:
         return federation_views.article(post)  # the permalink is the Article's id
-    return post_response(request, blog, postpage.context(blog, post))
+    context = postpage.context(blog, post)
+    context["comment_thread"] = thread.kept(blog, post)
+    return post_response(request, blog, context)
 
 
 def post_response(
@@ -239,7 +240,8 @@ def post_response(
     """A post's page from `postpage`'s context: the view and the static export both end here,
     so the exported page is the live one byte for byte."""
     post = context["post"]
-    context["comment_thread"] = thread_html(context["comments"], post, blog)
+    if "comment_thread" not in context:  # the static export draws each thread it read
+        context["comment_thread"] = thread.thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
     if "reactions" not in context:  # the static export reads a batch's reactions at once
         context.update(reactions(blog, post))
