@@ -1,8 +1,8 @@
-"""A post's comment thread is drawn once and kept (`reader.thread.kept`) under a stamp the
-database moves in the transaction of every write to what the thread shows: whoever writes,
-through our actions or around them, the next reader sees the thread as it is now. What else
-the thread is drawn from (the post's address, whether replies are open, the blog's zone and
-time format) is in the key as well."""
+"""A post's comment thread and reaction counts are drawn once and kept (`reader.stamped`)
+under a stamp the database moves in the transaction of every write to what they show: whoever
+writes, through our actions or around them, the next reader sees them as they are now. What
+else the thread is drawn from (the post's address, whether replies are open, the blog's zone
+and time format) is in the key as well."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from broadsheet.blogs.actions import bump_content_version
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
+from broadsheet.federation.models import Reaction, RemoteActor
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post, ReaderComments
-from broadsheet.reader import prepared, thread
+from broadsheet.reader import prepared, stamped
+from broadsheet.webmention.models import Mention
 from tests.conftest import NOON, MakeComment, MakePost
 
 pytestmark = pytest.mark.django_db
@@ -124,16 +126,58 @@ def test_a_write_around_the_actions_is_on_the_next_readers_page(
 def test_a_comment_on_another_post_leaves_this_thread_drawn(
     client: Client, talked_about: Post, make_post: MakePost, make_comment: MakeComment
 ) -> None:
-    """The point of keeping it: the miss after a comment elsewhere reads no comments. The
-    comment on this post is read again, and shown."""
+    """The point of keeping them: the miss after a comment elsewhere reads no comments and
+    counts no reactions. The comment on this post is read again, and shown."""
     first = page(client, talked_about)
     make_comment(make_post("Leeks"), "Elsewhere.")
     with CaptureQueriesContext(connection) as queries:
         again = page(client, talked_about)
     assert thread_of(again) == thread_of(first)
-    assert not [q for q in queries.captured_queries if "comments_comment" in q["sql"]]
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    for table in ("comments_comment", "federation_reaction", "webmention_mention"):
+        assert table not in read
     make_comment(talked_about, "Ducks.", author_name="Ed")
     assert "Ducks." in page(client, talked_about)
+
+
+def peer() -> RemoteActor:
+    return RemoteActor.objects.create(
+        uri="https://peer.example/u/a", key_id="https://peer.example/u/a#key",
+        public_key_pem="-", inbox="https://peer.example/inbox", domain="peer.example",
+    )  # fmt: skip
+
+
+def test_likes_and_boosts_written_around_the_actions_are_on_the_next_page(
+    client: Client, talked_about: Post
+) -> None:
+    assert "On the fediverse" not in page(client, talked_about)
+    remote = peer()
+    moved_by_hand(
+        lambda: Reaction.objects.create(
+            post=talked_about, kind="like", activity_id="https://peer.example/a/1", remote=remote
+        ),
+        talked_about.blog,
+    )
+    assert "On the fediverse: 1 like</p>" in page(client, talked_about)
+    moved_by_hand(
+        lambda: Reaction.objects.filter(post=talked_about).update(kind="announce"),
+        talked_about.blog,
+    )
+    assert "On the fediverse: 1 boost</p>" in page(client, talked_about)
+    moved_by_hand(lambda: remote.delete(), talked_about.blog)  # its reactions go with it
+    assert "On the fediverse" not in page(client, talked_about)
+    moved_by_hand(
+        lambda: Mention.objects.create(
+            post=talked_about, source="https://site.example/1", kind="repost"
+        ),
+        talked_about.blog,
+    )
+    assert "Around the web: 1 repost</p>" in page(client, talked_about)
+    moved_by_hand(
+        lambda: Mention.objects.filter(post=talked_about).update(kind="like"),
+        talked_about.blog,
+    )
+    assert "Around the web: 1 like</p>" in page(client, talked_about)
 
 
 def test_what_the_thread_is_drawn_from_besides_its_comments_is_in_the_key(
@@ -194,18 +238,20 @@ def test_a_post_read_by_its_address_carries_its_stamp(talked_about: Post) -> Non
     assert getattr(again, prepared.THREAD_STAMP) != stamp
 
 
-def test_the_threads_kept_in_a_process_stay_within_their_bound(
+def test_the_parts_kept_in_a_process_stay_within_their_bound(
     client: Client, make_post: MakePost, make_comment: MakeComment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(thread, "RECENT_CHARACTERS", 8_000)
-    monkeypatch.setattr(thread, "_recent", {})
-    monkeypatch.setattr(thread, "_recent_size", [0])
+    monkeypatch.setattr(stamped, "RECENT_CHARACTERS", 8_000)
+    monkeypatch.setattr(stamped, "_recent", {})
+    monkeypatch.setattr(stamped, "_sizes", {})
+    monkeypatch.setattr(stamped, "_recent_size", [0])
     posts = [make_post(f"Bed {n}") for n in range(30)]
     for post in posts:
         make_comment(post, "A word " * 20)
     pages = [page(client, post) for post in posts]
-    assert 0 < thread._recent_size[0] <= 8_000
-    assert thread._recent_size[0] == sum(len(html) for html in thread._recent.values())
-    assert len(thread._recent) < len(posts)
+    assert 0 < stamped._recent_size[0] <= 8_000
+    assert stamped._recent_size[0] == sum(stamped._sizes.values())
+    assert stamped._sizes.keys() == stamped._recent.keys()
+    assert len(stamped._recent) < 2 * len(posts)  # a thread and the counts a post
     bump_content_version(posts[0].blog)
-    assert [page(client, post) for post in posts] == pages  # the evicted ones drawn again
+    assert [page(client, post) for post in posts] == pages  # the ones let go drawn again

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections.abc import Iterable
 from html import escape
 
@@ -22,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from broadsheet.blogs.models import Blog
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Post
-from broadsheet.reader import postpage, prepared
+from broadsheet.reader import postpage, stamped
 from broadsheet.reader.postpage import Node
 from broadsheet.reader.templatetags.reader_tags import local_comment_time
 
@@ -35,79 +34,23 @@ def thread_html(nodes: Iterable[Node], post: Post, blog: Blog) -> SafeString:
     return mark_safe("".join(write.parts))  # noqa: S308 - every value escaped on the way in
 
 
-# Part of a kept thread's key: a release that changes the thread's markup changes it.
-FORMAT = 1
-
-
 def kept(blog: Blog, post: Post) -> SafeString:
     """The thread of a post read `by_permalink`, drawn once a process for each state of its
-    comments.
-
-    A comment anywhere on the blog moves its content version, so every page misses after it;
-    the thread of every other post is as it was, and drawing a hundred comments again (their
-    query, their tree, their HTML) was a quarter to a third of such a post page's miss. It is
-    kept under the post's thread stamp (`prepared.THREAD_STAMP`), which the database itself
-    moves in the transaction of any write to what the thread shows, whoever writes (the
-    comment actions, the admin, an import), and under everything else the HTML is drawn from:
-    the blog (its id and creation time), the post (its id, its creation time, so that a post
-    reusing a deleted one's id is another, its address), whether replies are open, and the
-    blog's zone, time format and language. What a key names never changes, so a kept thread
-    needs no check. A post without a stamp (none kept, or no comment written since stamps
-    were) is drawn on every miss, as before.
-
-    Kept in the process, not the shared cache: writing a hundred comments' HTML there (pickled
-    and compressed) cost more than drawing it, on the one miss after a comment on the post."""
+    comments (`reader.stamped`): drawing a hundred comments again (their query, their tree,
+    their HTML) was a quarter to a third of a post page's miss after a comment elsewhere. The
+    key holds the rest the HTML is drawn from: the post's address, whether replies are open,
+    and the blog's zone, time format and language."""
     if not post.comments_shown:  # "Don't allow, hide existing"
         return mark_safe("")
-    stamp = getattr(post, prepared.THREAD_STAMP, None)
-    if stamp is None:
-        return _drawn(post, blog)
-    key = (
-        FORMAT,
-        blog.pk,
-        blog.created_at,
-        stamp,
-        post.pk,
-        post.created_at,
+    part = (
+        "thread",
         post.permalink,
         replies_open(post, blog),
         str(blog.tzinfo),
         blog.time_format,
         translation.get_language(),
     )
-    found = _recently_shown(key)
-    if found is None:
-        found = _drawn(post, blog)
-        _keep(key, found)
-    return found
-
-
-# Threads this process drew lately, by their whole key, up to RECENT_CHARACTERS in all, the
-# least recently shown first; a lock, since a server may answer from several threads.
-RECENT_CHARACTERS = 4_000_000
-_recent: dict[tuple[object, ...], SafeString] = {}
-_recent_size = [0]
-_recent_lock = threading.Lock()
-
-
-def _recently_shown(key: tuple[object, ...]) -> SafeString | None:
-    with _recent_lock:
-        found = _recent.pop(key, None)
-        if found is not None:
-            _recent[key] = found  # now the most recently shown
-        return found
-
-
-def _keep(key: tuple[object, ...], html: SafeString) -> None:
-    if len(html) > RECENT_CHARACTERS // 8:  # a thread of thousands: drawn each time
-        return
-    with _recent_lock:
-        if key in _recent:  # another thread drew it meanwhile
-            return
-        _recent[key] = html
-        _recent_size[0] += len(html)
-        while _recent_size[0] > RECENT_CHARACTERS:
-            _recent_size[0] -= len(_recent.pop(next(iter(_recent))))
+    return stamped.kept(blog, post, part, functools.partial(_drawn, post, blog), len)
 
 
 def _drawn(post: Post, blog: Blog) -> SafeString:

@@ -26,7 +26,16 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes, thread
+from broadsheet.reader import (
+    articles,
+    listing,
+    postpage,
+    prepared,
+    stamped,
+    tallied,
+    themes,
+    thread,
+)
 from broadsheet.reader.gadgets import page_parts
 from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
@@ -254,9 +263,14 @@ def post_response(
 
 
 def reactions(blog: Blog, post: Post) -> dict[str, dict[str, int]]:
-    """Likes and boosts from the fediverse and likes and reposts by Webmention, in one entry
-    kept per content version (each reaction moves it): one cache read for both."""
-    return remember(blog, f"reactions:{post.pk}", partial(_reactions, post), timezone.now())
+    """Likes and boosts from the fediverse and likes and reposts by Webmention: kept under the
+    post's stamp, which each of them moves (`reader.stamped`), so the miss after a comment or
+    a like elsewhere counts nothing; without a stamp, in one entry kept per content version
+    (each reaction moves it), one cache read for both."""
+    count = partial(_reactions, post)
+    if getattr(post, prepared.THREAD_STAMP, None) is None:
+        return remember(blog, f"reactions:{post.pk}", count, timezone.now())
+    return stamped.kept(blog, post, ("reactions",), count, lambda _: 100)
 
 
 def _reactions(post: Post) -> dict[str, dict[str, int]]:
