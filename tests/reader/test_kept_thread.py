@@ -1,5 +1,5 @@
-"""A post's comment thread and reaction counts are drawn once and kept (`reader.stamped`)
-under a stamp the database moves in the transaction of every write to what they show: whoever
+"""A post's comment thread and reaction counts are drawn once and kept in the process
+(`reader.thread.kept`, `reader.views.reactions`) under a stamp the database moves in the transaction of every write to what they show: whoever
 writes, through our actions or around them, the next reader sees them as they are now. What
 else the thread is drawn from (the post's address, whether replies are open, the blog's zone
 and time format) is in the key as well."""
@@ -20,7 +20,8 @@ from broadsheet.comments.models import Comment
 from broadsheet.federation.models import Reaction, RemoteActor
 from broadsheet.posts.actions import save_post
 from broadsheet.posts.models import Post, ReaderComments
-from broadsheet.reader import prepared, stamped
+from broadsheet.reader import prepared, thread
+from broadsheet.reader.drawn import Drawings
 from broadsheet.webmention.models import Mention
 from tests.conftest import NOON, MakeComment, MakePost
 
@@ -181,6 +182,29 @@ def test_likes_and_boosts_written_around_the_actions_are_on_the_next_page(
         assert shown in html if shown else "On the fediverse" not in html
 
 
+def test_a_post_nothing_was_written_under_has_stamp_0_until_the_first_write(
+    client: Client, make_post: MakePost
+) -> None:
+    """No stamp row: no comment or reaction (`publish.poststamps` makes one for every post
+    that has any), so its empty thread and counts are kept too, until a write draws one."""
+    quiet = make_post("Onions")
+    (found,) = prepared.by_permalink(quiet.blog, quiet.permalink) or [None]
+    assert getattr(found, prepared.THREAD_STAMP) == 0
+    assert "No comments:" in page(client, quiet)
+    moved_by_hand(
+        lambda: Comment.objects.create(
+            post=quiet, author_name="Di", body="Sets.", body_html="<p>Sets.</p>", status="published"
+        ),
+        quiet.blog,
+    )
+    assert "<p>Sets.</p>" in page(client, quiet)
+    moved_by_hand(
+        lambda: Mention.objects.create(post=quiet, source="https://site.example/1", kind="like"),
+        quiet.blog,
+    )
+    assert "Around the web: 1 like</p>" in page(client, quiet)
+
+
 def test_what_the_thread_is_drawn_from_besides_its_comments_is_in_the_key(
     client: Client, talked_about: Post
 ) -> None:
@@ -239,20 +263,17 @@ def test_a_post_read_by_its_address_carries_its_stamp(talked_about: Post) -> Non
     assert getattr(again, prepared.THREAD_STAMP) != stamp
 
 
-def test_the_parts_kept_in_a_process_stay_within_their_bound(
+def test_the_threads_kept_in_a_process_stay_within_their_bound(
     client: Client, make_post: MakePost, make_comment: MakeComment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(stamped, "RECENT_CHARACTERS", 8_000)
-    monkeypatch.setattr(stamped, "_recent", {})
-    monkeypatch.setattr(stamped, "_sizes", {})
-    monkeypatch.setattr(stamped, "_recent_size", [0])
+    store = Drawings(5000, characters=8_000)
+    monkeypatch.setattr(thread, "THREADS", store)
     posts = [make_post(f"Bed {n}") for n in range(30)]
     for post in posts:
         make_comment(post, "A word " * 20)
     pages = [page(client, post) for post in posts]
-    assert 0 < stamped._recent_size[0] <= 8_000
-    assert stamped._recent_size[0] == sum(stamped._sizes.values())
-    assert stamped._sizes.keys() == stamped._recent.keys()
-    assert len(stamped._recent) < 2 * len(posts)  # a thread and the counts a post
+    assert 0 < store.size <= 8_000
+    assert store.size == sum(len(html) for html in store.kept.values())
+    assert len(store.kept) < len(posts)
     bump_content_version(posts[0].blog)
     assert [page(client, post) for post in posts] == pages  # the ones let go drawn again

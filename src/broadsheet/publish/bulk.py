@@ -31,6 +31,7 @@ from broadsheet.publish.listings import Listing
 from broadsheet.publish.render import Answer, Renderer
 from broadsheet.reader import listing, postpage
 from broadsheet.reader.gadgets import page_parts
+from broadsheet.reader.thread import thread_html
 from broadsheet.reader.views import listing_response, max_results, post_response
 from broadsheet.webmention import queries as web_queries
 from broadsheet.webmention.models import Mention
@@ -77,8 +78,8 @@ class PostPages:
         reactions = batch_reactions([post.pk for post in posts])
         for post in posts:
             newer, older = (around.get(a) for a in self.neighbours[post.permalink])
-            comments = threads.get(post.pk, [])
-            context = postpage.context_of(post, comments, newer, older)
+            drawn = thread_html(threads.get(post.pk, []), post, self.blog)
+            context = postpage.context_of(post, drawn, newer, older)
             self.contexts[post.permalink] = {**context, **reactions[post.pk]}
 
     def render(self, address: str) -> Answer | None:

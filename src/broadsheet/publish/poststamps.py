@@ -14,8 +14,9 @@ and fields) made, deleted, moved or changed in a field the thread shows; a react
 counted kind made, deleted or moved. Held and spam comments come and go unlogged: they are
 on no page, and a flood of them would fill the log.
 
-The reader keeps each post's comment thread under its stamp too (`reader.thread.kept`),
-read with the post (`STAMP_OF_POST`, registered at start-up).
+The reader keeps each post's comment thread and reaction counts under its stamp too
+(`reader.thread.kept`, `reader.views.reactions`), read with the post (`STAMP_OF_POST`,
+registered at start-up).
 
 The stamp is a random number drawn again, not a count, as `posts.stamps`' are: a count
 starts again at the same values after a rollback or a restore. `PostStamp.post_id` is a plain
@@ -55,9 +56,14 @@ WATCHED = [
     ("webmention_mention", f"{{row}}.kind IN {_listed(COUNTED)}", ("kind",)),
     ("federation_reaction", "", ("kind",)),  # every kind is counted
 ]
-# A post's stamp, as a subquery on its row: the reader keeps each post's comment thread under
-# it (`reader.prepared.keep_thread_stamp`).
-STAMP_OF_POST = f'SELECT s.stamp FROM {STAMPS} AS s WHERE s.post_id = "posts_post"."id"'  # noqa: S608
+# A post's stamp, as an expression on its row: the reader keeps each post's comment thread
+# and reactions under it (`reader.prepared.keep_thread_stamp`). A post without a row has none
+# of either (`_redraw` makes one for every post that has any), so it is 0 until a write draws
+# it: kept too, not read again on every miss.
+STAMP_OF_POST = (
+    f"COALESCE((SELECT s.stamp FROM {STAMPS} AS s "  # noqa: S608 - our own names
+    'WHERE s.post_id = "posts_post"."id"), 0)'
+)
 TABLES = {STAMPS, "posts_post", changelog.HEAD, changelog.LOG, *(t for t, *_ in WATCHED)}
 
 

@@ -33,18 +33,23 @@ from broadsheet.blogs.models import Blog
 
 
 class Drawings:
-    """HTML drawn in this process, oldest first, dropped past `limit`."""
+    """HTML drawn in this process, oldest first, dropped past `limit` entries or, with a
+    budget of `characters`, past that many characters in all (an entry longer than an eighth
+    of it is not kept: drawn each time)."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    def __init__(self, limit: int, characters: int = 0) -> None:
+        self.limit, self.characters, self.size = limit, characters, 0
         self.kept: OrderedDict[str, str] = OrderedDict()
         self.lock = threading.Lock()
 
     def keep(self, key: str, html: str) -> None:
+        if self.characters and len(html) > self.characters // 8:
+            return
         with self.lock:
+            self.size += len(html) - len(self.kept.get(key, ""))
             self.kept[key] = html
-            while len(self.kept) > self.limit:
-                self.kept.popitem(last=False)
+            while len(self.kept) > self.limit or (self.characters and self.size > self.characters):
+                self.size -= len(self.kept.popitem(last=False)[1])
 
 
 # Gadgets: a blog's ten are a few tens of KB.

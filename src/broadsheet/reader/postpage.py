@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment, Shows
@@ -133,7 +134,7 @@ def _prune(nodes: list[Node]) -> list[Node]:
     return kept
 
 
-def context(blog: Blog, post: Post) -> dict[str, Any]:
+def context(blog: Blog, post: Post, thread: SafeString) -> dict[str, Any]:
     # The pager's posts change only when public posts' times, titles or addresses do (or a
     # scheduled one's time comes): kept, like the sidebar, under the sidebar version, so a
     # miss after a comment reads nothing more; and, when that moved, under the stamps that
@@ -147,8 +148,7 @@ def context(blog: Blog, post: Post) -> dict[str, Any]:
         now,
         blog.sidebar_version,
     )
-    # The thread is the view's to add, drawn or kept (`reader.thread.kept`).
-    return context_of(post, [], newer, older)
+    return context_of(post, thread, newer, older)
 
 
 def kept_neighbours(blog: Blog, post: Post, now: dt.datetime) -> tuple[Post | None, Post | None]:
@@ -173,13 +173,14 @@ def kept_neighbours(blog: Blog, post: Post, now: dt.datetime) -> tuple[Post | No
 
 
 def context_of(
-    post: Post, comments: list[Node], newer: Post | None, older: Post | None
+    post: Post, thread: SafeString, newer: Post | None, older: Post | None
 ) -> dict[str, Any]:
     """A post page's own context from its parts, however they were read: the view reads them
-    for one post, the static export for many at once."""
+    for one post, the static export for many at once. `thread` is the comment thread's HTML
+    (`reader.thread`)."""
     return {
         "post": post,
-        "comments": comments if post.comments_shown else [],
+        "comment_thread": thread,
         "newer_post": newer,
         "older_post": older,
         "page_title": post.title,

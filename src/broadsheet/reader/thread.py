@@ -21,7 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from broadsheet.blogs.models import Blog
 from broadsheet.core.weblinks import web_url
 from broadsheet.posts.models import Post
-from broadsheet.reader import postpage, stamped
+from broadsheet.reader import postpage, prepared
+from broadsheet.reader.drawn import Drawings, drawn
 from broadsheet.reader.postpage import Node
 from broadsheet.reader.templatetags.reader_tags import local_comment_time
 
@@ -34,23 +35,32 @@ def thread_html(nodes: Iterable[Node], post: Post, blog: Blog) -> SafeString:
     return mark_safe("".join(write.parts))  # noqa: S308 - every value escaped on the way in
 
 
-def kept(blog: Blog, post: Post) -> SafeString:
+# Threads drawn in this process: a hundred comments are some 64 KB of HTML.
+THREADS = Drawings(5000, characters=4_000_000)
+
+
+def kept(prefix: str, blog: Blog, post: Post) -> SafeString:
     """The thread of a post read `by_permalink`, drawn once a process for each state of its
-    comments (`reader.stamped`): drawing a hundred comments again (their query, their tree,
-    their HTML) was a quarter to a third of a post page's miss after a comment elsewhere. The
-    key holds the rest the HTML is drawn from: the post's address, whether replies are open,
-    and the blog's zone, time format and language."""
+    comments (`reader.drawn`, `prefix` its `blog_key`, which names the blog's zone, time
+    format, comment settings and the language).
+
+    A comment anywhere on the blog moves its content version, so every page misses after it;
+    the thread of every other post is as it was, and drawing a hundred comments again (their
+    query, their tree, their HTML) was a quarter to a third of such a post page's miss. It is
+    kept under the post's stamp (`prepared.THREAD_STAMP`), which the database's triggers
+    (`publish.poststamps`) move in the transaction of any write to what the thread shows,
+    whoever writes: the actions, the Django admin, an import, raw SQL. The post is named by
+    its id and creation time (a post reusing a deleted one's id is another) and its address;
+    whether replies are open is in the key too. Drawn each time for a post read without a
+    stamp (the ORM's fallback in `postpage.public_post`)."""
     if not post.comments_shown:  # "Don't allow, hide existing"
         return mark_safe("")
-    part = (
-        "thread",
-        post.permalink,
-        replies_open(post, blog),
-        str(blog.tzinfo),
-        blog.time_format,
-        translation.get_language(),
-    )
-    return stamped.kept(blog, post, part, functools.partial(_drawn, post, blog), len)
+    draw = functools.partial(_drawn, post, blog)
+    stamp = getattr(post, prepared.THREAD_STAMP, None)
+    if stamp is None:
+        return draw()
+    inputs = ("thread", post.pk, post.created_at, stamp, post.permalink, replies_open(post, blog))
+    return mark_safe(drawn(prefix, inputs, draw, THREADS))  # noqa: S308 - drawn as `_drawn`
 
 
 def _drawn(post: Post, blog: Blog) -> SafeString:

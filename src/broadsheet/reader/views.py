@@ -26,18 +26,9 @@ from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
 from broadsheet.posts.models import Label, Page, Post
-from broadsheet.reader import (
-    articles,
-    listing,
-    postpage,
-    prepared,
-    stamped,
-    tallied,
-    themes,
-    thread,
-)
+from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes, thread
+from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.gadgets import page_parts
-from broadsheet.reader.pagecache import remember
 from broadsheet.reader.share import share_links
 from broadsheet.webmention import queries as webmention_queries
 from broadsheet.webmention.endpoint import link_header
@@ -238,22 +229,20 @@ def post_detail(request: HttpRequest, year: str, month: str, slug: str) -> HttpR
     post = postpage.public_post(blog, f"/{year}/{month}/{slug}.html")
     if federation_views.wants_activity(request) and not blog.is_private:
         return federation_views.article(post)  # the permalink is the Article's id
-    context = postpage.context(blog, post)
-    context["comment_thread"] = thread.kept(blog, post)
+    prefix = blog_key(blog)
+    context = postpage.context(blog, post, thread.kept(prefix, blog, post))
+    context.update(reactions(prefix, blog, post))
     return post_response(request, blog, context)
 
 
 def post_response(
     request: HttpRequest, blog: Blog, context: dict[str, Any], parts: dict[str, Any] | None = None
 ) -> HttpResponse:
-    """A post's page from `postpage`'s context: the view and the static export both end here,
-    so the exported page is the live one byte for byte."""
+    """A post's page from `postpage`'s context and the post's reactions: the view and the
+    static export (which reads a batch's threads and reactions at once) both end here, so the
+    exported page is the live one byte for byte."""
     post = context["post"]
-    if "comment_thread" not in context:  # the static export draws each thread it read
-        context["comment_thread"] = thread.thread_html(context["comments"], post, blog)
     context["share_links"] = share_links(blog, post, hosts.origin(blog, request))
-    if "reactions" not in context:  # the static export reads a batch's reactions at once
-        context.update(reactions(blog, post))
     response = blog_render(request, blog, "reader/post.html", context, parts=parts)
     patch_vary_headers(response, ["Accept"])  # a CDN keeps the page apart from the JSON
     # Kept with the page in the page cache, which replays the headers a view set.
@@ -262,15 +251,17 @@ def post_response(
     return response
 
 
-def reactions(blog: Blog, post: Post) -> dict[str, dict[str, int]]:
-    """Likes and boosts from the fediverse and likes and reposts by Webmention: kept under the
-    post's stamp, which each of them moves (`reader.stamped`), so the miss after a comment or
-    a like elsewhere counts nothing; without a stamp, in one entry kept per content version
-    (each reaction moves it), one cache read for both."""
+def reactions(prefix: str, blog: Blog, post: Post) -> dict[str, dict[str, int]]:
+    """Likes and boosts from the fediverse and likes and reposts by Webmention, kept in the
+    process under the post's stamp (`tallied.kept`, `prefix` the blog's `blog_key`), which
+    each of them moves (`publish.poststamps`): the miss after a comment, a like or a post
+    elsewhere on the blog counts nothing. Counted each time for a post read without one."""
     count = partial(_reactions, post)
-    if getattr(post, prepared.THREAD_STAMP, None) is None:
-        return remember(blog, f"reactions:{post.pk}", count, timezone.now())
-    return stamped.kept(blog, post, ("reactions",), count, lambda _: 100)
+    stamp = getattr(post, prepared.THREAD_STAMP, None)
+    if stamp is None:
+        return count()
+    named = f"reactions:{post.pk}.{post.created_at.timestamp()}"  # a reused id is another post
+    return tallied.kept((prefix, named, (stamp,)), blog, timezone.now(), count)
 
 
 def _reactions(post: Post) -> dict[str, dict[str, int]]:
