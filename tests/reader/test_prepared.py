@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -86,6 +87,62 @@ def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
     found = prepared.labelled(blog, label, 2)
     _as_the_orm(found, list(Post.objects.public(blog).carrying([label])[:2]))
     assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]
+
+
+# Names a JSON list must carry as they are, in an order the database's collation decides.
+HOSTILE_LABELS = (
+    'Quote " and \\ backslash',
+    "</script><b>",
+    "école",
+    "Zebra",
+    "apple",
+    "Ünïcode ✓ 🍅",
+    "tab\there",
+    "[1, 2]",
+)
+
+
+def _labels(post: Post) -> list[tuple[int, int, str, str]]:
+    return [(label.pk, label.blog_id, label.name, label.folded) for label in post.labels.all()]
+
+
+def test_each_posts_labels_come_with_it_as_the_orm_lists_them(
+    blog: Blog, make_post: MakePost, django_assert_num_queries: Any
+) -> None:
+    """The posts of every prepared listing and of a post's address carry their labels: no
+    query after them, and the labels those of Django's prefetch, in its order."""
+    post = make_post("Labelled", labels=HOSTILE_LABELS)
+    make_post("Bare", published_at=NOON - dt.timedelta(days=1))
+    make_post("One", labels=("apple",), published_at=NOON - dt.timedelta(days=2))
+    span = listing.month_span(blog, NOON.year, NOON.month)
+    label = Label.objects.get(blog=blog, name="apple").pk
+    expected = {p.pk: _labels(p) for p in Post.objects.prefetch_related("labels")}
+    assert [name for *_, name, _ in expected[post.pk]] != list(HOSTILE_LABELS)  # sorted
+    readings = {
+        "newest": prepared.newest(blog, 5),
+        "span": prepared.newest(blog, 5, span),
+        "labelled": prepared.labelled(blog, label, 5),
+        "permalink": prepared.by_permalink(blog, post.permalink),
+    }
+    for shape, found in readings.items():
+        assert found, shape
+        with django_assert_num_queries(0):
+            listing.load_labels(found)
+            shown = {p.pk: _labels(p) for p in found}
+        assert shown == {pk: expected[pk] for pk in shown}, shape
+    assert len(readings["newest"] or []) == 3
+
+
+def test_posts_read_otherwise_have_their_labels_in_one_query(
+    blog: Blog, make_post: MakePost, django_assert_num_queries: Any
+) -> None:
+    make_post("Labelled", labels=HOSTILE_LABELS)
+    make_post("Bare")
+    found = list(Post.objects.filter(blog=blog))
+    expected = {p.pk: _labels(p) for p in Post.objects.prefetch_related("labels")}
+    with django_assert_num_queries(1):
+        listing.load_labels(found)
+    assert {p.pk: _labels(p) for p in found} == expected
 
 
 def test_only_one_label_on_enough_public_posts_is_dense(

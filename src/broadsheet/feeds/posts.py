@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.db import router
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from broadsheet.blogs.models import Blog
@@ -21,7 +19,7 @@ from broadsheet.feeds.base import BlogFeed, Window
 from broadsheet.feeds.content import SNIPPET, entry_body
 from broadsheet.feeds.extensions import Replies
 from broadsheet.posts import identity
-from broadsheet.posts.models import Label, Page, Post, PostQuerySet
+from broadsheet.posts.models import Label, Page, Post, PostQuerySet, label_name_list
 from broadsheet.reader import tallied
 
 UNTITLED = "(untitled)"
@@ -206,32 +204,11 @@ class PagesFeed(BlogFeed):
         return {**super().item_extra_kwargs(item), "body": body}
 
 
-class NameList(Subquery):
-    """The `name` column of an ordered subquery as a list, read as one column of the outer
-    query: the posts and their label names in one query, where prefetching the labels built
-    a queryset per post (a third of a feed's render) and a second query."""
-
-    template = "(SELECT json_group_array(name) FROM (%(subquery)s))"
-    output_field = JSONField()
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
-    ) -> tuple[str, Sequence[Any]]:
-        # ARRAY() keeps the subquery's order; jsonb is what Django's JSONField reads.
-        extra["template"] = "to_jsonb(ARRAY(%(subquery)s))"
-        return self.as_sql(compiler, connection, **extra)
-
-
 def entry_rows(blog: Blog, now: dt.datetime, order: str) -> PostQuerySet:
     """The blog's public posts in the feed's order, with what an entry shows of each."""
     posts = Post.objects.public(blog, now).only(*ENTRY_FIELDS)
-    posts = posts.annotate(label_names=label_names())
+    posts = posts.annotate(label_names=label_name_list())
     return posts.order_by("-updated_at", "-id") if order == "updated" else posts
-
-
-def label_names() -> NameList:
-    """Each post's label names, in the labels' own order (by name)."""
-    return NameList(Label.objects.filter(posts=OuterRef("pk")).order_by("name").values("name"))
 
 
 def content_mode(blog: Blog, summary: bool) -> str:

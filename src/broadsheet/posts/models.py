@@ -9,7 +9,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, Expression, OuterRef, Q, Subquery
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, Expression, JSONField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONArray
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog, Membership
@@ -57,6 +60,45 @@ class Label(models.Model):
     def quote(name: str) -> str:
         """The name as one path segment of a label address (`/search/label/NAME`)."""
         return quote(name, safe="")
+
+
+class JsonList(Subquery):
+    """The one column (`column`, as the outer query names it) of an ordered subquery, as a
+    JSON list read as one column of the outer query: a post's labels read with the post,
+    where a second query (or Django's prefetch, a queryset per post) read them after it."""
+
+    template = "(SELECT json_group_array(%(column)s) FROM (%(subquery)s))"
+    output_field = JSONField()
+
+    def __init__(self, rows: QuerySet[Any, Any], column: str) -> None:
+        super().__init__(rows, column=column)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        # ARRAY() keeps the subquery's order; jsonb is what Django's JSONField reads.
+        extra["template"] = "to_jsonb(ARRAY(%(subquery)s))"
+        return self.as_sql(compiler, connection, **extra)
+
+
+def _labels_of_post() -> QuerySet[Label]:
+    return Label.objects.filter(posts=OuterRef("pk")).order_by("name")
+
+
+def label_name_list() -> JsonList:
+    """Each post's label names, in the labels' own order (by name)."""
+    return JsonList(_labels_of_post().values("name"), column="name")
+
+
+# A label as `label_row_list` gives it, field by field.
+LABEL_ROW = ("id", "blog_id", "name", "folded")
+
+
+def label_row_list() -> JsonList:
+    """Each post's labels as lists of their `LABEL_ROW` fields, in the labels' own order (by
+    name, in the database's collation)."""
+    rows = _labels_of_post().values(label=JSONArray(*LABEL_ROW))
+    return JsonList(rows, column='json("label")')  # json(): a list in the list, not its text
 
 
 # From this many posts on, a label's page walks the blog's posts by date (`with_labels`): at

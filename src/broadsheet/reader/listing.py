@@ -15,8 +15,9 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog
 from broadsheet.core import markup
 from broadsheet.core.numbers import ascii_int
-from broadsheet.posts.models import Label, Post
+from broadsheet.posts.models import LABEL_ROW, Label, Post
 from broadsheet.reader.popular import thumbnail
+from broadsheet.reader.prepared import LABEL_ROWS
 
 
 @dataclass
@@ -52,25 +53,32 @@ _LABELS = (
     "SELECT pl.post_id, l.id, l.blog_id, l.name, l.folded FROM posts_label AS l "
     "JOIN posts_post_labels AS pl ON pl.label_id = l.id WHERE pl.post_id IN ({}) ORDER BY l.name"
 )
-_LABEL_FIELDS = ["id", "blog_id", "name", "folded"]
 _CACHE = "_prefetched_objects_cache"  # where Django's prefetch leaves related objects
 
 
 def load_labels(posts: list[Post]) -> None:
-    """Each post's labels in one query, as `prefetch_related("labels")` leaves them (so
-    `post.labels.all` in any template, an operator's theme too, reads no more), in the order of
-    the model (by name, in the database's collation). Written out: building the prefetch
-    through the ORM was a millisecond and a half of a listing's miss on the benchmark machine,
-    for a query that takes a tenth of that."""
+    """Each post's labels, as `prefetch_related("labels")` leaves them (so `post.labels.all`
+    in any template, an operator's theme too, reads no more), in the order of the model (by
+    name, in the database's collation): from the rows the post was read with where its query
+    read them (`prepared.LABEL_ROWS`), else in one query for all. Written out: building the
+    prefetch through the ORM was a millisecond and a half of a listing's miss on the
+    benchmark machine, for a query that takes a tenth of that."""
     posts = [post for post in posts if "labels" not in post.__dict__.get(_CACHE, {})]
     if not posts:  # none, or loaded already (the search's query prefetches them)
         return
-    found: dict[int, list[Label]] = {post.pk: [] for post in posts}
-    with connection.cursor() as cursor:
-        cursor.execute(_LABELS.format(", ".join(["%s"] * len(found))), list(found))
-        rows = cursor.fetchall()
-    for post_id, *fields in rows:
-        found[post_id].append(Label.from_db(connection.alias, _LABEL_FIELDS, fields))
+    found: dict[int, list[Label]] = {}
+    for post in posts:
+        rows = post.__dict__.get(LABEL_ROWS)
+        if rows is not None:
+            found[post.pk] = [Label.from_db(connection.alias, LABEL_ROW, row) for row in rows]
+    asked: dict[int, list[Label]] = {post.pk: [] for post in posts if post.pk not in found}
+    if asked:
+        with connection.cursor() as cursor:
+            cursor.execute(_LABELS.format(", ".join(["%s"] * len(asked))), list(asked))
+            rows = cursor.fetchall()
+        for post_id, *fields in rows:
+            asked[post_id].append(Label.from_db(connection.alias, LABEL_ROW, fields))
+        found.update(asked)
     for post in posts:
         kept: QuerySet[Label] = QuerySet(model=Label)
         kept._result_cache = found[post.pk]
