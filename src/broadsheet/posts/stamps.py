@@ -217,6 +217,15 @@ def stamps(connection: BaseDatabaseWrapper, blog_id: int) -> dict[str, int]:
     return dict(zip(STAMPS, row or [0] * len(STAMPS), strict=True))
 
 
+def columns_of(blog_id: str) -> list[str]:
+    """The stamps of the blog whose id is the SQL `blog_id`, as subqueries in `STAMPS`' order,
+    for a query that reads them with the blog's own row (NULL before anything moved)."""
+    return [
+        f"(SELECT s.{name} FROM posts_tallystamp AS s WHERE s.blog_id = {blog_id})"  # noqa: S608 - our own names
+        for name in STAMPS
+    ]
+
+
 def trigger_names() -> set[str]:
     """The triggers `install` makes (`posts.triggers` looks for them after every migrate)."""
     return {name for name, *_ in _all("sqlite")}

@@ -234,11 +234,23 @@ _kept: OrderedDict[tuple[str, str, tuple[int, ...]], tuple[float, Any]] = Ordere
 _lock = threading.Lock()
 
 
+# The stamps read with the blog a request's host names (`hosts.read_with_blog`, registered
+# at start-up): the feed, a label's page and the page after a write ask for them next.
+STAMP_COLUMNS = stamps.columns_of('"blogs_blog"."id"')
+
+
+def stamps_read(blog: Blog, values: list[int | None]) -> None:
+    """Keep on `blog` its stamps, read with its row, as `stamps_of` keeps those it reads."""
+    found = dict(zip(stamps.STAMPS, (value or 0 for value in values), strict=True))
+    blog._stamps = (blog.content_version, found)  # type: ignore[attr-defined]
+
+
 def stamps_of(blog: Blog) -> dict[str, int]:
     """The blog's stamps (`posts.stamps`). Read before the data they keep, so that the data
     kept under them is never older than they are; once a request (kept on the blog object,
     which lives as long as the request, at its content version, as `next_publish` is), since
-    the sidebar and a post's pager both ask."""
+    the sidebar and a post's pager both ask. The blog a request's host names comes with them
+    (`stamps_read`), read at the request's start."""
     known: tuple[int, dict[str, int]] | None = getattr(blog, "_stamps", None)
     if known is not None and known[0] == blog.content_version:
         return known[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from functools import partial
 from typing import Any
 
@@ -25,6 +26,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.core.numbers import ascii_int
 from broadsheet.federation import queries as federation_queries
 from broadsheet.federation import views as federation_views
+from broadsheet.posts.labels import fold
 from broadsheet.posts.models import Label, Page, Post
 from broadsheet.reader import articles, listing, postpage, prepared, tallied, themes, thread
 from broadsheet.reader.drawn import blog_key
@@ -120,11 +122,29 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
     return label_page(request, reader_blog(request), names)
 
 
+def dense_label(blog: Blog, name: str) -> int | None:
+    """`prepared.dense_label`, kept under the blog's counts stamp when it names one: which
+    labels there are and on how many public posts moves only with the tallies and the labels'
+    names, which move that stamp, or with a scheduled post's time (`tallied.kept`). Any other
+    name is asked each time: kept, every address a reader makes up would be an entry, and
+    would push the sidebar's out."""
+    now = timezone.now()
+    born = int(blog.created_at.timestamp() * 1_000_000)
+    folded = hashlib.sha256(fold(name).encode()).hexdigest()  # a name is anything
+    key = (f"label:{blog.pk}.{born}", folded, (tallied.stamps_of(blog)["counts"],))
+    found: int | None = tallied.peek(key, now)
+    if found is None:
+        dense = found = prepared.dense_label(blog, name)
+        if dense is not None:
+            tallied.kept(key, blog, now, lambda: dense)
+    return found
+
+
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
     # A NUL is in no label (`with_labels` says unknown); PostgreSQL refuses it in any query.
     one = len(wanted) == 1 and "\x00" not in wanted[0]
-    dense = prepared.dense_label(blog, wanted[0]) if one else None
+    dense = dense_label(blog, wanted[0]) if one else None
     # One label on many posts: its first page is prepared SQL, and later pages walk by date.
     queryset = (
         partial(_carrying, blog, dense)
