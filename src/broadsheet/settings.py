@@ -152,7 +152,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif env_bool("BROADSHEET_DB_PREPARED", True):
     # Django turns psycopg's prepared statements off for every connection. The few queries
-    # that every page miss sends with new values (`reader.prepared.planned_once`) are
+    # that every page miss sends with new values (`core.planned.planned_once`) are
     # prepared after their fifth run on a connection, so the server stops planning them each
     # time; Django's own queries are never prepared (its cursors write the values into the
     # SQL). Off (0) behind a PgBouncer older than 1.21 in transaction mode (docs/deploy.md).

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from broadsheet.blogs.hosts import blog_for_host
 from broadsheet.blogs.models import Blog
@@ -41,3 +42,20 @@ def test_the_next_request_follows_a_change_of_default(blog: Blog, other_blog: Bl
     assert blog_for_host("localhost") == other_blog
     Blog.objects.update(is_default=False)  # none is the default: the oldest answers
     assert blog_for_host("localhost") == blog
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_every_requests_lookup_is_planned_once_per_connection(blog: Blog, other_blog: Blog) -> None:
+    """The lookup every request makes (with what apps read with it, the reader's stamps) is
+    a prepared statement on PostgreSQL, not parsed and planned for each request."""
+    for _ in range(12):  # five runs before psycopg prepares it, five plans for its values
+        assert blog_for_host("localhost") == blog
+        assert blog_for_host("other.localhost") == other_blog
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "blogs_blog"%LIMIT 1'],
+        )
+        found = cursor.fetchall()
+    assert len(found) == 2, found  # the default blog's, and the one by name
+    assert all(generic >= 1 for generic, _statement in found), found

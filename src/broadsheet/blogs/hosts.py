@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.http.request import split_domain_port
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core.planned import planned_once
 
 
 def _is_ip(host: str) -> bool:
@@ -97,7 +98,7 @@ def _first(kind: str, params: list[str]) -> Blog | None:
     """The first blog of the query `kind`, read as the ORM would read it."""
     db = connections[DEFAULT_DB_ALIAS]
     sql, converters = _prepared(kind, db.alias)
-    with db.cursor() as cursor:
+    with planned_once(db) as cursor:  # every request asks it: planned once per connection
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

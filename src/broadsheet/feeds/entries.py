@@ -20,8 +20,8 @@ from django.db.models import Expression, QuerySet
 
 from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import shown_name
+from broadsheet.core.planned import planned_once
 from broadsheet.posts.models import Post
-from broadsheet.reader.prepared import planned_once
 
 # What an entry shows of its post, in the model's field order (`Model.from_db` wants that),
 # then its label names and what its author is shown by.
