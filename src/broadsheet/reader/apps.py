@@ -11,15 +11,13 @@ class ReaderConfig(AppConfig):
     def ready(self) -> None:
         from broadsheet.blogs import hosts
         from broadsheet.blogs.actions import on_sidebar_moved
-        from broadsheet.reader import (
-            checks,  # noqa: F401 - registers the system checks
-            tallied,
-        )
+        from broadsheet.reader import checks  # noqa: F401 - registers the system checks
+        from broadsheet.reader.tallied import STAMP_COLUMNS, stamps_read
 
         # The layout drawn when a post write commits, not by the next reader (docs/caching.md).
         on_sidebar_moved(_draw_ahead)
         # The blog's stamps read with the blog, in the request's first query.
-        hosts.read_with_blog(tallied.STAMP_COLUMNS, tallied.stamps_read)
+        hosts.read_with_blog(STAMP_COLUMNS, stamps_read)
 
 
 def _draw_ahead(blog_id: int) -> None:

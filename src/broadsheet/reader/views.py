@@ -130,7 +130,7 @@ def dense_label(blog: Blog, name: str) -> int | None:
     would push the sidebar's out."""
     now = timezone.now()
     born = int(blog.created_at.timestamp() * 1_000_000)
-    folded = hashlib.sha256(fold(name).encode()).hexdigest()  # a name is anything
+    folded = hashlib.sha256(fold(name).encode("utf-8", "surrogatepass")).hexdigest()  # any name
     key = (f"label:{blog.pk}.{born}", folded, (tallied.stamps_of(blog)["counts"],))
     found: int | None = tallied.peek(key, now)
     if found is None:
