@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -19,15 +20,30 @@ def planned_once(db: BaseDatabaseWrapper) -> Any:
     own cursor."""
     if db.vendor != "postgresql":
         return db.cursor()
-    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # not in the stubs
-        ServerBindingCursor,
-    )
-
     db.ensure_connection()
     raw = db.connection
     made_by = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor  # Django's own cursor path, this one class swapped
+    raw.cursor_factory = _cursor_class()  # Django's own cursor path, this one class swapped
     try:
         return db.cursor()
     finally:
         raw.cursor_factory = made_by
+
+
+@functools.cache
+def _cursor_class() -> type:
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # not in the stubs
+        ServerBindingCursor,
+    )
+
+    class PlannedCursor(ServerBindingCursor):
+        """psycopg's cursor that sends the values apart, keeping the statement it sent once it
+        is prepared as it keeps one it sends whole: Django's record of the queries
+        (`connection.queries`, the tests' `CaptureQueriesContext`) reads it there, and had no
+        text for a prepared one."""
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, **kwargs)
+
+    return PlannedCursor
