@@ -249,6 +249,12 @@ class Blog(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def lasting_id(self) -> str:
+        """The blog as keys kept between requests name it: its id and creation time, so that
+        a blog made again under a deleted one's id (SQLite reuses ids) is another."""
+        return f"{self.pk}.{int(self.created_at.timestamp() * 1_000_000)}"
+
     @staticmethod
     def committed_version(blog_id: int) -> int | None:
         """The blog's content version as the database holds it now (None: no such blog)."""

@@ -86,9 +86,8 @@ class PostsFeed(BlogFeed):
 
     def kept(self, name: str, read: Callable[[], int]) -> int:
         """`read()`, read again only when the blog's counts stamp moved (`tallied.kept`)."""
-        born = int(self.blog.created_at.timestamp() * 1_000_000)
         stamp = tallied.stamps_of(self.blog)["counts"]
-        key = (f"feed:{self.blog.pk}.{born}", name, (stamp,))
+        key = (f"feed:{self.blog.lasting_id}", name, (stamp,))
         return tallied.kept(key, self.blog, self.now, read)
 
     def feed_path(self) -> str:

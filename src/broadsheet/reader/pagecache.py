@@ -102,10 +102,8 @@ def remember(
     `version` names another counter the part depends on instead (`Blog.sidebar_version`).
     It is kept until the blog's next scheduled publish, when the counts change with no write.
     """
-    # The creation time tells apart a blog from a later one that reuses its id (SQLite does).
-    born = int(blog.created_at.timestamp() * 1_000_000)
     counter = blog.content_version if version is None else version
-    key = f"fragment:{blog.pk}.{born}:{counter}:{name}"
+    key = f"fragment:{blog.lasting_id}:{counter}:{name}"
     moment = now.timestamp()
     try:
         found = store.shared().get(key)

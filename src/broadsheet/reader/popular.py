@@ -52,9 +52,8 @@ def popular_html(
     # Options change only with the layout, which moves the sidebar version; they are in the
     # key all the same, so that two pieces of code asking differently never share an entry.
     wanted = hashlib.blake2b(repr(sorted(shown.items())).encode(), digest_size=8).hexdigest()
-    born = int(blog.created_at.timestamp() * 1_000_000)
     # First under the sidebar version: a miss after a comment reads nothing more.
-    fast = f"popular:{blog.pk}.{born}:{blog.sidebar_version}:{wanted}"
+    fast = f"popular:{blog.lasting_id}:{blog.sidebar_version}:{wanted}"
     found = _get(fast, now)
     if found is None:
         # Then under the blog as drawn (its settings, the language) and the stamps that move

@@ -129,9 +129,8 @@ def dense_label(blog: Blog, name: str) -> int | None:
     name is asked each time: kept, every address a reader makes up would be an entry, and
     would push the sidebar's out."""
     now = timezone.now()
-    born = int(blog.created_at.timestamp() * 1_000_000)
     folded = hashlib.sha256(fold(name).encode("utf-8", "surrogatepass")).hexdigest()  # any name
-    key = (f"label:{blog.pk}.{born}", folded, (tallied.stamps_of(blog)["counts"],))
+    key = (f"label:{blog.lasting_id}", folded, (tallied.stamps_of(blog)["counts"],))
     found: int | None = tallied.peek(key, now)
     if found is None:
         dense = found = prepared.dense_label(blog, name)

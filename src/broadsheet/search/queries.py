@@ -211,7 +211,7 @@ def _kept_broad(asked: _Asked, count: Callable[[], bool], *, note: bool = True) 
 
 def _blog_key(blog: Blog) -> str:
     """The blog, as keys in the store name it: a blog made again under the same id is another."""
-    return f"{blog.pk}.{int(blog.created_at.timestamp() * 1_000_000)}"
+    return blog.lasting_id
 
 
 def _digest(terms: list[str]) -> str:
