@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.http.request import split_domain_port
@@ -52,52 +52,58 @@ _FIELDS = [field.attname for field in Blog._meta.concrete_fields]  # the order t
 _PROBE = "?"  # stands for the value the query is compiled for; never sent
 
 # What apps above this one read with every blog a host names (`read_with_blog`): scalar
-# subqueries on the blog's row, and what takes their values.
+# subqueries on the blog's row, written for a database vendor, and what takes their values.
+Columns = Callable[[str], Sequence[RawSQL]]
 Take = Callable[[Blog, list[Any]], object]  # what it returns is ignored
-_with_blog: list[tuple[tuple[str, ...], Take]] = []
+_with_blog: list[tuple[Columns, Take]] = []
 
 
-def read_with_blog(columns: Sequence[str], take: Take) -> None:
-    """Read `columns`, SQL subqueries of one whole number on `"blogs_blog"`'s row, in the
-    query that finds the blog a request's host names, and hand their values to `take(blog,
-    values)`: what nearly every page asks next comes without a round trip of its own. A
-    hook, since what is read belongs to apps above this one; called once each, at start-up
+def read_with_blog(columns: Columns, take: Take) -> None:
+    """Read `columns(vendor)`, SQL expressions of one value each (scalar subqueries on
+    `"blogs_blog"`'s row, with the type their values are converted to), in the query that
+    finds the blog a request's host names, and hand their values to `take(blog, values)`:
+    what nearly every page asks next comes without a round trip of its own. A hook, since
+    what is read belongs to apps above this one; called once each, at start-up
     (`AppConfig.ready`), before any request."""
-    if all(found != tuple(columns) for found, _ in _with_blog):
-        _with_blog.append((tuple(columns), take))
+    if all(found is not take for _, found in _with_blog):
+        _with_blog.append((columns, take))
         _prepared.cache_clear()
 
 
-def _shapes() -> dict[str, QuerySet[Blog]]:
-    columns = [column for found, _ in _with_blog for column in found]
-    blogs = Blog.objects.annotate(**{
-        f"with_blog_{at}": RawSQL(column, (), BigIntegerField())  # noqa: S611 - apps' own SQL, no values
-        for at, column in enumerate(columns)
-    })  # fmt: skip
-    return {
+def _shapes(vendor: str) -> tuple[dict[str, QuerySet[Blog]], list[int]]:
+    """The three lookups, and how many columns each reader of `_with_blog` added."""
+    read = [list(columns(vendor)) for columns, _ in _with_blog]
+    added = [column for columns in read for column in columns]
+    blogs = Blog.objects.annotate(**{f"with_blog_{at}": column for at, column in enumerate(added)})
+    shapes = {
         "default": blogs.order_by("-is_default", "pk")[:1],
         "slug": blogs.filter(slug=_PROBE).order_by("pk")[:1],
         "domain": blogs.filter(custom_domain=_PROBE).order_by("pk")[:1],
     }
+    return shapes, [len(columns) for columns in read]
+
+
+Converters = list[tuple[int, list[Any], Any]]
 
 
 @cache
-def _prepared(kind: str, alias: str) -> tuple[str, list[tuple[int, list[Any], Any]]]:
+def _prepared(kind: str, alias: str) -> tuple[str, Converters, list[int]]:
     """The query's SQL and the converters of its columns (as the ORM applies them: SQLite's
     times and booleans), built by the ORM once per process and database: every request asks
     it, and building it was most of the lookup's 1.2 ms CPU on the benchmark machine (the SQL
     0.1 ms). Per database, not per connection: a server that starts a thread per request
     (`runserver`) would otherwise keep one for every thread it ever ran."""
-    compiler = _shapes()[kind].query.get_compiler(using=alias)
+    shapes, widths = _shapes(connections[alias].vendor)
+    compiler = shapes[kind].query.get_compiler(using=alias)
     sql, _params = compiler.as_sql()
     converters = compiler.get_converters([column for column, _, _ in compiler.select])
-    return str(sql), [(index, *found) for index, found in converters.items()]
+    return str(sql), [(index, *found) for index, found in converters.items()], widths
 
 
 def _first(kind: str, params: list[str]) -> Blog | None:
     """The first blog of the query `kind`, read as the ORM would read it."""
     db = connections[DEFAULT_DB_ALIAS]
-    sql, converters = _prepared(kind, db.alias)
+    sql, converters, widths = _prepared(kind, db.alias)
     with planned_once(db) as cursor:  # every request asks it: planned once per connection
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -109,9 +115,9 @@ def _first(kind: str, params: list[str]) -> Blog | None:
             values[index] = convert(values[index], expression, db)
     blog = Blog.from_db(db.alias, _FIELDS, values[: len(_FIELDS)])
     read = len(_FIELDS)
-    for columns, take in _with_blog:
-        take(blog, values[read : read + len(columns)])
-        read += len(columns)
+    for (_, take), width in zip(_with_blog, widths, strict=True):
+        take(blog, values[read : read + width])
+        read += width
     return blog
 
 

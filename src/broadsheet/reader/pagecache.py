@@ -21,13 +21,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.db.models import DateTimeField
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from broadsheet.blogs.models import Blog
 from broadsheet.core.pagecache import store
 from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate, keepable
-from broadsheet.posts.models import Post
+from broadsheet.posts.models import LIVE_STATUSES, Post
 
 T = TypeVar("T")
 Known = tuple[int, dt.datetime, dt.datetime | None]  # version, asked at, answer
@@ -76,16 +78,51 @@ def next_publish(blog: Blog, after: dt.datetime) -> dt.datetime | None:
     A page miss asks it for the page and again for each part it renders (the sidebar, the
     pager): the answer is kept on the blog object, which lives as long as the request, and
     reused, at the same content version, for a later moment that it still answers (nothing
-    was due between the two)."""
-    known: Known | None = getattr(blog, "_next_publish", None)
-    if known is not None:
-        version, asked, answer = known
+    was due between the two). The blog a request's host names comes with two answers, read
+    with its row (`next_read`)."""
+    known: list[Known] = getattr(blog, "_next_publish", [])
+    for version, asked, answer in known:
         fresh = version == blog.content_version  # a write (a newly scheduled post) moves it
         if fresh and asked <= after and (answer is None or after < answer):
             return answer
     found = Post.objects.next_publish(blog, after)
-    blog._next_publish = (blog.content_version, after, found)  # type: ignore[attr-defined]
+    blog._next_publish = [(blog.content_version, after, found), *known[:2]]  # type: ignore[attr-defined]
     return found
+
+
+# The next publish is read with the blog a request's host names (`hosts.read_with_blog`,
+# registered at start-up) as of the database's clock and of this long before it: the page
+# cache asks it for the moment the request arrived, which is before the query, and an app
+# server's clock may be a little behind the database's.
+NEXT_MARGIN = dt.timedelta(seconds=60)
+
+
+def next_columns(vendor: str) -> list[RawSQL]:
+    """The database's clock, and when the blog's first scheduled post after that moment
+    goes up and after `NEXT_MARGIN` before it (as `Post.objects.next_publish` finds them),
+    for the query that finds the blog: every page miss asks for it."""
+    if vendor == "sqlite":  # the text SQLite stores moments as; % doubled for the driver
+        clock = "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now'{})"
+        now, before = clock.format(""), clock.format(f", '-{NEXT_MARGIN.seconds} seconds'")
+    else:
+        now, before = "now()", f"(now() - interval '{NEXT_MARGIN.seconds} seconds')"
+    statuses = ", ".join(f"'{status}'" for status in LIVE_STATUSES)
+    first = (
+        "(SELECT min(p.published_at) FROM posts_post AS p "  # noqa: S608 - our own values
+        f'WHERE p.blog_id = "blogs_blog"."id" AND p.status IN ({statuses}) '
+        "AND p.published_at > {})"
+    )
+    columns = (now, first.format(now), first.format(before))
+    return [RawSQL(sql, (), DateTimeField()) for sql in columns]  # noqa: S611
+
+
+def next_read(blog: Blog, values: list[dt.datetime | None]) -> None:
+    """Keep on `blog` its next publish read with its row, as `next_publish` keeps what it
+    reads: the first post to go up after each moment asked."""
+    now, after_now, after_before = values
+    if now is not None:
+        version = blog.content_version
+        blog._next_publish = [(version, now, after_now), (version, now - NEXT_MARGIN, after_before)]  # type: ignore[attr-defined]
 
 
 def remember(

@@ -19,11 +19,12 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import BigIntegerField
+from django.db.models.expressions import RawSQL
 
 from broadsheet.blogs.models import Blog
 from broadsheet.posts import stamps
-from broadsheet.posts.models import DayTally, Label, Post
+from broadsheet.posts.models import Label, Post
 from broadsheet.reader.drawn import blog_key
 from broadsheet.reader.pagecache import next_publish
 
@@ -183,10 +184,28 @@ def _count(blog: Blog, spans: Sequence[Span]) -> list[int]:
 def public_total(blog: Blog, now: dt.datetime) -> int:
     """How many posts readers see at `now`: every public-status post the day tallies hold,
     less those whose time is still to come (the end of the posts' index). Counting the posts
-    themselves reads them all: 10 ms at 100,000 on SQLite, 40 on PostgreSQL."""
-    tallied = DayTally.objects.filter(blog=blog).aggregate(n=Sum("n"))["n"] or 0
-    to_come = Post.objects.filter(blog=blog, status__in=_statuses(), published_at__gt=now)
-    return int(tallied) - to_come.count()
+    themselves reads them all: 10 ms at 100,000 on SQLite, 40 on PostgreSQL. Summing the
+    tallies reads a row a day (some 5,500 for fifteen years, 1 to 2 ms): the closed days'
+    sum is kept under the `history` stamp, as the closed months are (`_counts`), so after a
+    new post the open days alone are summed, in the same query as the posts to come."""
+    edge = closed_edge(now)
+    key = (blog_key(blog), "total-closed", (stamps_of(blog)["history"], edge.toordinal()))
+    closed: int | None = peek(key, now)
+    day, moment = _param("date"), _param("timestamptz")
+    days = "SELECT coalesce(sum(t.n), 0) FROM posts_daytally AS t WHERE t.blog_id = %s AND t.day {}"
+    sums = [f"({days.format('>=')} {day})"]
+    if closed is None:
+        sums.append(f"({days.format('<')} {day})")
+    to_come = f"SELECT count(*) FROM posts_post AS p WHERE {_WHERE} AND p.published_at > {moment}"  # noqa: S608 - ours
+    where = [blog.pk, *_statuses(), _moments()(now)]
+    params: list[Any] = [blog.pk, str(edge.date())] * len(sums) + where
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sums)}, ({to_come})", params)
+        open_days, *closed_days, later = cursor.fetchone()
+    if closed is None:
+        closed = int(closed_days[0])
+        kept(key, blog, now, lambda: closed)
+    return closed + int(open_days) - int(later)
 
 
 def label_counts(blog: Blog, now: dt.datetime, shown: int) -> list[Label]:
@@ -237,6 +256,11 @@ _lock = threading.Lock()
 # The stamps read with the blog a request's host names (`hosts.read_with_blog`, registered
 # at start-up): the feed, a label's page and the page after a write ask for them next.
 STAMP_COLUMNS = stamps.columns_of('"blogs_blog"."id"')
+
+
+def stamp_columns(vendor: str) -> list[RawSQL]:
+    """`STAMP_COLUMNS` as the blog's lookup reads them (the same SQL on every database)."""
+    return [RawSQL(sql, (), BigIntegerField()) for sql in STAMP_COLUMNS]  # noqa: S611 - ours, no values
 
 
 def stamps_read(blog: Blog, values: list[int | None]) -> None:
