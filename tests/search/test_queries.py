@@ -314,6 +314,41 @@ def test_postgres_matches_on_the_stored_document_through_its_index(
         assert "to_tsvector" not in plan
 
 
+@on_postgres
+@pytest.mark.parametrize("fields", [(), ("title", "permalink", "published_at")])
+def test_the_first_page_compiled_once_is_the_orms_page(
+    make_post: MakePost, blog: Blog, other_blog: Blog, filler: None, fields: tuple[str, ...]
+) -> None:
+    """The first page comes from SQL the ORM compiled once (`queries._first_page`); each
+    search still sends its own words and moment, and gets the posts, order and scores the
+    queryset gives, whatever the words, the order, the size or the blog."""
+    make_post(title="Garden plans", source="Seeds, garden <b>gate</b>.", published_at=days_ago(3))
+    make_post(title="Sunday", source="The garden gate.", published_at=days_ago(1))
+    make_post(title="Later garden", source="Garden gate.", published_at=NOON + dt.timedelta(days=1))
+    make_post(title="Draft garden", source="Garden.", status=Post.Status.DRAFT)
+    make_post(title="Elsewhere garden", source="Garden gate.", target=other_blog)
+    for words, by_date, limit in [
+        ("garden", False, 7), ("garden", True, 2), ("gate garden", False, 1), ("rain", True, 7),
+        ("nothing-matches", False, 7), ("' OR 1=1 --", False, 3),
+    ]:  # fmt: skip
+        with CaptureQueriesContext(connection) as sent:
+            found = queries.search(
+                blog, words, now=NOON, by_date=by_date, limit=limit, fields=fields
+            )
+        terms = query_terms(words)
+        public = Post.objects.public(blog, NOON)
+        expected = list(postgres_matches(public, terms, by_date, headline=False)[: limit + 1])
+        assert [(hit.post.pk, hit.post.title) for hit in found.hits] == [
+            (post.pk, post.title) for post in expected[:limit]
+        ], words
+        assert [hit.post.score for hit in found.hits] == [post.score for post in expected[:limit]]  # type: ignore[attr-defined]
+        assert found.more == (len(expected) > limit)
+        # Planned for its words: the words and the moment are in the statement sent.
+        page = [q["sql"] for q in sent.captured_queries if "ts_rank_cd" in q["sql"]]
+        assert len(page) == 1 and " ".join(terms).replace("'", "''") in page[0], page
+    assert queries._first_page.cache_info().currsize >= 2
+
+
 def test_a_word_in_too_many_posts_comes_newest_first(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

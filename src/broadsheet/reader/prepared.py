@@ -6,8 +6,8 @@ Each such miss asks the same query with other values (the blog, the moment, the 
 address). Django compiled it afresh every time: 1.5 ms of CPU on the benchmark machine for SQL
 that runs in 0.25, the larger part of the page's database time. Here the ORM compiles the
 query once, with probe values standing where the real ones go, and each request sends that
-SQL with its own values and reads the rows back into posts as the ORM does (its converters,
-the author and profile joined in), so a page is the same page either way.
+SQL with its own values and reads the rows back into posts as the ORM does (`core.compiled`:
+its converters, the author and profile joined in), so a page is the same page either way.
 """
 
 from __future__ import annotations
@@ -15,20 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DateTimeField, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
 from broadsheet.comments.models import Comment
-from broadsheet.core.planned import planned_once
+from broadsheet.core import compiled
 from broadsheet.posts import models as post_models
 from broadsheet.posts.labels import fold
 from broadsheet.posts.models import Label, Post
@@ -148,19 +146,6 @@ SHAPES: dict[str, tuple[Shape, list[Any]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Prepared:
-    compiler: SQLCompiler  # kept for its converters, which it applies
-    sql: str
-    params: list[Any]  # the probe's values; `slots` says which of them are inputs
-    slots: dict[int, int]  # position in `params` -> index of the input
-    converters: dict[int, Any]
-    init_list: list[str]
-    start: int
-    end: int
-    populators: list[Any]
-
-
 def newest(blog: Blog, limit: int, span: Span = None) -> list[Post] | None:
     """The blog's `limit` newest public posts (within `span`, from its start to before its
     end), as `Post.objects.public(blog)` lists them; None if the query did not prepare."""
@@ -201,74 +186,19 @@ def posts(shape: str, inputs: list[Any], limit: int) -> list[Post] | None:
     """The posts of the query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
     prepared = _prepared(shape, limit, db.alias)
-    return None if prepared is None else _posts(prepared, _fetch(prepared, inputs, db), db.alias)
+    return None if prepared is None else compiled.objects(prepared, inputs, db)
 
 
 def rows(shape: str, inputs: list[Any]) -> list[Any] | None:
     """The rows of the values query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
     prepared = _prepared(shape, 0, db.alias)
-    if prepared is None:
-        return None
-    found = _fetch(prepared, inputs, db)
-    if prepared.converters:
-        found = list(prepared.compiler.apply_converters(found, prepared.converters))
-    return found
-
-
-def _fetch(prepared: Prepared, inputs: list[Any], db: BaseDatabaseWrapper) -> list[Any]:
-    params = list(prepared.params)
-    for position, index in prepared.slots.items():
-        params[position] = _adapt(inputs[index], db)
-    with planned_once(db) as cursor:
-        cursor.execute(prepared.sql, params)
-        return cursor.fetchall()
-
-
-def _adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
-    if isinstance(value, dt.datetime):  # as the lookups on `published_at` send it
-        return Post._meta.get_field("published_at").get_db_prep_value(value, db)
-    return value
+    return None if prepared is None else compiled.values(prepared, inputs, db)
 
 
 @functools.cache
-def _prepared(shape: str, limit: int, alias: str) -> Prepared | None:
+def _prepared(shape: str, limit: int, alias: str) -> compiled.Compiled | None:
     """The query compiled once per shape, limit and database (not per connection: a server
     that starts a thread per request, `runserver`, would keep one for every thread)."""
-    db = connections[alias]
     build, probes = SHAPES[shape]
-    compiler = build(probes, limit).query.get_compiler(connection=db)
-    sql, params = compiler.as_sql()
-    sent = [_adapt(probe, db) for probe in probes]
-    slots = {at: sent.index(value) for at, value in enumerate(params) if value in sent}
-    if set(slots.values()) != set(range(len(sent))):  # each input somewhere in the query
-        return None
-    return _prepare(compiler, str(sql), list(params), slots)
-
-
-def _prepare(compiler: SQLCompiler, sql: str, params: list[Any], slots: dict[int, int]) -> Prepared:
-    # What ModelIterable reads from the compiler to build each post and its joined rows.
-    select, info = compiler.select, compiler.klass_info
-    converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
-    if info is None:  # a values query: rows, no objects
-        return Prepared(compiler, sql, params, slots, converters, [], 0, 0, [])
-    fields = info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(info, select, compiler.using)
-    return Prepared(compiler, sql, params, slots, converters, init_list, start, end, populators)
-
-
-def _posts(prepared: Prepared, rows: list[Any], alias: str) -> list[Post]:
-    if prepared.converters:
-        rows = list(prepared.compiler.apply_converters(rows, prepared.converters))
-    posts = []
-    annotations = prepared.compiler.annotation_col_map.items()
-    for row in rows:
-        post = Post.from_db(alias, prepared.init_list, row[prepared.start : prepared.end])
-        for populator in prepared.populators:
-            populator.populate(row, post)
-        for name, at in annotations:  # as the ORM sets them
-            setattr(post, name, row[at])
-        posts.append(post)
-    return posts
+    return compiled.compile_once(build(probes, limit), probes, connections[alias])
