@@ -74,10 +74,13 @@ def compile_once(
     )
 
 
+_MOMENT: DateTimeField[Any, Any] = DateTimeField()
+
+
 def adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
     """A value as the ORM sends it in a lookup (a moment as a date-time field sends it)."""
     if isinstance(value, dt.datetime):
-        return DateTimeField().get_db_prep_value(value, db)
+        return _MOMENT.get_db_prep_value(value, db)
     return value
 
 
