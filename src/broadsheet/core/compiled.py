@@ -19,7 +19,10 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DateTimeField, Model, QuerySet
-from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
+from django.db.models.query import (  # type: ignore[attr-defined]  # not in the stubs
+    ModelIterable,
+    get_related_populators,
+)
 from django.db.models.sql.compiler import SQLCompiler
 
 from broadsheet.core.planned import planned_once
@@ -53,7 +56,7 @@ def compile_once(
     # What ModelIterable reads from the compiler to build each object and its joined rows.
     select, info = compiler.select, compiler.klass_info
     converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
-    if info is None:
+    if info is None or rows._iterable_class is not ModelIterable:  # a values query
         return Compiled(compiler, str(sql), list(params), slots, converters, None, [], 0, 0, [])
     fields = info["select_fields"]
     start, end = fields[0], fields[-1] + 1

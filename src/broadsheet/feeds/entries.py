@@ -5,22 +5,22 @@ and on a page cache miss building and compiling that queryset was the largest pa
 render: about 2 ms of 7 at 100,000 posts on the benchmark machine, where the query itself
 runs in 0.4. The SQL is the ORM's own, compiled from `Post.objects.public` (so visibility
 keeps one definition) with a stand-in blog and moment, whose two parameters are then set for
-each request; the columns are converted as the ORM converts them (`get_converters`).
+each request; the columns are converted as the ORM converts them (`core.compiled`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
 
 from broadsheet.blogs.models import Blog
 from broadsheet.blogs.people import shown_name
-from broadsheet.core.planned import planned_once
+from broadsheet.core import compiled
 from broadsheet.posts.models import Post
 
 # What an entry shows of its post, in the model's field order (`Model.from_db` wants that),
@@ -37,26 +37,17 @@ AUTHOR_COLUMNS = (
 )
 COLUMNS = (*POST_COLUMNS, "label_names", *AUTHOR_COLUMNS)
 
-# A blog and a moment no request has: their parameters are found by value and replaced.
+# A blog and a moment no request has: they stand where each request's own go.
 _SOME_BLOG = -7_346_021
 _SOME_MOMENT = dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC)
 
-Converters = dict[int, tuple[list[Callable[..., Any]], Expression]]
 EntryRows = Callable[[Blog, dt.datetime, str], QuerySet[Post]]  # blog, moment, order
 
 
-@dataclass(frozen=True)
-class Compiled:
-    sql: str
-    params: tuple[Any, ...]
-    blog_at: int  # where the blog's id goes in `params`
-    moment_at: int  # and the moment
-    converters: Converters
-
-
-# (database, order, size) → the compiled query, or None where the parameters were not found
-# (the ORM would be asked instead). At most 2 orders by 501 sizes a database.
-_compiled: dict[tuple[str, str, int], Compiled | None] = {}
+@functools.lru_cache(maxsize=1024)  # at most 2 orders by 501 sizes a database
+def _compiled(db: str, order: str, size: int, rows: EntryRows) -> compiled.Compiled | None:
+    entries = rows(Blog(pk=_SOME_BLOG), _SOME_MOMENT, order)[:size].values_list(*COLUMNS)
+    return compiled.compile_once(entries, [_SOME_BLOG, _SOME_MOMENT], connections[db])
 
 
 def first_page(
@@ -64,43 +55,13 @@ def first_page(
 ) -> list[Post] | None:
     """The first `size` entries of `blog`'s feed at `now`, each with `label_names` and
     `feed_author`; None when this query shape could not be compiled with stand-ins."""
-    key = (db, order, size)
-    if key not in _compiled:  # two threads may compile it both: the same value
-        _compiled[key] = _compile(db, rows(Blog(pk=_SOME_BLOG), _SOME_MOMENT, order)[:size])
-    compiled = _compiled[key]
-    if compiled is None:
+    found = _compiled(db, order, size, rows)
+    if found is None:
         return None
-    connection = connections[db]
-    params = list(compiled.params)
-    params[compiled.blog_at] = blog.pk
-    params[compiled.moment_at] = connection.ops.adapt_datetimefield_value(now)
-    with planned_once(connection) as cursor:  # planned once per connection on PostgreSQL
-        cursor.execute(compiled.sql, params)
-        found = cursor.fetchall()
-    return [_entry(db, _converted(row, compiled.converters, connection)) for row in found]
-
-
-def _compile(db: str, rows: QuerySet[Post]) -> Compiled | None:
-    compiler = rows.values_list(*COLUMNS).query.get_compiler(using=db)
-    sql, params = compiler.as_sql()
-    moment = connections[db].ops.adapt_datetimefield_value(_SOME_MOMENT)
-    blogs = [at for at, value in enumerate(params) if value == _SOME_BLOG]
-    moments = [at for at, value in enumerate(params) if value == moment]
-    if len(blogs) != 1 or len(moments) != 1:
-        return None
-    fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    converters = compiler.get_converters(fields)
-    return Compiled(sql, tuple(params), blogs[0], moments[0], converters)
-
-
-def _converted(row: tuple[Any, ...], converters: Converters, connection: Any) -> list[Any]:
-    values = list(row)
-    for at, (functions, expression) in converters.items():
-        value = values[at]
-        for function in functions:
-            value = function(value, expression, connection)
-        values[at] = value
-    return values
+    # Planned once per connection on PostgreSQL (`core.compiled`).
+    return [
+        _entry(db, list(row)) for row in compiled.values(found, [blog.pk, now], connections[db])
+    ]
 
 
 def _entry(db: str, values: list[Any]) -> Post:

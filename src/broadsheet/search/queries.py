@@ -114,7 +114,7 @@ def search(
         return Results([], False, by_date)
     public = _trimmed(Post.objects.public(blog, now), fields)
     asked = _Asked(blog, terms, stamps, fields)
-    found, by_date = _find(asked, public, (now, _dated(blog, now)), by_date, offset, limit + 1)
+    found, by_date = _find(asked, public, now, by_date, offset, limit + 1)
     # Checked again post by post: on SQLite the page's posts are read by id (`_by_id`).
     shown = [(post, raw) for post, raw in found[:limit] if _visible(post, blog, now)]
     hits = [Hit(post, snippet_html(raw)) for post, raw in shown]
@@ -153,16 +153,17 @@ def query_terms(query: str) -> list[str]:
 def _find(
     asked: _Asked,
     public: QuerySet[Post],
-    dated: tuple[dt.datetime, QuerySet[Post]],
+    now: dt.datetime,
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
     vendor = connections[public.db].vendor
     if vendor == "sqlite":
-        return _sqlite_find(asked, public, dated[1], by_date, offset, count)
+        dated = _dated(asked.blog, now)
+        return _sqlite_find(asked, public, dated, by_date, offset, count)
     if vendor == "postgresql":
-        return _postgres_find(asked, public, dated[0], by_date, offset, count)
+        return _postgres_find(asked, public, now, by_date, offset, count)
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
 
 
