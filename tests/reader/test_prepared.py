@@ -89,6 +89,37 @@ def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
     assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]
 
 
+def test_pages_leave_each_posts_source_and_plain_text_unread(
+    client: Any, blog: Blog, make_post: MakePost
+) -> None:
+    """A post's source and its plain text are some twice its body's bytes, and no page shows
+    them: the listings (their first pages and later ones) and the post page leave them in the
+    database, and the posts read say so (a template that asks still gets them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for day in range(4):
+        make_post(f"Day {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    post = Post.objects.get(title="Day 0")
+    older = (NOON - dt.timedelta(days=1)).isoformat()
+    pages = ["/", "/2024/10/", "/search/label/Garden", post.permalink, f"/?updated-max={older}"]
+    for path in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        read = " ".join(query["sql"] for query in queries.captured_queries)
+        assert '"posts_post"."body_html"' in read, path
+        assert '"posts_post"."source"' not in read, path
+        assert '"posts_post"."text"' not in read, path
+    (label,) = Label.objects.filter(blog=blog).values_list("pk", flat=True)
+    for found in (
+        prepared.newest(blog, 3),
+        prepared.labelled(blog, label, 3),
+        prepared.by_permalink(blog, post.permalink),
+    ):
+        assert found
+        assert all(one.get_deferred_fields() == set(prepared.UNREAD) for one in found)
+
+
 # Names a JSON list must carry as they are, in an order the database's collation decides.
 HOSTILE_LABELS = (
     'Quote " and \\ backslash',

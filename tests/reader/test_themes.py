@@ -108,12 +108,15 @@ def test_a_missing_theme_falls_back_to_column(client: Client, blog: Blog) -> Non
 def test_an_operators_theme_lists_with_its_own_template_escaped(
     client: Client, blog: Blog, make_post: MakePost
 ) -> None:
-    make_post("<b>Bold</b> & boats")
+    make_post("<b>Bold</b> & boats", source="Rowing out past the *harbour* wall at dawn.")
     wear(blog, "ledger")
     html = client.get("/").content.decode()
     assert "/static/themes/ledger/ledger.css" in html
     assert '<li class="ledger-row">' in html
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; boats" in html
+    # The post's plain text, which the reader's own pages leave in the database
+    # (`prepared.UNREAD`): a theme that shows it still gets it.
+    assert '<span class="ledger-words">Rowing out past the harbour wall …</span>' in html
     assert [t.name for t in themes.available()] == ["column", "magazine", "gallery", "ledger"]
 
 

@@ -17,7 +17,7 @@ from broadsheet.core import markup
 from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import LABEL_ROW, Label, Post
 from broadsheet.reader.popular import thumbnail
-from broadsheet.reader.prepared import LABEL_ROWS
+from broadsheet.reader.prepared import LABEL_ROWS, UNREAD
 
 
 @dataclass
@@ -151,8 +151,9 @@ def window(
 
 
 def made(queryset: Any) -> Any:
-    """The query set itself, from a query set or a function that makes one."""
-    return queryset() if callable(queryset) else queryset
+    """The query set itself, from a query set or a function that makes one, leaving out the
+    columns no page shows (`prepared.UNREAD`), as `newest` does."""
+    return (queryset() if callable(queryset) else queryset).defer(*UNREAD)
 
 
 def pager_links(

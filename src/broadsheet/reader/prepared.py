@@ -45,18 +45,24 @@ _PROBE_TEXT = "\x00probe"
 # after them, a round trip fewer on every listing's and post's miss.
 LABEL_ROWS = "label_rows"
 
+# What a post is made from and its plain text: read for the studio, search, feeds and
+# exports, never shown by a page (`reader.articles` leaves them out of a post's key for the
+# same reason), and together about twice the body's bytes, so a listing or post page leaves
+# them in the database. A theme's template that asks for one still gets it, a query a post.
+UNREAD = ("source", "text")
+
 
 def _newest(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, now, *span = inputs
     found = Post.objects.public(Blog(pk=blog), now)
     if span:
         found = found.filter(published_at__gte=span[0], published_at__lt=span[1])
-    return found.annotate(**{LABEL_ROWS: post_models.label_row_list()})[:limit]
+    return found.defer(*UNREAD).annotate(**{LABEL_ROWS: post_models.label_row_list()})[:limit]
 
 
 def _labelled(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, now, label = inputs
-    found = Post.objects.public(Blog(pk=blog), Unseen(now)).carrying([label])
+    found = Post.objects.public(Blog(pk=blog), Unseen(now)).carrying([label]).defer(*UNREAD)
     return found.annotate(**{LABEL_ROWS: post_models.label_row_list()})[:limit]
 
 
@@ -90,7 +96,7 @@ def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int
 
 def _permalink(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, permalink = inputs
-    found = Post.objects.filter(blog=Blog(pk=blog), permalink=permalink)
+    found = Post.objects.filter(blog=Blog(pk=blog), permalink=permalink).defer(*UNREAD)
     found = found.annotate(**{LABEL_ROWS: post_models.label_row_list()})
     if _thread_stamp:  # read with the post, in the same query
         stamp = RawSQL(_thread_stamp[0], ())  # noqa: S611 - an app's own SQL, no values
