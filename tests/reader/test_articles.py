@@ -59,3 +59,36 @@ def test_the_labels_read_from_the_prefetch_are_the_posts_labels(
     assert [label.name for label in articles._labels(fresh)] == [
         label.name for label in Post.objects.get(pk=post.pk).labels.all()
     ]
+
+
+def test_a_kept_post_is_not_cut_at_its_jump_break_again(
+    make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cutting at a jump break sanitises the part before it again (a millisecond or more a
+    post of a few KB); a post whose listing HTML is kept is not cut on the next miss, and a
+    post that changed is, with its teaser and its Read more link."""
+    from broadsheet.core import markup
+
+    first = make_post("Rhubarb, forced", source="Pull the stems.\n\n<!--more-->\n\nThen wait.")
+    make_post(
+        "Seed potatoes",
+        source="Chit them first.\n\n<!--more-->\n\nPlant at Easter.",
+        published_at=first.published_at.replace(hour=9),  # type: ignore[union-attr]
+    )
+    page, drawn = home()
+    page = page[page.index("<main") : page.index("</main>")]  # not the featured post's snippet
+    assert drawn == 2
+    assert "Pull the stems." in page and "Then wait." not in page
+    assert page.count('class="jump-link"') == 2
+    cuts: list[str] = []
+    real = markup.split_jump
+    monkeypatch.setattr(markup, "split_jump", lambda html: cuts.append(html) or real(html))
+    Post.objects.filter(pk=first.pk).update(comment_count=2)  # as add_comment keeps it
+    bump_content_version(first.blog)
+    page, drawn = home()
+    page = page[page.index("<main") : page.index("</main>")]
+    assert drawn == 1
+    assert len(cuts) == 1 and "Pull the stems." in cuts[0]  # the commented post only
+    assert "2 comments" in page
+    assert "Chit them first." in page and "Plant at Easter." not in page
+    assert page.count('class="jump-link"') == 2

@@ -460,6 +460,11 @@ def snippet(html: str, length: int = 200) -> str:
     return head.rstrip(" ,;:.!?-\u2013\u2014") + "..."
 
 
+def has_jump(html: str) -> bool:
+    """Whether the HTML or source holds a jump break (`split_jump` would cut it)."""
+    return _JUMP_ANY.search(html) is not None
+
+
 def split_jump(html: str) -> tuple[str, bool]:
     """Blogger's jump break: text before `<!--more-->` (Markdown or HTML source) and whether
     there was one.
