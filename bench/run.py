@@ -856,7 +856,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
     for kind in results["cold"][sizes[0]]:
         lines += [
             "",
-            f"Cold render, {kind} ({database}, in process), median of {args.repeat}, ms:",
+            f"Cold render, {kind} ({database}, in process), median of {args.repeat} "
+            "(every page and kind once a round), ms:",
             "",
         ]
         lines += ["| page | " + " | ".join(f"{size} posts" for size in sizes) + " | growth |"]
