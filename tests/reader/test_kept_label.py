@@ -1,7 +1,8 @@
 """What a label's page and the feed ask on every miss, read without a query of its own: the
-blog's stamps come with the blog (`hosts.read_with_blog`), and a dense label's lookup is kept
-under the blog's counts stamp (`reader.views.dense_label`). After a comment elsewhere neither
-is read again; after any write that moves what they answer, the next reader sees it."""
+blog's stamps come with the blog (`hosts.read_with_blog`), and the lookup of a label on many
+posts is kept under the blog's counts stamp (`reader.views.one_label`). After a comment
+elsewhere neither is read again; after any write that moves what they answer, the next reader
+sees it."""
 
 from __future__ import annotations
 
@@ -56,6 +57,26 @@ def test_after_a_comment_elsewhere_the_label_page_reads_only_its_posts(
     assert not [sql for sql in asked if "posts_labeltally" in sql], asked  # the lookup, kept
     assert not [sql for sql in asked if sql.lstrip().startswith("SELECT counts")], asked
     assert len(asked) == 2, asked  # the blog with its stamps; the label's posts with labels
+
+
+def test_a_small_labels_page_asks_for_the_label_and_its_posts_with_their_labels(
+    blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A label on fewer posts than `DENSE_LABEL` is asked for on each miss (not kept), then
+    its posts come with their labels in one query: it was asked twice, and its posts' labels
+    in a query after them."""
+    monkeypatch.setattr(models, "DENSE_LABEL", 3)
+    _garden(make_post)
+    make_post("Elsewhere", labels=("Shed",))
+    assert "Garden 1" in _page("/search/label/Garden")[1]
+    bump_content_version(blog, sidebar=False)
+    with CaptureQueriesContext(connection) as queries:
+        status, main = _page("/search/label/garden")
+    assert status == 200 and "Garden 0" in main and "Garden 1" in main
+    assert "Elsewhere" not in main
+    asked = [query["sql"] for query in queries.captured_queries]
+    assert len([sql for sql in asked if "posts_labeltally" in sql]) == 1, asked  # the lookup
+    assert len(asked) == 3, asked  # the blog with its stamps; the label; its posts with labels
 
 
 def _rename(posts: list[Post]) -> None:

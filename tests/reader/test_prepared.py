@@ -78,15 +78,23 @@ def test_a_post_by_its_address_on_its_own_blog_only(
     assert prepared.by_permalink(blog, "/2024/10/nothing.html") == []
 
 
-def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost) -> None:
+@pytest.mark.parametrize("dense", [True, False], ids=["on many posts", "on few"])
+def test_the_newest_posts_of_a_label(blog: Blog, make_post: MakePost, dense: bool) -> None:
+    """Both ways of reading a label's first page, walking the posts (a label on many) and from
+    the label's posts (on few), read what `with_labels` lists: its public posts only, newest
+    first, ties by id, a post carrying another label of the blog as well listed once."""
     for day in range(3):
         make_post(f"Garden {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    make_post("Tie", labels=("Garden", "Cycling"), published_at=NOON - dt.timedelta(days=1))
     make_post("Bicycles", labels=("Cycling",))
     make_post("Not yet", labels=("Garden",), published_at=timezone.now() + dt.timedelta(hours=1))
+    make_post("Drafted", labels=("Garden",), status=Post.Status.DRAFT)
     (label,) = Label.objects.filter(blog=blog, name="Garden").values_list("pk", flat=True)
-    found = prepared.labelled(blog, label, 2)
-    _as_the_orm(found, list(Post.objects.public(blog).carrying([label])[:2]))
-    assert [post.title for post in found or []] == ["Garden 0", "Garden 1"]
+    found = prepared.labelled(blog, (label, dense), 4)
+    expected = Post.objects.public(blog).with_labels(blog, ["garden"])
+    assert expected is not None
+    _as_the_orm(found, list(expected[:4]))
+    assert [post.title for post in found or []] == ["Garden 0", "Tie", "Garden 1", "Garden 2"]
 
 
 def test_pages_leave_each_posts_source_and_plain_text_unread(
@@ -113,7 +121,8 @@ def test_pages_leave_each_posts_source_and_plain_text_unread(
     (label,) = Label.objects.filter(blog=blog).values_list("pk", flat=True)
     for found in (
         prepared.newest(blog, 3),
-        prepared.labelled(blog, label, 3),
+        prepared.labelled(blog, (label, True), 3),
+        prepared.labelled(blog, (label, False), 3),
         prepared.by_permalink(blog, post.permalink),
     ):
         assert found
@@ -152,7 +161,8 @@ def test_each_posts_labels_come_with_it_as_the_orm_lists_them(
     readings = {
         "newest": prepared.newest(blog, 5),
         "span": prepared.newest(blog, 5, span),
-        "labelled": prepared.labelled(blog, label, 5),
+        "labelled": prepared.labelled(blog, (label, True), 5),
+        "among": prepared.labelled(blog, (label, False), 5),
         "permalink": prepared.by_permalink(blog, post.permalink),
     }
     for shape, found in readings.items():
@@ -176,7 +186,7 @@ def test_posts_read_otherwise_have_their_labels_in_one_query(
     assert {p.pk: _labels(p) for p in found} == expected
 
 
-def test_only_one_label_on_enough_public_posts_is_dense(
+def test_one_label_seen_by_readers_and_whether_it_is_dense(
     blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(post_models, "DENSE_LABEL", 2)
@@ -188,9 +198,11 @@ def test_only_one_label_on_enough_public_posts_is_dense(
         Label.objects.create(blog=blog, name="rust")
     )
     garden = Label.objects.get(blog=blog, name="Garden")
-    assert prepared.dense_label(blog, "GARDEN") == garden.pk
-    for name in ("Rare", "Drafted", "Rust", "Nothing"):  # few, unseen, two spellings, none
-        assert prepared.dense_label(blog, name) is None
+    rare = Label.objects.get(blog=blog, name="Rare")
+    assert prepared.one_label(blog, "GARDEN") == (garden.pk, True)
+    assert prepared.one_label(blog, "rare") == (rare.pk, False)  # one public post of two
+    for name in ("Drafted", "Rust", "Nothing"):  # unseen, two spellings, none
+        assert prepared.one_label(blog, name) is None
 
 
 def test_a_posts_thread_rows_as_the_orm_reads_them(

@@ -122,45 +122,49 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
     return label_page(request, reader_blog(request), names)
 
 
-def dense_label(blog: Blog, name: str) -> int | None:
-    """`prepared.dense_label`, kept under the blog's counts stamp when it names one: which
-    labels there are and on how many public posts moves only with the tallies and the labels'
-    names, which move that stamp, or with a scheduled post's time (`tallied.kept`). Any other
-    name is asked each time: kept, every address a reader makes up would be an entry, and
-    would push the sidebar's out."""
+def one_label(blog: Blog, name: str) -> prepared.OneLabel | None:
+    """`prepared.one_label`, kept under the blog's counts stamp when it names a label on many
+    posts: which labels there are and on how many public posts moves only with the tallies
+    and the labels' names, which move that stamp, or with a scheduled post's time
+    (`tallied.kept`). Any other name is asked each time: kept, every address a reader makes
+    up would be an entry, and so would each of the thousands of small labels a blog brought
+    from Blogger may have, and they would push the sidebars out."""
     now = timezone.now()
     folded = hashlib.sha256(fold(name).encode("utf-8", "surrogatepass")).hexdigest()  # any name
     key = (f"label:{blog.lasting_id}", folded, (tallied.stamps_of(blog)["counts"],))
-    found: int | None = tallied.peek(key, now)
+    found: prepared.OneLabel | None = tallied.peek(key, now)
     if found is None:
-        dense = found = prepared.dense_label(blog, name)
-        if dense is not None:
-            tallied.kept(key, blog, now, lambda: dense)
+        one = found = prepared.one_label(blog, name)
+        if one is not None and one[1]:
+            tallied.kept(key, blog, now, lambda: one)
     return found
 
 
 def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
     # A NUL is in no label (`with_labels` says unknown); PostgreSQL refuses it in any query.
-    one = len(wanted) == 1 and "\x00" not in wanted[0]
-    dense = dense_label(blog, wanted[0]) if one else None
-    # One label on many posts: its first page is prepared SQL, and later pages walk by date.
+    one = one_label(blog, wanted[0]) if len(wanted) == 1 and "\x00" not in wanted[0] else None
+    # One label: its first page is SQL compiled once (`prepared.labelled`), and later pages
+    # are the query set's, built only for them.
     queryset = (
-        partial(_carrying, blog, dense)
-        if dense
-        else Post.objects.public(blog).with_labels(blog, wanted)
+        Post.objects.public(blog).with_labels(blog, wanted)
+        if one is None
+        else partial(_with_label, blog, one)
     )
     if queryset is None:
         context = {"missing_labels": wanted, "page_title": ", ".join(wanted)}
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
     path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
-    newest = None if dense is None else partial(prepared.labelled, blog, dense)
+    newest = None if one is None else partial(prepared.labelled, blog, one)
     return listing_page(request, blog, queryset, path, context, newest=newest)
 
 
-def _carrying(blog: Blog, label: int) -> Any:
-    return Post.objects.public(blog).carrying([label])
+def _with_label(blog: Blog, label: prepared.OneLabel) -> Any:
+    """What `with_labels` makes for the one label, without asking for it again."""
+    label_id, dense = label
+    public = Post.objects.public(blog)
+    return public.carrying([label_id]) if dense else public.among([label_id])
 
 
 def search_results(request: HttpRequest, blog: Blog, query: str) -> HttpResponse:
