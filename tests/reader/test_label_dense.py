@@ -15,6 +15,7 @@ from django.utils import timezone
 from broadsheet.blogs.models import Blog
 from broadsheet.posts import models
 from broadsheet.posts.models import Label, Post
+from broadsheet.reader import prepared
 from tests.conftest import NOON, MakePost
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,34 @@ def test_sqlite_probes_each_post_instead_of_listing_the_label(
         cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "CORRELATED" in plan and "LIST SUBQUERY" not in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index (migration)")
+def test_the_walk_reads_the_index_of_dates_ids_and_statuses(
+    blog: Blog, make_post: MakePost
+) -> None:
+    """A label's first page passes hundreds of posts to find its twenty: on PostgreSQL the
+    walk reads each post's id and status from `post_blog_walk` (posts migration 0011), and
+    only the posts it lists from the table (bench/RESULTS.md, issue 20, "a label's walk on
+    the index")."""
+    for day in range(3):
+        when = NOON - dt.timedelta(days=day)
+        make_post(
+            f"Garden {day}", labels=("Garden",) if day != 1 else ("Other",), published_at=when
+        )
+    label = Label.objects.get(blog=blog, name="Garden")
+    found = prepared.labelled(blog, (label.pk, True), 8)
+    assert found is not None and [post.title for post in found] == ["Garden 0", "Garden 2"]
+    shape = prepared._prepared("labelled", 8, connection.alias)
+    assert shape is not None
+    params = list(shape.params)
+    for position, index in shape.slots.items():
+        params[position] = [blog.pk, timezone.now(), label.pk][index]
+    with connection.cursor() as cursor:  # as on a large blog, where a table scan costs more
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + shape.sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan Backward using post_blog_walk" in plan, plan
 
 
 def _planned(cursor: object, needle: str) -> list[tuple[int, int]]:
