@@ -5,6 +5,7 @@ data set and database, child processes alternated round by round (issue 20, goal
     scripts/with-postgres bash -c '... bench/miss_ab.py --data FOLDER'   # FOLDER/database_url
     .venv/bin/python bench/miss_ab.py --data FOLDER --add-posts          # once, before a run
     .venv/bin/python bench/miss_ab.py ... --only search --after-new-post  # the render after a post
+    .venv/bin/python bench/miss_ab.py ... --baseline-data COPY  # a migration: each its schema
 
 Each child renders bench/run.py's pages through the test client as its `cold_child` does (a
 plain miss: the page cache is not in that path, the sidebar is kept), two warm-ups then
@@ -232,6 +233,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="a data folder (a copy)")
     parser.add_argument("--baseline-tree", type=Path, help="a worktree of the baseline")
+    parser.add_argument(
+        "--baseline-data", type=Path, help="the baseline's copy of --data, migrated by its tree"
+    )
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=6, help="renders a page per round")
     parser.add_argument("--only", default="", help="one page's name, e.g. 'home'")
@@ -256,9 +260,10 @@ def main() -> None:
     times: dict[str, dict[str, dict[str, list[float]]]] = {tree: {} for tree in trees}
     shas: dict[str, Any] = {}
     load = [os.getloadavg()]
+    data = {"baseline": args.baseline_data or args.data, "this tree": args.data}
     for round_ in range(args.rounds):
         for tree in list(trees) if round_ % 2 == 0 else list(reversed(trees)):
-            found = run_child(trees[tree], args.data, args, "--child")
+            found = run_child(trees[tree], data[tree], args, "--child")
             assert shas.setdefault(tree, found["sha"]) == found["sha"], "bytes moved"
             for page, kinds in found["times"].items():
                 for kind, values in kinds.items():
