@@ -131,3 +131,16 @@ def test_the_page_is_planned_once_per_connection_not_per_reader(
         found = _planned(cursor, 'ORDER BY "posts_post"."published_at" DESC')
     assert found, "the label page's posts were not prepared"
     assert all(generic >= 1 for generic, _custom in found), found
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_which_label_a_name_is_is_planned_for_the_name(blog: Blog, make_post: MakePost) -> None:
+    """The lookup of a label by its name is planned for each name, never kept as one plan for
+    any: that plan hashed every post of the label (bench/RESULTS.md, issue 20, "the label
+    lookup's plan")."""
+    make_post("Garden 0", labels=("Garden",))
+    for _ in range(12):  # past psycopg's five runs before preparing, and the server's five
+        assert prepared.one_label(blog, "garden") is not None
+    with connection.cursor() as cursor:
+        kept = _planned(cursor, 'FROM "posts_label" WHERE (EXISTS')
+    assert kept == [], kept

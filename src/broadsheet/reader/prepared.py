@@ -197,7 +197,10 @@ def labelled(blog: Blog, label: OneLabel, limit: int) -> list[Post] | None:
 def one_label(blog: Blog, name: str) -> OneLabel | None:
     """The label `name` names when it is one label on posts readers can see; None for any
     other name (one of several spellings, or none: `Post.objects.with_labels` answers those)."""
-    found = rows("label", [blog.pk, timezone.now(), fold(name)])
+    # Sent with its values, not planned once for any (`compiled.fetch`): PostgreSQL's generic
+    # plan hashed every post of the label to learn whether one is public (2.8 ms for a label
+    # on 5,000 posts), where a plan for the name stops at the first (0.25 ms).
+    found = rows("label", [blog.pk, timezone.now(), fold(name)], planned=False)
     if found is None or len(found) != 1:
         return None
     _folded, label, carried_by = found[0]
@@ -223,11 +226,11 @@ def posts(shape: str, inputs: list[Any], limit: int, planned: bool = True) -> li
     return None if prepared is None else compiled.objects(prepared, inputs, db, planned)
 
 
-def rows(shape: str, inputs: list[Any]) -> list[Any] | None:
+def rows(shape: str, inputs: list[Any], planned: bool = True) -> list[Any] | None:
     """The rows of the values query `shape` for these inputs; None if it did not prepare."""
     db = connections[DEFAULT_DB_ALIAS]
     prepared = _prepared(shape, 0, db.alias)
-    return None if prepared is None else compiled.values(prepared, inputs, db)
+    return None if prepared is None else compiled.values(prepared, inputs, db, planned)
 
 
 @functools.cache
