@@ -55,7 +55,7 @@ def child(folder: Path, shape: str, limit: int) -> None:
     inputs: list[Any] = [blog.pk, timezone.now(), label.pk][: len(prepared.SHAPES[shape][1])]
     compiled = prepared._prepared(shape, limit, connection.alias)
     assert compiled is not None, f"{shape} did not prepare"
-    values = list(compiled.params)
+    values = list(compiled.params)  # filled here: a baseline tree may predate `compiled.bound`
     for position, index in compiled.slots.items():
         values[position] = inputs[index]
     where = os.environ.get("DATABASE_URL") or str(connection.settings_dict["NAME"])

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadsheet.blogs.models import Blog
+from broadsheet.core import compiled
 from broadsheet.posts import models
 from broadsheet.posts.models import Label, Post
 from broadsheet.reader import prepared
@@ -97,9 +98,7 @@ def test_the_walk_reads_the_index_of_dates_ids_and_statuses(
     assert found is not None and [post.title for post in found] == ["Garden 0", "Garden 2"]
     shape = prepared._prepared("labelled", 8, connection.alias)
     assert shape is not None
-    params = list(shape.params)
-    for position, index in shape.slots.items():
-        params[position] = [blog.pk, timezone.now(), label.pk][index]
+    params = compiled.bound(shape, [blog.pk, timezone.now(), label.pk], connection)
     with connection.cursor() as cursor:  # as on a large blog, where a table scan costs more
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + shape.sql, params)

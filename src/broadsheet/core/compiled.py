@@ -87,16 +87,21 @@ def adapt(value: Any, db: BaseDatabaseWrapper) -> Any:
     return value
 
 
+def bound(compiled: Compiled, inputs: list[Any], db: BaseDatabaseWrapper) -> list[Any]:
+    """The values `compiled.sql` is sent with for `inputs`: its probes' places filled."""
+    params = list(compiled.params)
+    for position, index in compiled.slots.items():
+        params[position] = adapt(inputs[index], db)
+    return params
+
+
 def fetch(
     compiled: Compiled, inputs: list[Any], db: BaseDatabaseWrapper, planned: bool = True
 ) -> list[Any]:
     """The query's rows for `inputs`, as the database sends them. `planned=False` for a
     query whose best plan depends on the values (`planned_once` would come to keep one)."""
-    params = list(compiled.params)
-    for position, index in compiled.slots.items():
-        params[position] = adapt(inputs[index], db)
     with planned_once(db) if planned else db.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        cursor.execute(compiled.sql, bound(compiled, inputs, db))
         return cursor.fetchall()
 
 
