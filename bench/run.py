@@ -143,11 +143,35 @@ def app_env(folder: Path, **extra: str) -> dict[str, str]:
 # --- cold renders (a child process per data set: settings are read once per process) -------
 
 
-def cold_renders(folder: Path, repeat: int) -> dict[str, dict[str, float]]:
+def cold_renders(folder: Path, repeat: int) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    """The renders' medians by kind and page, and the database's round trip (`round_trip`)
+    before and after them."""
     command = [sys.executable, __file__, "--cold-child", str(folder), "--repeat", str(repeat)]
     done = subprocess.run(command, env=app_env(folder), check=True, capture_output=True)
-    result: dict[str, dict[str, float]] = json.loads(done.stdout)
-    return result
+    result: dict[str, Any] = json.loads(done.stdout)
+    trip: dict[str, float] = result.pop(ROUND_TRIP)
+    return result, trip
+
+
+ROUND_TRIP = "round trip"
+
+
+def round_trip(calls: int = 500) -> float:
+    """The median wall time of `SELECT 1` on the renders' own connection, in µs: what every
+    query of a page pays before the database does any work. On PostgreSQL over loopback it
+    is the wake-up of two processes, which on these VMs moved from one hour to the next by
+    more than any change measured here (bench/RESULTS.md, session 22); a run's cold figures
+    are comparable with another's only beside it."""
+    from django.db import connection
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(calls):
+            started = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchall()
+            times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1e6, 1)
 
 
 def cold_child(folder: Path, repeat: int) -> None:
@@ -176,6 +200,7 @@ def cold_child(folder: Path, repeat: int) -> None:
     client = Client()
     paths = pages(folder)
     times: dict[str, dict[str, list[float]]] = {k: {name: [] for name in paths} for k in KINDS}
+    trip = {"before": round_trip()}
     try:
         for round_ in range(repeat + 2):
             for name, path in paths.items():
@@ -194,7 +219,8 @@ def cold_child(folder: Path, repeat: int) -> None:
         kind: {name: round(statistics.median(values), 2) for name, values in by_page.items()}
         for kind, by_page in times.items()
     }
-    json.dump(medians, sys.stdout)
+    trip["after"] = round_trip()
+    json.dump({**medians, ROUND_TRIP: trip}, sys.stdout)
 
 
 KINDS = ("miss", "after a post write", "after a new post")  # in the report's order
@@ -879,6 +905,12 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
             growth = f"{(values[-1] / values[0] - 1) * 100:+.0f} %" if len(values) > 1 else ""
             cells_ = " | ".join(f"{v:.2f}" for v in values)
             lines.append(f"| {name} | {cells_} | {growth} |")
+    trips = "; ".join(
+        f"{size} posts {trip['before']} before the renders, {trip['after']} after"
+        for size, trip in results.get(ROUND_TRIP, {}).items()
+    )
+    if trips:
+        lines += ["", f"The database's round trip (`SELECT 1`, median of 500, µs): {trips}."]
     return "\n".join(lines) + "\n"
 
 
@@ -945,13 +977,13 @@ def main() -> None:
                 f"{tool} is missing: apt-get install -y {tool if tool == 'wrk' else 'nginx-light'}"
             )
     sizes = [int(size) for size in args.sizes.split(",")]
-    results: dict[str, Any] = {"machine": machine(), "cold": {}}
+    results: dict[str, Any] = {"machine": machine(), "cold": {}, ROUND_TRIP: {}}
     folders = {size: dataset(size, args.database_url) for size in sizes}
     for size, folder in folders.items():
         if args.hot_only:
             break
         print(f"cold renders, {size} posts", file=sys.stderr)
-        results["cold"][size] = cold_renders(folder, args.repeat)
+        results["cold"][size], results[ROUND_TRIP][size] = cold_renders(folder, args.repeat)
     print(f"hot pages, {sizes[-1]} posts", file=sys.stderr)
     results["hot"] = hot_pages(folders[sizes[-1]], args)
     results["load after"] = str(Path("/proc/loadavg").read_text().split(" ", 3)[:3])
