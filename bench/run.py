@@ -159,9 +159,9 @@ ROUND_TRIP = "round trip"
 def round_trip(calls: int = 500) -> float:
     """The median wall time of `SELECT 1` on the renders' own connection, in µs: what every
     query of a page pays before the database does any work. On PostgreSQL over loopback it
-    is the wake-up of two processes, which on these VMs moved from one hour to the next by
-    more than any change measured here (bench/RESULTS.md, session 22); a run's cold figures
-    are comparable with another's only beside it."""
+    is the wake-up of two processes, which on these VMs moved between about 70 and 140 µs
+    within an hour (bench/RESULTS.md, session 22): one of the things that move a whole
+    run's cold figures, not the only one."""
     from django.db import connection
 
     times = []
