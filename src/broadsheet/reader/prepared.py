@@ -1,6 +1,6 @@
-"""The posts of the commonest misses, a listing's first page (home, an archive's month or
-year, a label's) and a post's page (the post and its comments), through SQL that
-the ORM writes once per process.
+"""The posts of the commonest misses, a listing's pages (home, an archive's month or year, a
+label's; the first, and those further back or forward) and a post's page (the post and its
+comments), through SQL that the ORM writes once per process.
 
 Each such miss asks the same query with other values (the blog, the moment, the month, the
 address). Django compiled it afresh every time: 1.5 ms of CPU on the benchmark machine for SQL
@@ -62,18 +62,30 @@ def _newest(inputs: list[Any], limit: int) -> QuerySet[Post]:
 
 def _labelled(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, now, label = inputs
-    found = Post.objects.public(Blog(pk=blog), Unseen(now)).carrying([label])
-    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-        # The walk asks for ids alone, which an index holding each post's date, id and
-        # status answers on its own (`post_blog_walk`, posts migration 0011); then the page's
-        # posts are read by key. Reading each post it passed (about 600 for 20) was a third
-        # of the query's time at 100,000 posts (bench/RESULTS.md). SQLite reads a row by its
-        # key in the table's own B-tree; there the walk of the posts themselves is quicker.
-        walk = found.select_related(None).values("pk")[:limit]
-        found = Post.objects.filter(pk__in=walk).select_related("author__profile")
-        found = found.order_by("-published_at", "-id")
+    carrying = Post.objects.public(Blog(pk=blog), Unseen(now)).carrying([label])
+    found = _walked(carrying, limit, NEWEST_FIRST)
     found = found.defer(*UNREAD).annotate(**{LABEL_ROWS: post_models.label_row_list()})
     return found[:limit]
+
+
+NEWEST_FIRST = ("-published_at", "-id")
+OLDEST_FIRST = ("published_at", "id")
+
+
+def _walked(found: QuerySet[Post], limit: int, order: tuple[str, str]) -> QuerySet[Post]:
+    """A label's posts in `order`, walked as suits the database.
+
+    On PostgreSQL the walk asks for ids alone, which an index holding each post's date, id
+    and status answers on its own (`post_blog_walk`, posts migration 0011); then the page's
+    posts are read by key. Reading each post it passed (about 600 for 20) was a third of the
+    query's time at 100,000 posts (bench/RESULTS.md). SQLite reads a row by its key in the
+    table's own B-tree; there the walk of the posts themselves is quicker."""
+    found = found.order_by(*order)
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return found
+    walk = found.select_related(None).values("pk")[:limit]
+    found = Post.objects.filter(pk__in=walk).select_related("author__profile")
+    return found.order_by(*order)
 
 
 class Unseen(Func):
@@ -103,6 +115,32 @@ def _among(inputs: list[Any], limit: int) -> QuerySet[Post]:
     blog, now, label = inputs
     found = Post.objects.public(Blog(pk=blog), now).among([label]).defer(*UNREAD)
     return found.annotate(**{LABEL_ROWS: post_models.label_row_list()})[:limit]
+
+
+def _between(walk: str, order: tuple[str, str]) -> Shape:
+    """A listing's page after its first: the public posts published from `earliest` to
+    `latest`, both included, in `order`; of one label where `walk` names how a label's first
+    page finds its posts ("labelled" or "among"), else all the blog's.
+
+    The page's two edges are the only bounds on the moment: `latest` is already the
+    earliest of now, the page's edge and its archive's end (`listed`), where the query set
+    filtered on each. Given two upper bounds and no statistics, SQLite ranges the index over
+    whichever the statement names last: sent Older Posts of 2013 at 100,000 posts with its
+    edge before now, it walked every post since (20 ms against 8 µs)."""
+
+    def build(inputs: list[Any], limit: int) -> QuerySet[Post]:
+        blog, latest, earliest, *labels = inputs
+        found: QuerySet[Post]
+        if walk == "labelled":
+            found = Post.objects.public(Blog(pk=blog), Unseen(latest)).carrying(labels)
+            found = _walked(found.filter(published_at__gte=Unseen(earliest)), limit, order)
+        else:
+            found = Post.objects.public(Blog(pk=blog), latest).filter(published_at__gte=earliest)
+            found = (found.among(labels) if labels else found).order_by(*order)
+        found = found.defer(*UNREAD).annotate(**{LABEL_ROWS: post_models.label_row_list()})
+        return found[:limit]
+
+    return build
 
 
 def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int | None]]:
@@ -167,6 +205,51 @@ SHAPES: dict[str, tuple[Shape, list[Any]]] = {
     "permalink": (_permalink, [_PROBE_BLOG, _PROBE_TEXT]),
     "thread": (_thread, [_PROBE_BLOG]),  # the probe stands for a post's id here
 }
+for _walk in ("newest", "labelled", "among"):
+    _label_probe = [] if _walk == "newest" else [_PROBE_BLOG - 1]
+    for _order in (NEWEST_FIRST, OLDEST_FIRST):
+        SHAPES[f"{_walk} between {_order[0]}"] = (
+            _between(_walk, _order),
+            [_PROBE_BLOG, *_PROBE_TIMES[:2], *_label_probe],
+        )
+
+
+# The first moment and the smallest step the databases keep a moment at (both keep
+# microseconds): a bound that excludes a moment is the one a tick short of it.
+EARLIEST = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+TICK = dt.timedelta(microseconds=1)
+
+
+def listed(
+    blog: Blog,
+    limit: int,
+    span: Span = None,
+    label: OneLabel | None = None,
+    latest: dt.datetime | None = None,
+    earliest: dt.datetime | None = None,
+    oldest_first: bool = False,
+) -> list[Post] | None:
+    """`limit` public posts of the blog's listing (within `span`, the posts of `label` if
+    named), newest first: its first page (`newest`, `labelled`), or with `latest` or
+    `earliest` the posts published between them, both included (a page further back or
+    forward, `listing.window`), `oldest_first` if asked. None if the query did not prepare."""
+    if latest is None and earliest is None and not oldest_first:
+        return newest(blog, limit, span) if label is None else labelled(blog, label, limit)
+    now = timezone.now()
+    bounds, lower = [now, latest or now], [EARLIEST, earliest or EARLIEST]
+    if span is not None:
+        bounds.append(span[1] - TICK)
+        lower.append(span[0])
+    if min(bounds) < max(lower):  # nothing is published between
+        return []
+    walk, labels, planned = "newest", [], True
+    if label is not None:
+        label_id, dense = label
+        # A label on few posts: sent with its values, as its first page (`labelled`).
+        walk, labels, planned = ("labelled" if dense else "among"), [label_id], dense
+    order = OLDEST_FIRST if oldest_first else NEWEST_FIRST
+    inputs = [blog.pk, min(bounds), max(lower), *labels]
+    return posts(f"{walk} between {order[0]}", inputs, limit, planned=planned)
 
 
 def newest(blog: Blog, limit: int, span: Span = None) -> list[Post] | None:

@@ -63,9 +63,8 @@ def max_results(request: HttpRequest, blog: Blog) -> int:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     blog = reader_blog(request)
-    newest = partial(prepared.newest, blog)
-    public = partial(Post.objects.public, blog)  # built only if the first page is not asked
-    return listing_page(request, blog, public, "/search", {}, newest=newest)
+    public = partial(Post.objects.public, blog)  # built only if a query does not prepare
+    return listing_page(request, blog, public, "/search", {}, listed=partial(prepared.listed, blog))
 
 
 def listing_page(
@@ -75,12 +74,12 @@ def listing_page(
     older_path: str,
     context: dict[str, Any],
     extra_params: dict[str, str] | None = None,
-    newest: listing.Newest | None = None,
+    listed: listing.Listed | None = None,
 ) -> HttpResponse:
     """Newest first, `max-results` a page; `updated-max` pages back, `updated-min` forward.
     `queryset` may be a function making it (`listing.window`)."""
     size = max_results(request, blog)
-    page = listing.window(request, blog, queryset, size, newest)
+    page = listing.window(request, blog, queryset, size, listed)
     if page is None:
         raise Http404("That page of posts does not exist.")
     listing.prepare(page.posts)
@@ -114,7 +113,9 @@ def search(request: HttpRequest) -> HttpResponse:
         return search_results(request, blog, request.GET["q"].strip())
     if request.GET.get("label"):
         return label_page(request, blog, request.GET["label"])
-    return listing_page(request, blog, Post.objects.public(blog), "/search", {})
+    # Where the home page's Older Posts leads: the home page's listing.
+    public = partial(Post.objects.public, blog)
+    return listing_page(request, blog, public, "/search", {}, listed=partial(prepared.listed, blog))
 
 
 @require_safe
@@ -144,8 +145,8 @@ def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
     wanted = [name for name in names.split("+") if name]
     # A NUL is in no label (`with_labels` says unknown); PostgreSQL refuses it in any query.
     one = one_label(blog, wanted[0]) if len(wanted) == 1 and "\x00" not in wanted[0] else None
-    # One label: its first page is SQL compiled once (`prepared.labelled`), and later pages
-    # are the query set's, built only for them.
+    # One label: its pages are SQL compiled once (`prepared.listed`), and the query set is
+    # built only if that did not prepare.
     queryset = (
         Post.objects.public(blog).with_labels(blog, wanted)
         if one is None
@@ -156,8 +157,8 @@ def label_page(request: HttpRequest, blog: Blog, names: str) -> HttpResponse:
         return blog_render(request, blog, "reader/not_found.html", context, status=404)
     path = "/search/label/" + "+".join(Label.quote(name) for name in wanted)
     context = {"shown_labels": wanted, "page_title": ", ".join(wanted)}
-    newest = None if one is None else partial(prepared.labelled, blog, one)
-    return listing_page(request, blog, queryset, path, context, newest=newest)
+    listed = None if one is None else partial(prepared.listed, blog, label=one)
+    return listing_page(request, blog, queryset, path, context, listed=listed)
 
 
 def _with_label(blog: Blog, label: prepared.OneLabel) -> Any:
@@ -229,8 +230,8 @@ def archive_page(
     start, end = span
     queryset = partial(_within, blog, start, end)
     context = {"archive_start": start, "archive_unit": unit}
-    newest = partial(prepared.newest, blog, span=span)
-    return listing_page(request, blog, queryset, path, context, newest=newest)
+    listed = partial(prepared.listed, blog, span=span)
+    return listing_page(request, blog, queryset, path, context, listed=listed)
 
 
 def _within(blog: Blog, start: dt.datetime, end: dt.datetime) -> Any:
