@@ -113,13 +113,19 @@ def pages(folder: Path) -> dict[str, str]:
     facts = json.loads((folder / "bench.json").read_text())
     hot = facts["hot_post"]
     label = facts["label"].replace(" ", "%20")
+    month = hot.rsplit("/", 1)[0]
+    # Older Posts from the hot post's month: a page deep in the blog, asked as the home
+    # page's pager asks it (`reader.listing.pager_links`), the time in the pager's form.
+    before = month.replace("/", "-").lstrip("-") + "-01T00:00:00+00:00"
+    older = "/search?" + urllib.parse.urlencode({"updated-max": before, "max-results": 7})
     return {
         "home": "/",
         "post (100 comments)": hot,
         "label": f"/search/label/{label}",
-        "archive month": hot.rsplit("/", 1)[0] + "/",
+        "archive month": month + "/",
         "search": "/search?q=tomato",
         "posts feed": "/feeds/posts/default",
+        "older posts": older,
     }
 
 
