@@ -107,6 +107,15 @@ def site(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterato
             stop(child)
 
 
+# Older Posts from a moment after every post, one a page, in the pager's form.
+FAR_AHEAD = "updated-max=2100-01-01T00%3A00%3A00%2B00%3A00&max-results=1"
+
+
+def archive_older(permalink: str) -> str:
+    """Older Posts of the post's month, from a moment after it."""
+    return permalink.rsplit("/", 1)[0] + "/?" + FAR_AHEAD
+
+
 NGINX_ETAG = re.compile(r'(W/)?"[0-9a-f]+-[0-9a-f]+"')
 
 
@@ -125,6 +134,11 @@ def from_file(answer: Answer) -> bool:
         "/search/label/K%C3%BCche",
         "/search?q=leeks",
         "/search?q=leeks+in+rows",
+        # Older and Newer Posts, as the pager writes them: home's, a label's, an archive's.
+        "/search?" + FAR_AHEAD,
+        "/search/label/Seed%20saving?" + FAR_AHEAD,
+        "/search/label/K%C3%BCche?updated-min=2000-01-01T00%3A00%3A00-07%3A00&max-results=5",
+        "archive",
         "/feeds/posts/default",
         "/rss.xml",
         "/feed.json",
@@ -133,7 +147,8 @@ def from_file(answer: Answer) -> bool:
     ],
 )
 def test_a_reader_gets_the_app_s_answer_and_headers_from_the_file(site: Site, page: str) -> None:
-    path = str(site.facts["permalink"]) if page == "post" else page
+    permalink = str(site.facts["permalink"])
+    path = {"post": permalink, "archive": archive_older(permalink)}.get(page, page)
     direct = fetch(site.app, path)
     assert direct.status == 200 and not from_file(direct)
     served = fetch(site.front, path)
@@ -174,6 +189,25 @@ def test_members_api_clients_and_queries_reach_the_app(
     assert from_file(fetch(site.front, permalink))
     answer = fetch(site.front, permalink + query, **headers)
     assert answer.status in (200, 401, 403) and not from_file(answer)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/search?" + FAR_AHEAD + "&m=1",  # more than the pager writes
+        "/search?max-results=1&updated-max=2100-01-01T00%3A00%3A00%2B00%3A00",  # its order
+        "/?" + FAR_AHEAD,  # the home page's own address: a listing the app answers
+        "post",
+    ],
+)
+def test_other_listing_queries_reach_the_app(site: Site, page: str) -> None:
+    permalink = str(site.facts["permalink"])
+    fetch(site.app, "/search?" + FAR_AHEAD)
+    assert from_file(fetch(site.front, "/search?" + FAR_AHEAD))
+    path = permalink + "?" + FAR_AHEAD if page == "post" else page
+    direct = fetch(site.app, path)
+    answer = fetch(site.front, path)
+    assert answer.status == direct.status == 200 and not from_file(answer)
 
 
 @pytest.mark.parametrize("query", ["?q=leeks&max-results=1", "?q=leeks&m=1", "?q=leeks&q=kale"])

@@ -96,9 +96,9 @@ def _add_headers(headers: dict[str, str], indent: str) -> str:
 
 
 def _to_app(indent: str, query: str) -> str:
-    """The requests a file must never answer: writes, queries (but a search's, which `query`
-    names in that case), members, API clients and servers asking a post's address for its
-    ActivityPub object."""
+    """The requests a file must never answer: writes, queries (but a search's or a listing
+    page's, whose file `query` names in that case: empty for any other query), members, API
+    clients and servers asking a post's address for its ActivityPub object."""
     cookie = settings.SESSION_COOKIE_NAME
     rules = (
         "if ($request_method !~ ^(GET|HEAD)$) { return 418; }",
@@ -199,6 +199,10 @@ def _other_files() -> str:
     )
 
 
+# The files named from the query as well as the path (`_search_files`).
+QUERIED = ("$broadsheet_search", "$broadsheet_listing")
+
+
 def _page_location(match: str, headers: str, found: str = "$broadsheet_page") -> str:
     """A location whose GET and HEAD are answered from the page files, the rest by the app;
     the reads it answers go to the stats spool (the app counts those it answers itself).
@@ -212,7 +216,8 @@ def _page_location(match: str, headers: str, found: str = "$broadsheet_page") ->
         f"    location {match} {{\n        error_page 418 = @app;\n"
         # The address asked for, before the file's name takes its place in $uri.
         + "        set $broadsheet_path $uri;\n"
-        + _to_app("        ", found if found == "$broadsheet_search" else "")
+        # A file named from the query as well: no file, no answer from one.
+        + _to_app("        ", found if found in QUERIED else "")
         + _types("        ")
         + headers
         + f"        access_log {views} broadsheet_read if=$broadsheet_counted;\n"
@@ -223,12 +228,21 @@ def _page_location(match: str, headers: str, found: str = "$broadsheet_page") ->
 
 def _search_files() -> str:
     """`/search` alone is a page like any other; `/search?q=<words>`, as the app keeps it
-    (core.pagecache.mirror.search_file), is a file under the searches' folder; any other
-    query maps to nothing, which sends it to the app."""
+    (core.pagecache.mirror.search_file), is a file under the searches' folder, and a
+    listing's page further back or forward (`mirror.paged_file`) one under the listings'; any
+    other query maps to nothing, which sends it to the app.
+
+    Every other page's address may have a listing's query too (a label's, an archive's
+    Older Posts): `$broadsheet_listing` names its file, or the page's own without a query.
+    Only the listings' addresses have such a file; for any other, the 404 goes to the app."""
     found = f"/{mirror.QUERIES}/search/$1{mirror.SUFFIX}"
+    listing = f"/{mirror.QUERIES}/{mirror.PAGED}$uri/$1{mirror.SUFFIX}"
+    paged = f'"~^({mirror.PAGED_QUERY})$" "{listing}";\n'
     return (
         f'map $args $broadsheet_search {{\n    "~^{mirror.SEARCH_QUERY}$" "{found}";\n'
-        f'    "" "$uri{mirror.SUFFIX}";\n    default "";\n}}\n\n'
+        f'    {paged}    "" "$uri{mirror.SUFFIX}";\n    default "";\n}}\n\n'
+        f"map $args $broadsheet_listing {{\n    {paged}"
+        '    "" "$broadsheet_page";\n    default "";\n}\n\n'
     )
 
 
@@ -244,7 +258,7 @@ def _pages() -> str:
         f'        add_header Link "<$scheme://$host{endpoint}>; rel=\\"webmention\\"" always;\n'
     )
     return (
-        _page_location("/", common)
+        _page_location("/", common, "$broadsheet_listing")
         + _page_location(f'~ "{POST_PATH}"', common + post)
         + _page_location(f'~ "{OTHER_FILES}"', common, "$broadsheet_other")
         + _page_location("= /search", common, "$broadsheet_search")

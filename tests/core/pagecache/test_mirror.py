@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.utils.http import http_date
@@ -193,6 +196,83 @@ def test_search_files_are_bounded_per_version(
         path.name for path in (mirror / "hosts" / "localhost" / ".q" / "search").iterdir()
     )
     assert kept == ["beans.page", "kale.page", "leeks.page"]
+
+
+def _pager_link(answer: Any, rel: str) -> str:
+    """The address a listing's pager links to (`rel="next"`: Older Posts)."""
+    found = re.search(rf'href="([^"]+)" rel="{rel}"', answer.text)
+    assert found is not None, rel
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize("listing", ["/", "/search/label/Garden", "/2024/10/"])
+def test_older_and_newer_posts_are_kept_under_the_pager_s_query(
+    front: Front, mirror: Path, make_post: MakePost, listing: str
+) -> None:
+    """The pages a reader paging back reaches, at the addresses the pager writes: the home
+    page's at /search, a label's and an archive's at their own, each under its query."""
+    for day in range(7):
+        make_post(f"Day {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    older = _pager_link(front.get(listing, host="localhost"), "next")
+    answer = front.get(older, host="localhost")
+    assert answer.status == 200 and "Day 3" in answer.text
+    path, _, query = older.partition("?")
+    assert query.startswith("updated-max=") and path == (listing if listing != "/" else "/search")
+    parts = [part for part in path.split("/") if part]
+    kept = mirror / "hosts" / "localhost" / ".q" / "paged" / Path(*parts) / f"{query}.page"
+    assert kept.read_bytes() == answer.body
+    newer = _pager_link(answer, "prev")
+    assert newer.partition("?")[2].startswith("updated-min=")
+    answer = front.get(newer, host="localhost")
+    assert answer.status == 200
+    assert (kept.parent / f"{newer.partition('?')[2]}.page").read_bytes() == answer.body
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "/search?updated-max=2024-10-17T05%3A00%3A00-07%3A00&max-results=3&m=1",  # more
+        "/search?max-results=3&updated-max=2024-10-17T05%3A00%3A00-07%3A00",  # not the pager's
+        "/search?updated-max=2024-10-17T05:00:00-07:00&max-results=3",  # not its encoding
+        "/search?updated-max=2024-10-17&max-results=3",
+        "/?updated-max=2024-10-17T05%3A00%3A00-07%3A00&max-results=3",  # the home page's own
+        "/p/about.html?updated-max=2024-10-17T05%3A00%3A00-07%3A00&max-results=3",
+    ],
+)
+def test_other_paged_queries_are_not_kept(
+    front: Front, mirror: Path, make_post: MakePost, asked: str
+) -> None:
+    for day in range(4):
+        make_post(f"Day {day}", published_at=NOON - dt.timedelta(days=day))
+    assert front.get(asked, host="localhost").status in (200, 404)
+    assert not (mirror / "blogs").exists() or not list(mirror.glob("blogs/*/v*/.q/paged"))
+
+
+def test_listing_page_files_are_bounded_per_version(
+    front: Front, mirror: Path, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawler walking the blog back page by page fills no disk: past the bound, counted
+    over every listing's pages, the app answers them."""
+    monkeypatch.setattr(page_files, "MAX_PAGED", 3)
+    for day in range(8):
+        make_post(f"Day {day}", labels=("Garden",), published_at=NOON - dt.timedelta(days=day))
+    for listing in ("/search", "/search/label/Garden"):
+        for day in (1, 3, 5):
+            moment = (NOON - dt.timedelta(days=day)).isoformat()
+            query = urlencode({"updated-max": moment, "max-results": 2})
+            assert front.get(f"{listing}?{query}", host="localhost").status == 200
+    kept = list((mirror / "hosts" / "localhost" / ".q" / "paged").rglob("*.page"))
+    assert len(kept) == 3
+
+
+def test_the_paged_pattern_nginx_uses_is_the_mirror_s() -> None:
+    query = "updated-max=2024-10-17T05%3A00%3A00.250000%2B05%3A30&max-results=20"
+    assert page_files.paged_file("/2024/", query) == Path(f".q/paged/2024/{query}.page")
+    assert page_files.paged_file("/search/label/A+B", query) == Path(
+        f".q/paged/search/label/A+B/{query}.page"
+    )
+    assert page_files.paged_file("/search/label/..", query) is None
+    assert page_files.paged_file("/2024/10/beans.html", query) is None
 
 
 def test_the_search_pattern_nginx_uses_is_the_mirror_s() -> None:

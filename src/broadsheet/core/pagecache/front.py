@@ -21,6 +21,8 @@ from broadsheet.core.pagecache import hits, keys, mirror, store
 from broadsheet.core.pagecache.candidate import CANDIDATE, REQUEST, Candidate
 from broadsheet.core.pagecache.http import build_entry, not_modified, same_date_for_same_bytes
 
+# Where `__call__` keeps the query as sent, before Django is given its normal form.
+SENT_QUERY = "broadsheet.pagecache.sent_query"
 log = logging.getLogger(__name__)
 VALIDATORS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
@@ -45,6 +47,9 @@ class PageCacheApp:
                 keep_as_file(environ, entry, keys.request_path(environ))
             hits.record(environ, entry.blog_id, now)
             return respond(entry, environ, start_response)
+        # Django sees the query in its normal form (`keys.normal_query`), a file is named by
+        # the query as nginx has it (`keep_as_file`).
+        environ[SENT_QUERY] = environ.get("QUERY_STRING", "")
         environ["QUERY_STRING"] = request.query
         environ[REQUEST] = now
         # Django would answer a matching validator with a bodiless 304, leaving nothing to
@@ -95,15 +100,21 @@ class PageCacheApp:
 
 def keep_as_file(environ: WSGIEnvironment, entry: store.Entry, path: str) -> None:
     """Write the answer for nginx (`mirror`) if nginx could serve it exactly as we do: a page,
-    feed, sitemap or robots.txt without a query, or a search for some words and nothing else,
-    asked for by a bare host name over the site's own scheme."""
+    feed, sitemap or robots.txt without a query, a search for some words and nothing else, or
+    a listing's page further back or forward as its pager names it, asked for by a bare host
+    name over the site's own scheme."""
     host = keys.host(environ)
     if ":" in host or keys.scheme(environ) != site_scheme():
         return
     headers = {name.lower(): value for name, value in entry.headers}
     suffix = mirror.suffix_for(headers.get("content-type", ""))
     query = str(environ.get("QUERY_STRING", ""))
-    search = mirror.search_file(path, query) if suffix == mirror.SUFFIX and query else None
+    search = None
+    if suffix == mirror.SUFFIX and query:
+        # A listing's page under its query as sent, which nginx has as $args (the query Django
+        # saw is sorted by name: `max-results` first); the page is the same either way.
+        sent = str(environ.get(SENT_QUERY, query))
+        search = mirror.search_file(path, query) or mirror.paged_file(path, sent)
     if suffix is None or (query and search is None):
         return
     # The file is dated as the answer dates itself, which nginx sends as its Last-Modified.

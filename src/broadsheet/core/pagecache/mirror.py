@@ -8,6 +8,7 @@ blog, since a file cannot expire by itself) is also written here:
     blogs/<blog id>/current      -> v<content version>
     blogs/<blog id>/v<version>/<path>.page        (a path ending in "/": <path>index.page)
     blogs/<blog id>/v<version>/.q/search/<q>.page  (`/search?q=<q>`, the query as sent)
+    blogs/<blog id>/v<version>/.q/paged/<path>/<query>.page  (Older Posts, Newer Posts)
 
 nginx looks up `hosts/$host/current`'s file for the request and falls back to the app. A
 write moves `current` to the new version's (empty) folder the moment the version is
@@ -55,6 +56,22 @@ QUERIES = ".q"
 # Each different search is a file until the blog's next write empties its folder: a client
 # inventing words may fill this many per blog, and no more (the rest are answered by the app).
 MAX_SEARCHES = 500
+
+# A listing's page further back or forward (Older Posts, Newer Posts) is kept under its query
+# as its pager writes it (`reader.listing.pager_links`: Django's urlencode of the moment in
+# ISO form, with its offset, then the page's size) and nothing else, on the addresses that
+# page: /search (the home page's), a label's and an archive's. nginx finds it by `$uri` and
+# `$args` (ops.nginx repeats the pattern); any other query goes to the app.
+PAGED_QUERY = (
+    r"updated-m(?:ax|in)=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}%3A[0-9]{2}%3A[0-9]{2}"
+    r"(?:\.[0-9]{1,6})?(?:%2B|-)[0-9]{2}%3A[0-9]{2}&max-results=[0-9]{1,3}"
+)
+_PAGED = re.compile(PAGED_QUERY)
+_PAGED_PATH = re.compile(r"/search(/label/[^/]+)?|/[0-9]{4}/([0-9]{2}/)?")
+PAGED = "paged"
+# Each a file until the next write, as a search is: a crawler walking a blog of 100,000
+# posts back page by page would otherwise leave 14,000 files in every version.
+MAX_PAGED = 500
 
 
 def suffix_for(content_type: str) -> str | None:
@@ -122,6 +139,17 @@ def search_file(path: str, query: str) -> Path | None:
     return Path(QUERIES, "search", found.group(1) + SUFFIX) if found else None
 
 
+def paged_file(path: str, query: str) -> Path | None:
+    """The file for a listing's page further back or forward, `path?<query>` (the query in
+    Django's form), or None if nginx would not look for one: see PAGED_QUERY. Under the
+    listing's own path, so that nginx names it from `$uri` and `$args` alone."""
+    if _PAGED.fullmatch(query) is None or _PAGED_PATH.fullmatch(path) is None:
+        return None
+    if file_for(path) is None:  # a name no file may have ("..", too long, a NUL)
+        return None
+    return Path(QUERIES, PAGED, *[part for part in path.split("/") if part], query + SUFFIX)
+
+
 def write_search(
     blog_id: int,
     version: int,
@@ -130,16 +158,30 @@ def write_search(
     body: bytes,
     modified: float | None = None,
 ) -> None:
-    """Keep one search's page, unless the version already holds MAX_SEARCHES of them; dated
-    as `write` dates a page."""
+    """Keep one search's or listing page's file (`search_file`, `paged_file`), unless the
+    version already holds MAX_SEARCHES searches or MAX_PAGED such pages; dated as `write`
+    dates a page."""
     base = root()
     if base is None:
         return
-    folder = base / "blogs" / str(blog_id) / f"v{version}" / relative.parent
-    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
-        if sum(1 for _ in entries) >= MAX_SEARCHES:
-            return
+    version_folder = base / "blogs" / str(blog_id) / f"v{version}"
+    paged = relative.parts[:2] == (QUERIES, PAGED)
+    counted = version_folder / QUERIES / PAGED if paged else version_folder / relative.parent
+    counter = _count_tree if paged else _count_folder
+    if counter(counted) >= (MAX_PAGED if paged else MAX_SEARCHES):
+        return
     _keep(blog_id, version, host, relative, body, modified)
+
+
+def _count_folder(folder: Path) -> int:
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        return sum(1 for _ in entries)
+    return 0
+
+
+def _count_tree(folder: Path) -> int:
+    """The files under `folder` (a listing's pages lie in one folder per listing)."""
+    return sum(len(files) for _, _, files in os.walk(folder))
 
 
 def point(blog_id: int, version: int) -> None:
