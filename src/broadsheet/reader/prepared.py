@@ -196,6 +196,10 @@ def _thread(inputs: list[Any], limit: int) -> QuerySet[Comment, tuple[Any, ...]]
     return found.order_by("created_at", "id").values_list(*THREAD_FIELDS)
 
 
+def _between_name(walk: str, order: tuple[str, str]) -> str:
+    return f"{walk} between" + (", oldest first" if order == OLDEST_FIRST else "")
+
+
 SHAPES: dict[str, tuple[Shape, list[Any]]] = {
     "newest": (_newest, [_PROBE_BLOG, _PROBE_TIMES[0]]),
     "span": (_newest, [_PROBE_BLOG, *_PROBE_TIMES]),
@@ -208,7 +212,7 @@ SHAPES: dict[str, tuple[Shape, list[Any]]] = {
 for _walk in ("newest", "labelled", "among"):
     _label_probe = [] if _walk == "newest" else [_PROBE_BLOG - 1]
     for _order in (NEWEST_FIRST, OLDEST_FIRST):
-        SHAPES[f"{_walk} between {_order[0]}"] = (
+        SHAPES[_between_name(_walk, _order)] = (
             _between(_walk, _order),
             [_PROBE_BLOG, *_PROBE_TIMES[:2], *_label_probe],
         )
@@ -249,7 +253,7 @@ def listed(
         walk, labels, planned = ("labelled" if dense else "among"), [label_id], dense
     order = OLDEST_FIRST if oldest_first else NEWEST_FIRST
     inputs = [blog.pk, min(bounds), max(lower), *labels]
-    return posts(f"{walk} between {order[0]}", inputs, limit, planned=planned)
+    return posts(_between_name(walk, order), inputs, limit, planned=planned)
 
 
 def newest(blog: Blog, limit: int, span: Span = None) -> list[Post] | None:
