@@ -17,7 +17,7 @@ from broadsheet.core import markup
 from broadsheet.core.numbers import ascii_int
 from broadsheet.posts.models import LABEL_ROW, Label, Post
 from broadsheet.reader.popular import thumbnail
-from broadsheet.reader.prepared import LABEL_ROWS, TICK, UNREAD
+from broadsheet.reader.prepared import BEYOND, LABEL_ROWS, TICK, UNREAD
 
 
 @dataclass
@@ -172,25 +172,31 @@ def window(
 
 
 def _listed(listed: Listed, size: int, limit: dt.datetime | None, older: bool) -> Window | None:
-    """`window` read through `listed`: the page's posts, then one post past its edge on the
-    other side, if any (a page from the edge of time has none); None if a query did not
-    prepare. As the query set's: older is before the moment, newer after it."""
+    """`window` read through `listed`: the page's posts, each saying whether the listing goes
+    on past the page's other edge (`prepared.BEYOND`); None if a query did not prepare. As
+    the query set's: older is before the moment, newer after it."""
     if limit is None:
         rows = listed(size + 1)
         return None if rows is None else Window(rows[:size], len(rows) > size, False)
     try:
         if older:
-            rows, other = listed(size + 1, latest=limit - TICK), listed(1, earliest=limit)
+            rows = listed(size + 1, latest=limit - TICK)
         else:
             rows = listed(size + 1, earliest=limit + TICK, oldest_first=True)
-            other = listed(1, latest=limit)
     except OverflowError:  # a tick past the first or the last moment there is
-        rows, other = [], listed(1)
-    if rows is None or other is None:
+        rows = []
+    if rows is None:
         return None
+    if rows:
+        other = bool(getattr(rows[0], BEYOND))
+    else:  # a page past the listing's end: asked apart, as no post says it
+        found = listed(1, earliest=limit) if older else listed(1, latest=limit)
+        if found is None:
+            return None
+        other = bool(found)
     if older:
-        return Window(rows[:size], len(rows) > size, bool(other))
-    return Window(list(reversed(rows[:size])), bool(other), len(rows) > size)
+        return Window(rows[:size], len(rows) > size, other)
+    return Window(list(reversed(rows[:size])), other, len(rows) > size)
 
 
 def made(queryset: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateTimeField, Func, QuerySet, Value
+from django.db.models import DateTimeField, Exists, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -120,7 +120,9 @@ def _among(inputs: list[Any], limit: int) -> QuerySet[Post]:
 def _between(walk: str, order: tuple[str, str]) -> Shape:
     """A listing's page after its first: the public posts published from `earliest` to
     `latest`, both included, in `order`; of one label where `walk` names how a label's first
-    page finds its posts ("labelled" or "among"), else all the blog's.
+    page finds its posts ("labelled" or "among"), else all the blog's. Each post carries
+    `BEYOND`: whether the listing has a post between the two moments after those (the side
+    the page's pager links back to), asked in the same statement, a round trip fewer.
 
     The page's two edges are the only bounds on the moment: `latest` is already the
     earliest of now, the page's edge and its archive's end (`listed`), where the query set
@@ -128,19 +130,27 @@ def _between(walk: str, order: tuple[str, str]) -> Shape:
     whichever the statement names last: sent Older Posts of 2013 at 100,000 posts with its
     edge before now, it walked every post since (20 ms against 8 µs)."""
 
-    def build(inputs: list[Any], limit: int) -> QuerySet[Post]:
-        blog, latest, earliest, *labels = inputs
-        found: QuerySet[Post]
+    def within(blog: int, latest: Any, earliest: Any, labels: list[Any]) -> QuerySet[Post]:
         if walk == "labelled":
             found = Post.objects.public(Blog(pk=blog), Unseen(latest)).carrying(labels)
-            found = _walked(found.filter(published_at__gte=Unseen(earliest)), limit, order)
-        else:
-            found = Post.objects.public(Blog(pk=blog), latest).filter(published_at__gte=earliest)
-            found = (found.among(labels) if labels else found).order_by(*order)
+            return found.filter(published_at__gte=Unseen(earliest))
+        found = Post.objects.public(Blog(pk=blog), latest).filter(published_at__gte=earliest)
+        return found.among(labels) if labels else found
+
+    def build(inputs: list[Any], limit: int) -> QuerySet[Post]:
+        blog, latest, earliest, beyond_latest, beyond_earliest, *labels = inputs
+        found = within(blog, latest, earliest, labels)
+        found = _walked(found, limit, order) if walk == "labelled" else found.order_by(*order)
+        beyond = Exists(within(blog, beyond_latest, beyond_earliest, labels))
         found = found.defer(*UNREAD).annotate(**{LABEL_ROWS: post_models.label_row_list()})
-        return found[:limit]
+        return found.annotate(**{BEYOND: beyond})[:limit]
 
     return build
+
+
+# What each post of a page `listed` between two moments carries: whether the listing goes on
+# past the page's other edge (`_between`).
+BEYOND = "beyond"
 
 
 def _label(inputs: list[Any], limit: int) -> QuerySet[Label, tuple[str, int, int | None]]:
@@ -209,12 +219,13 @@ SHAPES: dict[str, tuple[Shape, list[Any]]] = {
     "permalink": (_permalink, [_PROBE_BLOG, _PROBE_TEXT]),
     "thread": (_thread, [_PROBE_BLOG]),  # the probe stands for a post's id here
 }
+_PROBE_EDGES = [dt.datetime(1101 + n, 1, 1, tzinfo=dt.UTC) for n in range(4)]
 for _walk in ("newest", "labelled", "among"):
     _label_probe = [] if _walk == "newest" else [_PROBE_BLOG - 1]
     for _order in (NEWEST_FIRST, OLDEST_FIRST):
         SHAPES[_between_name(_walk, _order)] = (
             _between(_walk, _order),
-            [_PROBE_BLOG, *_PROBE_TIMES[:2], *_label_probe],
+            [_PROBE_BLOG, *_PROBE_EDGES, *_label_probe],
         )
 
 
@@ -236,23 +247,30 @@ def listed(
     """`limit` public posts of the blog's listing (within `span`, the posts of `label` if
     named), newest first: its first page (`newest`, `labelled`), or with `latest` or
     `earliest` the posts published between them, both included (a page further back or
-    forward, `listing.window`), `oldest_first` if asked. None if the query did not prepare."""
+    forward, `listing.window`), `oldest_first` if asked, each carrying `BEYOND`: whether the
+    listing has a post after `latest` (newest first) or before `earliest` (oldest first).
+    None if the query did not prepare."""
     if latest is None and earliest is None and not oldest_first:
         return newest(blog, limit, span) if label is None else labelled(blog, label, limit)
     now = timezone.now()
-    bounds, lower = [now, latest or now], [EARLIEST, earliest or EARLIEST]
+    last, first = now, EARLIEST  # the listing's own ends
     if span is not None:
-        bounds.append(span[1] - TICK)
-        lower.append(span[0])
-    if min(bounds) < max(lower):  # nothing is published between
+        last, first = min(now, span[1] - TICK), span[0]
+    upper, lower = min(last, latest or last), max(first, earliest or first)
+    if upper < lower:  # nothing is published between
         return []
+    beyond = (first, last)  # the latest before the earliest: nothing is between
+    if oldest_first and earliest is not None and earliest > first:
+        beyond = (min(last, earliest - TICK), first)
+    elif not oldest_first and latest is not None and latest < last:
+        beyond = (last, max(first, latest + TICK))
     walk, labels, planned = "newest", [], True
     if label is not None:
         label_id, dense = label
         # A label on few posts: sent with its values, as its first page (`labelled`).
         walk, labels, planned = ("labelled" if dense else "among"), [label_id], dense
     order = OLDEST_FIRST if oldest_first else NEWEST_FIRST
-    inputs = [blog.pk, min(bounds), max(lower), *labels]
+    inputs = [blog.pk, upper, lower, *beyond, *labels]
     return posts(_between_name(walk, order), inputs, limit, planned=planned)
 
 
