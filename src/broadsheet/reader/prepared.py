@@ -121,8 +121,9 @@ def _between(walk: str, order: tuple[str, str]) -> Shape:
     """A listing's page after its first: the public posts published from `earliest` to
     `latest`, both included, in `order`; of one label where `walk` names how a label's first
     page finds its posts ("labelled" or "among"), else all the blog's. Each post carries
-    `BEYOND`: whether the listing has a post between the two moments after those (the side
-    the page's pager links back to), asked in the same statement, a round trip fewer.
+    `BEYOND`: whether the listing has a post from `beyond_earliest` to `beyond_latest`, the
+    far side of the page's edge that its pager's other link leads to, asked in the same
+    statement (a round trip fewer).
 
     The page's two edges are the only bounds on the moment: `latest` is already the
     earliest of now, the page's edge and its archive's end (`listed`), where the query set

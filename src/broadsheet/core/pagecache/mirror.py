@@ -140,9 +140,10 @@ def search_file(path: str, query: str) -> Path | None:
 
 
 def paged_file(path: str, query: str) -> Path | None:
-    """The file for a listing's page further back or forward, `path?<query>` (the query in
-    Django's form), or None if nginx would not look for one: see PAGED_QUERY. Under the
-    listing's own path, so that nginx names it from `$uri` and `$args` alone."""
+    """The file for a listing's page further back or forward, `path?<query>` (the query as
+    the reader sent it, which nginx has as `$args`), or None if nginx would not look for
+    one: see PAGED_QUERY. Under the listing's own path, so that nginx names it from `$uri`
+    and `$args` alone."""
     if _PAGED.fullmatch(query) is None or _PAGED_PATH.fullmatch(path) is None:
         return None
     if file_for(path) is None:  # a name no file may have ("..", too long, a NUL)
