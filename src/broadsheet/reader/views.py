@@ -62,7 +62,12 @@ def max_results(request: HttpRequest, blog: Blog) -> int:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    blog = reader_blog(request)
+    return every_post(request, reader_blog(request))
+
+
+def every_post(request: HttpRequest, blog: Blog) -> HttpResponse:
+    """The blog's listing of all its posts: the home page, and `/search` without words or a
+    label, where its Older Posts leads."""
     public = partial(Post.objects.public, blog)  # built only if a query does not prepare
     return listing_page(request, blog, public, "/search", {}, listed=partial(prepared.listed, blog))
 
@@ -113,9 +118,7 @@ def search(request: HttpRequest) -> HttpResponse:
         return search_results(request, blog, request.GET["q"].strip())
     if request.GET.get("label"):
         return label_page(request, blog, request.GET["label"])
-    # Where the home page's Older Posts leads: the home page's listing.
-    public = partial(Post.objects.public, blog)
-    return listing_page(request, blog, public, "/search", {}, listed=partial(prepared.listed, blog))
+    return every_post(request, blog)
 
 
 @require_safe

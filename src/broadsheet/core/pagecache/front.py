@@ -109,19 +109,19 @@ def keep_as_file(environ: WSGIEnvironment, entry: store.Entry, path: str) -> Non
     headers = {name.lower(): value for name, value in entry.headers}
     suffix = mirror.suffix_for(headers.get("content-type", ""))
     query = str(environ.get("QUERY_STRING", ""))
-    search = None
+    queried = None
     if suffix == mirror.SUFFIX and query:
         # A listing's page under its query as sent, which nginx has as $args (the query Django
         # saw is sorted by name: `max-results` first); the page is the same either way.
         sent = str(environ.get(SENT_QUERY, query))
-        search = mirror.search_file(path, query) or mirror.paged_file(path, sent)
-    if suffix is None or (query and search is None):
+        queried = mirror.search_file(path, query) or mirror.paged_file(path, sent)
+    if suffix is None or (query and queried is None):
         return
     # The file is dated as the answer dates itself, which nginx sends as its Last-Modified.
     modified = parse_http_date_safe(headers.get("last-modified", ""))
     try:
-        if search is not None:
-            mirror.write_search(entry.blog_id, entry.version, host, search, entry.body, modified)
+        if queried is not None:
+            mirror.write_queried(entry.blog_id, entry.version, host, queried, entry.body, modified)
         else:
             mirror.write(entry.blog_id, entry.version, host, path, entry.body, suffix, modified)
         if store.versions().get(entry.blog_id) == entry.version:

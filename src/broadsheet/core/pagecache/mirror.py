@@ -151,7 +151,7 @@ def paged_file(path: str, query: str) -> Path | None:
     return Path(QUERIES, PAGED, *[part for part in path.split("/") if part], query + SUFFIX)
 
 
-def write_search(
+def write_queried(
     blog_id: int,
     version: int,
     host: str,
@@ -159,30 +159,19 @@ def write_search(
     body: bytes,
     modified: float | None = None,
 ) -> None:
-    """Keep one search's or listing page's file (`search_file`, `paged_file`), unless the
-    version already holds MAX_SEARCHES searches or MAX_PAGED such pages; dated as `write`
-    dates a page."""
+    """Keep one page named by its query (`search_file`, `paged_file`), unless the version
+    already holds as many of its kind as it may (MAX_SEARCHES searches, MAX_PAGED listing
+    pages, each kind counted over its folder under QUERIES); dated as `write` dates a page."""
     base = root()
     if base is None:
         return
-    version_folder = base / "blogs" / str(blog_id) / f"v{version}"
-    paged = relative.parts[:2] == (QUERIES, PAGED)
-    counted = version_folder / QUERIES / PAGED if paged else version_folder / relative.parent
-    counter = _count_tree if paged else _count_folder
-    if counter(counted) >= (MAX_PAGED if paged else MAX_SEARCHES):
+    kind = relative.parts[1]
+    folder = base / "blogs" / str(blog_id) / f"v{version}" / QUERIES / kind
+    if sum(len(files) for _, _, files in os.walk(folder)) >= (
+        MAX_PAGED if kind == PAGED else MAX_SEARCHES
+    ):
         return
     _keep(blog_id, version, host, relative, body, modified)
-
-
-def _count_folder(folder: Path) -> int:
-    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
-        return sum(1 for _ in entries)
-    return 0
-
-
-def _count_tree(folder: Path) -> int:
-    """The files under `folder` (a listing's pages lie in one folder per listing)."""
-    return sum(len(files) for _, _, files in os.walk(folder))
 
 
 def point(blog_id: int, version: int) -> None:
