@@ -349,6 +349,61 @@ def test_the_first_page_compiled_once_is_the_orms_page(
     assert queries._first_page.cache_info().currsize >= 2
 
 
+@on_sqlite
+@pytest.mark.parametrize("fields", [(), ("title", "permalink", "published_at")])
+def test_the_sqlite_page_compiled_once_is_the_orms_page(
+    make_post: MakePost,
+    blog: Blog,
+    other_blog: Blog,
+    filler: None,
+    fields: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite the public posts' subquery and the page's posts by id come from SQL the ORM
+    compiled once (`queries._sqlite_inner`, `queries._sqlite_by_id`); each search still sends
+    its own blog and moment, and gets the posts, order, columns, authors and snippets that
+    the querysets built for it give, ranked or newest first, broad or not, at any size."""
+    make_post(title="Garden plans", source="Seeds, garden <b>gate</b>.", published_at=days_ago(3))
+    make_post(title="Sunday", source="The garden gate.", published_at=days_ago(1))
+    make_post(title="Later garden", source="Garden gate.", published_at=NOON + dt.timedelta(days=1))
+    make_post(title="Draft garden", source="Garden.", status=Post.Status.DRAFT)
+    make_post(title="Elsewhere garden", source="Garden gate.", target=other_blog)
+    asked = [
+        (blog, "garden", NOON, False, 7), (blog, "garden", NOON, True, 2),
+        (blog, "gate garden", NOON, False, 1), (other_blog, "garden", NOON, False, 7),
+        (blog, "garden", NOON + dt.timedelta(days=2), True, 7), (blog, "rain", NOON, True, 7),
+        (blog, "nothing-matches", NOON, False, 7), (blog, "' OR 1=1 --", NOON, False, 3),
+    ]  # fmt: skip
+
+    def shown(found: queries.Results) -> list[Any]:
+        posts = [hit.post for hit in found.hits]
+        columns = fields or ("title", "permalink", "published_at", "author_id", "body_html")
+        rows = [
+            (*(getattr(post, name) for name in columns), sorted(post.get_deferred_fields()))
+            for post in posts
+        ]
+        authors = [post.author.username for post in posts] if not fields else []
+        return [rows, authors, [hit.snippet_html for hit in found.hits], found.more, found.by_date]
+
+    for broad in (5_000, 2):  # ranked, and too broad to rank (the date index's walk)
+        monkeypatch.setattr(queries, "BROAD_MATCHES", broad)
+        once = [
+            shown(queries.search(b, words, now=now, by_date=by_date, limit=limit, fields=fields))
+            for b, words, now, by_date, limit in asked
+        ]
+        assert once[0][0] and once[3][0] and once[4][0], "the cases find posts"
+        assert len(once[4][0]) == len(once[0][0]) + 1, "the moment sent sees the later post"
+        with monkeypatch.context() as orm:  # what the querysets give, built for each search
+            orm.setattr(queries, "_sqlite_inner", lambda alias: None)
+            orm.setattr(queries, "_sqlite_by_id", lambda size, fields, alias: None)
+            each = [
+                shown(queries.search(b, w, now=now, by_date=d, limit=limit, fields=fields))
+                for b, w, now, d, limit in asked
+            ]
+        assert once == each, broad
+    assert queries._sqlite_by_id.cache_info().currsize >= 2
+
+
 def test_a_word_in_too_many_posts_comes_newest_first(
     make_post: MakePost, blog: Blog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -112,9 +112,8 @@ def search(
     limit = min(limit, MAX_LIMIT)
     if not terms or limit < 1 or offset > MAX_OFFSET:
         return Results([], False, by_date)
-    public = _trimmed(Post.objects.public(blog, now), fields)
     asked = _Asked(blog, terms, stamps, fields)
-    found, by_date = _find(asked, public, now, by_date, offset, limit + 1)
+    found, by_date = _find(asked, now, by_date, offset, limit + 1)
     # Checked again post by post: on SQLite the page's posts are read by id (`_by_id`).
     shown = [(post, raw) for post, raw in found[:limit] if _visible(post, blog, now)]
     hits = [Hit(post, snippet_html(raw)) for post, raw in shown]
@@ -152,17 +151,17 @@ def query_terms(query: str) -> list[str]:
 
 def _find(
     asked: _Asked,
-    public: QuerySet[Post],
     now: dt.datetime,
     by_date: bool,
     offset: int,
     count: int,
 ) -> tuple[list[tuple[Post, str]], bool]:
-    vendor = connections[public.db].vendor
+    db = Post.objects.db
+    vendor = connections[db].vendor
     if vendor == "sqlite":
-        dated = _dated(asked.blog, now)
-        return _sqlite_find(asked, public, dated, by_date, offset, count)
+        return _sqlite_find(asked, db, now, by_date, offset, count)
     if vendor == "postgresql":
+        public = _trimmed(Post.objects.public(asked.blog, now), asked.fields)
         return _postgres_find(asked, public, now, by_date, offset, count)
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {vendor}.")
 
@@ -352,8 +351,8 @@ ORDER BY page.published_at DESC, page.id DESC
 
 def _sqlite_find(
     asked: _Asked,
-    public: QuerySet[Post],
-    dated: QuerySet[Post],
+    db: str,
+    now: dt.datetime,
     by_date: bool,
     offset: int,
     count: int,
@@ -361,18 +360,63 @@ def _sqlite_find(
     match = fts5_query(asked.terms)
     # Counted each time: at most 5,001 rows of the FTS index cost less than the page cache's
     # store (files, by default) takes to keep the answer (`_kept_broad`, PostgreSQL's).
-    broad = _sqlite_matches(public.db, match) > BROAD_MATCHES
-    rows = _sqlite_page(public, dated, match, by_date, offset, count, broad=broad)
-    posts = _by_id(public, [pk for pk, _ in rows], asked.fields)
+    broad = _sqlite_matches(db, match) > BROAD_MATCHES
+    rows = _sqlite_page(db, asked.blog, now, match, by_date, offset, count, broad=broad)
+    posts = _by_id(db, [pk for pk, _ in rows], asked.fields)
     return [(posts[pk], raw) for pk, raw in rows if pk in posts], by_date or broad
 
 
-def _by_id(public: QuerySet[Post], ids: list[int], fields: tuple[str, ...]) -> dict[int, Post]:
-    """The page's posts by primary key. Asked through `public`, SQLite walks the blog's date
-    index over every post to find the page's few ids (40 ms at 100,000 posts). The ids come
-    from the public posts in the page's own query, and `search` checks each post again."""
-    posts = Post.objects.using(public.db).select_related("author__profile")
-    return _trimmed(posts, fields).in_bulk(ids)
+def _by_id(db: str, ids: list[int], fields: tuple[str, ...]) -> dict[int, Post]:
+    """The page's posts by primary key. Asked through the public posts, SQLite walks the
+    blog's date index over every post to find the page's few ids (40 ms at 100,000 posts).
+    The ids come from the public posts in the page's own query, and `search` checks each post
+    again."""
+    if not ids:
+        return {}
+    by_id = _sqlite_by_id(len(ids), fields, db)
+    if by_id is None:  # compiled.compile_once did not find its probes: the ORM asks
+        posts = Post.objects.using(db).select_related("author__profile")
+        return _trimmed(posts, fields).in_bulk(ids)
+    found: list[Post] = compiled.objects(by_id, ids, connections[db])
+    return {post.pk: post for post in found}
+
+
+# Values no request sends, one for each id of a page's posts (`_sqlite_by_id`).
+_PROBE_IDS = [-7_100_000 - n for n in range(MAX_LIMIT + 1)]
+
+
+@functools.lru_cache(maxsize=64)
+def _sqlite_by_id(size: int, fields: tuple[str, ...], alias: str) -> compiled.Compiled | None:
+    """`size` posts by id with their author (or only `fields`), compiled by the ORM once per
+    size and columns (`core.compiled`): built and compiled on each request, it was a tenth of
+    a results page's miss at 100,000 posts."""
+    probes = _PROBE_IDS[:size]
+    posts = _trimmed(Post.objects.select_related("author__profile"), fields)
+    return compiled.compile_once(posts.filter(pk__in=probes), probes, connections[alias])
+
+
+@functools.lru_cache(maxsize=8)
+def _sqlite_inner(alias: str) -> tuple[compiled.Compiled, compiled.Compiled] | None:
+    """The subqueries of `_SQLITE_SQL` and its kin, compiled by the ORM once: the public
+    posts' ids and dates (`Post.objects.public`, so visibility keeps one definition) and the
+    dated posts' dates (`_dated`). Their inputs are the blog and the moment."""
+    blog, probes = Blog(pk=_PROBE_BLOG), [_PROBE_BLOG, _PROBE_NOW]
+    public = Post.objects.public(blog, _PROBE_NOW).order_by().values("id", "published_at")
+    dated = _dated(blog, _PROBE_NOW).order_by().values("published_at")
+    public_sql = compiled.compile_once(public, probes, connections[alias])
+    dated_sql = compiled.compile_once(dated, probes, connections[alias])
+    return None if public_sql is None or dated_sql is None else (public_sql, dated_sql)
+
+
+def _sqlite_inner_sql(db: str, blog: Blog, now: dt.datetime) -> list[tuple[str, list[Any]]]:
+    """The SQL and values of the public posts' and the dated posts' subqueries."""
+    inputs, made = [blog.pk, now], _sqlite_inner(db)
+    if made is None:  # as the ORM writes them for these values
+        public = Post.objects.using(db).public(blog, now).order_by().values("id", "published_at")
+        dated = _dated(blog, now).using(db).order_by().values("published_at")
+        return [_compiled(public), _compiled(dated)]
+    connection = connections[db]
+    return [(query.sql, compiled.bound(query, inputs, connection)) for query in made]
 
 
 def _sqlite_matches(db: str, match: str) -> int:
@@ -384,8 +428,9 @@ def _sqlite_matches(db: str, match: str) -> int:
 
 
 def _sqlite_page(
-    public: QuerySet[Post],
-    dated: QuerySet[Post],
+    db: str,
+    blog: Blog,
+    now: dt.datetime,
     match: str,
     by_date: bool,
     offset: int,
@@ -393,19 +438,16 @@ def _sqlite_page(
     *,
     broad: bool,
 ) -> list[tuple[int, str]]:
-    public_sql, public_params = _compiled(public.order_by().values("id", "published_at"))
+    (public_sql, public_params), window = _sqlite_inner_sql(db, blog, now)
     if broad:
-        window = _compiled(dated.order_by().values("published_at"))
-        recent = _sqlite_recent(
-            public.db, (public_sql, public_params), window, match, offset, count
-        )
+        recent = _sqlite_recent(db, (public_sql, public_params), window, match, offset, count)
         if len(recent) == count:
             return recent
         template, order = _SQLITE_BROAD_SQL, ""
     else:
         template, order = _SQLITE_SQL, _SQLITE_ORDER[by_date]
     sql = template.format(public=public_sql, order=order, ellipsis=ELLIPSIS, words=SNIPPET_WORDS)
-    with connections[public.db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(sql, [*public_params, match, count, offset, match])
         return [(pk, raw or "") for pk, raw in cursor.fetchall()]
 
