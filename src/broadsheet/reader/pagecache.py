@@ -143,11 +143,11 @@ def remember(
     key = f"fragment:{blog.lasting_id}:{counter}:{name}"
     moment = now.timestamp()
     try:
-        found = store.shared().get(key)
+        found = store.fragment(key, moment)
     except Exception:  # an unreadable cache means computing, not an error page
         store.log.warning("fragment cache unreadable", exc_info=True)
         found = None
-    if isinstance(found, tuple) and len(found) == 2 and moment < found[1]:
+    if found is not None:
         kept: T = found[0]
         return kept
     value = compute()
@@ -156,7 +156,7 @@ def remember(
     if upcoming is not None:
         expires = min(expires, upcoming.timestamp())
     try:
-        store.shared().set(key, (value, expires), timeout=max(1, int(expires - moment)))
+        store.keep_fragment(key, (value, expires), moment)
     except Exception:
         store.log.warning("fragment cache unwritable", exc_info=True)
     return value

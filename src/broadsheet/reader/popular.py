@@ -79,17 +79,15 @@ def _ranked(blog: Blog, now: dt.datetime, shown: dict[str, Any]) -> Kept:
 
 def _get(key: str, now: dt.datetime) -> Kept | None:
     try:
-        kept = store.shared().get(key)
+        return store.fragment(key, now.timestamp())
     except Exception:  # an unreadable cache means computing, not an error page
         store.log.warning("fragment cache unreadable", exc_info=True)
         return None
-    fresh = isinstance(kept, tuple) and len(kept) == 2 and now.timestamp() < kept[1]
-    return kept if fresh else None
 
 
 def _put(key: str, kept: Kept, now: dt.datetime) -> Kept:
     try:
-        store.shared().set(key, kept, timeout=max(1, int(kept[1] - now.timestamp())))
+        store.keep_fragment(key, kept, now.timestamp())
     except Exception:
         store.log.warning("fragment cache unwritable", exc_info=True)
     return kept
