@@ -3,6 +3,8 @@ comment draws only the commented post again, and every change a post shows is on
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -10,7 +12,7 @@ from django.test import Client
 from broadsheet.blogs.actions import bump_content_version, save_blog_settings
 from broadsheet.blogs.models import Blog, Membership
 from broadsheet.posts.models import Post
-from tests.conftest import MakePost
+from tests.conftest import NOON, MakePost
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +94,37 @@ def test_a_kept_post_is_not_cut_at_its_jump_break_again(
     assert "2 comments" in page
     assert "Chit them first." in page and "Plant at Easter." not in page
     assert page.count('class="jump-link"') == 2
+
+
+def test_each_post_is_bylined_by_its_own_author_and_a_new_name_is_shown_at_once(
+    blog: Blog, make_post: MakePost, other_author: User
+) -> None:
+    """A byline is worked out once a page for each author (`articles._byline`): posts by two
+    people, and by a name typed on the post, keep their own; a new display name is on the
+    next page."""
+    from broadsheet.blogs.models import Profile
+
+    make_post("Rhubarb, forced", published_at=NOON.replace(hour=9))
+    theirs = [
+        make_post("Seed potatoes", published_at=NOON.replace(hour=10)).pk,
+        make_post("Leeks", published_at=NOON.replace(hour=11)).pk,
+    ]
+    Post.objects.filter(pk__in=theirs).update(author=other_author)
+    make_post("Guest post", author_name="A Visiting Gardener", published_at=NOON.replace(hour=8))
+    Profile.objects.update_or_create(user=other_author, defaults={"display_name": "Perpetua Spade"})
+    Blog.objects.filter(pk=blog.pk).update(posts_per_page=7)
+
+    def bylines(page: str) -> list[str]:
+        main = page[page.index("<main") : page.index("</main>")]
+        return re.findall(r'<span class="p-author h-card">([^<]+)</span>', main)
+
+    page, drawn = home()
+    assert drawn == 4
+    first = bylines(page)
+    assert first[:2] == ["Perpetua Spade", "Perpetua Spade"] and first[-1] == "A Visiting Gardener"
+    assert first[2] not in ("Perpetua Spade", "A Visiting Gardener")
+    Profile.objects.filter(user=other_author).update(display_name="P. Spade")
+    bump_content_version(blog)
+    page, drawn = home()
+    assert drawn == 2
+    assert bylines(page) == ["P. Spade", "P. Spade", *first[2:]]
