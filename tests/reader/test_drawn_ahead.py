@@ -54,7 +54,7 @@ def first_readers(paths: list[str]) -> tuple[dict[str, bytes], set[str]]:
 def drawn_by_the_reader(paths: list[str]) -> dict[str, bytes]:
     """The same pages with nothing kept anywhere: the path the drawing ahead skips."""
     store.clear()
-    tallied._kept.clear()
+    tallied._shelf.kept.clear()
     drawn.GADGETS.kept.clear()
     found, templates = first_readers(paths)
     assert "reader/gadgets/archive.html" in templates  # drawn afresh indeed

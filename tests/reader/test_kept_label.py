@@ -59,24 +59,44 @@ def test_after_a_comment_elsewhere_the_label_page_reads_only_its_posts(
     assert len(asked) == 2, asked  # the blog with its stamps; the label's posts with labels
 
 
-def test_a_small_labels_page_asks_for_the_label_and_its_posts_with_their_labels(
+def test_a_small_labels_lookup_is_kept_on_a_shelf_of_its_own(
     blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A label on fewer posts than `DENSE_LABEL` is asked for on each miss (not kept), then
-    its posts come with their labels in one query: it was asked twice, and its posts' labels
-    in a query after them."""
+    """A label on fewer posts than `DENSE_LABEL` is kept too, on its own shelf (most of a
+    blog's labels are of that kind: asked on each miss, its lookup was planned for its values
+    each time on PostgreSQL), so the sidebars' shelf never fills with them; then its posts
+    come with their labels in one query."""
+    from broadsheet.reader import tallied, views
+
     monkeypatch.setattr(models, "DENSE_LABEL", 3)
     _garden(make_post)
     make_post("Elsewhere", labels=("Shed",))
     assert "Garden 1" in _page("/search/label/Garden")[1]
+    ours = f"label:{blog.lasting_id}"
+    assert not [key for key in tallied._shelf.kept if key[0] == ours]  # not the sidebars'
+    assert [key for key in views.SMALL_LABELS.kept if key[0] == ours]
     bump_content_version(blog, sidebar=False)
     with CaptureQueriesContext(connection) as queries:
         status, main = _page("/search/label/garden")
     assert status == 200 and "Garden 0" in main and "Garden 1" in main
     assert "Elsewhere" not in main
     asked = [query["sql"] for query in queries.captured_queries]
-    assert len([sql for sql in asked if "posts_labeltally" in sql]) == 1, asked  # the lookup
-    assert len(asked) == 3, asked  # the blog with its stamps; the label; its posts with labels
+    assert not [sql for sql in asked if "posts_labeltally" in sql], asked  # the lookup, kept
+    assert len(asked) == 2, asked  # the blog with its stamps; its posts with labels
+
+
+def test_a_name_that_is_no_label_is_asked_each_time_and_never_kept(
+    blog: Blog, make_post: MakePost
+) -> None:
+    from broadsheet.reader import views
+
+    _garden(make_post)
+    for _ in range(2):
+        bump_content_version(blog, sidebar=False)
+        with CaptureQueriesContext(connection) as queries:
+            assert _page("/search/label/Made%20up")[0] == 404
+        assert [q for q in queries.captured_queries if "posts_labeltally" in q["sql"]]
+    assert not [key for key in views.SMALL_LABELS.kept if key[0] == f"label:{blog.lasting_id}"]
 
 
 def _rename(posts: list[Post]) -> None:
@@ -121,10 +141,12 @@ WRITES: dict[str, tuple[Callable[[list[Post]], None], int, set[str]]] = {
 }
 
 
+@pytest.mark.parametrize("dense", [2, 10], ids=["on many posts", "on few posts"])
 @pytest.mark.parametrize("write", WRITES)
 def test_the_next_reader_after_a_write_sees_the_label_as_it_is(
-    make_post: MakePost, write: str
+    make_post: MakePost, write: str, dense: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(models, "DENSE_LABEL", dense)  # the lookup kept on either shelf
     posts = _garden(make_post, days=3)
     posts[-1].labels.clear()  # the oldest carries the other spelling, or nothing
     bump_content_version(posts[-1].blog)

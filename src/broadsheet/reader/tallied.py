@@ -245,12 +245,50 @@ def _labels_to_come(blog: Blog, now: dt.datetime) -> dict[int, int]:
 
 # --- the sidebar's data kept between post writes ----------------------------------------
 
-# Data read in this process: (the blog as drawn, what, its stamps) → (until, value). Least
-# recently used first, dropped past KEPT: a blog's sidebar data, and each post page's
-# neighbours (two small rows).
+Key = tuple[str, str, tuple[int, ...]]  # the blog as drawn, what, its stamps
+
+
+class Shelf:
+    """Data read in this process: key → (until, value), least recently used first, dropped
+    past `limit` entries."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: OrderedDict[Key, tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def peek(self, key: Key, now: dt.datetime) -> Any:
+        """What `kept` holds under `key` at `now`, or None: for a caller that reads more at
+        once when it is not there."""
+        found = self.kept.get(key)
+        return found[1] if found is not None and now.timestamp() < found[0] else None
+
+    def keep(self, key: Key, blog: Blog, now: dt.datetime, read: Callable[[], T]) -> T:
+        """`read()`'s value, read again only when one of the blog's stamps in `key` (with its
+        `blog_key` and what is read) moved, or a scheduled post's time came (`kept`)."""
+        moment = now.timestamp()
+        found = self.kept.get(key)
+        if found is not None and moment < found[0]:
+            with self.lock:  # the least recently used go first: a blog's sidebar stays in
+                if key in self.kept:
+                    self.kept.move_to_end(key)
+            value: T = found[1]
+            return value
+        value = read()
+        upcoming = next_publish(blog, now)
+        until = moment + settings.PAGE_CACHE_SECONDS
+        if upcoming is not None:
+            until = min(until, upcoming.timestamp())
+        with self.lock:
+            self.kept[key] = (until, value)
+            while len(self.kept) > self.limit:
+                self.kept.popitem(last=False)
+        return value
+
+
+# A blog's sidebar data, and each post page's neighbours (two small rows).
 KEPT = 5000
-_kept: OrderedDict[tuple[str, str, tuple[int, ...]], tuple[float, Any]] = OrderedDict()
-_lock = threading.Lock()
+_shelf = Shelf(KEPT)
 
 
 # The stamps read with the blog a request's host names (`hosts.read_with_blog`, registered
@@ -283,16 +321,13 @@ def stamps_of(blog: Blog) -> dict[str, int]:
     return found
 
 
-def peek(key: tuple[str, str, tuple[int, ...]], now: dt.datetime) -> Any:
+def peek(key: Key, now: dt.datetime) -> Any:
     """What `kept` holds under `key` at `now`, or None: for a caller that reads more at once
     when it is not there."""
-    found = _kept.get(key)
-    return found[1] if found is not None and now.timestamp() < found[0] else None
+    return _shelf.peek(key, now)
 
 
-def kept(
-    key: tuple[str, str, tuple[int, ...]], blog: Blog, now: dt.datetime, read: Callable[[], T]
-) -> T:
+def kept(key: Key, blog: Blog, now: dt.datetime, read: Callable[[], T]) -> T:
     """`read()`'s value, read again only when one of the blog's stamps in `key` (with its
     `blog_key` and what is read) moved, or a scheduled post's time came.
 
@@ -302,19 +337,4 @@ def kept(
     draws the months, its pinned post is the featured one), and the values expire at the
     blog's next scheduled publish, as the layout does, since a post going up moves them with
     no write."""
-    moment = now.timestamp()
-    found = _kept.get(key)
-    if found is not None and moment < found[0]:
-        with _lock:  # the least recently used go first: a blog's sidebar stays in
-            if key in _kept:
-                _kept.move_to_end(key)
-        value: T = found[1]
-        return value
-    value = read()
-    upcoming = next_publish(blog, now)
-    until = moment + settings.PAGE_CACHE_SECONDS
-    with _lock:
-        _kept[key] = (until if upcoming is None else min(until, upcoming.timestamp()), value)
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
-    return value
+    return _shelf.keep(key, blog, now, read)
