@@ -125,6 +125,15 @@ def next_read(blog: Blog, values: list[dt.datetime | None]) -> None:
         blog._next_publish = [(version, now, after_now), (version, now - NEXT_MARGIN, after_before)]  # type: ignore[attr-defined]
 
 
+def holds_until(blog: Blog, now: dt.datetime) -> float:
+    """Until when (Unix time) a part of the blog's pages read at `now` holds: the cache's time
+    limit, or the blog's next scheduled publish if that comes first, since a post going up
+    moves the counts with no write."""
+    until = now.timestamp() + settings.PAGE_CACHE_SECONDS
+    upcoming = next_publish(blog, now)
+    return until if upcoming is None else min(until, upcoming.timestamp())
+
+
 def remember(
     blog: Blog,
     name: str,
@@ -151,12 +160,8 @@ def remember(
         kept: T = found[0]
         return kept
     value = compute()
-    upcoming = next_publish(blog, now)
-    expires = moment + settings.PAGE_CACHE_SECONDS
-    if upcoming is not None:
-        expires = min(expires, upcoming.timestamp())
     try:
-        store.keep_fragment(key, (value, expires), moment)
+        store.keep_fragment(key, (value, holds_until(blog, now)), moment)
     except Exception:
         store.log.warning("fragment cache unwritable", exc_info=True)
     return value

@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import BigIntegerField
 from django.db.models.expressions import RawSQL
@@ -26,7 +25,7 @@ from broadsheet.blogs.models import Blog
 from broadsheet.posts import stamps
 from broadsheet.posts.models import Label, Post
 from broadsheet.reader.drawn import blog_key
-from broadsheet.reader.pagecache import next_publish
+from broadsheet.reader.pagecache import holds_until
 
 Span = tuple[dt.datetime, dt.datetime]
 DAY = dt.timedelta(days=1)
@@ -275,10 +274,7 @@ class Shelf:
             value: T = found[1]
             return value
         value = read()
-        upcoming = next_publish(blog, now)
-        until = moment + settings.PAGE_CACHE_SECONDS
-        if upcoming is not None:
-            until = min(until, upcoming.timestamp())
+        until = holds_until(blog, now)
         with self.lock:
             self.kept[key] = (until, value)
             while len(self.kept) > self.limit:
