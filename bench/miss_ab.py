@@ -8,11 +8,12 @@ data set and database, child processes alternated round by round (issue 20, goal
     .venv/bin/python bench/miss_ab.py ... --baseline-data COPY  # a migration: each its schema
 
 Each child renders bench/run.py's pages through the test client as its `cold_child` does (a
-plain miss: the page cache is not in that path, the sidebar is kept), two warm-ups then
-`--repeat` renders a page, and reports each render's CPU time (`time.process_time`, the
-figure a busy machine moves least) and wall time, and the SHA-256 of every page's bytes. On a
-PostgreSQL server on this machine it also reads the CPU time its backend spent on the renders
-(/proc: user and system, in clock ticks, so a mean over `--repeat` renders, one value a round);
+plain miss: the page cache is not in that path, the sidebar is kept), warm-ups (two, eleven
+on PostgreSQL: `warm_ups`) then `--repeat` renders a page, and reports each render's CPU
+time (`time.process_time`, the figure a busy machine moves least) and wall time, and the
+SHA-256 of every page's bytes. On a PostgreSQL server on this machine it also reads the CPU
+time its backend spent on the renders (/proc: user and system, in clock ticks, so a mean over
+`--repeat` renders, one value a round);
 "both cpu" adds it to the median render's CPU time: the work of a miss wherever it is done
 (with `--after-new-post`, the backend's share of the writes too).
 `--after-new-post` publishes a post with a label before each render instead (bench/run.py's
@@ -65,14 +66,15 @@ def child(folder: Path, repeat: int, only: str, new_post: bool, comment: bool) -
         assert response.status_code == 200, (path, response.status_code)
         result["sha"][name] = hashlib.sha256(response.content).hexdigest()
     server = server_process()
+    warm = warm_ups()
     for name, path in pages.items():
         if only and name != only:
             continue
         cpu, wall, write, write_wall = [], [], [], []
         blog = Blog.objects.get(is_default=True)
         writes = partial(new_comment, blog, path) if comment else partial(bench._new_post, blog)
-        for round_ in range(repeat + 2):
-            if round_ == 2:
+        for round_ in range(repeat + warm):
+            if round_ == warm:
                 served = server_cpu(server)
             if new_post or comment:  # the write timed apart: its after-commit hooks too
                 wrote, wrote_clock = time.process_time(), time.perf_counter()
@@ -83,7 +85,7 @@ def child(folder: Path, repeat: int, only: str, new_post: bool, comment: bool) -
             response = client.get(path, HTTP_HOST="localhost")
             used, took = time.process_time() - started, time.perf_counter() - clock
             assert response.status_code == 200, (path, response.status_code)
-            if round_ >= 2:
+            if round_ >= warm:
                 cpu.append(used * 1000)
                 wall.append(took * 1000)
         if new_post:
@@ -100,6 +102,19 @@ def child(folder: Path, repeat: int, only: str, new_post: bool, comment: bool) -
             result["times"][name]["server cpu"] = [spent]
             result["times"][name]["both cpu"] = [statistics.median(cpu) + spent]
     json.dump(result, sys.stdout)
+
+
+def warm_ups() -> int:
+    """Renders of a page before its measured ones: two warm the templates and the connection.
+    On PostgreSQL a statement is planned for its values on each of its first ten runs on a
+    connection (psycopg prepares it on the sixth, `prepare_threshold`; the server plans a
+    prepared statement for its values five times before it may keep a generic plan), and a
+    child's connection is new each round: with two, most measured renders were planned, as
+    a long-lived server's are not (bench/RESULTS.md, session 24). Eleven, with the render
+    that takes each page's bytes before, pass that."""
+    from django.db import connection
+
+    return 11 if connection.vendor == "postgresql" else 2
 
 
 BENCH_COMMENT = "A comment for the cold-render bench."
