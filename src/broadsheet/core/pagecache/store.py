@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -26,6 +26,7 @@ from broadsheet.core.pagecache import mirror
 from broadsheet.core.pagecache.versions import BoardVersions, CacheVersions, Versions
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 # Reads a blog's content version as the database holds it now (None: no such blog).
 Committed = Callable[[int], "int | None"]
 
@@ -62,8 +63,9 @@ def versions() -> Versions:
     return _versions
 
 
-class LocalEntries:
-    """This process's copies of entries, oldest dropped first past `limit`.
+class LocalEntries(Generic[V]):
+    """This process's copies of entries (pages, or the parts of pages: `fragment`), oldest
+    dropped first past `limit`.
 
     Plain dict reads need no lock (the GIL makes them atomic); only a write that may drop
     another entry takes it.
@@ -71,13 +73,13 @@ class LocalEntries:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.entries: dict[str, Entry] = {}
+        self.entries: dict[str, V] = {}
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> Entry | None:
+    def get(self, key: str) -> V | None:
         return self.entries.get(key)
 
-    def put(self, key: str, entry: Entry) -> None:
+    def put(self, key: str, entry: V) -> None:
         with self.lock:
             self.entries.pop(key, None)
             while len(self.entries) >= self.limit > 0:
@@ -90,36 +92,13 @@ class LocalEntries:
             self.entries.clear()
 
 
-local = LocalEntries(limit=getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 500))
+local = LocalEntries[Entry](limit=getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 500))
 
 # A part of pages kept in the shared cache (a blog's layout, its Popular Posts): the value, and
 # the Unix time until which it holds.
 Kept = tuple[Any, float]
-
-
-class LocalFragments:
-    """This process's copies of the parts of pages it read or kept, oldest dropped first past
-    `limit`; as `LocalEntries`, only a write takes the lock."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.kept: dict[str, Kept] = {}
-        self.lock = threading.Lock()
-
-    def put(self, key: str, kept: Kept) -> None:
-        with self.lock:
-            self.kept.pop(key, None)
-            while len(self.kept) >= self.limit:
-                del self.kept[next(iter(self.kept))]
-            self.kept[key] = kept
-
-    def clear(self) -> None:
-        with self.lock:
-            self.kept.clear()
-
-
-# A blog's layout is some tens of KB.
-fragments = LocalFragments(limit=64)
+# This process's copies of them: a blog's layout is some tens of KB.
+fragments = LocalEntries[Kept](limit=64)
 
 
 def fragment(key: str, moment: float) -> Kept | None:
@@ -131,7 +110,7 @@ def fragment(key: str, moment: float) -> Kept | None:
     the version its part was drawn at (`reader.pagecache.remember`), so no write can make a
     copy wrong; at the end of its time, when a scheduled post goes up, the shared cache is
     read again. May raise what the shared cache raises."""
-    found = fragments.kept.get(key)
+    found = fragments.get(key)
     if found is not None and moment < found[1]:
         return found
     found = shared().get(key)
