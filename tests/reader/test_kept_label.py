@@ -62,10 +62,10 @@ def test_after_a_comment_elsewhere_the_label_page_reads_only_its_posts(
 def test_a_small_labels_lookup_is_kept_on_a_shelf_of_its_own(
     blog: Blog, make_post: MakePost, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A label on fewer posts than `DENSE_LABEL` is kept too, on its own shelf (most of a
-    blog's labels are of that kind: asked on each miss, its lookup was planned for its values
-    each time on PostgreSQL), so the sidebars' shelf never fills with them; then its posts
-    come with their labels in one query."""
+    """A label on fewer posts than `DENSE_LABEL` is kept too (most of a blog's labels are of
+    that kind: asked on each miss, its lookup was planned for its values each time on
+    PostgreSQL), on the labels' own shelf, so the sidebars' shelf never fills with them; then
+    its posts come with their labels in one query."""
     from broadsheet.reader import tallied, views
 
     monkeypatch.setattr(models, "DENSE_LABEL", 3)
@@ -74,7 +74,7 @@ def test_a_small_labels_lookup_is_kept_on_a_shelf_of_its_own(
     assert "Garden 1" in _page("/search/label/Garden")[1]
     ours = f"label:{blog.lasting_id}"
     assert not [key for key in tallied._shelf.kept if key[0] == ours]  # not the sidebars'
-    assert [key for key in views.SMALL_LABELS.kept if key[0] == ours]
+    assert [key for key in views.LABELS.kept if key[0] == ours]
     bump_content_version(blog, sidebar=False)
     with CaptureQueriesContext(connection) as queries:
         status, main = _page("/search/label/garden")
@@ -96,7 +96,7 @@ def test_a_name_that_is_no_label_is_asked_each_time_and_never_kept(
         with CaptureQueriesContext(connection) as queries:
             assert _page("/search/label/Made%20up")[0] == 404
         assert [q for q in queries.captured_queries if "posts_labeltally" in q["sql"]]
-    assert not [key for key in views.SMALL_LABELS.kept if key[0] == f"label:{blog.lasting_id}"]
+    assert not [key for key in views.LABELS.kept if key[0] == f"label:{blog.lasting_id}"]
 
 
 def _rename(posts: list[Post]) -> None:

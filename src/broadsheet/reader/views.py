@@ -126,29 +126,27 @@ def label(request: HttpRequest, names: str) -> HttpResponse:
     return label_page(request, reader_blog(request), names)
 
 
-# Labels on fewer than `DENSE_LABEL` posts, found by `one_label`: on a shelf of their own, so
-# that a crawler walking the thousands of small labels a blog brought from Blogger may have
-# does not push the sidebars out of `tallied`'s.
-SMALL_LABELS = tallied.Shelf(2000)
+# The labels `one_label` found, on a shelf of their own, so that a crawler walking the
+# thousands of small labels a blog brought from Blogger may have does not push the sidebars
+# out of `tallied`'s.
+LABELS = tallied.Shelf(2000)
 
 
 def one_label(blog: Blog, name: str) -> prepared.OneLabel | None:
     """`prepared.one_label`, kept under the blog's counts stamp: which labels there are and on
     how many public posts moves only with the tallies and the labels' names, which move that
-    stamp, or with a scheduled post's time (`tallied.kept`). A label on many posts is kept
-    with the sidebars, one on few on its own shelf (`SMALL_LABELS`). A name that is no one
-    label is asked each time: kept, every address a reader makes up would be an entry. On
-    PostgreSQL a small label's lookup was half a millisecond of its page's miss, planned for
-    its values each time (`prepared.one_label`)."""
+    stamp, or with a scheduled post's time (`tallied.Shelf`). A name that is no one label is
+    asked each time: kept, every address a reader makes up would be an entry. On PostgreSQL a
+    small label's lookup, planned for its values each time (`prepared.one_label`), was half a
+    millisecond of its page's miss."""
     now = timezone.now()
     folded = hashlib.sha256(fold(name).encode("utf-8", "surrogatepass")).hexdigest()  # any name
     key = (f"label:{blog.lasting_id}", folded, (tallied.stamps_of(blog)["counts"],))
-    found: prepared.OneLabel | None = tallied.peek(key, now) or SMALL_LABELS.peek(key, now)
+    found: prepared.OneLabel | None = LABELS.peek(key, now)
     if found is None:
         one = found = prepared.one_label(blog, name)
         if one is not None:
-            shelf = tallied.kept if one[1] else SMALL_LABELS.keep
-            shelf(key, blog, now, lambda: one)
+            LABELS.keep(key, blog, now, lambda: one)
     return found
 
 
