@@ -375,10 +375,14 @@ def _by_id(db: str, ids: list[int], fields: tuple[str, ...]) -> dict[int, Post]:
         return {}
     by_id = _sqlite_by_id(len(ids), fields, db)
     if by_id is None:  # compiled.compile_once did not find its probes: the ORM asks
-        posts = Post.objects.using(db).select_related("author__profile")
-        return _trimmed(posts, fields).in_bulk(ids)
+        return {post.pk: post for post in _posts_by_id(ids, fields).using(db)}
     found: list[Post] = compiled.objects(by_id, ids, connections[db])
     return {post.pk: post for post in found}
+
+
+def _posts_by_id(ids: list[int], fields: tuple[str, ...]) -> QuerySet[Post]:
+    """Posts by id with their author, or only `fields` (`_trimmed`)."""
+    return _trimmed(Post.objects.select_related("author__profile"), fields).filter(pk__in=ids)
 
 
 # Values no request sends, one for each id of a page's posts (`_sqlite_by_id`).
@@ -387,36 +391,39 @@ _PROBE_IDS = [-7_100_000 - n for n in range(MAX_LIMIT + 1)]
 
 @functools.lru_cache(maxsize=64)
 def _sqlite_by_id(size: int, fields: tuple[str, ...], alias: str) -> compiled.Compiled | None:
-    """`size` posts by id with their author (or only `fields`), compiled by the ORM once per
-    size and columns (`core.compiled`): built and compiled on each request, it was a tenth of
-    a results page's miss at 100,000 posts."""
+    """`_posts_by_id` for `size` posts, compiled by the ORM once per size and columns
+    (`core.compiled`): built and compiled on each request, it was a tenth of a results page's
+    miss at 100,000 posts."""
     probes = _PROBE_IDS[:size]
-    posts = _trimmed(Post.objects.select_related("author__profile"), fields)
-    return compiled.compile_once(posts.filter(pk__in=probes), probes, connections[alias])
+    return compiled.compile_once(_posts_by_id(probes, fields), probes, connections[alias])
+
+
+def _inner(blog: Blog, now: dt.datetime) -> list[QuerySet[Any]]:
+    """The subqueries of `_SQLITE_SQL` and its kin: the public posts' ids and dates
+    (`Post.objects.public`, so visibility keeps one definition) and the dated posts' dates
+    (`_dated`)."""
+    public = Post.objects.public(blog, now).order_by().values("id", "published_at")
+    return [public, _dated(blog, now).order_by().values("published_at")]
 
 
 @functools.lru_cache(maxsize=8)
-def _sqlite_inner(alias: str) -> tuple[compiled.Compiled, compiled.Compiled] | None:
-    """The subqueries of `_SQLITE_SQL` and its kin, compiled by the ORM once: the public
-    posts' ids and dates (`Post.objects.public`, so visibility keeps one definition) and the
-    dated posts' dates (`_dated`). Their inputs are the blog and the moment."""
-    blog, probes = Blog(pk=_PROBE_BLOG), [_PROBE_BLOG, _PROBE_NOW]
-    public = Post.objects.public(blog, _PROBE_NOW).order_by().values("id", "published_at")
-    dated = _dated(blog, _PROBE_NOW).order_by().values("published_at")
-    public_sql = compiled.compile_once(public, probes, connections[alias])
-    dated_sql = compiled.compile_once(dated, probes, connections[alias])
-    return None if public_sql is None or dated_sql is None else (public_sql, dated_sql)
+def _sqlite_inner(alias: str) -> list[compiled.Compiled] | None:
+    """`_inner`, compiled by the ORM once with the blog and the moment as its inputs."""
+    made = []
+    for rows in _inner(Blog(pk=_PROBE_BLOG), _PROBE_NOW):
+        query = compiled.compile_once(rows, [_PROBE_BLOG, _PROBE_NOW], connections[alias])
+        if query is None:
+            return None
+        made.append(query)
+    return made
 
 
-def _sqlite_inner_sql(db: str, blog: Blog, now: dt.datetime) -> list[tuple[str, list[Any]]]:
-    """The SQL and values of the public posts' and the dated posts' subqueries."""
-    inputs, made = [blog.pk, now], _sqlite_inner(db)
+def _sqlite_inner_sql(db: str, blog: Blog, now: dt.datetime) -> list[tuple[str, Any]]:
+    """The SQL and values of `_inner` for this blog and moment."""
+    made = _sqlite_inner(db)
     if made is None:  # as the ORM writes them for these values
-        public = Post.objects.using(db).public(blog, now).order_by().values("id", "published_at")
-        dated = _dated(blog, now).using(db).order_by().values("published_at")
-        return [_compiled(public), _compiled(dated)]
-    connection = connections[db]
-    return [(query.sql, compiled.bound(query, inputs, connection)) for query in made]
+        return [_compiled(rows.using(db)) for rows in _inner(blog, now)]
+    return [(query.sql, compiled.bound(query, [blog.pk, now], connections[db])) for query in made]
 
 
 def _sqlite_matches(db: str, match: str) -> int:
