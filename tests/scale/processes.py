@@ -3,6 +3,7 @@ HTTP with chosen headers, free ports, start and stop of whole process groups."""
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -25,7 +26,14 @@ CHROME = (
     "Chrome/131.0.0.0 Safari/537.36"
 )
 # What a browser sends when a person follows a link to the page (docs/stats.md).
-READER = {"User_Agent": CHROME, "Accept_Language": "en-GB,en;q=0.8", "Sec_Fetch_Dest": "document"}
+# What Chromium says it accepts: nginx sends a page file's gzipped copy (core.pagecache.mirror).
+BROWSER_ENCODINGS = {"Accept_Encoding": "gzip, deflate, br, zstd"}
+READER = {
+    "User_Agent": CHROME,
+    "Accept_Language": "en-GB,en;q=0.8",
+    "Sec_Fetch_Dest": "document",
+    **BROWSER_ENCODINGS,
+}
 SETUP = """
 import json, time, django
 django.setup()
@@ -81,7 +89,10 @@ def fetch(
     connection.request(method or ("POST" if data is not None else "GET"), path, data, sent)
     response = connection.getresponse()
     names = {name.lower(): value for name, value in response.getheaders()}
-    answer = Answer(response.status, names, response.read().decode())
+    body = response.read()
+    if body and names.get("content-encoding") == "gzip":  # as a browser reads it
+        body = gzip.decompress(body)
+    answer = Answer(response.status, names, body.decode())
     connection.close()
     return answer
 

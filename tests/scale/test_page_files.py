@@ -14,15 +14,17 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.faults.server import free_port
 from tests.scale.processes import (
     BIN,
+    BROWSER_ENCODINGS,
     PUBLISH,
     READER,
     SETUP,
@@ -50,10 +52,17 @@ sources = sorted(DailySource.objects.values_list("kind", "value").distinct())
 print(json.dumps({"views": views, "sources": sources}))
 """
 
+FRESH_TOKEN = """
+import time, django
+django.setup()
+from broadsheet.comments.defences import issue_token
+print(issue_token(%d, now=time.time() - 60))
+"""
+
 # Headers that describe one answer or one connection, not the page: nginx and the app each
 # send their own (nginx's ETag is the file's size and time, the app's the body's hash).
 PER_ANSWER = {"date", "server", "connection", "keep-alive", "content-length", "etag"}
-PER_ANSWER |= {"last-modified", "accept-ranges", "transfer-encoding"}
+PER_ANSWER |= {"last-modified", "accept-ranges", "transfer-encoding", "content-encoding"}
 
 
 @dataclass
@@ -125,40 +134,84 @@ def from_file(answer: Answer) -> bool:
     return NGINX_ETAG.fullmatch(answer.headers.get("etag", "")) is not None
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "post",
-        "/",
-        "/search/label/Seed%20saving",  # a file's name with a space in it
-        "/search/label/K%C3%BCche",
-        "/search?q=leeks",
-        "/search?q=leeks+in+rows",
-        # Older and Newer Posts, as the pager writes them: home's, a label's, an archive's.
-        "/search?" + FAR_AHEAD,
-        "/search/label/Seed%20saving?" + FAR_AHEAD,
-        "/search/label/K%C3%BCche?updated-min=2000-01-01T00%3A00%3A00-07%3A00&max-results=5",
-        "archive",
-        "/feeds/posts/default",
-        "/rss.xml",
-        "/feed.json",
-        "/robots.txt",
-        "/sitemap.xml",
-    ],
-)
-def test_a_reader_gets_the_app_s_answer_and_headers_from_the_file(site: Site, page: str) -> None:
+def from_gzipped_copy(answer: Answer) -> bool:
+    """nginx sent the file's gzipped copy as it lies on disk: a strong ETag (the copy's time
+    and size) and its length, where gzipping the file on the way out makes the ETag weak and
+    sends it in chunks."""
+    etag = answer.headers.get("etag", "")
+    return (
+        answer.headers.get("content-encoding") == "gzip"
+        and from_file(answer)
+        and not etag.startswith("W/")
+        and "content-length" in answer.headers
+    )
+
+
+def varies_on(answer: Answer) -> list[str]:
+    return [name.strip() for name in answer.headers.get("vary", "").split(",") if name.strip()]
+
+
+PAGES = [
+    "post",
+    "/",
+    "/search/label/Seed%20saving",  # a file's name with a space in it
+    "/search/label/K%C3%BCche",
+    "/search?q=leeks",
+    "/search?q=leeks+in+rows",
+    # Older and Newer Posts, as the pager writes them: home's, a label's, an archive's.
+    "/search?" + FAR_AHEAD,
+    "/search/label/Seed%20saving?" + FAR_AHEAD,
+    "/search/label/K%C3%BCche?updated-min=2000-01-01T00%3A00%3A00-07%3A00&max-results=5",
+    "archive",
+    "/feeds/posts/default",
+    "/rss.xml",
+    "/feed.json",
+    "/robots.txt",
+    "/sitemap.xml",
+]
+
+
+def address(site: Site, page: str) -> str:
     permalink = str(site.facts["permalink"])
-    path = {"post": permalink, "archive": archive_older(permalink)}.get(page, page)
+    return {"post": permalink, "archive": archive_older(permalink)}.get(page, page)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_reader_gets_the_app_s_answer_and_headers_from_the_file(site: Site, page: str) -> None:
+    path = address(site, page)
     direct = fetch(site.app, path)
     assert direct.status == 200 and not from_file(direct)
     served = fetch(site.front, path)
     assert served.status == 200 and from_file(served)  # the miss above wrote the file
     assert served.text == direct.text
+    assert "content-encoding" not in served.headers  # asked without Accept-Encoding
     same = {name: value for name, value in direct.headers.items() if name not in PER_ANSWER}
+    same.pop("vary", None)  # nginx's says Accept-Encoding too, after the app's
+    assert varies_on(served) == [*varies_on(direct), "Accept-Encoding"]
     assert "content-security-policy" in same and "frame-src" in same["content-security-policy"]
     assert {name: served.headers.get(name) for name in same} == same
     if "last-modified" in direct.headers:  # a feed dates itself by its newest entry
         assert served.headers["last-modified"] == direct.headers["last-modified"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_browser_gets_the_file_s_gzipped_copy(site: Site, page: str) -> None:
+    """Every browser accepts gzip: nginx sends the copy gzipped once when the file was
+    written, with the plain file's headers and date, not the file gzipped afresh."""
+    path = address(site, page)
+    fetch(site.app, path)
+    plain = fetch(site.front, path)
+    packed = fetch(site.front, path, **BROWSER_ENCODINGS)
+    if page == "/robots.txt" and len(plain.text) < 100:  # gzip makes so short a file longer
+        assert from_file(packed) and "content-encoding" not in packed.headers
+        return
+    assert packed.status == 200 and from_gzipped_copy(packed), packed.headers
+    assert packed.text == plain.text
+    assert int(packed.headers["content-length"]) < len(plain.text.encode())
+    same = {name: value for name, value in plain.headers.items() if name not in PER_ANSWER}
+    assert {name: packed.headers.get(name) for name in same} == same
+    assert packed.headers["last-modified"] == plain.headers["last-modified"]
+    assert packed.headers["etag"] != plain.headers["etag"]  # another body, another tag
 
 
 def test_conditional_and_head_requests_are_answered_from_the_file(site: Site) -> None:
@@ -170,6 +223,12 @@ def test_conditional_and_head_requests_are_answered_from_the_file(site: Site) ->
     assert again.headers["cache-control"] == served.headers["cache-control"]
     head = fetch(site.front, permalink, method="HEAD")
     assert head.status == 200 and head.text == "" and from_file(head)
+    packed = fetch(site.front, permalink, **BROWSER_ENCODINGS)
+    again = fetch(site.front, permalink, If_None_Match=packed.headers["etag"], **BROWSER_ENCODINGS)
+    assert again.status == 304 and again.text == "" and "Accept-Encoding" in varies_on(again)
+    head = fetch(site.front, permalink, method="HEAD", **BROWSER_ENCODINGS)
+    assert head.status == 200 and head.text == "" and from_gzipped_copy(head)
+    assert head.headers["content-length"] == packed.headers["content-length"]
 
 
 @pytest.mark.parametrize(
@@ -237,22 +296,60 @@ def test_a_comment_is_on_the_next_reader_s_page(site: Site) -> None:
     fetch(site.app, permalink)
     for _ in range(4):  # each nginx worker has the file open
         assert from_file(fetch(site.front, permalink))
+    for _ in range(4):  # and its gzipped copy
+        assert from_gzipped_copy(fetch(site.front, permalink, **BROWSER_ENCODINGS))
     posted = post_comment(site.front, site.facts, "The leeks bolted in June.")
     assert posted.status == 302
-    after = fetch(site.front, permalink)
+    after = fetch(site.front, permalink, **BROWSER_ENCODINGS)
     assert "The leeks bolted in June." in after.text and not from_file(after)
     for _ in range(4):
         again = fetch(site.front, permalink)
         assert "The leeks bolted in June." in again.text and from_file(again)
+        again = fetch(site.front, permalink, **BROWSER_ENCODINGS)
+        assert "The leeks bolted in June." in again.text and from_gzipped_copy(again)
+
+
+def test_chromium_reads_the_gzipped_copy_and_the_next_comment_at_once(
+    site: Site, new_page: Callable[..., Page]
+) -> None:
+    """The way a reader comes: Chromium asks as it always does, nginx sends the page's
+    gzipped copy, and the page reads as the app wrote it; after a comment, the next reader
+    sees it, and the reader after that gets the new page's copy. Each reader is a new
+    browser context, with nothing cached."""
+    permalink = str(site.facts["permalink"])
+    url = f"http://localhost:{site.front}{permalink}"
+
+    def read() -> tuple[Page, dict[str, str]]:
+        reader = new_page()
+        answer = reader.goto(url)
+        assert answer is not None and answer.status == 200
+        assert "gzip" in answer.request.all_headers()["accept-encoding"]
+        return reader, answer.all_headers()
+
+    fetch(site.app, permalink)  # the file and its copy, as the app keeps them
+    reader, headers = read()
+    assert headers["content-encoding"] == "gzip" and not headers["etag"].startswith("W/")
+    expect(reader.locator("h1.post-title")).to_have_text("Leeks")
+    # A token of its own: the set-up's was spent by the comment of the test before.
+    facts = {**site.facts, "token": python(FRESH_TOKEN % site.facts["post"], site.env).strip()}
+    assert post_comment(site.front, facts, "Chromium saw this one.").status == 302
+    reader, headers = read()
+    expect(reader.get_by_text("Chromium saw this one.")).to_be_visible()
+    assert headers["etag"].startswith("W/")  # the app's answer, gzipped by nginx on the way
+    reader, headers = read()
+    expect(reader.get_by_text("Chromium saw this one.")).to_be_visible()
+    assert headers["content-encoding"] == "gzip" and not headers["etag"].startswith("W/")
 
 
 def test_a_post_published_by_another_process_is_on_the_next_reader_s_page(site: Site) -> None:
     fetch(site.front, "/")
     assert from_file(fetch(site.front, "/"))
+    assert from_gzipped_copy(fetch(site.front, "/", **BROWSER_ENCODINGS))
     python(PUBLISH, site.env)
     for _ in range(2):  # the app's answer, then the new file's
-        page = fetch(site.front, "/")
+        page = fetch(site.front, "/", **BROWSER_ENCODINGS)
         assert page.status == 200 and "Published elsewhere" in page.text
+    assert from_gzipped_copy(page)
 
 
 def test_reads_nginx_answers_from_files_are_counted_as_the_app_counts_its_own(
@@ -261,7 +358,7 @@ def test_reads_nginx_answers_from_files_are_counted_as_the_app_counts_its_own(
     permalink = str(site.facts["permalink"])
     fetch(site.app, permalink)  # no browser's headers: not a read
     for headers in (READER, READER, {**READER, "Referer": "https://duckduckgo.com/"}):
-        assert from_file(fetch(site.front, permalink, **headers))
+        assert from_gzipped_copy(fetch(site.front, permalink, **headers))
     for not_a_read in ({"DNT": "1"}, {"Sec_Purpose": "prefetch"}, {"Sec_Fetch_Dest": "iframe"}):
         assert from_file(fetch(site.front, permalink, **{**READER, **not_a_read}))
     assert from_file(fetch(site.front, permalink, User_Agent="curl/8.5.0"))  # no languages

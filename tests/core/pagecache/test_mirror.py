@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import html
 import re
 import time
@@ -68,6 +69,42 @@ def test_a_page_is_written_where_nginx_looks(
     for path in ("/", post.permalink):
         page = front.get(path, host="localhost")
         assert served(mirror, "localhost", path) == page.body
+
+
+@pytest.mark.parametrize(
+    ("path", "ending"),
+    [
+        ("/", page_files.SUFFIX),
+        ("post", page_files.SUFFIX),
+        ("/search?q=leeks", page_files.SUFFIX),
+        ("/feeds/posts/default", ".atom"),  # dated as the feed dates itself
+        ("/sitemap.xml", ".xml"),
+    ],
+)
+def test_each_file_has_its_gzipped_copy_beside_it_dated_as_it_is(
+    front: Front, mirror: Path, make_post: MakePost, path: str, ending: str
+) -> None:
+    """What nginx sends a browser (`gzip_static`): the same page, gzipped once."""
+    post = make_post("Leeks", published_at=NOON)
+    path = post.permalink if path == "post" else path
+    answer = front.get(path, host="localhost")
+    assert answer.status == 200
+    relative = search_file("/search", "q=leeks") if "?" in path else file_for(path, ending)
+    assert relative is not None
+    kept = mirror / "hosts" / "localhost" / relative
+    packed = kept.with_name(kept.name + page_files.GZIP)
+    assert gzip.decompress(packed.read_bytes()) == kept.read_bytes() == answer.body
+    assert packed.stat().st_size < kept.stat().st_size
+    assert packed.stat().st_mtime == kept.stat().st_mtime
+
+
+def test_a_file_gzip_cannot_shrink_has_no_copy(mirror: Path) -> None:
+    """nginx then sends the file itself, as it would have."""
+    page_files.write(1, 1, "localhost", "/robots.txt", b"User-agent: *\n", ".txt")
+    page_files.point_if_absent(1, 1)
+    kept = mirror / "hosts" / "localhost" / "robots.txt.txt"
+    assert kept.read_bytes() == b"User-agent: *\n"
+    assert not kept.with_name(kept.name + page_files.GZIP).exists()
 
 
 def test_a_write_takes_the_files_out_of_nginx_s_view_at_once(
@@ -195,7 +232,8 @@ def test_search_files_are_bounded_per_version(
     kept = sorted(
         path.name for path in (mirror / "hosts" / "localhost" / ".q" / "search").iterdir()
     )
-    assert kept == ["beans.page", "kale.page", "leeks.page"]
+    # Each with its gzipped copy, which is not counted as a search of its own.
+    assert kept == [f"{word}.page{gz}" for word in ("beans", "kale", "leeks") for gz in ("", ".gz")]
 
 
 def _pager_link(answer: Any, rel: str) -> str:
