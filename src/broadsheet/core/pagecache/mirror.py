@@ -35,10 +35,11 @@ from broadsheet.core.pagecache import conf
 
 SUFFIX = ".page"
 # Each kept file's gzipped copy is `<file>.gz`: nginx gzipping a page afresh for each browser
-# answered a fifth as many requests a second as it sends the copy (bench/RESULTS.md, "Pages
-# gzipped once"). The copy is made on the miss that writes the file, in the reader's time:
-# level 2 takes 0.12 ms for a 41 KB page and 0.32 ms for a 98 KB one, a little smaller than
-# nginx's own gzip (level 1); zlib's default (6) saves 10 % more bytes at 3.5 times the time.
+# answered a third to an eighth as many requests a second as it sends the copy
+# (bench/RESULTS.md, "pages gzipped once"). The copy is made on the miss that writes the
+# file, in the reader's time: level 2 takes 0.12 ms for a 41 KB page and 0.32 ms for a 98 KB
+# one, a little smaller than nginx's own gzip (level 1); zlib's default (6) saves 10 % more
+# bytes at 3.5 times the time.
 GZIP = ".gz"
 GZIP_LEVEL = 2
 INDEX = "index" + SUFFIX
