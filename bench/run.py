@@ -529,33 +529,38 @@ PACED = ("nginx", "front", "base")
 
 
 def hot_rounds(
-    ports: dict[str, int], paths: dict[str, tuple[str, str]], args: argparse.Namespace
+    ports: dict[str, int],
+    paths: dict[str, tuple[str, str]],
+    args: argparse.Namespace,
+    rates: list[float],
+    encodings: str = "",
 ) -> Any:
     """Each page, round after round, against each server in turn (the order turned by one
     each round, so that no server always follows the same one): the machine's drift between
     rounds moves the three alike, and each round's ratio is to nginx static measured seconds
     before or after, not minutes. `paths` gives each page's address and its static file.
 
-    Then, in the same round, nginx static and the fronts again at each of `args.rates` times
-    the requests/s nginx static reached in that round (`paced`): at saturation wrk's
-    connections wait for each other, so a server doing more per request shows a longer tail
-    by construction (Little's law), while below it the tail is the server's own. Yields (page,
-    {server: summary, "paced": {share: {server: summary}}}) page by page."""
+    Then, in the same round, nginx static and the fronts again at each of `rates` times the
+    requests/s nginx static reached in that round (`paced`): at saturation wrk's connections
+    wait for each other, so a server doing more per request shows a longer tail by
+    construction (Little's law), while below it the tail is the server's own. Every request
+    says it accepts `encodings` if given. Yields (page, {server: summary, "paced": {share:
+    {server: summary}}}, without "paced" if no `rates`) page by page."""
     servers = [server for server in HOT if server in ports]
     steady = [server for server in servers if server in PACED]
     for name, (path, static) in paths.items():
         runs: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
         at: dict[float, dict[str, list[dict[str, Any]]]] = {
-            share: {server: [] for server in steady} for share in args.rates
+            share: {server: [] for server in steady} for share in rates
         }
         for round_ in range(args.rounds):
             turn = round_ % len(servers)
             for server in servers[turn:] + servers[:turn]:
                 asked = static if server == "nginx" else path
                 runs[server].append(
-                    measured(ports[server], asked, args.round_seconds, args.connections)
+                    measured(ports[server], asked, args.round_seconds, args.connections, encodings)
                 )
-            for share in args.rates:
+            for share in rates:
                 rate = share * runs["nginx"][-1]["rps"]
                 turn = round_ % len(steady)
                 for server in steady[turn:] + steady[:turn]:
@@ -566,35 +571,19 @@ def hot_rounds(
         summaries: dict[str, Any] = {
             server: summary(runs[server], runs["nginx"]) for server in servers
         }
-        summaries["paced"] = {
-            str(share): {server: tail(at[share][server], at[share]["nginx"]) for server in steady}
-            for share in args.rates
-        }
+        if rates:
+            summaries["paced"] = {
+                str(share): {
+                    server: tail(at[share][server], at[share]["nginx"]) for server in steady
+                }
+                for share in rates
+            }
         yield name, summaries
 
 
-# The servers measured as a browser asks: the app alone sends no page gzipped.
+# The servers measured as a browser asks (`hot_rounds` at saturation, gzipped): the app
+# alone sends no page gzipped.
 BROWSED = ("nginx", "front", "base")
-
-
-def browser_rounds(
-    ports: dict[str, int], paths: dict[str, tuple[str, str]], args: argparse.Namespace
-) -> Any:
-    """Each page as a browser asks for it (Accept-Encoding: gzip), at saturation, round after
-    round as `hot_rounds` does: nginx static sends its precompressed copy of the bytes the
-    front sent (`paths` gives that file), which is the least work a gzipped page can cost
-    nginx. Yields (page, {server: summary})."""
-    servers = [server for server in BROWSED if server in ports]
-    for name, (path, static) in paths.items():
-        runs: dict[str, list[dict[str, Any]]] = {server: [] for server in servers}
-        for round_ in range(args.rounds):
-            turn = round_ % len(servers)
-            for server in servers[turn:] + servers[:turn]:
-                asked = static if server == "nginx" else path
-                runs[server].append(
-                    measured(ports[server], asked, args.round_seconds, args.connections, BROWSER)
-                )
-        yield name, {server: summary(runs[server], runs["nginx"]) for server in servers}
 
 
 def summary(runs: list[dict[str, Any]], static: list[dict[str, Any]]) -> dict[str, Any]:
@@ -701,7 +690,7 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
             paths = {
                 name: (entry["path"], entry["static"]) for name, entry in results["pages"].items()
             }
-            for name, summaries in hot_rounds(ports, paths, args):
+            for name, summaries in hot_rounds(ports, paths, args, args.rates):
                 entry = results["pages"][name]
                 entry.update(summaries)
                 print(
@@ -715,7 +704,8 @@ def hot_pages(folder: Path, args: argparse.Namespace) -> dict[str, Any]:
                 for name, entry in results["pages"].items()
                 if name in results["browser"]
             }
-            for name, summaries in browser_rounds(ports, gzipped, args):
+            browsed = {server: port for server, port in ports.items() if server in BROWSED}
+            for name, summaries in hot_rounds(browsed, gzipped, args, [], BROWSER):
                 results["browser"][name].update(summaries)
                 front = summaries["front"]
                 print(
@@ -908,8 +898,8 @@ def tail_table(entries: dict[str, Any], args: argparse.Namespace) -> list[str]:
     return lines
 
 
-def browser_table(entries: dict[str, Any], args: argparse.Namespace) -> list[str]:
-    """The hot pages as a browser asks for them (`browser_rounds`)."""
+def browser_table(entries: dict[str, Any]) -> list[str]:
+    """The hot pages as a browser asks for them (`BROWSED`)."""
     if not entries:
         return []
     lines = [
@@ -969,7 +959,7 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> str:
         ]
         verdicts.append(verdict(name, entry))
     lines += tail_table(results["hot"]["pages"], args)
-    lines += browser_table(results["hot"].get("browser", {}), args)
+    lines += browser_table(results["hot"].get("browser", {}))
     lines += [
         "",
         "Goal 1 (nginx front >= 0.8 x nginx static at saturation, and its p99 below nginx"

@@ -264,7 +264,7 @@ def _gzipped() -> str:
     """Whether the reader accepts gzip, and so gets a page's gzipped copy (`_page_location`):
     a copy is a few KB, which nginx sends faster read into memory and written with its
     headers at once than by sendfile after them, which costs two more system calls to hold
-    the headers back (`tcp_nopush`): 10-25 % more answers a second (bench/RESULTS.md, "Pages
+    the headers back (`tcp_nopush`): 10-25 % more answers a second (bench/RESULTS.md, "pages
     gzipped once"). A whole page (41 KB and more) goes faster by sendfile, as before. An
     empty header is matched first, by its hash: a reader who sends none costs no regex."""
     return (
